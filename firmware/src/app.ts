@@ -1,0 +1,94 @@
+// The echo app: joins Wi-Fi, keeps one MQTT session to the broker and publishes every message
+// that arrives on the device's `in` topic back on its `out` topic, byte for byte.
+import * as C from "./contract";
+import * as cfg from "./config";
+
+const id = cfg.id ?? C.defaultId(string.format("%06x", node.chipid()));
+const prefix = cfg.prefix;
+const tIn = C.topic(prefix, id, C.IN);
+const tOut = C.topic(prefix, id, C.OUT);
+const tStatus = C.topic(prefix, id, C.STATUS);
+
+let wifiUp = false;
+let online = false;
+let connecting = false;
+let attempt = 0;
+let overflows = 0;
+const retry = tmr.create();
+// cleansession 0: a persistent session, so messages sent while the board is away are kept by the
+// broker. Username and password must be strings for NodeMCU to read the arguments after them.
+const client = mqtt.Client(C.clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
+
+function publishStatus(): void {
+  const [ip] = wifi.sta.getip();
+  client.publish(tStatus, C.onlinePayload(cfg.version, ip ?? "", node.heap(), overflows), 1, 1);
+}
+
+function onConnect(c: mqtt.Client): void {
+  connecting = false;
+  online = true;
+  attempt = 0;
+  rtcmem.write32(C.BOOT_GUARD_SLOT, 0);
+  print("mqtt: connected to " + cfg.host + ":" + cfg.port + " as " + id);
+  c.subscribe(tIn, 1);
+  publishStatus();
+}
+
+function scheduleRetry(): void {
+  if (!wifiUp) return; // GOT_IP starts over
+  const delay = C.backoffMs(attempt, math.random());
+  attempt = attempt + 1;
+  print("mqtt: retrying in " + delay + " ms");
+  retry.alarm(delay, tmr.ALARM_SINGLE, connect);
+}
+
+function onFail(_c: mqtt.Client, reason: number): void {
+  connecting = false;
+  print("mqtt: connect to " + cfg.host + ":" + cfg.port + " failed, reason " + reason);
+  scheduleRetry();
+}
+
+function connect(): void {
+  if (online || connecting || !wifiUp) return;
+  connecting = true;
+  client.connect(cfg.host, cfg.port, cfg.tls, onConnect, onFail);
+}
+
+client.lwt(tStatus, C.OFFLINE_PAYLOAD, 1, 1);
+client.on("message", (c, _topic, data) => {
+  if (!c.publish(tOut, data ?? "", 1, 0)) print("mqtt: echo of " + (data ?? "").length + " bytes not sent");
+});
+client.on("overflow", (_c, topic) => {
+  overflows = overflows + 1;
+  print("mqtt: message on " + topic + " longer than " + cfg.maxlen + " bytes dropped");
+  publishStatus();
+});
+client.on("offline", () => {
+  online = false;
+  print("mqtt: offline");
+  scheduleRetry();
+});
+
+wifi.eventmon.register(wifi.eventmon.STA_CONNECTED, (T) => {
+  print("wifi: connected to " + T.SSID + " on channel " + T.channel);
+});
+wifi.eventmon.register(wifi.eventmon.STA_DISCONNECTED, (T) => {
+  print("wifi: disconnected from " + T.SSID + ", reason " + T.reason);
+  wifiUp = false;
+  retry.stop();
+});
+wifi.eventmon.register(wifi.eventmon.STA_GOT_IP, (T) => {
+  print("wifi: got ip " + T.IP);
+  wifiUp = true;
+  attempt = 0;
+  connect();
+});
+
+const bad = C.idError(id);
+if (bad !== undefined) {
+  print("app: " + bad + "; fix device.json and flash again");
+} else {
+  print("app: " + id + " joining " + cfg.ssid);
+  wifi.setmode(wifi.STATION);
+  wifi.sta.config({ ssid: cfg.ssid, pwd: cfg.pwd, auto: true, save: false });
+}

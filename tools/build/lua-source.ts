@@ -1,0 +1,45 @@
+// Turns TSTL output into what goes on the board's flash: comments and indentation cost SPIFFS
+// bytes and, more importantly, parse time and RAM on a 40 KB heap, so they are removed.
+import { luaLiteral } from "../lua/vm.ts";
+import type { DeviceConfig } from "../../host/config.ts";
+
+/**
+ * Drops comment lines, indentation and blank lines. Safe for TSTL output only: TSTL prints every
+ * string literal on one line (newlines escaped) and never puts code after a comment.
+ */
+export function shrinkLua(source: string): string {
+  const out: string[] = [];
+  for (const line of source.split("\n")) {
+    const code = line.trim();
+    if (code === "" || (code.startsWith("--") && !code.startsWith("--[["))) continue;
+    out.push(code);
+  }
+  return out.join("\n") + "\n";
+}
+
+function field(name: string, value: string | number | boolean | undefined): string {
+  if (value === undefined) return "";
+  const v = typeof value === "string" ? luaLiteral(value) : String(value);
+  return `${name}=${v},`;
+}
+
+/** config.lua: the settings the firmware reads with require("config"). */
+export function configLua(cfg: DeviceConfig, version: string): string {
+  const m = cfg.mqtt;
+  return (
+    "return{" +
+    field("id", cfg.id) +
+    field("prefix", cfg.prefix) +
+    field("ssid", cfg.wifi.ssid) +
+    field("pwd", cfg.wifi.password) +
+    field("host", m.host) +
+    field("port", m.port) +
+    field("tls", m.tls) +
+    field("user", m.username) +
+    field("password", m.password) +
+    field("keepalive", m.keepalive) +
+    field("maxlen", m.maxMessageLength) +
+    field("version", version) +
+    "}\n"
+  );
+}

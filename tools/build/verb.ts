@@ -1,0 +1,44 @@
+// `mcu build`: compiles the firmware for the board described by the config file.
+import { parseArgs } from "node:util";
+import { ConfigError } from "../../host/config.ts";
+import { CliError } from "../cli/errors.ts";
+import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware } from "./build.ts";
+
+export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES]
+
+Compiles firmware/src (TypeScript) to Lua 5.1 for NodeMCU, writes config.lua from the config
+file (default device.json, else device.example.json), checks every file with the Lua 5.1 parser
+and prints each file's size and the RAM it takes once loaded.
+
+  --config FILE        board settings (default device.json)
+  --out DIR            output folder (default build/lua)
+  --ram-budget BYTES   most RAM one loaded module may take (default ${DEFAULT_RAM_BUDGET})
+
+example:
+  mcu build --config kitchen.json --out build/kitchen`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, 2);
+  }
+  const budget = values["ram-budget"] === undefined ? undefined : Number(values["ram-budget"]);
+  if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
+    throw new CliError(`--ram-budget must be a positive whole number of bytes, got "${values["ram-budget"]}"`, 2);
+  }
+  try {
+    await buildFirmware({ configFile: values.config, outDir: values.out, ramBudget: budget });
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    if (err instanceof BuildError) throw new CliError(err.message, 1);
+    throw err;
+  }
+}

@@ -1,0 +1,25 @@
+// Bundles the `mcu` CLI into dist/ so a cold start loads one small entry file;
+// each verb is split into its own chunk and loaded only when that verb runs.
+import { build } from "esbuild";
+import { readFileSync, chmodSync } from "node:fs";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+// Native addons and packages that load files relative to themselves stay in node_modules.
+const external = ["node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
+
+await build({
+  entryPoints: { mcu: "tools/cli/mcu.ts" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external,
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __mcuRequire } from 'node:module'; const require = __mcuRequire(import.meta.url);",
+  },
+  define: { MCU_VERSION: JSON.stringify(pkg.version) },
+  logLevel: "warning",
+});
+chmodSync("dist/mcu.js", 0o755);
