@@ -44,10 +44,11 @@ export function defaultId(chipHex: string): string {
 /** The will the board leaves with the broker: published retained when it drops off. */
 export const OFFLINE_PAYLOAD = '{"state":"offline"}';
 
-// Bytes forbidden in an id or a prefix segment: MQTT wildcards, the level separator,
-// space and control characters (they break topic filters and log lines).
+// Bytes forbidden in an id or a prefix: MQTT wildcards, the level separator, space and control
+// characters (they break topic filters and log lines), and anything beyond ASCII, where a
+// JavaScript string's length and a Lua string's byte count would disagree.
 function badByte(c: number, allowSlash: boolean): boolean {
-  return c <= 32 || c === 127 || c === 35 /* # */ || c === 43 /* + */ || (c === 47 /* / */ && !allowSlash);
+  return c <= 32 || c >= 127 || c === 35 /* # */ || c === 43 /* + */ || (c === 47 /* / */ && !allowSlash);
 }
 
 function checkName(what: string, value: unknown, max: number, allowSlash: boolean): string | undefined {
@@ -58,13 +59,13 @@ function checkName(what: string, value: unknown, max: number, allowSlash: boolea
   if (n === 0) {
     return what + " must not be empty";
   }
-  if (n > max) {
-    return what + " is " + n + " bytes long; at most " + max + " are allowed";
-  }
   for (let i = 0; i < n; i++) {
     if (badByte(value.charCodeAt(i), allowSlash)) {
-      return what + ' "' + value + '" contains a character that is not allowed (no spaces, control characters, + # ' + (allowSlash ? "" : "or / ") + "in it)";
+      return what + ' "' + value + '" contains a character that is not allowed (use ASCII letters, digits and punctuation other than + #' + (allowSlash ? "" : " /") + "; no spaces)";
     }
+  }
+  if (n > max) {
+    return what + " is " + n + " characters long; at most " + max + " are allowed";
   }
   if (allowSlash && (value.charCodeAt(0) === 47 || value.charCodeAt(n - 1) === 47)) {
     return what + ' "' + value + '" must not start or end with /';

@@ -1,0 +1,78 @@
+// The firmware build: what it writes, what it refuses, and that secrets stay out of its output.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { ConfigError, parseConfig } from "../../host/config.ts";
+import { BuildError, buildFirmware } from "../../tools/build/build.ts";
+import { buildOnce, writeConfig } from "../helpers/firmware.ts";
+
+test("writes init, app, contract and config modules with a manifest that matches the files", async () => {
+  const build = await buildOnce();
+  const names = readdirSync(build.outDir).sort();
+  for (const need of ["init.lua", "app.lua", "contract.lua", "config.lua", "manifest.json"]) assert.ok(names.includes(need), `${need} missing from ${names}`);
+  const manifest = JSON.parse(readFileSync(join(build.outDir, "manifest.json"), "utf8")) as { version: string; files: { name: string; bytes: number; sha256: string }[] };
+  assert.equal(manifest.version, build.version);
+  assert.deepEqual(manifest.files.map((f) => f.name).sort(), names.filter((n) => n.endsWith(".lua")));
+  for (const f of manifest.files) {
+    const bytes = readFileSync(join(build.outDir, f.name));
+    assert.equal(f.bytes, bytes.length, f.name);
+    assert.equal(f.sha256, createHash("sha256").update(bytes).digest("hex"), f.name);
+  }
+});
+
+test("the generated Lua carries no comments or indentation", async () => {
+  const build = await buildOnce();
+  const app = readFileSync(join(build.outDir, "app.lua"), "utf8");
+  assert.doesNotMatch(app, /^\s*--/m);
+  assert.doesNotMatch(app, /^\s+\S/m);
+});
+
+test("size table and total are printed, and secrets never are", async () => {
+  const lines: string[] = [];
+  const configFile = writeConfig({ id: "k1", wifi: { ssid: "net", password: "hunter2-wifi" }, mqtt: { host: "10.0.0.2", password: "hunter2-mqtt" } });
+  const result = await buildFirmware({ configFile, outDir: mkdtempSync(join(tmpdir(), "mcu-b-")), log: (l) => lines.push(l) });
+  const out = lines.join("\n");
+  for (const f of result.files) assert.match(out, new RegExp(`${f.name.replace(".", "\\.")}\\s+${f.bytes}\\s+${f.ram}`));
+  assert.match(out, new RegExp(`total\\s+${result.totalBytes}`));
+  assert.doesNotMatch(out, /hunter2/);
+  const cfg = readFileSync(join(result.outDir, "config.lua"), "utf8");
+  assert.match(cfg, /pwd="hunter2-wifi"/);
+  assert.match(cfg, /id="k1"/);
+});
+
+test("passwords can come from the environment instead of the file", () => {
+  const cfg = parseConfig({ wifi: { ssid: "net" }, mqtt: { host: "h" } }, "device.json", { WIFI_PASSWORD: "from-env", MQTT_PASSWORD: "m-env" });
+  assert.equal(cfg.wifi.password, "from-env");
+  assert.equal(cfg.mqtt.password, "m-env");
+  assert.equal(cfg.prefix, "nodemcu");
+  assert.equal(cfg.mqtt.port, 1883);
+  assert.equal(parseConfig({ wifi: { ssid: "n" }, mqtt: { host: "h", tls: true } }, "f", {}).mqtt.port, 8883);
+});
+
+const badConfigs: [string, unknown, RegExp][] = [
+  ["missing wifi.ssid", { wifi: {}, mqtt: { host: "h" } }, /"wifi\.ssid" must be a non-empty string \(it is missing\)/],
+  ["missing mqtt", { wifi: { ssid: "n" } }, /"mqtt" must be an object \(it is missing\)/],
+  ["port as a string", { wifi: { ssid: "n" }, mqtt: { host: "h", port: "1883" } }, /"mqtt\.port" must be a whole number from 1 to 65535 \(got "1883"\)/],
+  ["tls as a number", { wifi: { ssid: "n" }, mqtt: { host: "h", tls: 1 } }, /"mqtt\.tls" must be true or false/],
+  ["unknown top-level key", { wifi: { ssid: "n" }, mqtt: { host: "h" }, wlan: {} }, /unknown key "wlan"/],
+  ["unknown nested key", { wifi: { ssid: "n", pass: "x" }, mqtt: { host: "h" } }, /unknown key "wifi\.pass"; allowed here: ssid, password/],
+  ["id with a wildcard", { id: "a+b", wifi: { ssid: "n" }, mqtt: { host: "h" } }, /"id": device id "a\+b" contains a character/],
+  ["message length too large", { wifi: { ssid: "n" }, mqtt: { host: "h", maxMessageLength: 70000 } }, /"mqtt\.maxMessageLength" must be a whole number from 1 to 65535/],
+  ["not an object", [1, 2], /must be a JSON object/],
+];
+
+for (const [name, raw, message] of badConfigs) {
+  test(`config refused: ${name}`, () => {
+    assert.throws(() => parseConfig(raw, "board.json", {}), (err: unknown) => err instanceof ConfigError && message.test(err.message) && err.message.startsWith("board.json"));
+  });
+}
+
+test("a module over the RAM budget fails the build and says how to fix it", async () => {
+  await assert.rejects(
+    buildFirmware({ configFile: writeConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }), outDir: mkdtempSync(join(tmpdir(), "mcu-b-")), ramBudget: 500, log: () => {} }),
+    (err: unknown) => err instanceof BuildError && /over the 500-byte budget/.test(err.message) && /--ram-budget/.test(err.message),
+  );
+});

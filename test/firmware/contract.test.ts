@@ -1,0 +1,65 @@
+// The topic contract as the host sees it (JavaScript).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as C from "../../firmware/src/contract.ts";
+
+test("topics follow <prefix>/<id>/<leaf> with the default prefix", () => {
+  assert.equal(C.topic(C.DEFAULT_PREFIX, "kitchen", C.IN), "nodemcu/kitchen/in");
+  assert.equal(C.topic(C.DEFAULT_PREFIX, "kitchen", C.OUT), "nodemcu/kitchen/out");
+  assert.equal(C.topic("home/esp", "kitchen", C.STATUS), "home/esp/kitchen/status");
+  assert.equal(C.allDevices("nodemcu", C.STATUS), "nodemcu/+/status");
+});
+
+test("device ids: wildcards, separators, spaces, empty and overlong ids are refused with a reason", () => {
+  assert.equal(C.idError("kitchen-1_a.b"), undefined);
+  for (const bad of ["a+b", "a#", "a/b", "a b", "tab\there", "", "x".repeat(C.MAX_ID_LENGTH + 1), "del\x7f", "caf\u00e9"]) {
+    const why = C.idError(bad);
+    assert.ok(why, `expected ${JSON.stringify(bad)} to be refused`);
+    assert.match(why, /device id/);
+  }
+  assert.match(C.idError("")!, /must not be empty/);
+  assert.match(C.idError("a+b")!, /not allowed/);
+  assert.match(C.idError("x".repeat(C.MAX_ID_LENGTH + 1))!, new RegExp(`at most ${C.MAX_ID_LENGTH}`));
+  assert.match(C.idError(42)!, /must be a string/);
+  assert.equal(C.idError("x".repeat(C.MAX_ID_LENGTH)), undefined);
+});
+
+test("prefixes may hold inner slashes but not wildcards or outer slashes", () => {
+  assert.equal(C.prefixError("home/esp"), undefined);
+  assert.match(C.prefixError("/home")!, /must not start or end/);
+  assert.match(C.prefixError("home/")!, /must not start or end/);
+  assert.match(C.prefixError("ho+me")!, /not allowed/);
+});
+
+test("deviceOf reads the id back from a contract topic and rejects others", () => {
+  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu/kitchen/status"), "kitchen");
+  assert.equal(C.deviceOf("home/esp", C.OUT, "home/esp/k1/out"), "k1");
+  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu/kitchen/out"), undefined);
+  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu//status"), undefined);
+  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu/a/b/status"), undefined);
+  assert.equal(C.deviceOf("nodemcu", C.STATUS, "other/kitchen/status"), undefined);
+});
+
+test("status payloads are JSON with the documented fields", () => {
+  assert.deepEqual(JSON.parse(C.onlinePayload("0.1.0+abc", "192.168.1.7", 31000, 2)), {
+    state: "online",
+    version: "0.1.0+abc",
+    ip: "192.168.1.7",
+    heap: 31000,
+    overflows: 2,
+  });
+  assert.deepEqual(JSON.parse(C.OFFLINE_PAYLOAD), { state: "offline" });
+});
+
+test("backoff doubles from the base, caps at 30 s and jitters down by at most half", () => {
+  assert.equal(C.backoffMs(0, 0), C.BASE_BACKOFF_MS);
+  assert.equal(C.backoffMs(1, 0), 2 * C.BASE_BACKOFF_MS);
+  assert.equal(C.backoffMs(3, 0), 8 * C.BASE_BACKOFF_MS);
+  assert.equal(C.backoffMs(20, 0), C.MAX_BACKOFF_MS);
+  assert.equal(C.backoffMs(1000, 0.999999), Math.floor(C.MAX_BACKOFF_MS / 2 + C.MAX_BACKOFF_MS * 0.000001 / 2));
+  for (let a = 0; a < 12; a++) {
+    const hi = C.backoffMs(a, 0);
+    const lo = C.backoffMs(a, 0.9999);
+    assert.ok(lo >= hi / 2 && lo <= hi, `attempt ${a}: ${lo} not within [${hi / 2}, ${hi}]`);
+  }
+});
