@@ -1,7 +1,7 @@
 // The echo app: joins Wi-Fi, keeps one MQTT session to the broker and publishes every message
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
 import * as C from "./contract";
-import * as cfg from "./config";
+import * as cfg from "config";
 
 const id = cfg.id ?? C.defaultId(string.format("%06x", node.chipid()));
 const prefix = cfg.prefix;

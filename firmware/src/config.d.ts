@@ -1,17 +1,19 @@
 // Shape of config.lua, which the build writes from device.json (the real values never live in
 // source). Secrets are on the board's flash only; nothing here is printed.
 
-/** Device id; undefined means derive it from the chip id. */
-export const id: string | undefined;
-export const prefix: string;
-export const ssid: string;
-export const pwd: string;
-export const host: string;
-export const port: number;
-export const tls: boolean;
-export const user: string | undefined;
-export const password: string | undefined;
-export const keepalive: number;
-export const maxlen: number;
-/** Firmware version stamped by the build. */
-export const version: string;
+declare module "config" {
+  /** Device id; undefined means derive it from the chip id. */
+  export const id: string | undefined;
+  export const prefix: string;
+  export const ssid: string;
+  export const pwd: string;
+  export const host: string;
+  export const port: number;
+  export const tls: boolean;
+  export const user: string | undefined;
+  export const password: string | undefined;
+  export const keepalive: number;
+  export const maxlen: number;
+  /** Firmware version stamped by the build. */
+  export const version: string;
+}

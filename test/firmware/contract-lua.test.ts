@@ -17,7 +17,9 @@ after(() => lua.close());
 
 function call(fn: string, ...args: (string | number)[]): string {
   const list = args.map((a) => (typeof a === "string" ? luaLiteral(a) : String(a))).join(", ");
-  return lua.eval(`local v = C.${fn}(${list}) if v == nil then return "<nil>" end return tostring(v)`);
+  const r = lua.exec(`local v = C.${fn}(${list}) if v == nil then return "<nil>" end return tostring(v)`, "=call", 1);
+  if (!r.ok) throw new Error(r.error);
+  return r.values[0]!.toString("utf8");
 }
 
 const ids = ["kitchen", "a+b", "a#", "a/b", "a b", "", "x".repeat(C.MAX_ID_LENGTH), "x".repeat(C.MAX_ID_LENGTH + 1), "ü-board", "new\nline", "ok.id_2"];
