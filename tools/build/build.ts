@@ -9,9 +9,17 @@ import { DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../../host/c
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { configLua, shrinkLua } from "./lua-source.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const FIRMWARE_TSCONFIG = join(ROOT, "firmware/tsconfig.json");
-const EXAMPLE_CONFIG = join(ROOT, "device.example.json");
+// The project folder: found by walking up, since this code runs from tools/build and from dist/.
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "firmware/tsconfig.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new BuildError("cannot find the project folder (firmware/tsconfig.json) above " + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
 /** SPIFFS on NodeMCU keeps names to 31 bytes. */
 const MAX_NAME = 31;
 /**
@@ -49,6 +57,10 @@ export interface BuildResult {
 export class BuildError extends Error {
   override name = "BuildError";
 }
+
+const ROOT = projectRoot();
+const FIRMWARE_TSCONFIG = join(ROOT, "firmware/tsconfig.json");
+const EXAMPLE_CONFIG = join(ROOT, "device.example.json");
 
 function pickConfig(opts: BuildOptions, log: (l: string) => void): { file: string; config: DeviceConfig } {
   if (opts.configFile) return { file: opts.configFile, config: loadConfig(opts.configFile) };
