@@ -1,6 +1,10 @@
-// bit: 32-bit bitwise operations (Lua 5.1 has no bitwise operators).
-/** @noSelf */
-declare namespace bit {
+// bit: 32-bit bitwise operations (Lua 5.1 has no bitwise operators). TypeScriptToLua reserves the
+// name `bit`, so TypeScript code calls the module `bits`; it compiles to `bit.band(...)` and so on.
+/**
+ * @noSelf
+ * @customName bit
+ */
+declare namespace bits {
   /** Arithmetic right shift. */
   function arshift(v: number, n: number): number;
   /** Bitwise and. */
