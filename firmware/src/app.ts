@@ -36,7 +36,8 @@ function onConnect(c: mqtt.Client): void {
 
 function scheduleRetry(): void {
   if (!wifiUp) return; // GOT_IP starts over
-  const delay = C.backoffMs(attempt, math.random());
+  // node.random draws on the hardware generator, so boards restarted together do not retry in step.
+  const delay = C.backoffMs(attempt, node.random());
   attempt = attempt + 1;
   print("mqtt: retrying in " + delay + " ms");
   retry.alarm(delay, tmr.ALARM_SINGLE, connect);
