@@ -1,0 +1,43 @@
+// Opens the byte stream under an MQTT session: TCP, or TLS when options ask for it.
+import { connect as tcpConnect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import { MqttError, networkError } from "./errors.ts";
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  tls?: { ca?: Buffer | string; rejectUnauthorized?: boolean; servername?: string };
+  timeoutMs: number;
+}
+
+/** Resolves with a connected (and, for TLS, verified) socket, or rejects with an MqttError. */
+export function openTransport(opts: TransportOptions): Promise<Socket> {
+  const address = `${opts.host}:${opts.port}`;
+  return new Promise((resolve, reject) => {
+    const socket = opts.tls
+      ? tlsConnect({
+          host: opts.host,
+          port: opts.port,
+          ca: opts.tls.ca,
+          rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
+          servername: opts.tls.servername ?? (/^[\d.]+$|:/.test(opts.host) ? undefined : opts.host),
+        })
+      : tcpConnect({ host: opts.host, port: opts.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new MqttError("ETIMEDOUT", `timed out connecting to ${address} after ${opts.timeoutMs} ms`, { address }));
+    }, opts.timeoutMs);
+    const fail = (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(networkError(err, address));
+    };
+    socket.once("error", fail);
+    socket.once(opts.tls ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      socket.off("error", fail);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,181 @@
+// Real brokers for tests: Mosquitto spawned on a free port with its own config (and optional
+// password file, TLS listener, persistence), or aedes in-process.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Broker {
+  url: string;
+  host: string;
+  port: number;
+  tlsPort?: number;
+  /** CA that signed the TLS listener's certificate. */
+  caFile?: string;
+  /** A CA that did not sign it (for wrong-CA tests). */
+  otherCaFile?: string;
+  stop(): Promise<void>;
+  /** SIGKILL: no clean shutdown. */
+  kill(): Promise<void>;
+  /** Starts again on the same ports with the same config (and persistence, if enabled). */
+  restart(): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  users?: Record<string, string>;
+  tls?: boolean;
+  persistence?: boolean;
+  allowAnonymous?: boolean;
+}
+
+const live = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const p of live) p.kill("SIGKILL");
+});
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function mosquittoBinary(): string {
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]) if (existsSync(p)) return p;
+  return "mosquitto";
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+async function waitForPort(port: number, what: string, logFile: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await canConnect(port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "(no log)";
+  throw new Error(`${what} did not start listening on port ${port} within 5 s; its log:\n${log}`);
+}
+
+function makeCa(dir: string, name: string): void {
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name}`, "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`)], { stdio: "ignore" });
+}
+
+function makeServerCert(dir: string): void {
+  const ext = join(dir, "san.ext");
+  writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  execFileSync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.csr")], { stdio: "ignore" });
+  execFileSync("openssl", ["x509", "-req", "-in", join(dir, "server.csr"), "-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key"), "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", join(dir, "server.crt")], { stdio: "ignore" });
+}
+
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broker> {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-mosq-"));
+  const port = await freePort();
+  const tlsPort = opts.tls ? await freePort() : undefined;
+  const logFile = join(dir, "mosquitto.log");
+  const conf = [
+    // Run as root, mosquitto drops to the "mosquitto" user, which cannot read this private temp dir.
+    ...(process.getuid?.() === 0 ? ["user root"] : []),
+    "per_listener_settings false",
+    `allow_anonymous ${opts.allowAnonymous ?? !opts.users}`,
+    `log_dest file ${logFile}`,
+    "log_type error",
+    "log_type warning",
+    "log_type notice",
+    `listener ${port} 127.0.0.1`,
+  ];
+  if (opts.users) {
+    const pw = join(dir, "passwd");
+    writeFileSync(pw, "");
+    for (const [user, pass] of Object.entries(opts.users)) execFileSync("mosquitto_passwd", ["-b", pw, user, pass], { stdio: "ignore" });
+    conf.push(`password_file ${pw}`);
+  }
+  if (opts.persistence) conf.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");
+  if (tlsPort) {
+    makeCa(dir, "ca");
+    makeCa(dir, "other-ca");
+    makeServerCert(dir);
+    conf.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${join(dir, "ca.crt")}`, `certfile ${join(dir, "server.crt")}`, `keyfile ${join(dir, "server.key")}`);
+  }
+  const confFile = join(dir, "mosquitto.conf");
+  writeFileSync(confFile, conf.join("\n") + "\n");
+
+  let proc: ChildProcess | undefined;
+  const launch = async () => {
+    const p = spawn(mosquittoBinary(), ["-c", confFile], { stdio: "ignore" });
+    live.add(p);
+    p.once("exit", () => live.delete(p));
+    proc = p;
+    await waitForPort(port, "mosquitto", logFile);
+    if (tlsPort) await waitForPort(tlsPort, "mosquitto (TLS)", logFile);
+  };
+  const halt = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      const p = proc;
+      if (!p || p.exitCode !== null || p.signalCode !== null) return resolve();
+      p.once("exit", () => resolve());
+      p.kill(signal);
+    });
+  await launch();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    host: "127.0.0.1",
+    port,
+    tlsPort,
+    caFile: tlsPort ? join(dir, "ca.crt") : undefined,
+    otherCaFile: tlsPort ? join(dir, "other-ca.crt") : undefined,
+    stop: async () => {
+      await halt("SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => halt("SIGKILL"),
+    restart: async () => {
+      await halt("SIGTERM");
+      await launch();
+    },
+  };
+}
+
+/** aedes in-process on a free port; `users` turns on authentication. */
+export async function startAedes(opts: { users?: Record<string, string> } = {}): Promise<Broker> {
+  const { Aedes } = (await import("aedes")) as unknown as { Aedes: { createBroker(o?: object): Promise<AedesBroker> } };
+  const port = await freePort();
+  let broker: AedesBroker;
+  let server: ReturnType<typeof createServer>;
+  const launch = async () => {
+    broker = await Aedes.createBroker({
+      authenticate: (_c: unknown, user: string | undefined, pass: Buffer | undefined, done: (e: Error | null, ok: boolean) => void) => {
+        if (!opts.users) return done(null, true);
+        const ok = user !== undefined && opts.users[user] === pass?.toString();
+        if (ok) return done(null, true);
+        done(Object.assign(new Error("bad user name or password"), { returnCode: 4 }), false);
+      },
+    });
+    server = createServer(broker.handle);
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  };
+  const halt = async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  await launch();
+  return { url: `mqtt://127.0.0.1:${port}`, host: "127.0.0.1", port, stop: halt, kill: halt, restart: async () => { await halt(); await launch(); } };
+}
+
+interface AedesBroker {
+  handle: (socket: import("node:net").Socket) => void;
+  close(cb: () => void): void;
+}
