@@ -1,12 +1,13 @@
 // Bundles the `mcu` CLI into dist/ so a cold start loads one small entry file;
 // each verb is split into its own chunk and loaded only when that verb runs.
 import { build } from "esbuild";
-import { readFileSync, chmodSync } from "node:fs";
+import { readFileSync, chmodSync, rmSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Native addons and packages that load files relative to themselves stay in node_modules.
 const external = ["node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
 
+rmSync("dist", { recursive: true, force: true });
 await build({
   entryPoints: { mcu: "tools/cli/mcu.ts" },
   outdir: "dist",

@@ -11,5 +11,7 @@ export interface Verb {
 }
 
 export const verbs: Record<string, Verb> = {
+  serve: { summary: "print messages from a device (or any topic); --echo plays the board", load: () => import("../../host/cli/serve.ts") },
+  send: { summary: "publish a message to a device (or any topic); --wait shows the echo", load: () => import("../../host/cli/send.ts") },
   build: { summary: "compile the firmware to Lua for the board", load: () => import("../build/verb.ts") },
 };

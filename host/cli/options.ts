@@ -1,0 +1,169 @@
+// Options every host verb shares: broker, credentials, identity, topic prefix and device, with
+// defaults from the same device config file the firmware is built from.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { DEFAULT_PREFIX, idError, prefixError } from "../../firmware/src/contract.ts";
+import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";
+import { MqttClient, MqttError, type ClientOptions, type QoS } from "../mqtt/index.ts";
+
+export const COMMON_USAGE = `connection options:
+  --broker URL          mqtt://host:port or mqtts://host:port (default from the config file, else mqtt://localhost:1883)
+  --ca FILE             CA certificate for mqtts   --insecure   skip certificate checks
+  --username U          the password comes from MQTT_PASSWORD or --password-file FILE, never the command line
+  --client-id ID        --qos 0|1|2   --keepalive S   --prefix P   --verbose
+  --config FILE         device config (default device.json when present)   --device ID`;
+
+const common = {
+  broker: { type: "string" },
+  ca: { type: "string" },
+  insecure: { type: "boolean" },
+  username: { type: "string" },
+  password: { type: "string" },
+  "password-file": { type: "string" },
+  "client-id": { type: "string" },
+  qos: { type: "string" },
+  keepalive: { type: "string" },
+  prefix: { type: "string" },
+  config: { type: "string" },
+  device: { type: "string" },
+  verbose: { type: "boolean" },
+} as const;
+
+export interface HostContext {
+  client: ClientOptions;
+  prefix: string;
+  device: string | undefined;
+  qos: QoS;
+  verbose: boolean;
+  log(line: string): void;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses argv with the common options plus the verb's own; bad input is exit 2 with the usage line. */
+export function parseVerb<T extends Options>(argv: string[], own: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...common, ...own }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, EXIT.usage);
+  }
+}
+
+function usageError(message: string): never {
+  throw new CliError(message, EXIT.usage);
+}
+
+function readConfig(file: string | undefined): DeviceConfig | undefined {
+  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!path) return undefined;
+  try {
+    return loadConfig(path);
+  } catch (err) {
+    if (err instanceof ConfigError) usageError(err.message);
+    throw err;
+  }
+}
+
+function brokerOf(url: string | undefined, cfg: DeviceConfig | undefined): { host: string; port: number; tls: boolean } {
+  if (url === undefined) return cfg ? { host: cfg.mqtt.host, port: cfg.mqtt.port, tls: cfg.mqtt.tls } : { host: "localhost", port: 1883, tls: false };
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    usageError(`--broker "${url}" is not a URL; use mqtt://host:port or mqtts://host:port`);
+  }
+  if (u.protocol !== "mqtt:" && u.protocol !== "mqtts:") usageError(`--broker "${url}": the scheme must be mqtt:// or mqtts://`);
+  const tls = u.protocol === "mqtts:";
+  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : tls ? 8883 : 1883, tls };
+}
+
+function intIn(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) usageError(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+function password(values: { "password-file"?: string }, cfg: DeviceConfig | undefined): string | undefined {
+  if (values["password-file"]) {
+    try {
+      return readFileSync(values["password-file"], "utf8").replace(/\r?\n$/, "");
+    } catch (err) {
+      usageError(`--password-file ${values["password-file"]}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
+    }
+  }
+  return process.env.MQTT_PASSWORD ?? cfg?.mqtt.password;
+}
+
+/** Resolves the common options into client settings; `verb` names the default client id. */
+export function hostContext(values: Record<string, unknown>, verb: string): HostContext {
+  const v = values as Partial<Record<keyof typeof common, string>> & { insecure?: boolean; verbose?: boolean };
+  if (v.password !== undefined) usageError("--password is not accepted (it would show in the process list): set MQTT_PASSWORD or use --password-file FILE");
+  const cfg = readConfig(v.config);
+  const broker = brokerOf(v.broker, cfg);
+  const prefix = v.prefix ?? cfg?.prefix ?? DEFAULT_PREFIX;
+  const prefixWhy = prefixError(prefix);
+  if (prefixWhy) usageError(`--prefix: ${prefixWhy}`);
+  const device = v.device ?? cfg?.id;
+  if (device !== undefined) {
+    const why = idError(device);
+    if (why) usageError(`--device: ${why}`);
+  }
+  const qos = (intIn("qos", v.qos, 0, 2) ?? 1) as QoS;
+  let ca: Buffer | undefined;
+  if (v.ca) {
+    try {
+      ca = readFileSync(v.ca);
+    } catch (err) {
+      usageError(`--ca ${v.ca}: cannot read it (${(err as NodeJS.ErrnoException).code})`);
+    }
+  }
+  const verbose = v.verbose === true;
+  const client: ClientOptions = {
+    host: broker.host,
+    port: broker.port,
+    tls: broker.tls ? { ca, rejectUnauthorized: !v.insecure } : undefined,
+    clientId: v["client-id"] ?? `mcu-${verb}-${randomBytes(4).toString("hex")}`,
+    username: v.username ?? cfg?.mqtt.username,
+    password: password(v, cfg),
+    keepalive: intIn("keepalive", v.keepalive, 0, 65535) ?? 60,
+  };
+  return { client, prefix, device, qos, verbose, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
+}
+
+/** The device id the verb acts on, or a usage error saying how to give one. */
+export function requireDevice(ctx: HostContext): string {
+  if (ctx.device === undefined) usageError("no device: pass --device ID or set \"id\" in the config file");
+  return ctx.device;
+}
+
+/** An MqttError as the CLI reports it: network errors exit 1, CONNACK refusals exit with their code. */
+export function cliErrorOf(err: unknown): CliError {
+  if (err instanceof MqttError) return new CliError(err.message, err.code === "CONNACK" ? (err.returnCode ?? EXIT.failure) : EXIT.failure);
+  if (err instanceof CliError) return err;
+  return new CliError(err instanceof Error ? err.message : String(err), EXIT.failure);
+}
+
+/** Connects, logging the steps with --verbose (never the password). */
+export async function connect(ctx: HostContext, extra: Partial<ClientOptions> = {}): Promise<MqttClient> {
+  const opts = { ...ctx.client, ...extra };
+  ctx.log(`connecting to ${opts.tls ? "mqtts" : "mqtt"}://${opts.host}:${opts.port} as ${opts.clientId}${opts.username ? ` (user ${opts.username}, password ${opts.password ? "set" : "not set"})` : ""}`);
+  const client = new MqttClient(opts);
+  try {
+    await client.connect();
+  } catch (err) {
+    throw cliErrorOf(err);
+  }
+  ctx.log("connected");
+  return client;
+}
+
+/** Resolves on Ctrl-C or SIGTERM. */
+export function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}

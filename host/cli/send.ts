@@ -1,0 +1,123 @@
+// `mcu send`: publish to a device's in topic (or any topic), like the seed's --send.
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { IN, OUT, topic } from "../../firmware/src/contract.ts";
+import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import type { Message, MqttClient } from "../mqtt/index.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice } from "./options.ts";
+import { asText } from "./output.ts";
+
+export const usage = `usage: mcu send [--device ID | --topic T] [--retain] [--whole] [--file F] [--wait] [--timeout S] [MESSAGE...]
+
+Publishes MESSAGE (the words joined by spaces) to the device's in topic, or to --topic T.
+With no MESSAGE: --file F sends a file's bytes; piped stdin sends one message per line over one
+connection (--whole: all of stdin as one message); a terminal is asked "Type a message:".
+QoS 1 by default; exits once every message is acknowledged. --wait also waits for each echo on
+the device's out topic and prints it with the round-trip time (--timeout S, default 10: exit 27).
+
+${COMMON_USAGE}
+
+examples:
+  mcu send --device kitchen hello board
+  printf 'one\\ntwo\\n' | mcu send --device kitchen --wait
+  mcu send --topic /buteco/topico --file photo.jpg`;
+
+const own = {
+  topic: { type: "string" },
+  retain: { type: "boolean" },
+  whole: { type: "boolean" },
+  file: { type: "string" },
+  wait: { type: "boolean" },
+  timeout: { type: "string" },
+} as const;
+
+async function* messages(positionals: string[], v: { file?: string; whole?: boolean }): AsyncGenerator<Buffer> {
+  if (positionals.length > 0) return yield Buffer.from(positionals.join(" "));
+  if (v.file) {
+    try {
+      return yield readFileSync(v.file);
+    } catch (err) {
+      throw new CliError(`--file ${v.file}: cannot read it (${(err as NodeJS.ErrnoException).code})`, EXIT.usage);
+    }
+  }
+  if (process.stdin.isTTY) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const line = await new Promise<string>((resolve) => rl.question("Type a message: ", resolve));
+    rl.close();
+    return yield Buffer.from(line);
+  }
+  if (v.whole) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return yield Buffer.concat(chunks);
+  }
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) yield Buffer.from(line);
+}
+
+/** Waits for echoes: each sent payload is matched to the first echo with the same bytes. */
+class EchoWaiter {
+  private readonly waiting = new Map<string, number[]>();
+  private pending = 0;
+  private done: (() => void) | undefined;
+
+  constructor(client: MqttClient, private readonly id: string) {
+    client.on("message", (m: Message) => this.onEcho(m));
+  }
+
+  sent(payload: Buffer): void {
+    const key = payload.toString("hex");
+    this.waiting.set(key, [...(this.waiting.get(key) ?? []), performance.now()]);
+    this.pending++;
+  }
+
+  private onEcho(m: Message): void {
+    const starts = this.waiting.get(m.payload.toString("hex"));
+    const start = starts?.shift();
+    if (start === undefined) return;
+    const ms = (performance.now() - start).toFixed(1);
+    const text = asText(m.payload) ?? `<${m.payload.length} bytes>`;
+    process.stdout.write(`echo from ${this.id} in ${ms} ms: ${text}\n`);
+    if (--this.pending === 0) this.done?.();
+  }
+
+  all(timeoutMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new CliError(`timed out after ${timeoutMs / 1000} s: ${this.pending} echo(es) from ${this.id} missing`, EXIT.timeout)), timeoutMs);
+      this.done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseVerb(argv, own, usage);
+  const ctx = hostContext(values, "send");
+  if (values.topic && values.device) throw new CliError("give --device or --topic, not both", EXIT.usage);
+  if (values.wait && values.topic) throw new CliError("--wait needs a device (its echo comes on the device's out topic), not --topic", EXIT.usage);
+  const timeoutS = values.timeout === undefined ? 10 : Number(values.timeout);
+  if (!(timeoutS > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${values.timeout}"`, EXIT.usage);
+  const target = values.topic ?? topic(ctx.prefix, requireDevice(ctx), IN);
+  const client = await connect(ctx);
+  try {
+    const echoes = values.wait ? new EchoWaiter(client, ctx.device!) : undefined;
+    if (echoes) await client.subscribe(topic(ctx.prefix, ctx.device!, OUT), 1);
+    const acks: Promise<void>[] = [];
+    let count = 0;
+    for await (const payload of messages(positionals, values)) {
+      echoes?.sent(payload);
+      acks.push(client.publish(target, payload, { qos: ctx.qos, retain: values.retain === true }));
+      count++;
+    }
+    await Promise.all(acks);
+    ctx.log(`${count} message(s) published to ${target}`);
+    await echoes?.all(timeoutS * 1000);
+    return EXIT.ok;
+  } catch (err) {
+    throw cliErrorOf(err);
+  } finally {
+    await client.end({ timeoutMs: 2000 });
+  }
+}
