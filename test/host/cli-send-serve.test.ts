@@ -1,0 +1,119 @@
+// mcu send and mcu serve, run as a user runs them (the bundled CLI) against a real Mosquitto.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { after, before, test } from "node:test";
+import { startMosquitto, type Broker } from "../helpers/broker.ts";
+
+let broker: Broker;
+let secured: Broker;
+
+before(async () => {
+  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  [broker, secured] = await Promise.all([startMosquitto(), startMosquitto({ users: { pc: "pc-secret-9" } })]);
+});
+after(() => Promise.all([broker.stop(), secured.stop()]));
+
+interface Run {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function mcu(args: string[], opts: { input?: Buffer | string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const child = spawn(process.execPath, ["dist/mcu.js", ...args], { env: { ...process.env, ...opts.env } });
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => out.push(d));
+  child.stderr.on("data", (d: Buffer) => (err += d));
+  child.stdin.end(opts.input ?? "");
+  return new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })));
+}
+
+async function untilSubscribed(stderr: () => string): Promise<void> {
+  for (let i = 0; i < 100 && !/subscribed to/.test(stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(stderr(), /subscribed to/);
+}
+
+function serveInBackground(args: string[]) {
+  const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", broker.url, ...args]);
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => out.push(d));
+  child.stderr.on("data", (d: Buffer) => (err += d));
+  const done = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })));
+  return { done, kill: () => child.kill("SIGINT"), stderr: () => err };
+}
+
+test("binary payloads go send → broker → serve --json byte for byte", async () => {
+  const payloads = [Buffer.from([0, 1, 0, 255]), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.alloc(0), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from("plain text")];
+  const serve = serveInBackground(["--device", "bin1", "--json", "--count", String(payloads.length), "--timeout", "20"]);
+  await untilSubscribed(serve.stderr);
+  for (const p of payloads) {
+    const r = await mcu(["send", "--broker", broker.url, "--topic", "nodemcu/bin1/out", "--whole"], { input: p });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const r = await serve.done;
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.toString().trim().split("\n").map((l) => JSON.parse(l) as { topic: string; payload: string; encoding: string });
+  assert.equal(lines.length, payloads.length);
+  lines.forEach((l, i) => {
+    const got = Buffer.from(l.payload, l.encoding === "base64" ? "base64" : "utf8");
+    assert.deepEqual(got, payloads[i], `message ${i}`);
+    assert.equal(l.topic, "nodemcu/bin1/out");
+  });
+  assert.equal(lines[4]!.encoding, "utf8");
+  assert.equal(lines[1]!.encoding, "base64");
+});
+
+test("piped lines are one message each; send --wait prints each echo from serve --echo", async () => {
+  const board = serveInBackground(["--device", "echo1", "--echo"]);
+  await untilSubscribed(board.stderr);
+  const r = await mcu(["send", "--broker", broker.url, "--device", "echo1", "--wait", "--timeout", "10"], { input: "alpha\r\nbeta\n\nlast" });
+  board.kill();
+  await board.done;
+  assert.equal(r.code, 0, r.stderr);
+  const echoes = r.stdout.toString().trim().split("\n");
+  assert.equal(echoes.length, 4);
+  assert.match(echoes[0]!, /^echo from echo1 in \d+(\.\d+)? ms: alpha$/);
+  assert.match(echoes[1]!, /: beta$/);
+  assert.match(echoes[2]!, /ms: $/);
+  assert.match(echoes[3]!, /: last$/);
+});
+
+test("exit codes: refused 1, bad credentials 4 or 5, timeout 27, bad arguments 2", async () => {
+  const refused = await mcu(["send", "--broker", "mqtt://127.0.0.1:1", "--device", "k", "hi"]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /127\.0\.0\.1:1/);
+  const denied = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "hi"], { env: { MQTT_PASSWORD: "wrong" } });
+  assert.ok(denied.code === 4 || denied.code === 5, `exit ${denied.code}`);
+  assert.match(denied.stderr, /bad user name or password|not authorized/);
+  const ok = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "--verbose", "hi"], { env: { MQTT_PASSWORD: "pc-secret-9" } });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.doesNotMatch(ok.stderr + ok.stdout.toString(), /pc-secret-9/);
+  const waited = await mcu(["send", "--broker", broker.url, "--device", "nobody", "--wait", "--timeout", "0.5", "hi"]);
+  assert.equal(waited.code, 27);
+  assert.match(waited.stderr, /1 echo\(es\) from nobody missing/);
+  const silent = await mcu(["serve", "--broker", broker.url, "--device", "quiet", "--timeout", "0.5"]);
+  assert.equal(silent.code, 27);
+  // The later of two values wins, so each case overrides a good default.
+  for (const bad of [["--qos", "3"], ["--password", "x"], ["--device", "a+b"], ["--bogus"], ["--broker", "http://x"]]) {
+    const r = await mcu(["send", "--broker", broker.url, "--device", "k", ...bad, "hi"]);
+    assert.equal(r.code, 2, `${bad.join(" ")}: ${r.stderr}`);
+    assert.ok(r.stderr.length > 0);
+  }
+});
+
+test("--help shows an example for each verb and exits 0", async () => {
+  for (const verb of ["send", "serve", "build"]) {
+    const r = await mcu([verb, "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout.toString(), new RegExp(`example[s]?:\\n\\s+mcu ${verb}`));
+  }
+});
+
+test("the CLI entry does not load the MQTT library until a verb needs it", async () => {
+  const { readFileSync } = await import("node:fs");
+  const entry = readFileSync("dist/mcu.js", "utf8");
+  assert.doesNotMatch(entry, /mqtt-packet|mqttPacket/);
+  assert.match(entry, /import\("\.\/send-/);
+});
