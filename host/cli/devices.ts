@@ -1,0 +1,86 @@
+// `mcu devices`: every device's retained status under a prefix.
+import { STATUS, allDevices, deviceOf } from "../../firmware/src/contract.ts";
+import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import type { Message } from "../mqtt/index.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb } from "./options.ts";
+
+export const usage = `usage: mcu devices [--prefix P] [--timeout S] [--json]
+
+Lists every device that left a status under the prefix: id, state, ip, free heap, firmware
+version, and when the status changed ("retained" for one stored before we looked).
+
+${COMMON_USAGE}
+
+example:
+  mcu devices --broker mqtt://192.168.1.10 --json`;
+
+const own = { timeout: { type: "string" }, json: { type: "boolean" } } as const;
+
+export interface DeviceRow {
+  id: string;
+  state: string;
+  ip: string;
+  heap: number | null;
+  version: string;
+  changed: string;
+}
+
+/** A status payload as a table row; anything unreadable says so instead of failing. */
+export function rowOf(id: string, m: Message, at: Date): DeviceRow {
+  const row: DeviceRow = { id, state: "invalid status", ip: "", heap: null, version: "", changed: m.retain ? "retained" : at.toISOString() };
+  try {
+    const s = JSON.parse(m.payload.toString("utf8")) as Record<string, unknown>;
+    if (typeof s.state !== "string") return row;
+    row.state = s.state;
+    row.ip = typeof s.ip === "string" ? s.ip : "";
+    row.heap = typeof s.heap === "number" ? s.heap : null;
+    row.version = typeof s.version === "string" ? s.version : "";
+  } catch {
+    // left as "invalid status"
+  }
+  return row;
+}
+
+function table(rows: DeviceRow[]): string {
+  const head = ["id", "state", "ip", "heap", "version", "changed"];
+  const cells = rows.map((r) => [r.id, r.state, r.ip, r.heap === null ? "" : String(r.heap), r.version, r.changed]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(head), ...cells.map(line)].join("\n") + "\n";
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseVerb(argv, own, usage);
+  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"`, EXIT.usage);
+  const ctx = hostContext(values, "devices");
+  const limitMs = values.timeout === undefined ? 3000 : Number(values.timeout) * 1000;
+  if (!(limitMs > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${values.timeout}"`, EXIT.usage);
+  const rows = new Map<string, DeviceRow>();
+  const client = await connect(ctx);
+  try {
+    let last = performance.now();
+    client.on("message", (m: Message) => {
+      const id = deviceOf(ctx.prefix, STATUS, m.topic);
+      if (id === undefined) return;
+      last = performance.now();
+      if (m.payload.length === 0) rows.delete(id);
+      else rows.set(id, rowOf(id, m, new Date()));
+    });
+    await client.subscribe(allDevices(ctx.prefix, STATUS), 1);
+    const start = performance.now();
+    // Retained statuses come right after SUBACK; a short quiet spell means we have them all.
+    while (performance.now() - last < 300 || performance.now() - start < 300) {
+      if (performance.now() - start > limitMs) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (err) {
+    throw cliErrorOf(err);
+  } finally {
+    await client.end({ timeoutMs: 1000 });
+  }
+  const list = [...rows.values()].sort((a, b) => a.id.localeCompare(b.id));
+  if (values.json) process.stdout.write(JSON.stringify(list) + "\n");
+  else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/\n`);
+  else process.stdout.write(table(list));
+  return EXIT.ok;
+}

@@ -1,0 +1,104 @@
+// `mcu ping`: round trips through a device's echo, reported like ping(8).
+import { randomBytes } from "node:crypto";
+import { IN, OUT, topic } from "../../firmware/src/contract.ts";
+import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import type { Message } from "../mqtt/index.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice } from "./options.ts";
+
+export const usage = `usage: mcu ping --device ID [--count N] [--interval MS] [--size B] [--timeout S]
+
+Sends N requests (default 5, one every 1000 ms, 32 bytes each) to the device's in topic and
+times each echo on its out topic. Echoes are matched by a token in the payload, so late,
+reordered and duplicated echoes are counted right. Exit 0 when any reply came, 27 when none did.
+
+${COMMON_USAGE}
+
+example:
+  mcu ping --device kitchen --count 20 --interval 200 --size 512`;
+
+const own = {
+  count: { type: "string" },
+  interval: { type: "string" },
+  size: { type: "string" },
+  timeout: { type: "string" },
+} as const;
+
+function num(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}"`, EXIT.usage);
+  return n;
+}
+
+/** The value below which p of the sorted samples fall (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function summary(id: string, sent: number, rtts: number[], dups: number): string {
+  const lost = sent - rtts.length;
+  const pct = sent === 0 ? 0 : Math.round((lost / sent) * 1000) / 10;
+  const lines = [`--- ${id} ping statistics ---`, `${sent} sent, ${rtts.length} received, ${lost} lost (${pct}%), ${dups} duplicates`];
+  if (rtts.length > 0) {
+    const s = [...rtts].sort((a, b) => a - b);
+    const avg = s.reduce((a, b) => a + b, 0) / s.length;
+    const f = (x: number) => x.toFixed(3);
+    lines.push(`rtt min/avg/p50/p99/max = ${f(s[0]!)}/${f(avg)}/${f(percentile(s, 50))}/${f(percentile(s, 99))}/${f(s[s.length - 1]!)} ms`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseVerb(argv, own, usage);
+  const ctx = hostContext(values, "ping");
+  const id = requireDevice(ctx);
+  const count = num("count", values.count, 5, 1, 1_000_000);
+  const interval = num("interval", values.interval, 1000, 0, 3_600_000);
+  const size = num("size", values.size, 32, 24, 65000);
+  const waitMs = num("timeout", values.timeout, Math.max(2, interval / 1000), 0.01, 3600) * 1000;
+  const session = randomBytes(4).toString("hex");
+  const head = `ping ${session} `;
+  const started = new Map<number, number>();
+  const replied = new Set<number>();
+  const rtts: number[] = [];
+  let dups = 0;
+
+  const client = await connect(ctx);
+  try {
+    client.on("message", (m: Message) => {
+      const text = m.payload.toString("latin1");
+      if (!text.startsWith(head)) return;
+      const seq = Number(text.slice(head.length, text.indexOf(" ", head.length)));
+      const t0 = started.get(seq);
+      if (t0 === undefined) return;
+      const ms = performance.now() - t0;
+      const dup = replied.has(seq);
+      if (dup) dups++;
+      else {
+        replied.add(seq);
+        rtts.push(ms);
+      }
+      process.stdout.write(`${m.payload.length} bytes from ${id}: seq=${seq} time=${ms.toFixed(3)} ms${dup ? " (DUP!)" : ""}\n`);
+    });
+    await client.subscribe(topic(ctx.prefix, id, OUT), ctx.qos);
+    const target = topic(ctx.prefix, id, IN);
+    let stop = false;
+    interrupted().then(() => (stop = true));
+    let seq = 0;
+    for (; seq < count && !stop; seq++) {
+      const payload = Buffer.alloc(size, ".");
+      payload.write(`${head}${seq} `);
+      started.set(seq, performance.now());
+      client.publish(target, payload, { qos: ctx.qos }).catch(() => {});
+      if (seq < count - 1) await new Promise((r) => setTimeout(r, interval));
+    }
+    const deadline = performance.now() + waitMs;
+    while (replied.size < seq && performance.now() < deadline && !stop) await new Promise((r) => setTimeout(r, 10));
+    process.stdout.write(summary(id, seq, rtts, dups));
+    return rtts.length > 0 ? EXIT.ok : EXIT.timeout;
+  } catch (err) {
+    throw cliErrorOf(err);
+  } finally {
+    await client.end({ timeoutMs: 1000 });
+  }
+}

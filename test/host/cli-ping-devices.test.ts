@@ -1,0 +1,90 @@
+// mcu ping and mcu devices, run as the bundled CLI against a real Mosquitto.
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { after, before, test } from "node:test";
+import { MqttClient } from "../../host/mqtt/index.ts";
+import { OFFLINE_PAYLOAD, STATUS, onlinePayload, topic } from "../../firmware/src/contract.ts";
+import { percentile, summary } from "../../host/cli/ping.ts";
+import { startMosquitto, type Broker } from "../helpers/broker.ts";
+
+let broker: Broker;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  broker = await startMosquitto();
+});
+after(async () => {
+  for (const c of children) c.kill("SIGINT");
+  await broker.stop();
+});
+
+function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ["dist/mcu.js", ...args, "--broker", broker.url]);
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+}
+
+/** A PC playing the board: `mcu serve --echo`, resolved once it is subscribed. */
+function echoBoard(id: string): Promise<void> {
+  const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--echo", "--device", id, "--broker", broker.url]);
+  children.push(child);
+  let err = "";
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (d) => {
+      err += d;
+      if (/subscribed to/.test(err)) resolve();
+    });
+    child.on("close", () => reject(new Error(`echo board exited: ${err}`)));
+  });
+}
+
+test("ping: a line per reply and a ping(8)-style summary", async () => {
+  await echoBoard("pinger");
+  const r = await run(["ping", "--device", "pinger", "--count", "5", "--interval", "20", "--size", "64"]);
+  assert.equal(r.code, 0, r.err);
+  const replies = r.out.split("\n").filter((l) => /^64 bytes from pinger: seq=\d+ time=[\d.]+ ms$/.test(l));
+  assert.equal(replies.length, 5);
+  assert.match(r.out, /--- pinger ping statistics ---\n5 sent, 5 received, 0 lost \(0%\), 0 duplicates\nrtt min\/avg\/p50\/p99\/max = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms/);
+});
+
+test("ping: duplicated echoes are matched to their request and counted", async () => {
+  await Promise.all([echoBoard("twice"), echoBoard("twice")]);
+  const r = await run(["ping", "--device", "twice", "--count", "3", "--interval", "20"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /3 sent, 3 received, 0 lost \(0%\), 3 duplicates/);
+  assert.equal(r.out.split("\n").filter((l) => l.endsWith("(DUP!)")).length, 3);
+});
+
+test("ping: no device answering is exit 27 with everything lost", async () => {
+  const r = await run(["ping", "--device", "nobody", "--count", "2", "--interval", "10", "--timeout", "0.3"]);
+  assert.equal(r.code, 27);
+  assert.match(r.out, /2 sent, 0 received, 2 lost \(100%\)/);
+});
+
+test("ping statistics: nearest-rank percentiles", () => {
+  const s = Array.from({ length: 100 }, (_, i) => i + 1);
+  assert.equal(percentile(s, 50), 50);
+  assert.equal(percentile(s, 99), 99);
+  assert.equal(percentile([7], 99), 7);
+  assert.match(summary("x", 4, [1, 2, 3], 0), /4 sent, 3 received, 1 lost \(25%\), 0 duplicates\nrtt min\/avg\/p50\/p99\/max = 1\.000\/2\.000\/2\.000\/3\.000\/3\.000 ms/);
+});
+
+test("devices lists retained statuses, online and offline, and survives a bad one", async () => {
+  const c = new MqttClient({ host: broker.host, port: broker.port, clientId: "status-writer" });
+  await c.connect();
+  await c.publish(topic("fleet", "k1", STATUS), onlinePayload("9.9.9+x", "10.1.2.3", 31337, 0), { qos: 1, retain: true });
+  await c.publish(topic("fleet", "k2", STATUS), OFFLINE_PAYLOAD, { qos: 1, retain: true });
+  await c.publish(topic("fleet", "k3", STATUS), "not json", { qos: 1, retain: true });
+  await c.end();
+  const r = await run(["devices", "--prefix", "fleet", "--json"]);
+  assert.equal(r.code, 0, r.err);
+  const rows = JSON.parse(r.out) as { id: string; state: string; ip: string; heap: number | null; version: string }[];
+  assert.deepEqual(rows.map((x) => [x.id, x.state]), [["k1", "online"], ["k2", "offline"], ["k3", "invalid status"]]);
+  assert.deepEqual(rows[0], { id: "k1", state: "online", ip: "10.1.2.3", heap: 31337, version: "9.9.9+x", changed: "retained" });
+  const text = await run(["devices", "--prefix", "fleet"]);
+  assert.match(text.out, /^id\s+state\s+ip\s+heap\s+version\s+changed\nk1\s+online\s+10\.1\.2\.3\s+31337\s+9\.9\.9\+x\s+retained/);
+});
