@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { startMosquitto, type Broker } from "../helpers/broker.ts";
+import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
 
 let broker: Broker;
 let secured: Broker;
@@ -116,4 +116,39 @@ test("the CLI entry does not load the MQTT library until a verb needs it", async
   const entry = readFileSync("dist/mcu.js", "utf8");
   assert.doesNotMatch(entry, /mqtt-packet|mqttPacket/);
   assert.match(entry, /import\("\.\/send-/);
+});
+
+test("mqtts: the right CA connects, a wrong CA fails with a certificate message, --insecure skips the check", async () => {
+  const tlsBroker = await startMosquitto({ tls: true });
+  try {
+    const url = `mqtts://127.0.0.1:${tlsBroker.tlsPort}`;
+    const good = await mcu(["send", "--broker", url, "--ca", tlsBroker.caFile!, "--device", "k", "hi"]);
+    assert.equal(good.code, 0, good.stderr);
+    const wrong = await mcu(["send", "--broker", url, "--ca", tlsBroker.otherCaFile!, "--device", "k", "hi"]);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /TLS: certificate verify failed .* --ca FILE/);
+    const insecure = await mcu(["send", "--broker", url, "--insecure", "--device", "k", "hi"]);
+    assert.equal(insecure.code, 0, insecure.stderr);
+  } finally {
+    await tlsBroker.stop();
+  }
+});
+
+test("the same send and serve work against the embedded aedes broker", async () => {
+  const aedes = await startAedes();
+  try {
+    const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", aedes.url, "--device", "ae", "--count", "1", "--timeout", "10"]);
+    let err = "";
+    let out = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.stdout.on("data", (d) => (out += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await untilSubscribed(() => err);
+    const sent = await mcu(["send", "--broker", aedes.url, "--topic", "nodemcu/ae/out", "over aedes"]);
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.equal(await closed, 0);
+    assert.match(out, / nodemcu\/ae\/out over aedes\n$/);
+  } finally {
+    await aedes.stop();
+  }
 });
