@@ -1,0 +1,113 @@
+// The emulated board's Lua runtime and console: boot, REPL, modules, restart and panic, checked
+// against NodeMCU's documented behaviour.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, test } from "node:test";
+import { Board } from "../../tools/emulator/board.ts";
+
+const boards: Board[] = [];
+afterEach(() => {
+  for (const b of boards.splice(0)) b.powerOff();
+});
+
+function board(files: Record<string, string> = {}): { b: Board; out: () => string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const b = new Board({ flashDir: dir });
+  boards.push(b);
+  let out = "";
+  b.on("output", (d: Buffer) => (out += d.toString("latin1")));
+  b.boot();
+  return { b, out: () => out, dir };
+}
+
+/** Waits until the console output matches, or fails with what it shows. */
+async function until(out: () => string, re: RegExp, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!re.test(out()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  assert.match(out(), re);
+}
+
+test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {
+  const { out } = board();
+  await until(out, /> $/);
+  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: file,node,rtcmem,tmr,uart\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
+});
+
+test("the REPL echoes input, answers =expr, continues chunks with >> and prints errors as the device does", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input("=1+1\r\n");
+  await until(out, /=1\+1\r\n2\r\n> $/);
+  b.input("for i = 1, 2 do\r\n");
+  await until(out, />> $/);
+  b.input("print(i * 10) end\r\n");
+  await until(out, /10\r\n20\r\n> $/);
+  b.input("nosuch()\n");
+  await until(out, /Lua error: \tstdin:1: attempt to call global 'nosuch' \(a nil value\)\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n\t\[C\]: \?\r\n> $/);
+  b.input("x = = 1\n");
+  await until(out, /Lua error: \tstdin:1: unexpected symbol near '='\r\n> $/);
+});
+
+test("typed lines longer than the 256-byte buffer lose their beginning", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input("x".repeat(255) + "print('tail')\r\n");
+  await until(out, /tail\r\n> $/);
+});
+
+test("the firmware sees no io, os or debug, a math without trig, and read-only modules", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input("print(io, os, debug, math.sin, math.log, math.floor(2.5))\n");
+  await until(out, /nil\tnil\tnil\tnil\tnil\t2\r\n> $/);
+  b.input("tmr.create = nil\n");
+  await until(out, /read-only table tmr/);
+});
+
+test("tmr: documented return values and errors; timers fire and single ones unregister", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input("t = tmr.create() print(t:start(), t:state())\n");
+  await until(out, /false\tnil\r\n> $/);
+  b.input("print(t:alarm(20, tmr.ALARM_SINGLE, function(tm) print('fired', tm == t) end), t:start())\n");
+  await until(out, /true\tfalse\r\n> fired\ttrue\r\n/);
+  b.input("print(t:state()) print(pcall(t.register, t, 0, 0, print))\n");
+  await until(out, /nil\r\nfalse\t.*Range: 1-0x68D7A3\r\n> $/);
+});
+
+test("files written at the REPL survive node.restart(), and so does RTC memory", async () => {
+  const { b, out, dir } = board();
+  await until(out, /> $/);
+  b.input('f = file.open("data.bin", "w") print(f:write("ab\\0\\255cd")) f:close() rtcmem.write32(5, 1234, 99)\n');
+  await until(out, /true\r\n> $/);
+  b.input("node.restart()\n");
+  await until(out, /cannot open init\.lua: \r\n> [\s\S]*cannot open init\.lua: \r\n> $/);
+  assert.deepEqual(readFileSync(join(dir, "data.bin")), Buffer.from([0x61, 0x62, 0, 0xff, 0x63, 0x64]));
+  b.input('print(#file.getcontents("data.bin"), rtcmem.read32(5, 2)) print(node.bootreason())\n');
+  await until(out, /6\t1234\t99\r\n2\t4\r\n> $/);
+  b.input('print(file.list()["data.bin"], pcall(file.open, ("n"):rep(32)))\n');
+  await until(out, /6\tfalse\t.*filename invalid\r\n/);
+});
+
+test("an error at boot is printed and the REPL still starts; require loads modules from flash", async () => {
+  const { b, out } = board({ "init.lua": 'local m = require("mod") print("mod says", m.hi) error("boom at boot")', "mod.lua": 'return { hi = "hello" }' });
+  await until(out, /mod says\thello\r\ninit\.lua:1: boom at boot\r\nstack traceback:[\s\S]*> $/);
+  b.input("=node.heap() > 30000\n");
+  await until(out, /true\r\n> $/);
+});
+
+test("an error in a protected callback goes to the default onerror handler: printed, then a restart", async () => {
+  const { b, out } = board();
+  let panics = 0;
+  b.on("panic", () => panics++);
+  await until(out, /> $/);
+  b.input('node.task.post(function() error("in a task") end)\n');
+  await until(out, /in a task/);
+  // Protected task errors go to the default onerror handler: print, then restart after 2 s.
+  await until(out, /cannot open init\.lua: \r\n> [\s\S]*cannot open init\.lua: \r\n> $/, 4000);
+  assert.equal(panics, 0);
+});

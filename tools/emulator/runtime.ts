@@ -1,0 +1,343 @@
+// The NodeMCU C modules, re-created in Lua inside each emulated board's state. Anything that needs
+// the host (flash, clock, console, restart) goes through the synchronous `__sys` channel; events
+// (timer expiry, serial input) come back through `__E.*` entry points the board calls.
+// The user's globals end up as on the device: no io, os or debug, and math without trig or log.
+
+export const RUNTIME = String.raw`
+local sys, dbg, strdump = __sys, debug, string.dump
+local pcall, error, type, tostring, select, concat, setmetatable = pcall, error, type, tostring, select, table.concat, setmetatable
+__sys = nil
+local E = {}
+__E = E
+
+-- Built-in modules are read-only tables on the device (ROTables).
+local function rotable(name, t)
+  return setmetatable({}, { __index = t, __newindex = function() error("attempt to write to a read-only table " .. name, 2) end, __metatable = false })
+end
+
+-- Console output: NUL ends a print as on the device (puts); "\n" becomes "\r\n" on the wire.
+function print(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    parts[i] = type(v) == "number" and string.format("%.14g", v) or tostring(v)
+  end
+  local s = concat(parts, "\t", 1, n)
+  local z = s:find("%z")
+  if z then s = s:sub(1, z - 1) end
+  sys("out", s .. "\n")
+end
+
+-- Protected callbacks (tmr, uart, wifi events, tasks) report errors through node.setonerror.
+local onerror
+local function report(msg)
+  if onerror then
+    local ok, e = pcall(onerror, msg)
+    if not ok then sys("panic", tostring(e)) end
+  else
+    print(msg)
+    sys("restart_later", 2000)
+  end
+end
+local function traceback(e)
+  return dbg.traceback(tostring(e), 2)
+end
+function E.protected(fn, ...)
+  local args, n = { ... }, select("#", ...)
+  local ok, e = xpcall(function() return fn(unpack(args, 1, n)) end, traceback)
+  if not ok then report(e) end
+end
+
+-- node ------------------------------------------------------------------------------------
+local node = {}
+function node.heap() return sys("heap") + 0 end
+function node.chipid() return sys("chipid") + 0 end
+function node.flashid() return 1458400 end
+function node.flashsize() return 4194304 end
+function node.restart() sys("restart") end
+function node.bootreason() return sys("bootreason") end
+function node.random(m, n)
+  if m == nil then return math.random() end
+  return math.random(m, n)
+end
+function node.setonerror(fn) onerror = fn end
+function node.compile(name)
+  if type(name) ~= "string" or not name:match("%.lua$") then error("not a .lua file", 2) end
+  local src = file.getcontents(name)
+  if not src then error("cannot open " .. name, 2) end
+  local f, e = loadstring(src, "@" .. name)
+  if not f then error(e, 2) end
+  file.putcontents(name:sub(1, -5) .. ".lc", strdump(f))
+end
+function node.input(line) sys("input", line) end
+function node.stripdebug(level) return level or 1 end
+local tasks = { LOW_PRIORITY = 0, MEDIUM_PRIORITY = 1, HIGH_PRIORITY = 2 }
+local posted, nposted = {}, 0
+function tasks.post(prio, fn)
+  if fn == nil then prio, fn = 1, prio end
+  if type(fn) ~= "function" then error("bad argument #2 to 'post' (function expected)", 2) end
+  nposted = nposted + 1
+  posted[nposted] = fn
+  sys("task", nposted, prio)
+end
+function E.task(id, prio)
+  local fn = posted[id]
+  posted[id] = nil
+  if fn then E.protected(fn, prio) end
+end
+node.task = rotable("node.task", tasks)
+node.egc = rotable("node.egc", { NOT_ACTIVE = 0, ON_ALLOC_FAILURE = 1, ON_MEM_LIMIT = 2, ALWAYS = 3, setmode = function() end, meminfo = function() local k = collectgarbage("count") * 1024 return k, k end })
+
+-- tmr -------------------------------------------------------------------------------------
+local timers, ntimers = {}, 0
+local Timer = {}
+Timer.__index = Timer
+local MAXMS = 6870947
+local function checkms(ms) if type(ms) ~= "number" or ms < 1 or ms > MAXMS then error("Range: 1-0x68D7A3", 3) end end
+function Timer:register(ms, mode, fn)
+  checkms(ms)
+  if mode ~= 0 and mode ~= 1 and mode ~= 2 then error("Invalid mode", 2) end
+  if type(fn) ~= "function" then error("Must be function", 2) end
+  self:stop()
+  self.ms, self.mode, self.fn = ms, mode, fn
+end
+function Timer:start(restart)
+  if restart ~= nil and type(restart) ~= "boolean" then error("boolean expected", 2) end
+  if not self.fn then return false end
+  if self.running and not restart then return false end
+  self.running = true
+  sys("tmr_arm", self.id, self.ms)
+  return true
+end
+function Timer:alarm(ms, mode, fn)
+  self:register(ms, mode, fn)
+  return self:start()
+end
+function Timer:stop()
+  local was = self.running == true
+  if was then sys("tmr_disarm", self.id) end
+  self.running = false
+  return was
+end
+function Timer:unregister()
+  self:stop()
+  self.fn = nil
+end
+function Timer:interval(ms)
+  checkms(ms)
+  if not self.fn then return end
+  self.ms = ms
+  if self.running then sys("tmr_arm", self.id, ms) end
+end
+function Timer:state()
+  if not self.fn then return nil end
+  return self.running, self.mode
+end
+function E.fire(id)
+  local t = timers[id]
+  if not t or not t.running then return end
+  local fn = t.fn
+  if t.mode == 1 then sys("tmr_arm", t.id, t.ms)
+  elseif t.mode == 0 then t.running = false t.fn = nil
+  else t.running = false end
+  E.protected(fn, t)
+end
+local tmr = { ALARM_SINGLE = 0, ALARM_AUTO = 1, ALARM_SEMI = 2 }
+function tmr.create()
+  ntimers = ntimers + 1
+  local t = setmetatable({ id = ntimers }, Timer)
+  timers[ntimers] = t
+  return t
+end
+function tmr.now() return sys("now") + 0 end
+function tmr.time() return math.floor((sys("now") + 0) / 1000000) end
+function tmr.delay(us) if type(us) ~= "number" or us <= 0 then error("wrong arg range", 2) end end
+function tmr.wdclr() end
+function tmr.softwd() end
+function tmr.ccount() return (sys("now") * 80) % 4294967296 end
+
+-- rtcmem ----------------------------------------------------------------------------------
+local rtcmem = {}
+function rtcmem.read32(idx, n)
+  n = n or 1
+  if idx < 0 or idx + n > 128 then return end
+  local out = {}
+  for i = 1, n do out[i] = sys("rtc_read", idx + i - 1) + 0 end
+  return unpack(out, 1, n)
+end
+function rtcmem.write32(idx, ...)
+  for i = 1, select("#", ...) do sys("rtc_write", idx + i - 1, (select(i, ...))) end
+end
+
+-- file ------------------------------------------------------------------------------------
+local File = {}
+File.__index = File
+local function checkname(name)
+  if type(name) ~= "string" then error("bad argument #1 (string expected, got " .. type(name) .. ")", 3) end
+  if #name > 31 or name:find("%z") or #name == 0 then error("filename invalid", 3) end
+end
+local file = {}
+local current
+function file.open(name, mode)
+  checkname(name)
+  mode = mode or "r"
+  local h = sys("fopen", name, mode)
+  if not h then return nil end
+  local fd = setmetatable({ h = h + 0 }, File)
+  current = fd
+  return fd
+end
+function File:close() if self.h then sys("fclose", self.h) self.h = nil end end
+function File:read(n)
+  if not self.h then error("file closed", 2) end
+  if type(n) == "string" then return sys("freadto", self.h, n) end
+  return sys("fread", self.h, n or 1024)
+end
+function File:readline() return self:read("\n") end
+function File:write(s)
+  if not self.h then return nil end
+  return sys("fwrite", self.h, tostring(s)) and true or nil
+end
+function File:writeline(s) return self:write(tostring(s) .. "\n") end
+function File:seek(whence, off) return sys("fseek", self.h, whence or "cur", off or 0) end
+function File:flush() return true end
+local function cur() if not current or not current.h then error("open a file first", 3) end return current end
+function file.close() if current then current:close() end end
+function file.read(n) return cur():read(n) end
+function file.readline() return cur():readline() end
+function file.write(s) return cur():write(s) end
+function file.writeline(s) return cur():writeline(s) end
+function file.seek(w, o) return cur():seek(w, o) end
+function file.flush() return cur():flush() end
+function file.list(pattern)
+  local t = {}
+  local names = { sys("flist") }
+  for i = 1, #names, 2 do
+    if not pattern or names[i]:match(pattern) then t[names[i]] = names[i + 1] + 0 end
+  end
+  return t
+end
+function file.remove(name) checkname(name) sys("fremove", name) end
+function file.rename(a, b) checkname(a) checkname(b) return sys("frename", a, b) == true end
+function file.exists(name) checkname(name) return sys("fexists", name) == true end
+function file.stat(name)
+  local size = sys("fsize", name)
+  if not size then return nil end
+  return { size = size + 0, name = name, is_dir = false, is_rdonly = false, is_hidden = false, is_sys = false, is_arch = false,
+    time = { year = 1970, mon = 1, day = 1, hour = 0, min = 0, sec = 0 } }
+end
+function file.fsinfo() local r, u, t = sys("fsinfo") return r + 0, u + 0, t + 0 end
+function file.getcontents(name)
+  local f = file.open(name, "r")
+  if not f then return nil end
+  local parts = {}
+  while true do
+    local s = f:read(1024)
+    if not s then break end
+    parts[#parts + 1] = s
+  end
+  f:close()
+  return concat(parts)
+end
+function file.putcontents(name, s)
+  local f = file.open(name, "w")
+  if not f then return nil end
+  local ok = f:write(s)
+  f:close()
+  return ok
+end
+function file.format() sys("fformat") end
+
+-- uart ------------------------------------------------------------------------------------
+local uart = { PARITY_NONE = 0, PARITY_EVEN = 1, PARITY_ODD = 2, STOPBITS_1 = 1, STOPBITS_2 = 2, STOPBITS_1_5 = 3, DIR_RX = 0, DIR_TX = 1 }
+local ondata
+function uart.setup(id, baud, databits, parity, stopbits, echo)
+  if echo ~= nil then sys("echo", echo ~= 0) end
+  sys("baud", baud)
+  return baud
+end
+function uart.write(id, ...)
+  for i = 1, select("#", ...) do
+    local v = select(i, ...)
+    if type(v) == "number" then
+      if v < 0 or v > 255 then error("invalid number", 2) end
+      v = string.char(v)
+    end
+    sys("raw", v)
+  end
+end
+function uart.on(event, n, fn, run_input)
+  if event ~= "data" then error("invalid callback name", 2) end
+  if fn == nil then ondata = nil sys("uart_on") return end
+  if type(n) == "number" and (n < 0 or n >= 256) then error("wrong arg range", 2) end
+  ondata = fn
+  sys("uart_on", n, run_input == nil and 1 or run_input)
+end
+function E.data(s) if ondata then E.protected(ondata, s) end end
+function uart.getconfig() return 115200, 8, 0, 1 end
+
+-- The globals the device shows, and what it lacks.
+local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart }
+for _, m in ipairs({ sys("modules") }) do
+  if installed[m] then _G[m] = rotable(m, installed[m]) end
+end
+io, os, debug = nil, nil, nil
+package.loaded.io, package.loaded.os, package.loaded.debug = nil, nil, nil
+local m5 = {}
+for _, k in ipairs({ "abs", "ceil", "floor", "max", "min", "pow", "random", "randomseed", "sqrt", "pi", "huge" }) do m5[k] = math[k] end
+math = rotable("math", m5)
+package.loaded.math = math
+string, table, coroutine = rotable("string", string), rotable("table", table), rotable("coroutine", coroutine)
+
+-- Files come from the board's flash: require tries name.lc, then name.lua.
+function loadfile(name)
+  local src = file.getcontents(name)
+  if not src then return nil, "cannot open " .. name end
+  return loadstring(src, "@" .. name)
+end
+function dofile(name)
+  local f, e = loadfile(name)
+  if not f then error(e, 2) end
+  return f()
+end
+package.path = "?.lc;?.lua"
+package.loaders = { package.loaders[1], function(name)
+  for _, ext in ipairs({ ".lc", ".lua" }) do
+    if file.exists(name .. ext) then
+      local f, e = loadfile(name .. ext)
+      if not f then error(e, 2) end
+      return f
+    end
+  end
+  return "\n\tno file '" .. name .. ".lc'\n\tno file '" .. name .. ".lua'"
+end }
+
+-- A line typed at the REPL: "=x" means "return x"; an unfinished chunk asks for more.
+function E.repl(chunk)
+  if chunk:sub(1, 1) == "=" then chunk = "return " .. chunk:sub(2) end
+  local f, e = loadstring(chunk, "=stdin")
+  if not f then
+    if e:find("'<eof>'$") then return "more" end
+    print("Lua error: ", e)
+    return "done"
+  end
+  local r = { xpcall(f, traceback) }
+  if not r[1] then
+    -- The device's traceback ends at the chunk; ours would go on into this runtime.
+    print("Lua error: ", (tostring(r[2]):gsub("\n\t%[C%]: in function 'xpcall'.*$", "\n\t[C]: ?")))
+    collectgarbage()
+    return "done"
+  end
+  if #r > 1 then print(unpack(r, 2, #r)) end
+  return "done"
+end
+
+-- Boot: run init.lua, as pmain does with LUA_INIT_STRING "@init.lua".
+function E.boot()
+  local f, e = loadfile("init.lua")
+  if not f then sys("out", "cannot open init.lua: \n") return end
+  local ok, err = xpcall(f, traceback)
+  if not ok then print(err) end
+end
+`;
