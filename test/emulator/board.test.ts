@@ -34,7 +34,7 @@ async function until(out: () => string, re: RegExp, ms = 3000): Promise<void> {
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {
   const { out } = board();
   await until(out, /> $/);
-  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: file,node,rtcmem,tmr,uart\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
+  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: file,mqtt,node,rtcmem,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
 });
 
 test("the REPL echoes input, answers =expr, continues chunks with >> and prints errors as the device does", async () => {

@@ -6,9 +6,10 @@ import { EventEmitter } from "node:events";
 import { LuaVm, luaLiteral, type LuaState, type LuaValue } from "../lua/vm.ts";
 import { Console } from "./console.ts";
 import { Flash } from "./flash.ts";
+import { Network } from "./network.ts";
 import { RUNTIME } from "./runtime.ts";
 
-export const DEFAULT_MODULES = ["file", "node", "rtcmem", "tmr", "uart"];
+export const DEFAULT_MODULES = ["file", "mqtt", "node", "rtcmem", "tmr", "uart", "wifi"];
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
 
@@ -17,6 +18,11 @@ export interface BoardOptions {
   chipId?: number;
   heap?: number;
   modules?: string[];
+  /** The simulated access point (default ssid "emulated", psk "nodemcu-emulator"). */
+  ssid?: string;
+  psk?: string;
+  /** The board's address on it. */
+  ip?: string;
 }
 
 /** The ROM bootloader talks at 74880 baud; read at 115200 it is noise like this. */
@@ -33,6 +39,7 @@ export class Board extends EventEmitter {
   readonly heapBudget: number;
   readonly modules: string[];
   readonly console: Console;
+  readonly network: Network;
   private lua: LuaState | undefined;
   private baseline = 0;
   private readonly rtc = new Array<number>(128).fill(0);
@@ -54,6 +61,10 @@ export class Board extends EventEmitter {
       (bytes) => this.emit("output", bytes),
       (line) => this.enqueue(() => this.console.execute(line, (chunk) => this.replLine(chunk))),
       (data) => this.enqueue(() => this.callback(`__E.data(${luaLiteral(data)})`)),
+    );
+    this.network = new Network(
+      { run: (code) => this.enqueue(() => this.callback(code)) },
+      { ssid: opts.ssid ?? "emulated", psk: opts.psk ?? "nodemcu-emulator", ip: opts.ip ?? "192.168.4.2" },
     );
     for (let i = 0; i < this.rtc.length; i++) this.rtc[i] = (Math.random() * 2 ** 32) >>> 0; // noise after power-on
   }
@@ -83,7 +94,13 @@ export class Board extends EventEmitter {
     this.reason = BOOT_POWER_ON;
   }
 
+  /** The access point vanishes for `ms` (STA_DISCONNECTED, TCP links cut), then returns. */
+  wifiDrop(ms: number): void {
+    this.network.drop(ms);
+  }
+
   private shutdown(): void {
+    this.network.shutdown();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.queue = [];
@@ -104,6 +121,8 @@ export class Board extends EventEmitter {
   /** Free heap as node.heap() reports it: the budget less what the firmware's Lua holds. */
   heap(): number {
     if (!this.lua) return this.heapBudget;
+    // NodeMCU's emergency GC (EGC_ALWAYS) keeps the heap close to what is live.
+    this.lua.exec('collectgarbage("collect")', "=heap");
     return Math.max(0, this.heapBudget - (this.lua.memoryBytes() - this.baseline));
   }
 
@@ -222,7 +241,7 @@ export class Board extends EventEmitter {
         this.console.capture(args.length === 0 ? undefined : { count: s(0), runInput: n(1) !== 0 });
         return null;
       default:
-        return this.fileSys(name, args);
+        return name.startsWith("wifi_") || name.startsWith("mqtt_") ? this.network.sys(name, args) : this.fileSys(name, args);
     }
   }
 

@@ -277,8 +277,152 @@ end
 function E.data(s) if ondata then E.protected(ondata, s) end end
 function uart.getconfig() return 115200, 8, 0, 1 end
 
+
+-- wifi (station) -------------------------------------------------------------------------
+local wifi = { NULLMODE = 0, STATION = 1, SOFTAP = 2, STATIONAP = 3, STA_IDLE = 0, STA_CONNECTING = 1, STA_WRONGPWD = 2, STA_APNOTFOUND = 3, STA_FAIL = 4, STA_GOTIP = 5 }
+local mode = 1
+local handlers = {}
+function wifi.setmode(m, save)
+  if m ~= 0 and m ~= 1 and m ~= 2 and m ~= 3 then error("Invalid mode", 2) end
+  mode = m
+  return m
+end
+function wifi.getmode() return mode end
+local eventmon = { STA_CONNECTED = 0, STA_DISCONNECTED = 1, STA_AUTHMODE_CHANGE = 2, STA_GOT_IP = 3, STA_DHCP_TIMEOUT = 4,
+  AP_STACONNECTED = 5, AP_STADISCONNECTED = 6, AP_PROBEREQRECVED = 7, WIFI_MODE_CHANGED = 8 }
+function eventmon.register(ev, fn)
+  if type(ev) ~= "number" or ev < 0 or ev > 9 then error("valid wifi events:0-10", 2) end
+  handlers[ev] = fn
+end
+eventmon.unregister = eventmon.register
+eventmon.reason = rotable("wifi.eventmon.reason", { UNSPECIFIED = 1, AUTH_EXPIRE = 2, AUTH_LEAVE = 3, ASSOC_EXPIRE = 4, ASSOC_TOOMANY = 5, NOT_AUTHED = 6,
+  NOT_ASSOCED = 7, ASSOC_LEAVE = 8, ASSOC_NOT_AUTHED = 9, DISASSOC_PWRCAP_BAD = 10, DISASSOC_SUPCHAN_BAD = 11, IE_INVALID = 13, MIC_FAILURE = 14,
+  ["4WAY_HANDSHAKE_TIMEOUT"] = 15, GROUP_KEY_UPDATE_TIMEOUT = 16, IE_IN_4WAY_DIFFERS = 17, GROUP_CIPHER_INVALID = 18, PAIRWISE_CIPHER_INVALID = 19,
+  AKMP_INVALID = 20, UNSUPP_RSN_IE_VERSION = 21, INVALID_RSN_IE_CAP = 22, ["802_1X_AUTH_FAILED"] = 23, CIPHER_SUITE_REJECTED = 24,
+  BEACON_TIMEOUT = 200, NO_AP_FOUND = 201, AUTH_FAIL = 202, ASSOC_FAIL = 203, HANDSHAKE_TIMEOUT = 204 })
+wifi.eventmon = rotable("wifi.eventmon", eventmon)
+local sta = {}
+local stacfg
+function sta.config(cfg)
+  if type(cfg) ~= "table" then error("config table not found!", 2) end
+  if type(cfg.ssid) ~= "string" then error("ssid required", 2) end
+  if #cfg.ssid > 32 then error("ssid: length:0-32", 2) end
+  -- The firmware reads connect_cb/disconnect_cb (the docs' connected_cb are never read).
+  local map = { connect_cb = 0, disconnect_cb = 1, authmode_change_cb = 2, got_ip_cb = 3, dhcp_timeout_cb = 4 }
+  for k, ev in pairs(map) do if cfg[k] then handlers[ev] = cfg[k] end end
+  stacfg = { ssid = cfg.ssid, pwd = cfg.pwd or "" }
+  sys("wifi_disconnect")
+  if cfg.auto ~= false then sys("wifi_connect", stacfg.ssid, stacfg.pwd) end
+  return true
+end
+function sta.connect(cb)
+  if cb then handlers[0] = cb end
+  if stacfg then sys("wifi_connect", stacfg.ssid, stacfg.pwd) end
+end
+function sta.disconnect(cb)
+  if cb then handlers[1] = cb end
+  sys("wifi_disconnect")
+end
+function sta.autoconnect() end
+function sta.getip()
+  local ip = sys("wifi_ip")
+  if not ip then return nil end
+  return ip, "255.255.255.0", (ip:gsub("%d+$", "1"))
+end
+function sta.status() return sys("wifi_status") + 0 end
+function sta.getrssi() if sys("wifi_ip") then return -52 end return nil end
+function sta.getmac() return string.format("5c:cf:7f:%02x:%02x:%02x", (sys("chipid") / 65536) % 256, (sys("chipid") / 256) % 256, sys("chipid") % 256) end
+wifi.sta = rotable("wifi.sta", sta)
+function E.wifi(ev, t)
+  local fn = handlers[ev]
+  if fn then E.protected(fn, t) end
+end
+
+-- mqtt ------------------------------------------------------------------------------------
+local mqtt = { CONN_FAIL_SERVER_NOT_FOUND = -5, CONN_FAIL_NOT_A_CONNACK_MSG = -4, CONN_FAIL_DNS = -3, CONN_FAIL_TIMEOUT_RECEIVING = -2,
+  CONN_FAIL_TIMEOUT_SENDING = -1, CONNACK_ACCEPTED = 0, CONNACK_REFUSED_PROTOCOL_VER = 1, CONNACK_REFUSED_ID_REJECTED = 2,
+  CONNACK_REFUSED_SERVER_UNAVAILABLE = 3, CONNACK_REFUSED_BAD_USER_OR_PASS = 4, CONNACK_REFUSED_NOT_AUTHORIZED = 5 }
+local clients, nclients = {}, 0
+local Client = {}
+Client.__index = Client
+local EVENTS = { connect = true, connfail = true, offline = true, message = true, overflow = true, puback = true, suback = true, unsuback = true }
+-- mqtt_socket_client reads arguments by type and only moves on when one matches.
+function mqtt.Client(...)
+  local a, i = { ... }, 1
+  local c = setmetatable({ cb = {} }, Client)
+  if type(a[i]) == "string" or type(a[i]) == "number" then c.clientid = tostring(a[i]) i = i + 1
+  else c.clientid = string.format("NodeMCU_%x", sys("chipid")) end
+  if type(a[i]) == "number" then c.keepalive = a[i] i = i + 1 end
+  if type(a[i]) == "string" or type(a[i]) == "number" then c.user = tostring(a[i]) i = i + 1
+    if type(a[i]) == "string" or type(a[i]) == "number" then c.pass = tostring(a[i]) i = i + 1 end
+  end
+  if type(a[i]) == "number" then c.clean = a[i] ~= 0 i = i + 1 end
+  if type(a[i]) == "number" then c.maxlen = a[i] end
+  if not c.keepalive or c.keepalive == 0 then c.keepalive = 60 end
+  if not c.maxlen or c.maxlen == 0 then c.maxlen = 1024 end
+  nclients = nclients + 1
+  c.id = nclients
+  clients[nclients] = c
+  return c
+end
+function Client:lwt(topic, message, qos, retain)
+  self.will = { topic, message, (qos or 0) % 4, (retain or 0) ~= 0 }
+end
+function Client:on(event, fn)
+  if not EVENTS[event] then error("bad argument #2 to 'on' (invalid option '" .. tostring(event) .. "')", 2) end
+  if type(fn) ~= "function" then error("bad argument #3 to 'on' (function expected)", 2) end
+  self.cb[event] = fn
+end
+function Client:connect(host, ...)
+  if self.connected then error("already connected", 2) end
+  local a, i = { ... }, 1
+  local port, secure = 1883, false
+  if type(a[i]) == "number" then port = a[i] i = i + 1 end
+  if type(a[i]) == "boolean" then secure = a[i] i = i + 1 elseif type(a[i]) == "number" then i = i + 1 end
+  if type(a[i]) == "function" then self.cb.connect = a[i] i = i + 1 end
+  if type(a[i]) == "function" then self.cb.connfail = a[i] end
+  local w = self.will or {}
+  sys("mqtt_connect", self.id, host, port, secure, self.clientid, self.keepalive, self.user or "", self.pass or "", self.clean and 1 or 0,
+    w[1] or "", w[2] or "", w[3] or 0, w[4] and 1 or 0, self.maxlen)
+end
+function Client:close() sys("mqtt_close", self.id) end
+local function need(self) if not self.connected then error("not connected", 3) end end
+function Client:publish(topic, payload, qos, retain, cb)
+  need(self)
+  if cb then self.cb.puback = cb end
+  return sys("mqtt_publish", self.id, topic, tostring(payload), qos, retain) == true
+end
+function Client:subscribe(topic, qos, cb)
+  need(self)
+  local list = {}
+  if type(topic) == "table" then
+    cb = qos
+    for t, q in pairs(topic) do list[#list + 1] = t list[#list + 1] = q end
+    if #list == 0 then error("no topics found", 2) end
+  else
+    list = { topic, qos }
+  end
+  if cb then self.cb.suback = cb end
+  return sys("mqtt_subscribe", self.id, unpack(list)) == true
+end
+function Client:unsubscribe(topic, cb)
+  need(self)
+  local list = {}
+  if type(topic) == "table" then for t in pairs(topic) do list[#list + 1] = t end else list = { topic } end
+  if cb then self.cb.unsuback = cb end
+  return sys("mqtt_unsubscribe", self.id, unpack(list)) == true
+end
+-- MQTT callbacks run unprotected on the device (plain lua_call): an error in one panics.
+function E.mqtt(id, event, ...)
+  local c = clients[id]
+  if not c then return end
+  if event == "connect" then c.connected = true elseif event == "offline" or event == "connfail" then c.connected = false end
+  local fn = c.cb[event]
+  if fn then fn(c, ...) end
+end
+
 -- The globals the device shows, and what it lacks.
-local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart }
+local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart, wifi = wifi, mqtt = mqtt }
 for _, m in ipairs({ sys("modules") }) do
   if installed[m] then _G[m] = rotable(m, installed[m]) end
 end

@@ -1,0 +1,108 @@
+// The real echo firmware, built by the real build, booted on the emulated board against a real
+// Mosquitto: online status, byte-exact echoes, the will when the board loses power, and the
+// Wi-Fi paths.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { MqttClient, type Message } from "../../host/mqtt/index.ts";
+import { buildFirmware } from "../../tools/build/build.ts";
+import { Board } from "../../tools/emulator/board.ts";
+import { startMosquitto, type Broker } from "../helpers/broker.ts";
+import { writeConfig } from "../helpers/firmware.ts";
+
+let broker: Broker;
+let watcher: MqttClient;
+const seen: Message[] = [];
+
+before(async () => {
+  broker = await startMosquitto();
+  watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: "watcher" });
+  await watcher.connect();
+  watcher.on("message", (m: Message) => seen.push(m));
+  await watcher.subscribe("nodemcu/#", 1);
+});
+after(async () => {
+  await watcher.end();
+  await broker.stop();
+});
+
+async function flashedBoard(id: string, opts: { psk?: string } = {}): Promise<{ board: Board; out: () => string }> {
+  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
+  process.on("exit", () => rmSync(flashDir, { recursive: true, force: true }));
+  const configFile = writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 200 } });
+  await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
+  const board = new Board({ flashDir, psk: opts.psk });
+  let out = "";
+  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
+  board.boot();
+  return { board, out: () => out };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const on = (t: string, from = 0) => () => seen.slice(from).find((m) => m.topic === t);
+
+test("boots, comes online with a retained status, echoes byte for byte, and leaves a will", async () => {
+  const { board, out } = await flashedBoard("emu1");
+  const status = await waitFor("online status", on("nodemcu/emu1/status"));
+  const s = JSON.parse(status.payload.toString()) as { state: string; ip: string; heap: number; version: string };
+  assert.equal(s.state, "online");
+  assert.equal(s.ip, "192.168.4.2");
+  assert.ok(s.heap > 0 && s.heap < 44000, `heap ${s.heap}`);
+  console.log(`# free heap after boot with the echo firmware: ${s.heap} of 44000 bytes`);
+  assert.match(out(), /boot: starting app in 1500 ms[\s\S]*wifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected to 127\.0\.0\.1:\d+ as emu1/);
+  assert.equal(board.rtcmem(64), 0, "coming online clears the boot guard");
+
+  const payloads = [Buffer.from([0, 1, 2, 0, 255]), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.alloc(0), Buffer.from("hello board")];
+  for (const p of payloads) {
+    const from = seen.length;
+    await watcher.publish("nodemcu/emu1/in", p, { qos: 1 });
+    const echo = await waitFor(`echo of ${p.toString("hex")}`, on("nodemcu/emu1/out", from));
+    assert.deepEqual(echo.payload, p);
+  }
+
+  const from = seen.length;
+  await watcher.publish("nodemcu/emu1/in", Buffer.alloc(500, 0x41), { qos: 1 });
+  const after = await waitFor("status after overflow", on("nodemcu/emu1/status", from));
+  assert.equal((JSON.parse(after.payload.toString()) as { overflows: number }).overflows, 1);
+  assert.match(out(), /mqtt: message on nodemcu\/emu1\/in longer than 200 bytes dropped/);
+
+  const willFrom = seen.length;
+  board.powerOff();
+  const will = await waitFor("offline will", on("nodemcu/emu1/status", willFrom));
+  assert.deepEqual(JSON.parse(will.payload.toString()), { state: "offline" });
+});
+
+test("a wrong Wi-Fi password gives STA_DISCONNECTED with reason 15 and no MQTT", async () => {
+  const { board, out } = await flashedBoard("emu2", { psk: "another-password" });
+  await waitFor("disconnect reason", () => (/wifi: disconnected from emulated, reason 15/.test(out()) ? true : undefined));
+  assert.doesNotMatch(out(), /mqtt: connected/);
+  board.powerOff();
+});
+
+test("Wi-Fi lost and back: status goes offline by the will, then online again", async () => {
+  const { board, out } = await flashedBoard("emu3");
+  await waitFor("online", on("nodemcu/emu3/status"));
+  const from = seen.length;
+  board.wifiDrop(300);
+  const offline = await waitFor("offline will", on("nodemcu/emu3/status", from));
+  assert.deepEqual(JSON.parse(offline.payload.toString()), { state: "offline" });
+  const from2 = seen.length;
+  const online = await waitFor("online again", on("nodemcu/emu3/status", from2));
+  assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online");
+  assert.match(out(), /wifi: disconnected from emulated, reason 200/);
+  const from3 = seen.length;
+  await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
+  assert.equal((await waitFor("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
+  board.powerOff();
+});
