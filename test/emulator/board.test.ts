@@ -111,3 +111,15 @@ test("an error in a protected callback goes to the default onerror handler: prin
   await until(out, /cannot open init\.lua: \r\n> [\s\S]*cannot open init\.lua: \r\n> $/, 4000);
   assert.equal(panics, 0);
 });
+
+test("running out of heap fails with NodeMCU's \"not enough memory\"; in a callback the board restarts", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input("t = {} for i = 1, 100000 do t[i] = ('x'):rep(50) .. i end\n");
+  await until(out, /Lua error: \tnot enough memory\r\n> $/);
+  b.input("t = nil collectgarbage()\n");
+  b.input("=node.heap() > 35000\n");
+  await until(out, /true\r\n> $/);
+  b.input("tmr.create():alarm(10, tmr.ALARM_SINGLE, function() local u = {} for i = 1, 100000 do u[i] = ('y'):rep(50) .. i end end)\n");
+  await until(out, /not enough memory[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 5000);
+});

@@ -2,7 +2,7 @@
 // Mosquitto: online status, byte-exact echoes, the will when the board loses power, and the
 // Wi-Fi paths.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -104,5 +104,18 @@ test("Wi-Fi lost and back: status goes offline by the will, then online again", 
   const from3 = seen.length;
   await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
   assert.equal((await waitFor("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
+  board.powerOff();
+});
+
+test("an app that crashes at start is stopped by the boot guard after 3 boots, and the REPL answers", async () => {
+  const { board, out } = await flashedBoard("emu4");
+  board.powerOff();
+  writeFileSync(join(board.flash.dir, "app.lua"), 'error("app crashed")\n');
+  board.boot();
+  await waitFor("autostart stopped", () => (/boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()) ? true : undefined), 20000);
+  assert.equal(out().match(/app\.lua:1: app crashed/g)?.length, 3);
+  assert.match(out(), /retry with: rtcmem\.write32\(64, 0\) node\.restart\(\)/);
+  board.input("=1+1\r\n");
+  await waitFor("REPL", () => (/=1\+1\r\n2\r\n> $/.test(out()) ? true : undefined));
   board.powerOff();
 });

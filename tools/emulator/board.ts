@@ -82,6 +82,7 @@ export class Board extends EventEmitter {
     if (!r.ok) throw new Error(`emulator runtime failed to load: ${r.error}`);
     this.lua.exec('collectgarbage("collect")');
     this.baseline = this.lua.memoryBytes();
+    this.lua.exec(`__E.limit(${this.baseline + this.heapBudget})`, "=limit");
     this.console.print(this.banner());
     this.enqueue(() => this.callback("__E.boot()"));
     this.enqueue(() => this.console.prompt(false));

@@ -41,6 +41,8 @@ local function report(msg)
   end
 end
 local function traceback(e)
+  -- NodeMCU reports running out of memory without a traceback.
+  if e == "not enough memory" then return e end
   return dbg.traceback(tostring(e), 2)
 end
 function E.protected(fn, ...)
@@ -475,6 +477,18 @@ function E.repl(chunk)
   end
   if #r > 1 then print(unpack(r, 2, #r)) end
   return "done"
+end
+
+-- The heap is finite: every few thousand instructions the board checks what Lua holds and, past
+-- the limit even after a full collection (NodeMCU's emergency GC), fails the allocation.
+function E.limit(bytes)
+  local count, collect = collectgarbage, collectgarbage
+  dbg.sethook(function()
+    if count("count") * 1024 > bytes then
+      collect("collect")
+      if count("count") * 1024 > bytes then error("not enough memory", 0) end
+    end
+  end, "", 2000)
 end
 
 -- Boot: run init.lua, as pmain does with LUA_INIT_STRING "@init.lua".
