@@ -15,5 +15,6 @@ export const verbs: Record<string, Verb> = {
   send: { summary: "publish a message to a device (or any topic); --wait shows the echo", load: () => import("../../host/cli/send.ts") },
   ping: { summary: "time round trips through a device's echo, like ping(8)", load: () => import("../../host/cli/ping.ts") },
   devices: { summary: "list every device's retained status", load: () => import("../../host/cli/devices.ts") },
+  emulate: { summary: "boot an emulated NodeMCU board (console on this terminal or a pty)", load: () => import("../emulator/verb.ts") },
   build: { summary: "compile the firmware to Lua for the board", load: () => import("../build/verb.ts") },
 };

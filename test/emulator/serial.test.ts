@@ -1,0 +1,65 @@
+// A typed REPL session over a real pseudo-terminal with the real serialport library, against
+// `mcu emulate --serial`: a file written with file.open/write/close survives node.restart().
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { SerialPort } from "serialport";
+
+const dir = mkdtempSync(join(tmpdir(), "mcu-serial-"));
+const link = join(dir, "ttyNODEMCU");
+const flash = join(dir, "flash");
+let emulator: ReturnType<typeof spawn>;
+
+before(async () => {
+  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flash, "--serial", link], { stdio: ["ignore", "ignore", "pipe"] });
+  for (let i = 0; i < 200 && !existsSync(link); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(existsSync(link), "the emulator did not create its serial link");
+});
+after(async () => {
+  emulator.kill("SIGTERM");
+  await new Promise((r) => emulator.once("close", r));
+  assert.equal(existsSync(link), false, "the serial link outlived the emulator");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function session(): { port: SerialPort; text: () => string; until(re: RegExp, ms?: number): Promise<void> } {
+  const port = new SerialPort({ path: link, baudRate: 115200 });
+  let text = "";
+  port.on("data", (d: Buffer) => (text += d.toString("latin1")));
+  return {
+    port,
+    text: () => text,
+    async until(re, ms = 5000) {
+      const end = Date.now() + ms;
+      while (!re.test(text) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.match(text, re);
+    },
+  };
+}
+
+test("write a file at the REPL, restart the board, read it back", async () => {
+  const s = session();
+  await new Promise((r) => s.port.once("open", r));
+  s.port.write("\r\n");
+  await s.until(/> $/);
+  s.port.write('f = file.open("hello.txt", "w") f:write("written over serial") f:close()\r\n');
+  await s.until(/f:close\(\)\r\n> $/);
+  s.port.write("node.restart()\r\n");
+  await s.until(/node\.restart\(\)\r\n[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*cannot open init\.lua: \r\n> $/);
+  s.port.write('print(file.getcontents("hello.txt"))\r\n');
+  await s.until(/\r\nwritten over serial\r\n> $/);
+  await new Promise((r) => s.port.close(r));
+  assert.equal(readFileSync(join(flash, "hello.txt"), "utf8"), "written over serial");
+});
+
+test("the port can be closed and opened again", async () => {
+  const s = session();
+  await new Promise((r) => s.port.once("open", r));
+  s.port.write("=7*6\r\n");
+  await s.until(/42\r\n> $/);
+  await new Promise((r) => s.port.close(r));
+});

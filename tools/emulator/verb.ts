@@ -1,0 +1,85 @@
+// `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
+import { copyFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { CliError, EXIT } from "../cli/errors.ts";
+import { Board, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
+import { openSerialPty } from "./pty.ts";
+
+export const usage = `usage: mcu emulate [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES] [--modules LIST]
+
+Boots an emulated NodeMCU 3.x board (Lua 5.1) from its flash folder. Its serial console is this
+terminal, or with --serial a pseudo-terminal linked at PATH that any serial program opens like
+/dev/ttyUSB0. Its Wi-Fi sees one access point (--ssid, --psk); its MQTT goes over real TCP.
+
+  --flash DIR      the board's flash (default .emulator/flash)
+  --load DIR       copy a build's .lua/.lc files into the flash first (e.g. build/lua)
+  --serial PATH    expose the console on a pty with a symlink at PATH
+  --chip-id N      chip id (default 12648430)
+  --ssid S --psk P the simulated access point (default "emulated" / "nodemcu-emulator")
+  --heap BYTES     free heap at boot (default ${DEFAULT_HEAP})
+  --modules LIST   firmware modules (default ${DEFAULT_MODULES.join(",")})
+
+example:
+  mcu build && mcu emulate --load build/lua --serial /tmp/ttyNODEMCU`;
+
+const options = {
+  flash: { type: "string" },
+  load: { type: "string" },
+  serial: { type: "string" },
+  "chip-id": { type: "string" },
+  ssid: { type: "string" },
+  psk: { type: "string" },
+  heap: { type: "string" },
+  modules: { type: "string" },
+} as const;
+
+function whole(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} must be a whole number of at least ${min}, got "${v}"`, EXIT.usage);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, EXIT.usage);
+  }
+  const flashDir = values.flash ?? join(".emulator", "flash");
+  const board = new Board({
+    flashDir,
+    chipId: whole("chip-id", values["chip-id"], 0),
+    heap: whole("heap", values.heap, 4096),
+    modules: values.modules?.split(",").map((m) => m.trim()),
+    ssid: values.ssid,
+    psk: values.psk,
+  });
+  if (values.load) {
+    const files = readdirSync(values.load).filter((f) => /\.(lua|lc)$/.test(f));
+    if (files.length === 0) throw new CliError(`--load ${values.load}: no .lua or .lc files there (run mcu build first)`, EXIT.usage);
+    for (const f of files) copyFileSync(join(values.load, f), join(flashDir, f));
+  }
+  const pty = values.serial ? openSerialPty(values.serial) : undefined;
+  if (pty) {
+    pty.onData((d) => board.input(d));
+    board.on("output", (d: Buffer) => pty.write(d));
+    process.stderr.write(`mcu emulate: serial console on ${values.serial} -> ${pty.device}; Ctrl-C powers off\n`);
+  } else {
+    board.on("output", (d: Buffer) => process.stdout.write(d));
+    if (process.stdin.isTTY) process.stdin.setRawMode(true);
+    process.stdin.on("data", (d: Buffer) => (d.includes(3) ? process.emit("SIGINT") : board.input(d)));
+  }
+  board.boot();
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  // Power off: sockets dropped without DISCONNECT, so the broker publishes the will.
+  board.powerOff();
+  pty?.close();
+  process.stdin.pause();
+  return EXIT.ok;
+}
