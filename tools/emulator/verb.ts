@@ -2,8 +2,10 @@
 import { copyFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { interrupted } from "../../host/cli/options.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
-import { Board, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
+import { Board, DEFAULT_HEAP, DEFAULT_MODULES, type BoardOptions } from "./board.ts";
+import { createFleet } from "./fleet.ts";
 import { openSerialPty } from "./pty.ts";
 
 export const usage = `usage: mcu emulate [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES] [--modules LIST]
@@ -19,6 +21,7 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
   --ssid S --psk P the simulated access point (default "emulated" / "nodemcu-emulator")
   --heap BYTES     free heap at boot (default ${DEFAULT_HEAP})
   --modules LIST   firmware modules (default ${DEFAULT_MODULES.join(",")})
+  --fleet N        boot N boards (distinct chip ids, shared flash) with no console, for load tests
 
 example:
   mcu build && mcu emulate --load build/lua --serial /tmp/ttyNODEMCU`;
@@ -32,6 +35,7 @@ const options = {
   psk: { type: "string" },
   heap: { type: "string" },
   modules: { type: "string" },
+  fleet: { type: "string" },
 } as const;
 
 function whole(name: string, v: string | undefined, min: number): number | undefined {
@@ -49,19 +53,22 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, EXIT.usage);
   }
   const flashDir = values.flash ?? join(".emulator", "flash");
-  const board = new Board({
+  const opts: BoardOptions = {
     flashDir,
     chipId: whole("chip-id", values["chip-id"], 0),
     heap: whole("heap", values.heap, 4096),
     modules: values.modules?.split(",").map((m) => m.trim()),
     ssid: values.ssid,
     psk: values.psk,
-  });
+  };
+  const fleet = whole("fleet", values.fleet, 1);
+  const board = new Board(opts);
   if (values.load) {
     const files = readdirSync(values.load).filter((f) => /\.(lua|lc)$/.test(f));
     if (files.length === 0) throw new CliError(`--load ${values.load}: no .lua or .lc files there (run mcu build first)`, EXIT.usage);
     for (const f of files) copyFileSync(join(values.load, f), join(flashDir, f));
   }
+  if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
   if (pty) {
     pty.onData((d) => board.input(d));
@@ -73,13 +80,18 @@ export async function run(argv: string[]): Promise<number> {
     process.stdin.on("data", (d: Buffer) => (d.includes(3) ? process.emit("SIGINT") : board.input(d)));
   }
   board.boot();
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await interrupted();
   // Power off: sockets dropped without DISCONNECT, so the broker publishes the will.
   board.powerOff();
   pty?.close();
   process.stdin.pause();
+  return EXIT.ok;
+}
+
+async function runFleet(boards: Board[]): Promise<number> {
+  for (const b of boards) b.boot();
+  process.stderr.write(`mcu emulate: ${boards.length} boards booted; Ctrl-C powers them off\n`);
+  await interrupted();
+  for (const b of boards) b.powerOff();
   return EXIT.ok;
 }
