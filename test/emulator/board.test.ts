@@ -12,11 +12,11 @@ afterEach(() => {
   for (const b of boards.splice(0)) b.powerOff();
 });
 
-function board(files: Record<string, string> = {}): { b: Board; out: () => string; dir: string } {
+function board(files: Record<string, string> = {}, modules?: string[]): { b: Board; out: () => string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const b = new Board({ flashDir: dir });
+  const b = new Board({ flashDir: dir, modules });
   boards.push(b);
   let out = "";
   b.on("output", (d: Buffer) => (out += d.toString("latin1")));
@@ -34,7 +34,7 @@ async function until(out: () => string, re: RegExp, ms = 3000): Promise<void> {
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {
   const { out } = board();
   await until(out, /> $/);
-  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: file,mqtt,node,rtcmem,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
+  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,node,rtcmem,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
 });
 
 test("the REPL echoes input, answers =expr, continues chunks with >> and prints errors as the device does", async () => {
@@ -122,4 +122,32 @@ test("running out of heap fails with NodeMCU's \"not enough memory\"; in a callb
   await until(out, /true\r\n> $/);
   b.input("tmr.create():alarm(10, tmr.ALARM_SINGLE, function() local u = {} for i = 1, 100000 do u[i] = ('y'):rep(50) .. i end end)\n");
   await until(out, /not enough memory[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 5000);
+});
+
+test("bit works on signed 32-bit values; gpio levels are recorded; encoder only when built in", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input("print(bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 1), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-16, 2), bit.isset(5, 2))\n");
+  await until(out, /15\t7\t4\t-1\t-2147483648\t15\t-4\ttrue\r\n> $/);
+  b.input("gpio.mode(4, gpio.OUTPUT) gpio.write(4, gpio.HIGH) print(gpio.read(4), encoder)\n");
+  await until(out, /1\tnil\r\n> $/);
+  assert.equal(b.gpio.get(4), 1);
+  const withEncoder = board({}, ["encoder", "file", "node", "tmr", "uart"]);
+  await until(withEncoder.out, /modules: encoder,file,node,tmr,uart\r\n[\s\S]*> $/);
+  withEncoder.b.input('print(encoder.toHex("\\0\\255A"), encoder.fromBase64(encoder.toBase64("hi")), pcall(encoder.fromHex, "zz"))\n');
+  await until(withEncoder.out, /00ff41\thi\tfalse\t.*Invalid hex string\r\n> $/);
+});
+
+test("uart.on delivers raw blocks of n bytes and, with run_input 0, keeps them from the REPL", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input('got = {} uart.on("data", 4, function(d) got[#got + 1] = d if #got == 2 then uart.on("data") print("blocks", got[1], got[2]) end end, 0)\n');
+  await until(out, /end, 0\)\r\n> $/);
+  const before = out().length;
+  b.input("ab\ncdef\r");
+  // Blocks "ab\nc" and "def\r"; print sends "\n" as "\r\n" and drops a bare "\r".
+  await until(out, /blocks\tab\r\nc\tdef\r\n/);
+  assert.doesNotMatch(out().slice(before), /Lua error/);
+  b.input("=1\n");
+  await until(out, /1\r\n> $/);
 });

@@ -9,7 +9,8 @@ import { Flash } from "./flash.ts";
 import { Network } from "./network.ts";
 import { RUNTIME } from "./runtime.ts";
 
-export const DEFAULT_MODULES = ["file", "mqtt", "node", "rtcmem", "tmr", "uart", "wifi"];
+/** A typical build with what our firmware needs; `encoder` is absent unless asked for, as on many boards. */
+export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "node", "rtcmem", "tmr", "uart", "wifi"];
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
 
@@ -43,6 +44,8 @@ export class Board extends EventEmitter {
   private lua: LuaState | undefined;
   private baseline = 0;
   private readonly rtc = new Array<number>(128).fill(0);
+  /** Pin levels by NodeMCU index, as the firmware drives them. */
+  readonly gpio = new Map<number, number>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private queue: (() => void)[] = [];
   private running = false;
@@ -233,6 +236,15 @@ export class Board extends EventEmitter {
       case "rtc_write":
         this.rtc[n(0)] = n(1) >>> 0;
         return null;
+      case "gpio_mode":
+        return null;
+      case "gpio_write":
+        this.gpio.set(n(0), n(1) === 0 ? 0 : 1);
+        return null;
+      case "gpio_read":
+        return this.gpio.get(n(0)) ?? 0;
+      case "encoder":
+        return encode(s(0), args[1]!);
       case "echo":
         this.console.echo = s(0) === "true";
         return null;
@@ -280,5 +292,20 @@ export class Board extends EventEmitter {
       default:
         throw new Error(`emulator: Lua asked for an unknown service "${name}"`);
     }
+  }
+}
+
+/** The encoder module's conversions, with its error messages for bad input. */
+function encode(fn: string, data: Buffer): [Buffer | null, string | null] {
+  const text = data.toString("latin1");
+  switch (fn) {
+    case "toBase64":
+      return [Buffer.from(data.toString("base64")), null];
+    case "toHex":
+      return [Buffer.from(data.toString("hex")), null];
+    case "fromBase64":
+      return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? [Buffer.from(text, "base64"), null] : [null, "Invalid base64 string"];
+    default:
+      return /^([0-9a-fA-F]{2})*$/.test(text) ? [Buffer.from(text, "hex"), null] : [null, "Invalid hex string"];
   }
 }

@@ -423,8 +423,62 @@ function E.mqtt(id, event, ...)
   if fn then fn(c, ...) end
 end
 
+-- bit: 32-bit operations; results are signed 32-bit numbers as on the device -------------
+local TWO32, TWO31 = 4294967296, 2147483648
+local function u32(v) return math.floor(v) % TWO32 end
+local function s32(v) v = u32(v) if v >= TWO31 then return v - TWO32 end return v end
+local function bitwise(a, b, op)
+  a, b = u32(a), u32(b)
+  local r, p = 0, 1
+  for _ = 1, 32 do
+    local x, y = a % 2, b % 2
+    if op(x, y) then r = r + p end
+    a, b, p = (a - x) / 2, (b - y) / 2, p * 2
+  end
+  return r
+end
+local function fold(op)
+  return function(a, ...)
+    local r = u32(a)
+    for i = 1, select("#", ...) do r = bitwise(r, (select(i, ...)), op) end
+    return s32(r)
+  end
+end
+local bit = {
+  band = fold(function(x, y) return x == 1 and y == 1 end),
+  bor = fold(function(x, y) return x == 1 or y == 1 end),
+  bxor = fold(function(x, y) return x ~= y end),
+  bnot = function(v) return s32(TWO32 - 1 - u32(v)) end,
+  lshift = function(v, n) return s32(u32(v) * 2 ^ n) end,
+  rshift = function(v, n) return s32(math.floor(u32(v) / 2 ^ n)) end,
+  arshift = function(v, n) return s32(math.floor(s32(v) / 2 ^ n)) end,
+  bit = function(n) return s32(2 ^ n) end,
+  isset = function(v, n) return math.floor(u32(v) / 2 ^ n) % 2 == 1 end,
+  isclear = function(v, n) return math.floor(u32(v) / 2 ^ n) % 2 == 0 end,
+}
+function bit.set(v, ...) for i = 1, select("#", ...) do v = bit.bor(v, bit.bit((select(i, ...)))) end return s32(v) end
+function bit.clear(v, ...) for i = 1, select("#", ...) do v = bit.band(v, bit.bnot(bit.bit((select(i, ...))))) end return s32(v) end
+
+-- gpio: pin levels are kept by the board, so tests can see what the firmware drives --------
+local gpio = { OUTPUT = 1, INPUT = 0, OPENDRAIN = 3, INT = 2, HIGH = 1, LOW = 0, PULLUP = 1, FLOAT = 0 }
+local function checkpin(pin) if type(pin) ~= "number" or pin < 0 or pin > 12 then error("wrong pin num.", 3) end end
+function gpio.mode(pin, m, pullup) checkpin(pin) sys("gpio_mode", pin, m) end
+function gpio.write(pin, level) checkpin(pin) sys("gpio_write", pin, level) end
+function gpio.read(pin) checkpin(pin) return sys("gpio_read", pin) + 0 end
+function gpio.trig(pin) checkpin(pin) if pin == 0 then error("no interrupt for D0", 2) end end
+
+-- encoder: a C module on the device; the host does the work ------------------------------
+local encoder = {}
+for _, f in ipairs({ "toBase64", "fromBase64", "toHex", "fromHex" }) do
+  encoder[f] = function(s)
+    local out, err = sys("encoder", f, tostring(s))
+    if err then error(err, 2) end
+    return out
+  end
+end
+
 -- The globals the device shows, and what it lacks.
-local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart, wifi = wifi, mqtt = mqtt }
+local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart, wifi = wifi, mqtt = mqtt, bit = bit, gpio = gpio, encoder = encoder }
 for _, m in ipairs({ sys("modules") }) do
   if installed[m] then _G[m] = rotable(m, installed[m]) end
 end
