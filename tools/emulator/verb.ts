@@ -6,6 +6,7 @@ import { interrupted } from "../../host/cli/options.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
 import { Board, DEFAULT_HEAP, DEFAULT_MODULES, type BoardOptions } from "./board.ts";
 import { createFleet } from "./fleet.ts";
+import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 
 export const usage = `usage: mcu emulate [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES] [--modules LIST]
@@ -21,6 +22,7 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
   --ssid S --psk P the simulated access point (default "emulated" / "nodemcu-emulator")
   --heap BYTES     free heap at boot (default ${DEFAULT_HEAP})
   --modules LIST   firmware modules (default ${DEFAULT_MODULES.join(",")})
+  --baud N         make the serial link as slow as a real UART at N baud (10 bits a byte)
   --fleet N        boot N boards (distinct chip ids, shared flash) with no console, for load tests
 
 example:
@@ -36,6 +38,7 @@ const options = {
   heap: { type: "string" },
   modules: { type: "string" },
   fleet: { type: "string" },
+  baud: { type: "string" },
 } as const;
 
 function whole(name: string, v: string | undefined, min: number): number | undefined {
@@ -69,10 +72,13 @@ export async function run(argv: string[]): Promise<number> {
     for (const f of files) copyFileSync(join(values.load, f), join(flashDir, f));
   }
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
+  const baud = whole("baud", values.baud, 300);
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
   if (pty) {
-    pty.onData((d) => board.input(d));
-    board.on("output", (d: Buffer) => pty.write(d));
+    const rx = new Line(baud, (d) => board.input(d));
+    const tx = new Line(baud, (d) => pty.write(d));
+    pty.onData((d) => rx.send(d));
+    board.on("output", (d: Buffer) => tx.send(d));
     process.stderr.write(`mcu emulate: serial console on ${values.serial} -> ${pty.device}; Ctrl-C powers off\n`);
   } else {
     board.on("output", (d: Buffer) => process.stdout.write(d));
