@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { buildFirmware } from "../../tools/build/build.ts";
@@ -118,4 +119,31 @@ test("an app that crashes at start is stopped by the boot guard after 3 boots, a
   board.input("=1+1\r\n");
   await waitFor("REPL", () => (/=1\+1\r\n2\r\n> $/.test(out()) ? true : undefined));
   board.powerOff();
+});
+
+test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes out", async () => {
+  const { board } = await flashedBoard("emu5");
+  await waitFor("online", on("nodemcu/emu5/status"));
+  const payloads = [Buffer.from([0, 0xff, 0x00, 0xc3, 0x28]), Buffer.alloc(0), Buffer.from("plain")];
+  const sub = spawn("mosquitto_sub", ["-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/out", "-q", "1", "-C", String(payloads.length), "-F", "%x", "-W", "20"]);
+  let out = "";
+  sub.stdout.on("data", (d) => (out += d));
+  const done = new Promise<number | null>((resolve) => sub.on("close", resolve));
+  await new Promise((r) => setTimeout(r, 300)); // let mosquitto_sub subscribe
+  const dir = mkdtempSync(join(tmpdir(), "mcu-pub-"));
+  for (const [i, p] of payloads.entries()) {
+    const args = ["-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/in", "-q", "1"];
+    if (p.length === 0) args.push("-n");
+    else {
+      writeFileSync(join(dir, `p${i}`), p);
+      args.push("-f", join(dir, `p${i}`));
+    }
+    const pub = spawnSync("mosquitto_pub", args);
+    assert.equal(pub.status, 0, pub.stderr.toString());
+    await new Promise((r) => setTimeout(r, 100)); // keep the order of the echoes
+  }
+  assert.equal(await done, 0);
+  assert.deepEqual(out.trim().split("\n"), payloads.map((p) => p.toString("hex")));
+  board.powerOff();
+  rmSync(dir, { recursive: true, force: true });
 });
