@@ -34,7 +34,7 @@ async function until(out: () => string, re: RegExp, ms = 3000): Promise<void> {
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {
   const { out } = board();
   await until(out, /> $/);
-  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,node,rtcmem,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
+  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,node,rtcmem,sjson,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
 });
 
 test("the REPL echoes input, answers =expr, continues chunks with >> and prints errors as the device does", async () => {
@@ -150,4 +150,15 @@ test("uart.on delivers raw blocks of n bytes and, with run_input 0, keeps them f
   assert.doesNotMatch(out().slice(before), /Lua error/);
   b.input("=1\n");
   await until(out, /1\r\n> $/);
+});
+
+test("sjson: encodes by NodeMCU's rules (empty table is [], arrays by integer keys) and decodes with sjson.NULL", async () => {
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input('print(sjson.encode({}), sjson.encode({1, 2, "x"}), sjson.encode({a = true}), sjson.encode({[3] = 1}))\n');
+  await until(out, /\[\]\t\[1,2,"x"\]\t\{"a":true\}\t\[null,null,1\]\r\n> $/);
+  b.input('t = sjson.decode(\'{"k":[1,null,"s"],"n":2.5}\') print(t.k[1], t.k[2] == sjson.NULL, t.k[3], t.n)\n');
+  await until(out, /1\ttrue\ts\t2\.5\r\n> $/);
+  b.input('print(pcall(sjson.decode, "{bad"))\n');
+  await until(out, /false\t.*JSON parse error/);
 });

@@ -10,7 +10,7 @@ import { Network } from "./network.ts";
 import { RUNTIME } from "./runtime.ts";
 
 /** A typical build with what our firmware needs; `encoder` is absent unless asked for, as on many boards. */
-export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "node", "rtcmem", "tmr", "uart", "wifi"];
+export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "node", "rtcmem", "sjson", "tmr", "uart", "wifi"];
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
 
@@ -245,6 +245,8 @@ export class Board extends EventEmitter {
         return this.gpio.get(n(0)) ?? 0;
       case "encoder":
         return encode(s(0), args[1]!);
+      case "sjson_decode":
+        return sjsonDecode(args[0]!.toString("utf8"));
       case "echo":
         this.console.echo = s(0) === "true";
         return null;
@@ -293,6 +295,25 @@ export class Board extends EventEmitter {
         throw new Error(`emulator: Lua asked for an unknown service "${name}"`);
     }
   }
+}
+
+/** JSON as a Lua chunk building the value (null is the upvalue N), or sjson's error message. */
+function sjsonDecode(text: string): [string | null, string | null] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const incomplete = /end of JSON input/.test((err as Error).message);
+    return [null, incomplete ? "Incomplete JSON object passed to sjson.decode" : `JSON parse error: ${(err as Error).message}`];
+  }
+  const lua = (v: unknown): string => {
+    if (v === null) return "N";
+    if (Array.isArray(v)) return "{" + v.map(lua).join(",") + "}";
+    if (typeof v === "object") return "{" + Object.entries(v as object).map(([k, x]) => `[${luaLiteral(k)}]=${lua(x)}`).join(",") + "}";
+    if (typeof v === "string") return luaLiteral(v);
+    return String(v);
+  };
+  return ["return " + lua(value), null];
 }
 
 /** The encoder module's conversions, with its error messages for bad input. */
