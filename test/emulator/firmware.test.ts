@@ -147,3 +147,18 @@ test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes o
   board.powerOff();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("killing the emulator process makes the broker publish the offline will", async () => {
+  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
+  const configFile = writeConfig({ id: "emu6", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } });
+  await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
+  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  const emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flashDir], { stdio: ["pipe", "ignore", "ignore"] });
+  const from = seen.length;
+  await waitFor("online", on("nodemcu/emu6/status", from));
+  const willFrom = seen.length;
+  emulator.kill("SIGKILL");
+  const will = await waitFor("offline will", on("nodemcu/emu6/status", willFrom));
+  assert.deepEqual(JSON.parse(will.payload.toString()), { state: "offline" });
+  rmSync(flashDir, { recursive: true, force: true });
+});
