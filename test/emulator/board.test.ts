@@ -34,7 +34,7 @@ async function until(out: () => string, re: RegExp, ms = 3000): Promise<void> {
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {
   const { out } = board();
   await until(out, /> $/);
-  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,node,rtcmem,sjson,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
+  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
 });
 
 test("the REPL echoes input, answers =expr, continues chunks with >> and prints errors as the device does", async () => {
@@ -161,4 +161,18 @@ test("sjson: encodes by NodeMCU's rules (empty table is [], arrays by integer ke
   await until(out, /1\ttrue\ts\t2\.5\r\n> $/);
   b.input('print(pcall(sjson.decode, "{bad"))\n');
   await until(out, /false\t.*JSON parse error/);
+});
+
+test("net: a TCP client socket connects once Wi-Fi is up, sends, receives and is closed", async () => {
+  const { createServer } = await import("node:net");
+  const server = createServer((s) => s.on("data", (d) => s.end(Buffer.concat([Buffer.from("echo:"), d]))));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  const { b, out } = board();
+  await until(out, /> $/);
+  b.input('wifi.setmode(wifi.STATION) wifi.sta.config({ ssid = "emulated", pwd = "nodemcu-emulator", got_ip_cb = function(T) print("ip", T.IP) end })\n');
+  await until(out, /ip\t192\.168\.4\.2\r\n/);
+  b.input(`sk = net.createConnection() sk:on("connection", function(s) s:send("hi\\0there") end) sk:on("receive", function(s, d) print("got", #d, (d:gsub("%z", "0"))) end) sk:on("disconnection", function() print("closed") end) sk:connect(${port}, "127.0.0.1")\n`);
+  await until(out, /got\t13\techo:hi0there\r\nclosed\r\n/);
+  server.close();
 });

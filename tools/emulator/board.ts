@@ -10,7 +10,7 @@ import { Network } from "./network.ts";
 import { RUNTIME } from "./runtime.ts";
 
 /** A typical build with what our firmware needs; `encoder` is absent unless asked for, as on many boards. */
-export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "node", "rtcmem", "sjson", "tmr", "uart", "wifi"];
+export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "net", "node", "rtcmem", "sjson", "tmr", "uart", "wifi"];
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
 
@@ -256,7 +256,7 @@ export class Board extends EventEmitter {
         this.console.capture(args.length === 0 ? undefined : { count: s(0), runInput: n(1) !== 0 });
         return null;
       default:
-        return name.startsWith("wifi_") || name.startsWith("mqtt_") ? this.network.sys(name, args) : this.fileSys(name, args);
+        return /^(wifi|mqtt|net)_/.test(name) ? this.network.sys(name, args) : this.fileSys(name, args);
     }
   }
 

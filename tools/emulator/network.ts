@@ -1,5 +1,6 @@
 // The board's radio and its MQTT clients: a simulated access point for the wifi module, and the
 // host's MQTT client core (real TCP to a real broker) behind NodeMCU's mqtt module.
+import { connect as tcpConnect, type Socket } from "node:net";
 import { MqttClient, MqttError, type Message } from "../../host/mqtt/index.ts";
 import { luaLiteral, type LuaValue } from "../lua/vm.ts";
 
@@ -41,6 +42,7 @@ export class Network {
   private timer: NodeJS.Timeout | undefined;
   private radioUp = true;
   private readonly clients = new Map<number, MqttClient>();
+  private readonly sockets = new Map<number, Socket>();
   /** max_message_length of each Lua client. */
   private readonly maxlen = new Map<number, number>();
 
@@ -58,6 +60,8 @@ export class Network {
     clearTimeout(this.timer);
     for (const c of this.clients.values()) c.destroy();
     this.clients.clear();
+    for (const sk of this.sockets.values()) sk.destroy();
+    this.sockets.clear();
     this.status = STATUS.idle;
   }
 
@@ -121,6 +125,16 @@ export class Network {
         return this.ip ?? null;
       case "wifi_status":
         return this.status;
+      case "net_connect":
+        return void this.netConnect(n(0), n(1), s(2));
+      case "net_send":
+        return void this.sockets.get(n(0))?.write(args[1]!, () => this.net(n(0), "sent"));
+      case "net_close":
+        return void this.sockets.get(n(0))?.end();
+      case "net_peer": {
+        const sk = this.sockets.get(n(0));
+        return sk?.remotePort ? [sk.remotePort, sk.remoteAddress ?? null] : [null, null];
+      }
       case "mqtt_connect":
         return void this.connect(n(0), args);
       case "mqtt_close":
@@ -138,6 +152,23 @@ export class Network {
 
   private mqtt(id: number, event: string, ...rest: string[]): void {
     this.link.run(`__E.mqtt(${id}, ${luaLiteral(event)}${rest.map((r) => ", " + r).join("")})`);
+  }
+
+  private net(id: number, event: string, ...rest: string[]): void {
+    this.link.run(`__E.net(${id}, ${luaLiteral(event)}${rest.map((r) => ", " + r).join("")})`);
+  }
+
+  private netConnect(id: number, port: number, host: string): void {
+    if (this.status !== STATUS.gotIp) return void setTimeout(() => this.net(id, "reconnection", "-1"), 100);
+    const sk = tcpConnect({ host, port });
+    this.sockets.set(id, sk);
+    sk.on("connect", () => this.net(id, "connection"));
+    sk.on("data", (d: Buffer) => this.net(id, "receive", luaLiteral(d)));
+    sk.on("error", () => {});
+    sk.on("close", (hadError) => {
+      this.sockets.delete(id);
+      this.net(id, hadError ? "reconnection" : "disconnection", hadError ? "-1" : "0");
+    });
   }
 
   private connect(id: number, a: Buffer[]): void {

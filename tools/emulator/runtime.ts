@@ -530,8 +530,38 @@ function sjson.decode(text, opts)
   return setfenv(assert(loadstring(src)), { N = null })()
 end
 
+-- net: TCP client sockets over host TCP; callbacks run unprotected, as on the device -------
+local net = { TCP = 1, UDP = 2 }
+local sockets, nsockets = {}, 0
+local Socket = {}
+Socket.__index = Socket
+local SOCKET_EVENTS = { connection = true, reconnection = true, disconnection = true, receive = true, sent = true }
+function net.createConnection()
+  nsockets = nsockets + 1
+  local sk = setmetatable({ id = nsockets, cb = {} }, Socket)
+  sockets[nsockets] = sk
+  return sk
+end
+function Socket:on(event, fn)
+  if not SOCKET_EVENTS[event] then error("unknown event: " .. tostring(event), 2) end
+  self.cb[event] = fn
+end
+function Socket:connect(port, host) sys("net_connect", self.id, port, host) end
+function Socket:send(data, cb)
+  if cb then self.cb.sent = cb end
+  sys("net_send", self.id, tostring(data))
+end
+function Socket:close() sys("net_close", self.id) end
+function Socket:getpeer() return sys("net_peer", self.id) end
+function E.net(id, event, ...)
+  local sk = sockets[id]
+  if not sk then return end
+  local fn = sk.cb[event]
+  if fn then fn(sk, ...) end
+end
+
 -- The globals the device shows, and what it lacks.
-local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart, wifi = wifi, mqtt = mqtt, bit = bit, gpio = gpio, encoder = encoder, sjson = sjson }
+local installed = { node = node, tmr = tmr, rtcmem = rtcmem, file = file, uart = uart, wifi = wifi, mqtt = mqtt, bit = bit, gpio = gpio, encoder = encoder, sjson = sjson, net = net }
 for _, m in ipairs({ sys("modules") }) do
   if installed[m] then _G[m] = rotable(m, installed[m]) end
 end
