@@ -162,3 +162,23 @@ test("killing the emulator process makes the broker publish the offline will", a
   assert.deepEqual(JSON.parse(will.payload.toString()), { state: "offline" });
   rmSync(flashDir, { recursive: true, force: true });
 });
+
+test("an error in an MQTT callback is unprotected: PANIC and a reboot, as on the device", async () => {
+  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
+  writeFileSync(
+    join(flashDir, "init.lua"),
+    `wifi.setmode(wifi.STATION) wifi.sta.config({ ssid = "emulated", pwd = "nodemcu-emulator", got_ip_cb = function()
+       local m = mqtt.Client("panicky", 30) m:connect("${broker.host}", ${broker.port}, false, function(c) error("bad callback") end) end })`,
+  );
+  const board = new Board({ flashDir });
+  let out = "";
+  let panics = 0;
+  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
+  board.on("panic", () => panics++);
+  board.boot();
+  await waitFor("panic", () => (panics > 0 ? true : undefined));
+  assert.match(out, /PANIC: unprotected error in call to Lua API \(init\.lua:2: bad callback\)\r\n/);
+  await waitFor("reboot", () => ((out.match(/NodeMCU 3\.0\.0\.0/g)?.length ?? 0) >= 2 ? true : undefined));
+  board.powerOff();
+  rmSync(flashDir, { recursive: true, force: true });
+});
