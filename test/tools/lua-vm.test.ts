@@ -61,3 +61,10 @@ test("print lines reach the state's own hook", () => {
   assert.deepEqual(lines, ["hello\t1.5"]);
   s.close();
 });
+
+test("loading the WebAssembly Lua leaves the process's error handlers alone", () => {
+  const count = () => process.listenerCount("unhandledRejection") + process.listenerCount("uncaughtException");
+  const before = count();
+  new LuaVm(); // a fresh WebAssembly instance runs the glue's start-up again
+  assert.equal(count(), before);
+});

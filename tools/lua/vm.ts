@@ -123,10 +123,15 @@ export class LuaVm {
 
   constructor() {
     const factory = require("lua-wasm-bindings/dist/glue/glue-lua-5.1.5.js") as (o: object) => Glue;
+    // The Emscripten glue installs process-wide uncaughtException/unhandledRejection handlers
+    // that abort the runtime and dump its source; the host program keeps its own error handling.
+    const before = { ex: process.listeners("uncaughtException"), rej: process.listeners("unhandledRejection") };
     this.glue = factory({
       print: (line: string) => this.route(line),
       printErr: (line: string) => process.stderr.write(`lua: ${line}\n`),
     });
+    for (const l of process.listeners("uncaughtException")) if (!before.ex.includes(l)) process.off("uncaughtException", l);
+    for (const l of process.listeners("unhandledRejection")) if (!before.rej.includes(l)) process.off("unhandledRejection", l);
     const g = this.glue;
     const n = "number";
     this.api = {
