@@ -2,8 +2,8 @@
 // defaults from the same device config file the firmware is built from.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_PREFIX, idError, prefixError } from "../../firmware/src/contract.ts";
+import { parseOrUsage, type Options } from "../../tools/cli/args.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";
 import { MqttClient, MqttError, type ClientOptions, type QoS } from "../mqtt/index.ts";
@@ -40,15 +40,9 @@ export interface HostContext {
   log(line: string): void;
 }
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
 /** Parses argv with the common options plus the verb's own; bad input is exit 2 with the usage line. */
 export function parseVerb<T extends Options>(argv: string[], own: T, usage: string) {
-  try {
-    return parseArgs({ args: argv, options: { ...common, ...own }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, EXIT.usage);
-  }
+  return parseOrUsage(argv, { ...common, ...own }, usage, true);
 }
 
 function usageError(message: string): never {

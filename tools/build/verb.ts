@@ -1,5 +1,5 @@
 // `mcu build`: compiles the firmware for the board described by the config file.
-import { parseArgs } from "node:util";
+import { parseOrUsage } from "../cli/args.ts";
 import { ConfigError } from "../../host/config.ts";
 import { CliError } from "../cli/errors.ts";
 import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware } from "./build.ts";
@@ -18,17 +18,7 @@ example:
   mcu build --config kitchen.json --out build/kitchen`;
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, 2);
-  }
+  const { values } = parseOrUsage(argv, { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" } }, usage);
   const budget = values["ram-budget"] === undefined ? undefined : Number(values["ram-budget"]);
   if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
     throw new CliError(`--ram-budget must be a positive whole number of bytes, got "${values["ram-budget"]}"`, 2);

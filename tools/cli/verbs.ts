@@ -16,5 +16,13 @@ export const verbs: Record<string, Verb> = {
   ping: { summary: "time round trips through a device's echo, like ping(8)", load: () => import("../../host/cli/ping.ts") },
   devices: { summary: "list every device's retained status", load: () => import("../../host/cli/devices.ts") },
   emulate: { summary: "boot an emulated NodeMCU board (console on this terminal or a pty)", load: () => import("../emulator/verb.ts") },
+  flash: { summary: "build, upload what changed over serial, restart the board (./flash.sh)", load: () => import("../serial/flash.ts") },
+  monitor: { summary: "show the board's serial console and type to its REPL (Ctrl-] quits)", load: () => import("../serial/monitor.ts") },
+  upload: { summary: "write files to the board's flash, verified", load: () => import("../serial/board-verbs.ts").then((m) => m.upload) },
+  ls: { summary: "list the files on the board's flash and the free space", load: () => import("../serial/board-verbs.ts").then((m) => m.ls) },
+  rm: { summary: "remove files from the board's flash", load: () => import("../serial/board-verbs.ts").then((m) => m.rm) },
+  cat: { summary: "print a file from the board's flash, byte for byte", load: () => import("../serial/board-verbs.ts").then((m) => m.cat) },
+  run: { summary: "run a file on the board (dofile) and show its output", load: () => import("../serial/board-verbs.ts").then((m) => m.runFile) },
+  reset: { summary: "restart the board (RTS/DTR pulse, or node.restart())", load: () => import("../serial/board-verbs.ts").then((m) => m.reset) },
   build: { summary: "compile the firmware to Lua for the board", load: () => import("../build/verb.ts") },
 };

@@ -1,8 +1,8 @@
 // `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
 import { copyFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { interrupted } from "../../host/cli/options.ts";
+import { parseOrUsage } from "../cli/args.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
 import { Board, DEFAULT_HEAP, DEFAULT_MODULES, type BoardOptions } from "./board.ts";
 import { createFleet } from "./fleet.ts";
@@ -49,12 +49,7 @@ function whole(name: string, v: string | undefined, min: number): number | undef
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options, strict: true }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, EXIT.usage);
-  }
+  const { values } = parseOrUsage(argv, options, usage);
   const flashDir = values.flash ?? join(".emulator", "flash");
   const opts: BoardOptions = {
     flashDir,

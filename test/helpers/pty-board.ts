@@ -1,0 +1,101 @@
+// An emulated board in the test process with its console on a real pseudo-terminal, and a tap
+// on the wire from the serial program to the board: it counts bytes and can corrupt, cut or
+// trigger a reset at a chosen byte, as a flaky cable or a reset button would.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
+import { openSerialPty, type SerialPty } from "../../tools/emulator/pty.ts";
+
+export interface Tap {
+  /** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
+  (chunk: Buffer, before: number): Buffer;
+}
+
+export interface PtyBoard {
+  board: Board;
+  /** The symlink a serial program opens. */
+  link: string;
+  flashDir: string;
+  /** Everything the board wrote to its console since the last clearText(). */
+  text(): string;
+  clearText(): void;
+  /** Bytes the serial program has sent to the board so far. */
+  received(): number;
+  tap: Tap | undefined;
+  close(): void;
+}
+
+export function ptyBoard(opts: Partial<BoardOptions> = {}): PtyBoard {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-pty-"));
+  const link = join(dir, "ttyBOARD");
+  const flashDir = opts.flashDir ?? join(dir, "flash");
+  const board = new Board({ ...opts, flashDir });
+  const pty: SerialPty = openSerialPty(link);
+  let text = "";
+  let count = 0;
+  const self: PtyBoard = {
+    board,
+    link,
+    flashDir,
+    text: () => text,
+    clearText: () => void (text = ""),
+    received: () => count,
+    tap: undefined,
+    close() {
+      board.powerOff();
+      pty.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  pty.onData((d) => {
+    const before = count;
+    count += d.length;
+    const out = self.tap ? self.tap(d, before) : d;
+    if (out.length > 0) board.input(out);
+  });
+  board.on("output", (d: Buffer) => {
+    text += d.toString("latin1");
+    pty.write(d);
+  });
+  board.boot();
+  return self;
+}
+
+/** Makes sure dist/mcu.js exists (npm test builds it first; a lone test file may not have). */
+export function mcuBin(): string {
+  if (!existsSync("dist/mcu.js")) spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  return "dist/mcu.js";
+}
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the mcu CLI with `input` on its stdin; `onSpawn` gets a way to kill it (SIGKILL) mid-run. */
+export function mcu(args: string[], opts: { input?: Buffer | string; env?: NodeJS.ProcessEnv; onSpawn?: (kill: () => void) => void } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [mcuBin(), ...args], { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("latin1")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(opts.input);
+    opts.onSpawn?.(() => child.kill("SIGKILL"));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Polls until `check` holds or the time is up; returns whether it held. */
+export async function waitFor(check: () => boolean, ms = 10000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}

@@ -1,0 +1,14 @@
+// Every verb parses argv the same way: node:util parseArgs, strict, and bad input is exit 2 with
+// the verb's usage line.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { CliError, EXIT } from "./errors.ts";
+
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export function parseOrUsage<T extends Options>(argv: string[], options: T, usage: string, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n${usage.split("\n")[0]}`, EXIT.usage);
+  }
+}

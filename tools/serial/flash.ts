@@ -1,0 +1,138 @@
+// `mcu flash` (what ./flash.sh runs): build, find the port, get the REPL, upload what changed
+// (each file verified on the board, then all renamed into place at once), optionally compile,
+// restart, then show the console.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
+import { buildFirmware, type BuildResult } from "../build/build.ts";
+import { parseOrUsage } from "../cli/args.ts";
+import { CliError, EXIT } from "../cli/errors.ts";
+import { monitor } from "./monitor.ts";
+import { baudOf, openBoard, portOf } from "./options.ts";
+import { fileProgress } from "./progress.ts";
+import { BoardReset, type BoardSession } from "./session.ts";
+
+export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-monitor] [--all] [--compile]
+
+Builds the firmware, uploads the files whose size or checksum differ from the board's (each
+verified on the board under a temporary name, then all renamed into place in one step, init.lua
+included), restarts the board and shows its console (Ctrl-] quits).
+
+  --port PATH    the board's serial port (default: the one USB-serial bridge present)
+  --baud N       line speed (default 115200)
+  --config FILE  device config (default device.json)
+  --out DIR      where the build goes (default build/lua)
+  --all          upload every file, changed or not
+  --compile      compile the modules to .lc on the board (init.lua stays source)
+  --no-monitor   exit after the restart instead of showing the console
+
+exit status: 0 done, 1 a step failed (named in the message), 2 bad arguments or config
+
+example:
+  ./flash.sh --port /dev/ttyUSB0`;
+
+const STEPS = ["build", "find the port", "get the REPL", "upload", "compile", "restart", "monitor"] as const;
+type Step = (typeof STEPS)[number];
+
+async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
+  const n = STEPS.indexOf(name) + 1;
+  try {
+    return await fn();
+  } catch (err) {
+    const code = err instanceof CliError ? err.exitCode : EXIT.failure;
+    throw new CliError(`step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`, code);
+  }
+}
+
+interface Plan {
+  name: string;
+  data: Buffer;
+}
+
+/** The build's files that differ from the board's (all of them with --all). */
+async function changed(session: BoardSession, build: BuildResult, all: boolean): Promise<Plan[]> {
+  const plan: Plan[] = [];
+  for (const f of build.files) {
+    const data = readFileSync(join(build.outDir, f.name));
+    if (all || !(await session.has(f.name, data))) plan.push({ name: f.name, data });
+  }
+  return plan;
+}
+
+/** Stages every file (retrying one whose transfer the board's reset cut), then commits them together. */
+async function upload(session: BoardSession, plan: Plan[]): Promise<number> {
+  let bytes = 0;
+  for (const { name, data } of plan) {
+    const bar = fileProgress(name);
+    for (let resets = 0; ; resets++) {
+      try {
+        await session.stage(name, data, (sent, total) => bar.update(sent, total));
+        break;
+      } catch (err) {
+        if (!(err instanceof BoardReset) || resets === 2) throw err;
+        process.stdout.write(`\nflash: the board restarted during ${name}; getting the REPL again and resending it\n`);
+        await session.prompt();
+        await session.installHelpers();
+      }
+    }
+    bar.done(data.length);
+    bytes += data.length;
+  }
+  // init.lua is in the same rename step: until it runs, the board boots the old firmware whole.
+  await session.commit(plan.map((p) => p.name));
+  return bytes;
+}
+
+async function compile(session: BoardSession, build: BuildResult): Promise<void> {
+  for (const f of build.files) {
+    if (!f.name.endsWith(".lua") || f.name === "init.lua") continue;
+    const lc = f.name.replace(/\.lua$/, ".lc");
+    // One module per line with a collect between, so the compiler has the whole heap.
+    const out = await session.run(`collectgarbage() node.compile("${f.name}") print(file.exists("${lc}"))`, 60000);
+    if (!out.trim().endsWith("true")) throw new Error(`${f.name} did not compile on the board: ${out.trim()}`);
+    process.stdout.write(`  ${f.name} -> ${lc}\n`);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseOrUsage(
+    argv,
+    {
+      port: { type: "string" },
+      baud: { type: "string" },
+      config: { type: "string" },
+      out: { type: "string" },
+      "no-monitor": { type: "boolean" },
+      all: { type: "boolean" },
+      compile: { type: "boolean" },
+    },
+    usage,
+  );
+  const baud = baudOf(values.baud);
+  const build = await step("build", () => buildFirmware({ configFile: values.config, outDir: values.out }));
+  const port = await step("find the port", () => portOf(values.port));
+  const session = await step("get the REPL", () => openBoard(port, baud));
+  try {
+    const plan = await step("upload", () => changed(session, build, values.all === true));
+    if (plan.length === 0) {
+      process.stdout.write(`flash: nothing to upload: the board already has all ${build.files.length} files of this build\n`);
+    } else {
+      const start = performance.now();
+      const bytes = await step("upload", () => upload(session, plan));
+      const secs = (performance.now() - start) / 1000;
+      process.stdout.write(`flash: uploaded ${plan.length} file(s), ${bytes} bytes in ${secs.toFixed(2)} s; ${build.files.length - plan.length} unchanged\n`);
+    }
+    if (values.compile) await step("compile", () => compile(session, build));
+    await step("restart", async () => {
+      // A new firmware gets fresh tries from the boot guard.
+      await session.run(`rtcmem.write32(${BOOT_GUARD_SLOT}, 0)`);
+      await session.link.write("node.restart()\r\n");
+      await session.link.expect(/NodeMCU \d/, 10000, "the board's restart banner");
+      process.stdout.write(`flash: ${port}: the board restarted into firmware ${build.version}\n`);
+    });
+  } finally {
+    await session.close();
+  }
+  if (values["no-monitor"]) return EXIT.ok;
+  return step("monitor", () => monitor(port, baud));
+}

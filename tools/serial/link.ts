@@ -1,0 +1,86 @@
+// A serial port as text we can wait on: everything the board sends is kept until consumed.
+// Bytes are held as latin1 so a string index is a byte offset and binary data survives.
+import { SerialPort } from "serialport";
+
+export class Link {
+  private buf = "";
+  private waiters: (() => void)[] = [];
+  private closedWith: Error | undefined;
+
+  private constructor(readonly port: SerialPort) {
+    port.on("data", (d: Buffer) => {
+      this.buf += d.toString("latin1");
+      this.wake();
+    });
+    port.on("close", () => {
+      this.closedWith = new Error("the serial port closed (board unplugged, or the port went away)");
+      this.wake();
+    });
+  }
+
+  static open(path: string, baudRate: number): Promise<Link> {
+    return new Promise((resolve, reject) => {
+      const port = new SerialPort({ path, baudRate, autoOpen: false });
+      port.open((err) => (err ? reject(err) : resolve(new Link(port))));
+    });
+  }
+
+  write(data: Buffer | string): Promise<void> {
+    return new Promise((resolve, reject) => this.port.write(typeof data === "string" ? Buffer.from(data, "latin1") : data, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Waits until the received text matches, returns the match and drops everything up to its end. */
+  expect(re: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
+    return this.until(timeoutMs, what, () => {
+      const m = re.exec(this.buf);
+      if (m) this.buf = this.buf.slice(m.index + m[0].length);
+      return m ?? undefined;
+    });
+  }
+
+  /** Waits for exactly n more bytes and returns them. */
+  take(n: number, timeoutMs: number, what: string): Promise<Buffer> {
+    return this.until(timeoutMs, what, () => {
+      if (this.buf.length < n) return undefined;
+      const out = Buffer.from(this.buf.slice(0, n), "latin1");
+      this.buf = this.buf.slice(n);
+      return out;
+    });
+  }
+
+  /** The last thing the board said, quoted, for error messages. */
+  tail(): string {
+    return JSON.stringify(this.buf.slice(-120));
+  }
+
+  /** Forgets what arrived so far (stale prompts, app chatter) before a new exchange. */
+  clear(): void {
+    this.buf = "";
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.port.isOpen ? this.port.close(() => resolve()) : resolve()));
+  }
+
+  private async until<T>(timeoutMs: number, what: string, check: () => T | undefined): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const got = check();
+      if (got !== undefined) return got;
+      if (this.closedWith) throw this.closedWith;
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; the board last said: ${this.tail()}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,127 @@
+// `mcu monitor`: the board's serial console on this terminal. Boot noise (the ROM talks at 74880
+// baud) is marked, typed input goes to the REPL, Ctrl-] quits, and an unplugged or reset board
+// is waited for and reconnected.
+import { appendFileSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { SerialPort } from "serialport";
+import { EXIT } from "../cli/errors.ts";
+import { baudOf, parseSerialVerb, portOf, SERIAL_USAGE } from "./options.ts";
+
+export const usage = `usage: mcu monitor [--port PATH] [--baud N] [--timestamps] [--log FILE] [--reset]
+
+Shows the board's serial output and sends what you type to its Lua REPL. Ctrl-] quits.
+Bytes that are not text (the ROM's 74880-baud boot message) are shown as «noise».
+When the port goes away (board unplugged or reset) it waits and reconnects.
+
+  --timestamps  start each line with the time it arrived
+  --log FILE    also append the output to FILE
+  --reset       reset the board first (pulses RTS/DTR as NodeMCU dev boards expect)
+${SERIAL_USAGE}
+
+example:
+  mcu monitor --port /dev/ttyUSB0 --timestamps`;
+
+const QUIT = 0x1d; // Ctrl-]
+const RETRY_MS = 500;
+
+/** Replaces runs of non-text characters (boot noise) with a marker; keeps line ends and tabs. */
+export function markNoise(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+/g, "«noise»");
+}
+
+/** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware. */
+export async function pulseReset(port: SerialPort): Promise<void> {
+  const set = (flags: { dtr: boolean; rts: boolean }) => new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
+  await set({ dtr: false, rts: true });
+  await new Promise((r) => setTimeout(r, 100));
+  await set({ dtr: false, rts: false });
+}
+
+interface Sink {
+  write(text: string): void;
+}
+
+/** Output with optional timestamps at line starts and an optional log file. */
+function sink(timestamps: boolean, log: string | undefined): Sink {
+  let atLineStart = true;
+  return {
+    write(text) {
+      let out = text;
+      if (timestamps) {
+        out = text.replace(/[^\n]+/g, (seg, offset: number) => {
+          const start = offset === 0 ? atLineStart : text[offset - 1] === "\n";
+          return start ? `[${new Date().toISOString().slice(11, 23)}] ${seg}` : seg;
+        });
+        atLineStart = text.endsWith("\n");
+      }
+      process.stdout.write(out);
+      if (log) appendFileSync(log, out);
+    },
+  };
+}
+
+function openPort(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    port.open((err) => (err ? reject(err) : resolve(port)));
+  });
+}
+
+/** Shows the console until Ctrl-] (or Ctrl-C, or stdin ending); reconnects when the port returns. */
+export async function monitor(path: string, baud: number, opts: { timestamps?: boolean; log?: string; reset?: boolean } = {}): Promise<number> {
+  const out = sink(opts.timestamps === true, opts.log);
+  let port: SerialPort | undefined;
+  let quit = false;
+  let resetPending = opts.reset === true;
+  let wake: () => void = () => {};
+  const stop = () => {
+    quit = true;
+    wake();
+  };
+  const raw = process.stdin.isTTY === true;
+  if (raw) process.stdin.setRawMode(true);
+  const onInput = (d: Buffer) => {
+    if (d.includes(QUIT) || (raw && d.includes(3))) return stop();
+    port?.write(raw ? Buffer.from(d.toString("latin1").replace(/\r/g, "\r\n"), "latin1") : d);
+  };
+  process.stdin.on("data", onInput);
+  process.stdin.once("end", stop);
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let waiting = false;
+  while (!quit) {
+    try {
+      port = await openPort(path, baud);
+    } catch (err) {
+      if (!waiting) process.stderr.write(`monitor: ${path}: ${(err as Error).message}; waiting for it (Ctrl-] quits)\n`);
+      waiting = true;
+      await new Promise<void>((r) => ((wake = r), setTimeout(r, RETRY_MS)));
+      continue;
+    }
+    process.stderr.write(`monitor: ${waiting ? "reconnected to" : "connected to"} ${path} at ${baud} baud; Ctrl-] quits\n`);
+    waiting = false;
+    const decoder = new StringDecoder("utf8");
+    port.on("data", (d: Buffer) => out.write(markNoise(decoder.write(d))));
+    const closed = new Promise<void>((r) => port!.once("close", () => r()));
+    port.on("error", () => {});
+    if (resetPending) {
+      resetPending = false;
+      await pulseReset(port).catch((err: Error) => process.stderr.write(`monitor: cannot pulse RTS/DTR on ${path} (${err.message}); reset the board by hand\n`));
+    }
+    await Promise.race([closed, new Promise<void>((r) => (wake = r))]);
+    if (quit) break;
+    process.stderr.write(`monitor: ${path} went away; waiting for it to return (Ctrl-] quits)\n`);
+    waiting = true;
+    port = undefined;
+  }
+  process.stdin.off("data", onInput);
+  process.stdin.pause();
+  if (raw) process.stdin.setRawMode(false);
+  if (port?.isOpen) await new Promise((r) => port!.close(r));
+  return EXIT.ok;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseSerialVerb(argv, { timestamps: { type: "boolean" }, log: { type: "string" }, reset: { type: "boolean" } }, usage);
+  return monitor(await portOf(values.port), baudOf(values.baud), { timestamps: values.timestamps, log: values.log, reset: values.reset });
+}

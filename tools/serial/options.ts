@@ -1,0 +1,61 @@
+// What every serial verb shares: --port (or the one USB-serial bridge present) and --baud,
+// opening the port with a useful error, and getting the board's REPL ready for file work.
+import { parseOrUsage, type Options } from "../cli/args.ts";
+import { CliError, EXIT } from "../cli/errors.ts";
+import { findPort, openError } from "./ports.ts";
+import { BoardSession } from "./session.ts";
+
+export const SERIAL_USAGE = `serial options:
+  --port PATH   the board's serial port (default: the one USB-serial bridge present)
+  --baud N      line speed (default 115200, NodeMCU's console speed)`;
+
+const serial = { port: { type: "string" }, baud: { type: "string" } } as const;
+
+export function parseSerialVerb<T extends Options>(argv: string[], own: T, usage: string) {
+  return parseOrUsage(argv, { ...serial, ...own }, usage, true);
+}
+
+export function baudOf(v: string | undefined): number {
+  const baud = v === undefined ? 115200 : Number(v);
+  if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud must be a whole number of at least 300, got "${v}"`, EXIT.usage);
+  return baud;
+}
+
+export async function portOf(v: string | undefined): Promise<string> {
+  if (v !== undefined) return v;
+  try {
+    return await findPort();
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.failure);
+  }
+}
+
+/** Opens the port and waits for the REPL, with the file helpers installed. */
+export async function openBoard(port: string, baud: number): Promise<BoardSession> {
+  let session: BoardSession;
+  try {
+    session = await BoardSession.open(port, baud);
+  } catch (err) {
+    throw new CliError(openError(port, err as Error).message, EXIT.failure);
+  }
+  try {
+    await session.prompt();
+    await session.installHelpers();
+    return session;
+  } catch (err) {
+    await session.close();
+    throw new CliError((err as Error).message, EXIT.failure);
+  }
+}
+
+/** Runs `fn` on the board of the parsed options, closing the port however it ends. */
+export async function withBoard<T>(values: { port?: string; baud?: string }, fn: (s: BoardSession) => Promise<T>): Promise<T> {
+  const session = await openBoard(await portOf(values.port), baudOf(values.baud));
+  try {
+    return await fn(session);
+  } catch (err) {
+    throw err instanceof CliError ? err : new CliError((err as Error).message, EXIT.failure);
+  } finally {
+    await session.close();
+  }
+}
