@@ -76,13 +76,19 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the mcu CLI with `input` on its stdin; `onSpawn` gets a way to kill it (SIGKILL) mid-run. */
-export function mcu(args: string[], opts: { input?: Buffer | string; env?: NodeJS.ProcessEnv; onSpawn?: (kill: () => void) => void } = {}): Promise<Run> {
+/** Runs the mcu CLI with `input` on its stdin; `onSpawn` gets a way to kill it (SIGKILL) mid-run, `onStdout` sees output as it comes. */
+export function mcu(
+  args: string[],
+  opts: { input?: Buffer | string; env?: NodeJS.ProcessEnv; onSpawn?: (kill: () => void) => void; onStdout?: (soFar: string) => void } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [mcuBin(), ...args], { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("latin1")));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString("latin1");
+      opts.onStdout?.(stdout);
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stdin.end(opts.input);
     opts.onSpawn?.(() => child.kill("SIGKILL"));

@@ -214,3 +214,24 @@ test("the link cut at 20 points during ./flash.sh: the board always boots the wh
     pb.close();
   }
 });
+
+test("--compile leaves .lc modules the board boots from; a later plain flash removes the stale .lc of a changed module", async () => {
+  const pb = ptyBoard();
+  try {
+    await promptOf(pb);
+    const compiled = await flashSh(["--port", pb.link, "--config", configFor("compiled", await freePort()), "--compile"]);
+    assert.equal(compiled.code, 0, compiled.stderr);
+    const lcs = readdirSync(pb.flashDir).filter((n) => n.endsWith(".lc")).sort();
+    assert.deepEqual(lcs, ["app.lc", "config.lc", "contract.lc", "lualib_bundle.lc"]);
+    assert.ok(await waitFor(() => pb.text().includes("app: compiled joining")), pb.text().slice(-300));
+
+    // A new id changes config.lua only: its .lc must go, or require() would keep loading the old one.
+    const plain = await flashSh(["--port", pb.link, "--config", configFor("recompiled", await freePort())]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /uploaded 1 file\(s\)/);
+    assert.deepEqual(readdirSync(pb.flashDir).filter((n) => n.endsWith(".lc")).sort(), ["app.lc", "contract.lc", "lualib_bundle.lc"]);
+    assert.ok(await waitFor(() => pb.text().includes("app: recompiled joining")), pb.text().slice(-300));
+  } finally {
+    pb.close();
+  }
+});

@@ -24,5 +24,6 @@ export const verbs: Record<string, Verb> = {
   cat: { summary: "print a file from the board's flash, byte for byte", load: () => import("../serial/board-verbs.ts").then((m) => m.cat) },
   run: { summary: "run a file on the board (dofile) and show its output", load: () => import("../serial/board-verbs.ts").then((m) => m.runFile) },
   reset: { summary: "restart the board (RTS/DTR pulse, or node.restart())", load: () => import("../serial/board-verbs.ts").then((m) => m.reset) },
+  demo: { summary: "the whole loop on this PC: build, embedded broker, emulated board, flash, echoes", load: () => import("../demo/demo.ts") },
   build: { summary: "compile the firmware to Lua for the board", load: () => import("../build/verb.ts") },
 };

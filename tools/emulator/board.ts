@@ -78,6 +78,7 @@ export class Board extends EventEmitter {
     this.generation++;
     this.bootedAt = performance.now();
     this.console.reset();
+    this.emit("boot", this.reason);
     this.emit("output", ROM_NOISE);
     const vm = LuaVm.shared();
     this.lua = vm.newState({ onPrint: (line) => this.console.print(line + "\n"), onSys: (name, args) => this.sys(name, args) });
@@ -89,7 +90,6 @@ export class Board extends EventEmitter {
     this.console.print(this.banner());
     this.enqueue(() => this.callback("__E.boot()"));
     this.enqueue(() => this.console.prompt(false));
-    this.emit("boot", this.reason);
   }
 
   /** Cuts the power: Lua state, timers and open files are gone; RTC memory is not kept. */

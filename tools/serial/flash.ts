@@ -94,6 +94,40 @@ async function compile(session: BoardSession, build: BuildResult): Promise<void>
   }
 }
 
+export interface FlashOptions {
+  build: BuildResult;
+  port: string;
+  baud: number;
+  all?: boolean;
+  compile?: boolean;
+}
+
+/** Steps 3 to 6 on a built firmware: what ./flash.sh does after the build, up to the monitor. */
+export async function flashBoard(o: FlashOptions): Promise<void> {
+  const session = await step("get the REPL", () => openBoard(o.port, o.baud));
+  try {
+    const plan = await step("upload", () => changed(session, o.build, o.all === true));
+    if (plan.length === 0) {
+      process.stdout.write(`flash: nothing to upload: the board already has all ${o.build.files.length} files of this build\n`);
+    } else {
+      const start = performance.now();
+      const bytes = await step("upload", () => upload(session, plan));
+      const secs = (performance.now() - start) / 1000;
+      process.stdout.write(`flash: uploaded ${plan.length} file(s), ${bytes} bytes in ${secs.toFixed(2)} s; ${o.build.files.length - plan.length} unchanged\n`);
+    }
+    if (o.compile) await step("compile", () => compile(session, o.build));
+    await step("restart", async () => {
+      // A new firmware gets fresh tries from the boot guard.
+      await session.run(`rtcmem.write32(${BOOT_GUARD_SLOT}, 0)`);
+      await session.link.write("node.restart()\r\n");
+      await session.link.expect(/NodeMCU \d/, 10000, "the board's restart banner");
+      process.stdout.write(`flash: ${o.port}: the board restarted into firmware ${o.build.version}\n`);
+    });
+  } finally {
+    await session.close();
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(
     argv,
@@ -111,28 +145,7 @@ export async function run(argv: string[]): Promise<number> {
   const baud = baudOf(values.baud);
   const build = await step("build", () => buildFirmware({ configFile: values.config, outDir: values.out }));
   const port = await step("find the port", () => portOf(values.port));
-  const session = await step("get the REPL", () => openBoard(port, baud));
-  try {
-    const plan = await step("upload", () => changed(session, build, values.all === true));
-    if (plan.length === 0) {
-      process.stdout.write(`flash: nothing to upload: the board already has all ${build.files.length} files of this build\n`);
-    } else {
-      const start = performance.now();
-      const bytes = await step("upload", () => upload(session, plan));
-      const secs = (performance.now() - start) / 1000;
-      process.stdout.write(`flash: uploaded ${plan.length} file(s), ${bytes} bytes in ${secs.toFixed(2)} s; ${build.files.length - plan.length} unchanged\n`);
-    }
-    if (values.compile) await step("compile", () => compile(session, build));
-    await step("restart", async () => {
-      // A new firmware gets fresh tries from the boot guard.
-      await session.run(`rtcmem.write32(${BOOT_GUARD_SLOT}, 0)`);
-      await session.link.write("node.restart()\r\n");
-      await session.link.expect(/NodeMCU \d/, 10000, "the board's restart banner");
-      process.stdout.write(`flash: ${port}: the board restarted into firmware ${build.version}\n`);
-    });
-  } finally {
-    await session.close();
-  }
+  await flashBoard({ build, port, baud, all: values.all, compile: values.compile });
   if (values["no-monitor"]) return EXIT.ok;
   return step("monitor", () => monitor(port, baud));
 }

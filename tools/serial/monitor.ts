@@ -26,7 +26,8 @@ const RETRY_MS = 500;
 
 /** Replaces runs of non-text characters (boot noise) with a marker; keeps line ends and tabs. */
 export function markNoise(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+/g, "«noise»");
+  // Noise read at the wrong baud rate has stray printable bytes in it; they belong to the run.
+  return text.replace(/(?:[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+[^\n\r\t]{0,3})*[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+/g, "«noise»");
 }
 
 /** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware. */

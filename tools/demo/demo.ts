@@ -1,0 +1,165 @@
+// `mcu demo` (npm run demo): the whole loop with no board and no services. Builds the firmware,
+// starts the embedded broker (or uses --broker), boots an emulated board with its console on a
+// pseudo-terminal, flashes the build onto it through the same upload path as ./flash.sh, shows
+// the board's console, then sends messages with the host verbs and prints each echo.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { StringDecoder } from "node:string_decoder";
+import { DEFAULT_PREFIX, STATUS, topic } from "../../firmware/src/contract.ts";
+import { MqttClient, type Message } from "../../host/mqtt/index.ts";
+import { run as ping } from "../../host/cli/ping.ts";
+import { run as send } from "../../host/cli/send.ts";
+import { startEmbeddedBroker } from "../broker/embedded.ts";
+import { buildFirmware } from "../build/build.ts";
+import { parseOrUsage } from "../cli/args.ts";
+import { CliError, EXIT } from "../cli/errors.ts";
+import { Board } from "../emulator/board.ts";
+import { openSerialPty } from "../emulator/pty.ts";
+import { flashBoard } from "../serial/flash.ts";
+import { markNoise } from "../serial/monitor.ts";
+
+export const usage = `usage: mcu demo [--broker mqtt://host:port] [--messages N]
+
+Runs the whole loop on this PC: builds the firmware, starts an embedded MQTT broker (or uses
+--broker), boots an emulated NodeMCU board on a pseudo-terminal, flashes the build onto it over
+serial as ./flash.sh does, shows the board's console, then sends messages from the host verbs
+and prints each echo with its round-trip time. Interactive afterwards on a terminal (type
+messages; Ctrl-C quits) unless CI=true or stdin is not a terminal.
+
+  --broker URL    use this broker instead of the embedded one (mqtt:// only)
+  --messages N    how many messages to send (default 3)
+
+example:
+  npm run demo`;
+
+const DEVICE = "demo";
+const ONLINE_TIMEOUT_MS = 20000;
+
+function heading(text: string): void {
+  process.stdout.write(`\n== ${text}\n`);
+}
+
+/** The board's console, shown line by line with a margin, from its first restart after flashing. */
+function consoleView(board: Board): { start(): void } {
+  let shown = false;
+  let armed = false;
+  let partial = "";
+  const decoder = new StringDecoder("utf8");
+  board.on("boot", () => (shown = armed));
+  board.on("output", (d: Buffer) => {
+    if (!shown) return;
+    const lines = (partial + markNoise(decoder.write(d)).replace(/\r/g, "")).split("\n");
+    partial = lines.pop()!;
+    for (const l of lines) process.stdout.write(`  board │ ${l}\n`);
+  });
+  return { start: () => (armed = true) };
+}
+
+/** Resolves when the device's retained status says online. */
+function online(broker: { host: string; port: number }): Promise<() => Promise<void>> {
+  return new Promise((resolve, reject) => {
+    const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: `mcu-demo-watch-${process.pid}` });
+    const timer = setTimeout(() => reject(new CliError(`the board did not come online within ${ONLINE_TIMEOUT_MS / 1000} s (see its console above)`, EXIT.failure)), ONLINE_TIMEOUT_MS);
+    watcher.on("message", (m: Message) => {
+      if (!m.payload.toString().includes('"state":"online"')) return;
+      clearTimeout(timer);
+      resolve(() => watcher.end());
+    });
+    watcher
+      .connect()
+      .then(() => watcher.subscribe(topic(DEFAULT_PREFIX, DEVICE, STATUS), 1))
+      .catch((err: Error) => reject(new CliError(`cannot watch the board's status: ${err.message}`, EXIT.failure)));
+  });
+}
+
+async function interactive(url: string): Promise<void> {
+  process.stdout.write(`\nType a message for the board and press Enter (Ctrl-C quits).\n`);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "> " });
+  rl.prompt();
+  const closed = new Promise<void>((r) => rl.once("close", r));
+  process.once("SIGINT", () => rl.close());
+  for await (const line of rl) {
+    if (line !== "") await send(["--broker", url, "--device", DEVICE, "--wait", "--timeout", "5", line]).catch((err: Error) => process.stdout.write(`${err.message}\n`));
+    rl.prompt();
+  }
+  await closed;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" } }, usage);
+  const count = values.messages === undefined ? 3 : Number(values.messages);
+  if (!Number.isInteger(count) || count < 1 || count > 1000) throw new CliError(`--messages must be a whole number from 1 to 1000, got "${values.messages}"`, EXIT.usage);
+  const work = mkdtempSync(join(tmpdir(), "mcu-demo-"));
+  const cleanup: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
+  let interruptedMidway = false;
+  const onSigint = () => {
+    interruptedMidway = true;
+    process.stdout.write("\ndemo: interrupted; stopping\n");
+    void shutdown().then(() => process.exit(130));
+  };
+  const shutdown = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  };
+  process.once("SIGINT", onSigint);
+  try {
+    heading("broker");
+    const embedded = values.broker ? undefined : await startEmbeddedBroker();
+    if (embedded) cleanup.push(() => embedded.close());
+    const broker = embedded ?? brokerAt(values.broker!);
+    process.stdout.write(`${values.broker ? "using" : "embedded broker (aedes) on"} ${broker.host}:${broker.port}\n`);
+    const url = `mqtt://${broker.host}:${broker.port}`;
+
+    heading("build");
+    const configFile = join(work, "device.json");
+    writeFileSync(configFile, JSON.stringify({ id: DEVICE, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }));
+    const build = await buildFirmware({ configFile, outDir: join(work, "build") });
+
+    heading("board");
+    const board = new Board({ flashDir: join(work, "flash") });
+    const link = join(work, "ttyDEMO");
+    const pty = openSerialPty(link);
+    cleanup.push(() => pty.close(), () => board.powerOff());
+    pty.onData((d) => board.input(d));
+    board.on("output", (d: Buffer) => pty.write(d));
+    const view = consoleView(board);
+    board.boot();
+    process.stdout.write(`emulated NodeMCU board (chip id ${board.chipId}) with an empty flash; serial console on ${link} -> ${pty.device}\n`);
+
+    heading(`flash (the ./flash.sh upload path, over ${link})`);
+    const flashStart = performance.now();
+    view.start();
+    await flashBoard({ build, port: link, baud: 115200 });
+    const stopWatching = await online(broker);
+    cleanup.push(stopWatching);
+    const onlineSecs = (performance.now() - flashStart) / 1000;
+    process.stdout.write(`demo: the board is online ${onlineSecs.toFixed(1)} s after the flash began\n`);
+
+    heading(`echo (mcu send --wait, ${count} message(s))`);
+    let echoed = 0;
+    for (let i = 1; i <= count; i++) {
+      const code = await send(["--broker", url, "--device", DEVICE, "--wait", "--timeout", "5", `hello #${i} from the PC`]);
+      if (code === EXIT.ok) echoed++;
+    }
+    heading("round trips (mcu ping)");
+    await ping(["--broker", url, "--device", DEVICE, "--count", "5", "--interval", "100"]);
+
+    heading("summary");
+    process.stdout.write(`flashed ${build.files.length} files (${build.totalBytes} bytes) over serial; online in ${onlineSecs.toFixed(1)} s; ${echoed}/${count} messages echoed\n`);
+    if (process.stdin.isTTY && process.env.CI !== "true") {
+      process.off("SIGINT", onSigint);
+      await interactive(url);
+    }
+    return echoed === count ? EXIT.ok : EXIT.timeout;
+  } finally {
+    process.off("SIGINT", onSigint);
+    if (!interruptedMidway) await shutdown();
+  }
+}
+
+function brokerAt(url: string): { host: string; port: number } {
+  const u = URL.canParse(url) ? new URL(url) : undefined;
+  if (!u || u.protocol !== "mqtt:") throw new CliError(`--broker "${url}": use mqtt://host:port (the emulated board's demo config has no TLS)`, EXIT.usage);
+  return { host: u.hostname, port: u.port ? Number(u.port) : 1883 };
+}
