@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { VerbModule } from "../cli/verbs.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
-import { pulseReset } from "./monitor.ts";
+import { pulseReset } from "./link.ts";
 import { parseSerialVerb, SERIAL_USAGE, withBoard } from "./options.ts";
 import { fileProgress } from "./progress.ts";
 import { boardNameError } from "./session.ts";

@@ -2,6 +2,14 @@
 // Bytes are held as latin1 so a string index is a byte offset and binary data survives.
 import { SerialPort } from "serialport";
 
+/** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware, as NodeMCU dev boards wire it. */
+export async function pulseReset(port: SerialPort): Promise<void> {
+  const set = (flags: { dtr: boolean; rts: boolean }) => new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
+  await set({ dtr: false, rts: true });
+  await new Promise((r) => setTimeout(r, 100));
+  await set({ dtr: false, rts: false });
+}
+
 export class Link {
   private buf = "";
   private waiters: (() => void)[] = [];
@@ -46,6 +54,11 @@ export class Link {
       this.buf = this.buf.slice(n);
       return out;
     });
+  }
+
+  /** True when the unconsumed text contains `s`. */
+  saw(s: string): boolean {
+    return this.buf.includes(s);
   }
 
   /** The last thing the board said, quoted, for error messages. */

@@ -5,6 +5,7 @@ import { appendFileSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { SerialPort } from "serialport";
 import { EXIT } from "../cli/errors.ts";
+import { pulseReset } from "./link.ts";
 import { baudOf, parseSerialVerb, portOf, SERIAL_USAGE } from "./options.ts";
 
 export const usage = `usage: mcu monitor [--port PATH] [--baud N] [--timestamps] [--log FILE] [--reset]
@@ -28,14 +29,6 @@ const RETRY_MS = 500;
 export function markNoise(text: string): string {
   // Noise read at the wrong baud rate has stray printable bytes in it; they belong to the run.
   return text.replace(/(?:[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+[^\n\r\t]{0,3})*[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+/g, "«noise»");
-}
-
-/** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware. */
-export async function pulseReset(port: SerialPort): Promise<void> {
-  const set = (flags: { dtr: boolean; rts: boolean }) => new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
-  await set({ dtr: false, rts: true });
-  await new Promise((r) => setTimeout(r, 100));
-  await set({ dtr: false, rts: false });
 }
 
 interface Sink {

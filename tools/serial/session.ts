@@ -3,7 +3,7 @@
 // uart.on("data", BLOCK, cb, 0) — no encoding, no echo, no `encoder` module — and acks each one,
 // while the host keeps one block ahead, so the line never idles waiting for a prompt.
 import { adler32 } from "./adler32.ts";
-import { Link } from "./link.ts";
+import { Link, pulseReset } from "./link.ts";
 
 /** Bytes per raw block; uart.on takes fewer than 256. */
 export const BLOCK = 240;
@@ -71,11 +71,16 @@ export class BoardSession {
   async prompt(timeoutMs = PROMPT_TIMEOUT_MS): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (let n = 1; ; n++) {
-      await this.link.write(`\r\n=\r\n=\r\nprint("#P".."${n}")\r\n`);
+      // Our init.lua's boot pause: keep the app from starting, so it cannot get in the way.
+      const abort = this.link.saw("type abort() to stay in the REPL") ? "abort()\r\n" : "";
+      await this.link.write(`${abort}\r\n=\r\n=\r\nprint("#P".."${n}")\r\n`);
       try {
         await this.link.expect(new RegExp(`#P${n}\r\n> `), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
         return;
       } catch {
+        // Silent for 3 s: an app may be hogging the CPU. Reset the board (where RTS reaches EN)
+        // and stop its app in our init.lua's boot pause.
+        if (n === 3) await pulseReset(this.link.port).catch(() => {});
         if (Date.now() >= end) {
           throw new Error(`no Lua prompt after ${timeoutMs / 1000} s: check that the board runs NodeMCU firmware, the baud rate is right (--baud), and no other program has the port; the board last said: ${this.link.tail()}`);
         }
