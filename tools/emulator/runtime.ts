@@ -57,6 +57,25 @@ function node.heap() return sys("heap") + 0 end
 function node.chipid() return sys("chipid") + 0 end
 function node.flashid() return 1458400 end
 function node.flashsize() return 4194304 end
+-- node.info(group) tables as NodeMCU 3.0 fills them (flash_size in KB); no group is deprecated.
+local INFO = {
+  hw = function() return { chip_id = node.chipid(), flash_id = 1458400, flash_size = 4096, flash_mode = 0, flash_speed = 40000000 } end,
+  sw_version = function()
+    return { git_branch = "release", git_commit_id = "0000000000000000000000000000000000000000", git_release = "3.0.0-release_emulated",
+      git_commit_dts = "202402250000", node_version_major = 3, node_version_minor = 0, node_version_revision = 0 }
+  end,
+  build_config = function() return { ssl = false, lfs_size = 0, modules = table.concat({ sys("modules") }, ","), number_type = "float" } end,
+  lfs = function() return { lfs_size = 0 } end,
+}
+function node.info(group)
+  if group == nil then
+    print("Warning, deprecated API! node.info() without parameter. It will be removed in the next version. See documentation for details.")
+    return 3, 0, 0, node.chipid(), 1458400, 4096, 0, 40000000
+  end
+  local f = INFO[group]
+  if not f then error("invalid group", 2) end
+  return f()
+end
 function node.restart() sys("restart") end
 function node.bootreason() return sys("bootreason") end
 function node.random(m, n)

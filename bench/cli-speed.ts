@@ -1,0 +1,77 @@
+// Rows 3 and 4: `mcu send` cold start (connect, QoS 1, PUBACK, exit) against `node -e 0`,
+// MQTT.js's `mqtt pub` and mosquitto_pub; `mcu serve` receiving and printing 100,000 QoS 0
+// messages against mosquitto_sub.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { MqttClient } from "../host/mqtt/index.ts";
+import { repeat, type Sample } from "./stats.ts";
+
+function wall(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+export function has(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+/** MQTT.js's CLI from the root's devDependencies, if installed. */
+export function mqttJsBin(root: string): string | undefined {
+  const bin = join(root, "node_modules", "mqtt", "build", "bin", "mqtt.js");
+  return existsSync(bin) ? bin : undefined;
+}
+
+export async function coldStart(root: string, port: number, runs: number): Promise<Record<string, Sample>> {
+  const topic = "bench/cold";
+  const out: Record<string, Sample> = {};
+  const cases: [string, string, string[]][] = [
+    ["node -e 0", process.execPath, ["-e", "0"]],
+    ["mcu send", process.execPath, [join(root, "dist", "mcu.js"), "send", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "1", "hello"]],
+  ];
+  const mqttJs = mqttJsBin(root);
+  if (mqttJs) cases.push(["mqtt pub (MQTT.js)", process.execPath, [mqttJs, "pub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
+  if (has("mosquitto_pub")) cases.push(["mosquitto_pub", "mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
+  for (const [name, cmd, args] of cases) out[name] = await repeat(runs, async () => wall(cmd, args), true);
+  return out;
+}
+
+/** Seconds for a subscriber command to receive and print `n` messages published as fast as the broker takes them. */
+async function drain(cmd: string, args: string[], port: number, topic: string, n: number): Promise<number> {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let bytes = 0;
+  child.stdout.on("data", (d: Buffer) => (bytes += d.length));
+  const done = new Promise<number | null>((r) => child.on("close", r));
+  // Wait until the subscription is in place: a probe message comes through.
+  const pub = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-pub-${process.pid}`, maxQueued: n + 10 });
+  await pub.connect();
+  while (bytes === 0) {
+    await pub.publish(topic, "probe", { qos: 0 });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await pub.publish(topic, `message ${i} ${"x".repeat(40)}`, { qos: 0 });
+    if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+  }
+  const code = await done;
+  const secs = (performance.now() - t0) / 1000;
+  await pub.end();
+  if (code !== 0) throw new Error(`${cmd} exited ${code} before receiving ${n} messages`);
+  return secs;
+}
+
+export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample>> {
+  const topic = "bench/tp";
+  const out: Record<string, Sample> = {};
+  // +probes: both stop after n messages counted from the first probe, so allow for a few.
+  const ours = () => drain(process.execPath, [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0", "--count", String(n)], port, topic, n);
+  out["mcu serve"] = await repeat(runs, ours);
+  if (has("mosquitto_sub")) {
+    const theirs = () => drain("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v", "-C", String(n)], port, topic, n);
+    out["mosquitto_sub -v"] = await repeat(runs, theirs);
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+// Row 5: echo round trip through one emulated board (in its own `mcu emulate` process) against
+// the broker-only round trip (host → broker → host) on the same broker, QoS 1, one at a time.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IN, OUT, topic } from "../firmware/src/contract.ts";
+import { MqttClient, type Message } from "../host/mqtt/index.ts";
+import { percentile } from "./stats.ts";
+
+export interface Rtt {
+  p50: number;
+  p99: number;
+}
+
+async function roundTrips(client: MqttClient, to: string, from: string, n: number): Promise<Rtt> {
+  let wake: (() => void) | undefined;
+  client.on("message", (m: Message) => m.topic === from && wake?.());
+  await client.subscribe(from, 1);
+  const rtts: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const got = new Promise<void>((r) => (wake = r));
+    const t0 = performance.now();
+    await client.publish(to, `rtt ${i}`, { qos: 1 });
+    await got;
+    if (i >= 20) rtts.push(performance.now() - t0); // the first 20 warm up
+  }
+  rtts.sort((a, b) => a - b);
+  return { p50: percentile(rtts, 50), p99: percentile(rtts, 99) };
+}
+
+export async function brokerOnly(port: number, n: number): Promise<Rtt> {
+  const c = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-rtt-${process.pid}` });
+  await c.connect();
+  try {
+    return await roundTrips(c, "bench/loop", "bench/loop", n);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Boots `mcu emulate --load buildDir` (config names board "bench-echo") and times echoes through it. */
+export async function throughBoard(root: string, buildDir: string, port: number, n: number): Promise<Rtt> {
+  const flash = mkdtempSync(join(tmpdir(), "mcu-bench-echo-"));
+  const board = spawn(process.execPath, [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir], { stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  board.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const c = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-echo-${process.pid}` });
+  try {
+    const end = Date.now() + 20000;
+    while (!out.includes("mqtt: connected") && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    if (!out.includes("mqtt: connected")) throw new Error(`the emulated board did not come online: ${out.slice(-300)}`);
+    await c.connect();
+    return await roundTrips(c, topic("nodemcu", "bench-echo", IN), topic("nodemcu", "bench-echo", OUT), n);
+  } finally {
+    await c.end();
+    board.kill("SIGTERM");
+    await new Promise((r) => board.once("close", r));
+    rmSync(flash, { recursive: true, force: true });
+  }
+}

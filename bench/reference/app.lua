@@ -1,0 +1,65 @@
+-- Hand-written reference: the echo app in plain, idiomatic NodeMCU Lua, with the TypeScript
+-- firmware's duties (Wi-Fi events, persistent session, retained status and will, echo,
+-- overflow count, backoff with jitter). Used by the footprint benchmark only.
+local cfg = require("config")
+local id = cfg.id or string.format("esp-%06x", node.chipid())
+local base = cfg.prefix .. "/" .. id .. "/"
+local tin, tout, tstatus = base .. "in", base .. "out", base .. "status"
+local up, online, busy, attempt, overflows = false, false, false, 0, 0
+local retry = tmr.create()
+local m = mqtt.Client(id, cfg.keepalive, cfg.user or "", cfg.password or "", 0, cfg.maxlen)
+
+local function status()
+  local ip = wifi.sta.getip()
+  m:publish(tstatus, string.format('{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d}',
+    cfg.version, ip or "", node.heap(), overflows), 1, 1)
+end
+
+local connect
+local function later()
+  if not up then return end
+  local d = 1000 * 2 ^ math.min(attempt, 5)
+  if d > 30000 then d = 30000 end
+  d = d - math.floor(d / 2 * node.random())
+  attempt = attempt + 1
+  print("mqtt: retrying in " .. d .. " ms")
+  retry:alarm(d, tmr.ALARM_SINGLE, connect)
+end
+
+connect = function()
+  if online or busy or not up then return end
+  busy = true
+  m:connect(cfg.host, cfg.port, cfg.tls, function(c)
+    busy, online, attempt = false, true, 0
+    rtcmem.write32(64, 0)
+    print("mqtt: connected to " .. cfg.host .. ":" .. cfg.port .. " as " .. id)
+    c:subscribe(tin, 1)
+    status()
+  end, function(_, r)
+    busy = false
+    print("mqtt: connect failed, reason " .. r)
+    later()
+  end)
+end
+
+m:lwt(tstatus, '{"state":"offline"}', 1, 1)
+m:on("message", function(c, _, data) c:publish(tout, data or "", 1, 0) end)
+m:on("overflow", function(_, t)
+  overflows = overflows + 1
+  print("mqtt: message on " .. t .. " too long, dropped")
+  status()
+end)
+m:on("offline", function() online = false print("mqtt: offline") later() end)
+
+local ev = wifi.eventmon
+ev.register(ev.STA_CONNECTED, function(T) print("wifi: connected to " .. T.SSID .. " on channel " .. T.channel) end)
+ev.register(ev.STA_DISCONNECTED, function(T)
+  print("wifi: disconnected from " .. T.SSID .. ", reason " .. T.reason)
+  up = false
+  retry:stop()
+end)
+ev.register(ev.STA_GOT_IP, function(T) print("wifi: got ip " .. T.IP) up, attempt = true, 0 connect() end)
+
+print("app: " .. id .. " joining " .. cfg.ssid)
+wifi.setmode(wifi.STATION)
+wifi.sta.config({ ssid = cfg.ssid, pwd = cfg.pwd, auto = true, save = false })

@@ -1,0 +1,195 @@
+// `npm run bench`: every figure as a ratio against a reference measured in the same run, as a
+// markdown table on stdout and bench/results/latest.json. Never part of `npm test`.
+// BENCH_QUICK=1 runs fewer repetitions and a smaller fleet (a smoke run, not for the README).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildFirmware } from "../tools/build/build.ts";
+import { BoardSession } from "../tools/serial/session.ts";
+import { startMosquitto } from "../test/helpers/broker.ts";
+import { writeConfig } from "../test/helpers/firmware.ts";
+import { coldStart, has, mqttJsBin, serveThroughput } from "./cli-speed.ts";
+import { brokerOnly, throughBoard } from "./echo.ts";
+import { fleetRun } from "./fleet.ts";
+import { fileSets, measure } from "./footprint.ts";
+import { sample, fmt, type Sample } from "./stats.ts";
+import { LINE_BYTES_PER_S, nodemcuTool, pacedBoard, payload, timed } from "./upload.ts";
+
+const ROOT = join(import.meta.dirname, "..");
+const QUICK = process.env.BENCH_QUICK === "1";
+const RUNS = QUICK ? 1 : 5;
+
+interface Row {
+  row: string;
+  measure: string;
+  ours: string;
+  reference: string;
+  ratio: number | undefined;
+  target: string;
+  met: boolean | undefined;
+  note?: string;
+}
+
+const rows: Row[] = [];
+function add(r: Row): void {
+  rows.push(r);
+  process.stderr.write(`bench: ${r.row} — ${r.measure}: ${r.ratio === undefined ? r.note : r.ratio.toFixed(2)}\n`);
+}
+
+function version(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  return (r.stdout + r.stderr).split("\n").find((l) => /\d+\.\d+/.test(l))?.trim() ?? "unknown";
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "mcu-bench-"));
+const broker = await startMosquitto();
+const config = (id: string | undefined) => writeConfig({ ...(id ? { id } : {}), wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port } });
+try {
+  execFileSync(process.execPath, [join(ROOT, "tools", "bundle.mjs")], { stdio: "ignore" });
+
+  // 1. Firmware footprint.
+  const fpBuild = await buildFirmware({ configFile: config("bench-fp"), outDir: join(tmp, "fp"), log: () => {} });
+  const sets = fileSets(fpBuild, join(ROOT, "bench", "reference"));
+  const ours = [];
+  const ref = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    ours.push(await measure(sets.ours, broker, "bench-fp"));
+    ref.push(await measure(sets.reference, broker, "bench-fp"));
+  }
+  for (const [key, label, target] of [
+    ["bootHeap", "Lua heap in use after boot (bytes)", 1.0],
+    ["echoHeap", "Lua heap in use after 1,000 echoes (bytes)", 1.0],
+    ["flashBytes", "bytes on flash", 1.25],
+  ] as const) {
+    const o = sample(ours.map((f) => f[key]));
+    const r = sample(ref.map((f) => f[key]));
+    add({ row: "1 footprint", measure: label, ours: fmt(o, 0), reference: `${fmt(r, 0)} hand-written Lua`, ratio: o.median / r.median, target: `≤ ${target}×`, met: o.median / r.median <= target });
+  }
+
+  // 2. Upload rate on the emulated 115200-baud line.
+  const big = payload(tmp, 32 * 1024);
+  const data = readFileSync(big);
+  const upRates: number[] = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    const b = pacedBoard();
+    const s = await BoardSession.open(b.link, 115200);
+    try {
+      await s.prompt();
+      await s.installHelpers();
+      const t0 = performance.now();
+      await s.upload(`up${i}.bin`, data);
+      upRates.push(data.length / ((performance.now() - t0) / 1000));
+    } finally {
+      await s.close();
+      b.close();
+    }
+  }
+  const up = sample(upRates.map((r) => r / LINE_BYTES_PER_S));
+  add({ row: "2 upload", measure: "payload bytes/s ÷ 11,520 (32 KB, verified, 115200 baud emulated)", ours: fmt(sample(upRates), 0, " B/s"), reference: "11,520 B/s line rate", ratio: up.median, target: "≥ 0.75", met: up.median >= 0.75 });
+
+  const tool = nodemcuTool(ROOT);
+  const small = payload(join(tmp), 8 * 1024);
+  for (const [mode, modules, target] of [
+    ["base64 (board has encoder)", "bit,file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi,encoder", 1.3],
+    ["hex (no encoder)", "bit,file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi", 1.9],
+  ] as const) {
+    if (!tool.bin) {
+      add({ row: "2 upload", measure: `vs nodemcu-tool, ${mode}`, ours: "", reference: "", ratio: undefined, target: `≥ ${target}×`, met: undefined, note: tool.why });
+      continue;
+    }
+    const oursT: number[] = [];
+    const theirsT: number[] = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      const b = pacedBoard(modules.split(","));
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        oursT.push(await timed(process.execPath, [join(ROOT, "dist", "mcu.js"), "upload", "--port", b.link, small]));
+        theirsT.push(await timed(process.execPath, [tool.bin, "--port", b.link, "--baud", "115200", "upload", small]));
+      } finally {
+        b.close();
+      }
+    }
+    const o = sample(oursT);
+    const t = sample(theirsT);
+    add({ row: "2 upload", measure: `vs nodemcu-tool 3.2.1, ${mode}, 8 KB, whole command`, ours: fmt(o, 2, " s"), reference: fmt(t, 2, " s"), ratio: t.median / o.median, target: `≥ ${target}×`, met: t.median / o.median >= target });
+  }
+
+  // 3. mcu send cold start.
+  const cold = await coldStart(ROOT, broker.port, QUICK ? 3 : 10);
+  const base = cold["node -e 0"]!;
+  for (const [name, s] of Object.entries(cold)) {
+    if (name === "node -e 0" || name === "mcu send") continue;
+    add({ row: "3 send cold start", measure: `mcu send vs ${name} (ms)`, ours: fmt(cold["mcu send"]!, 1), reference: fmt(s, 1), ratio: cold["mcu send"]!.median / s.median, target: "info", met: undefined });
+  }
+  add({ row: "3 send cold start", measure: "mcu send vs node -e 0 (ms)", ours: fmt(cold["mcu send"]!, 1), reference: fmt(base, 1), ratio: cold["mcu send"]!.median / base.median, target: "≤ 1.5×", met: cold["mcu send"]!.median / base.median <= 1.5 });
+
+  // 4. mcu serve throughput.
+  const tp = await serveThroughput(ROOT, broker.port, QUICK ? 20000 : 100000, QUICK ? 1 : 3);
+  const n = QUICK ? 20000 : 100000;
+  const rate = (s: Sample): Sample => ({ median: n / s.median, min: n / s.max, max: n / s.min, runs: s.runs });
+  if (tp["mosquitto_sub -v"]) {
+    add({ row: "4 serve throughput", measure: `${n.toLocaleString("en")} QoS 0 messages printed (msg/s)`, ours: fmt(rate(tp["mcu serve"]!), 0), reference: `mosquitto_sub -v ${fmt(rate(tp["mosquitto_sub -v"]!), 0)}`, ratio: tp["mosquitto_sub -v"]!.median / tp["mcu serve"]!.median, target: "≥ 1.0×", met: tp["mosquitto_sub -v"]!.median / tp["mcu serve"]!.median >= 1.0 });
+  }
+
+  // 5. Echo round trip.
+  const echoBuild = await buildFirmware({ configFile: config("bench-echo"), outDir: join(tmp, "echo"), log: () => {} });
+  const board50: number[] = [];
+  const board99: number[] = [];
+  const only50: number[] = [];
+  const only99: number[] = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    const b = await throughBoard(ROOT, echoBuild.outDir, broker.port, 200);
+    const o = await brokerOnly(broker.port, 200);
+    board50.push(b.p50);
+    board99.push(b.p99);
+    only50.push(o.p50);
+    only99.push(o.p99);
+  }
+  const b50 = sample(board50);
+  const o50 = sample(only50);
+  add({ row: "5 echo round trip", measure: "p50 through one emulated board vs broker only (ms)", ours: fmt(b50, 3), reference: fmt(o50, 3), ratio: b50.median / o50.median, target: "≤ 2×", met: b50.median / o50.median <= 2 });
+  add({ row: "5 echo round trip", measure: "p99 through one emulated board vs broker only (ms)", ours: fmt(sample(board99), 3), reference: fmt(sample(only99), 3), ratio: sample(board99).median / sample(only99).median, target: "info", met: undefined });
+
+  // 6. Fleet.
+  const fleetBuild = await buildFirmware({ configFile: config(undefined), outDir: join(tmp, "fleet"), log: () => {} });
+  let best: { boards: number; kibPerBoard: number } | undefined;
+  const tried: string[] = [];
+  for (const size of QUICK ? [100, 250] : [250, 500, 1000, 1500, 2000]) {
+    const r = await fleetRun(size, fleetBuild.outDir, broker.port, QUICK ? 3 : 10);
+    tried.push(`${size}: ${r.online} online, ${r.received}/${r.sent} echoed`);
+    if (r.online < size || r.received < r.sent) break;
+    best = { boards: size, kibPerBoard: r.kibPerBoard };
+  }
+  add({
+    row: "6 fleet",
+    measure: "boards echoing 1 msg/s each with 0 loss (host KiB per board)",
+    ours: best ? `${best.boards} boards, ${best.kibPerBoard.toFixed(0)} KiB each` : "none",
+    reference: "target 1,000",
+    ratio: best ? best.boards / 1000 : 0,
+    target: "≥ 1.0 (1,000 boards)",
+    met: best ? best.boards >= 1000 : false,
+    note: tried.join("; "),
+  });
+} finally {
+  await broker.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
+const versions = {
+  node: process.version,
+  mosquitto: version("mosquitto", ["-h"]),
+  "nodemcu-tool": "3.2.1",
+  mqtt: mqttJsBin(ROOT) ? JSON.parse(readFileSync(join(ROOT, "node_modules", "mqtt", "package.json"), "utf8")).version : "not installed",
+  mosquitto_clients: has("mosquitto_pub") ? "installed" : "not installed",
+};
+const table = [
+  `Machine: ${machine}; Node ${versions.node}; ${versions.mosquitto}; MQTT.js ${versions.mqtt}; nodemcu-tool ${versions["nodemcu-tool"]}. Medians with (min–max, runs).`,
+  "",
+  "| row | measure | ours | reference | ratio | target | met |",
+  "|---|---|---|---|---|---|---|",
+  ...rows.map((r) => `| ${r.row} | ${r.measure} | ${r.ours} | ${r.reference} | ${r.ratio === undefined ? "—" : r.ratio.toFixed(2)} | ${r.target} | ${r.met === undefined ? (r.note ?? "—") : r.met ? "yes" : "no"} |`),
+].join("\n");
+process.stdout.write(table + "\n");
+if (!QUICK) writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), machine, versions, rows }, null, 2) + "\n");
