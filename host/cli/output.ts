@@ -5,6 +5,17 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** The payload as text when it is valid UTF-8 with no control characters but tab, else undefined. */
 export function asText(payload: Buffer): string | undefined {
+  // Fast path for the common case, printable ASCII: no decoder, no regex.
+  let ascii = true;
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i]!;
+    if (b >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return undefined;
+  }
+  if (ascii) return payload.toString("latin1");
   let text: string;
   try {
     text = decoder.decode(payload);
@@ -15,8 +26,17 @@ export function asText(payload: Buffer): string | undefined {
   return /[\u0000-\u0008\u000a-\u001f\u007f]/.test(text) ? undefined : text;
 }
 
+// Formatting the local time is slow; a stream of messages shares its HH:MM:SS for a second.
+let clockSecond = -1;
+let clockText = "";
 function clock(d: Date): string {
-  return d.toTimeString().slice(0, 8) + "." + String(d.getMilliseconds()).padStart(3, "0");
+  const ms = d.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== clockSecond) {
+    clockSecond = second;
+    clockText = d.toTimeString().slice(0, 8);
+  }
+  return clockText + "." + String(ms % 1000).padStart(3, "0");
 }
 
 export function textLine(m: Message, at: Date): string {

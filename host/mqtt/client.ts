@@ -5,6 +5,10 @@ import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import mqttPacket from "mqtt-packet";
 import { MqttError, connackError, networkError } from "./errors.ts";
+
+// mqtt-packet otherwise fills a cache of 65,536 two-byte buffers on the first packet: ~20 ms and
+// a GC at every CLI start, for numbers that take nanoseconds to write directly.
+mqttPacket.writeToStream.cacheNumbers = false;
 import { openTransport } from "./transport.ts";
 
 export type QoS = 0 | 1 | 2;

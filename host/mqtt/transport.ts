@@ -1,6 +1,5 @@
 // Opens the byte stream under an MQTT session: TCP, or TLS when options ask for it.
 import { connect as tcpConnect, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
 import { MqttError, networkError } from "./errors.ts";
 
 export interface TransportOptions {
@@ -11,10 +10,12 @@ export interface TransportOptions {
 }
 
 /** Resolves with a connected (and, for TLS, verified) socket, or rejects with an MqttError. */
-export function openTransport(opts: TransportOptions): Promise<Socket> {
+export async function openTransport(opts: TransportOptions): Promise<Socket> {
   const address = `${opts.host}:${opts.port}`;
+  // node:tls costs a few ms to load; plain mqtt:// never needs it.
+  const tlsConnect = opts.tls ? (await import("node:tls")).connect : undefined;
   return new Promise((resolve, reject) => {
-    const socket = opts.tls
+    const socket = opts.tls && tlsConnect
       ? tlsConnect({
           host: opts.host,
           port: opts.port,
