@@ -1,13 +1,8 @@
 // The board's settings (device.json): read by the firmware build and by the host verbs,
 // so both sides agree on id, prefix and broker without retyping.
 import { readFileSync } from "node:fs";
-import {
-  DEFAULT_MAX_MESSAGE_LENGTH,
-  DEFAULT_PREFIX,
-  MAX_MESSAGE_LENGTH_LIMIT,
-  idError,
-  prefixError,
-} from "../firmware/src/contract.ts";
+import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX, MAX_MESSAGE_LENGTH_LIMIT } from "../firmware/src/contract.ts";
+import { idError, prefixError } from "../firmware/src/names.ts";
 
 export interface DeviceConfig {
   /** Device id; when absent the board derives one from its chip id. */

@@ -1,13 +1,16 @@
 // The echo app: joins Wi-Fi, keeps one MQTT session to the broker and publishes every message
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
-import * as C from "./contract";
+import { BOOT_GUARD_SLOT, IN, OFFLINE_PAYLOAD, OUT, STATUS, backoffMs, clientId, defaultId, onlinePayload, topic } from "./contract";
 import * as cfg from "config";
 
-const id = cfg.id ?? C.defaultId(string.format("%06x", node.chipid()));
+// What the app needs is in locals now; dropping the module table lets the rest be collected.
+packageLib.loaded.set("contract", undefined);
+
+const id = cfg.id ?? defaultId(string.format("%06x", node.chipid()));
 const prefix = cfg.prefix;
-const tIn = C.topic(prefix, id, C.IN);
-const tOut = C.topic(prefix, id, C.OUT);
-const tStatus = C.topic(prefix, id, C.STATUS);
+const tIn = topic(prefix, id, IN);
+const tOut = topic(prefix, id, OUT);
+const tStatus = topic(prefix, id, STATUS);
 
 let wifiUp = false;
 let online = false;
@@ -17,18 +20,18 @@ let overflows = 0;
 const retry = tmr.create();
 // cleansession 0: a persistent session, so messages sent while the board is away are kept by the
 // broker. Username and password must be strings for NodeMCU to read the arguments after them.
-const client = mqtt.Client(C.clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
+const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
 
 function publishStatus(): void {
   const [ip] = wifi.sta.getip();
-  client.publish(tStatus, C.onlinePayload(cfg.version, ip ?? "", node.heap(), overflows), 1, 1);
+  client.publish(tStatus, onlinePayload(cfg.version, ip ?? "", node.heap(), overflows), 1, 1);
 }
 
 function onConnect(c: mqtt.Client): void {
   connecting = false;
   online = true;
   attempt = 0;
-  rtcmem.write32(C.BOOT_GUARD_SLOT, 0);
+  rtcmem.write32(BOOT_GUARD_SLOT, 0);
   print("mqtt: connected to " + cfg.host + ":" + cfg.port + " as " + id);
   c.subscribe(tIn, 1);
   publishStatus();
@@ -37,7 +40,7 @@ function onConnect(c: mqtt.Client): void {
 function scheduleRetry(): void {
   if (!wifiUp) return; // GOT_IP starts over
   // node.random draws on the hardware generator, so boards restarted together do not retry in step.
-  const delay = C.backoffMs(attempt, node.random());
+  const delay = backoffMs(attempt, node.random());
   attempt = attempt + 1;
   print("mqtt: retrying in " + delay + " ms");
   retry.alarm(delay, tmr.ALARM_SINGLE, connect);
@@ -55,7 +58,7 @@ function connect(): void {
   client.connect(cfg.host, cfg.port, cfg.tls, onConnect, onFail);
 }
 
-client.lwt(tStatus, C.OFFLINE_PAYLOAD, 1, 1);
+client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
 client.on("message", (c, _topic, data) => {
   if (!c.publish(tOut, data ?? "", 1, 0)) print("mqtt: echo of " + (data ?? "").length + " bytes not sent");
 });
@@ -85,11 +88,7 @@ wifi.eventmon.register(wifi.eventmon.STA_GOT_IP, (T) => {
   connect();
 });
 
-const bad = C.idError(id);
-if (bad !== undefined) {
-  print("app: " + bad + "; fix device.json and flash again");
-} else {
-  print("app: " + id + " joining " + cfg.ssid);
-  wifi.setmode(wifi.STATION);
-  wifi.sta.config({ ssid: cfg.ssid, pwd: cfg.pwd, auto: true, save: false });
-}
+// The id was checked when this firmware was built (names.ts), or comes from the chip id.
+print("app: " + id + " joining " + cfg.ssid);
+wifi.setmode(wifi.STATION);
+wifi.sta.config({ ssid: cfg.ssid, pwd: cfg.pwd, auto: true, save: false });

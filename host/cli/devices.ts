@@ -1,5 +1,6 @@
 // `mcu devices`: every device's retained status under a prefix.
-import { STATUS, allDevices, deviceOf } from "../../firmware/src/contract.ts";
+import { STATUS } from "../../firmware/src/contract.ts";
+import { allDevices, deviceOf } from "../../firmware/src/names.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message } from "../mqtt/index.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb } from "./options.ts";

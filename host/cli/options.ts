@@ -2,7 +2,8 @@
 // defaults from the same device config file the firmware is built from.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_PREFIX, idError, prefixError } from "../../firmware/src/contract.ts";
+import { DEFAULT_PREFIX } from "../../firmware/src/contract.ts";
+import { idError, prefixError } from "../../firmware/src/names.ts";
 import { parseOrUsage, type Options } from "../../tools/cli/args.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";

@@ -1,5 +1,6 @@
 // `mcu serve`: subscribe and print, like the seed's --serve; --echo answers as a board would.
-import { allDevices, topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
+import { topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
+import { allDevices } from "../../firmware/src/names.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message } from "../mqtt/index.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, type HostContext } from "./options.ts";

@@ -54,7 +54,7 @@ function loop(name: string, start: () => Promise<Broker>): void {
         const config = writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port } });
         const flash = await flashSh(["--port", board.link, "--config", config, "--out", join(dir, `build-${name}`), "--no-monitor"]);
         assert.equal(flash.code, 0, flash.stderr);
-        assert.match(flash.stdout, /uploaded 5 file\(s\)/);
+        assert.match(flash.stdout, /uploaded \d+ file\(s\)/);
 
         const conn = ["--broker", broker.url, "--device", id];
         // The board comes online: its retained status says so.

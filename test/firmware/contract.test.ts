@@ -2,42 +2,43 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as C from "../../firmware/src/contract.ts";
+import * as N from "../../firmware/src/names.ts";
 
 test("topics follow <prefix>/<id>/<leaf> with the default prefix", () => {
   assert.equal(C.topic(C.DEFAULT_PREFIX, "kitchen", C.IN), "nodemcu/kitchen/in");
   assert.equal(C.topic(C.DEFAULT_PREFIX, "kitchen", C.OUT), "nodemcu/kitchen/out");
   assert.equal(C.topic("home/esp", "kitchen", C.STATUS), "home/esp/kitchen/status");
-  assert.equal(C.allDevices("nodemcu", C.STATUS), "nodemcu/+/status");
+  assert.equal(N.allDevices("nodemcu", C.STATUS), "nodemcu/+/status");
 });
 
 test("device ids: wildcards, separators, spaces, empty and overlong ids are refused with a reason", () => {
-  assert.equal(C.idError("kitchen-1_a.b"), undefined);
-  for (const bad of ["a+b", "a#", "a/b", "a b", "tab\there", "", "x".repeat(C.MAX_ID_LENGTH + 1), "del\x7f", "caf\u00e9"]) {
-    const why = C.idError(bad);
+  assert.equal(N.idError("kitchen-1_a.b"), undefined);
+  for (const bad of ["a+b", "a#", "a/b", "a b", "tab\there", "", "x".repeat(N.MAX_ID_LENGTH + 1), "del\x7f", "caf\u00e9"]) {
+    const why = N.idError(bad);
     assert.ok(why, `expected ${JSON.stringify(bad)} to be refused`);
     assert.match(why, /device id/);
   }
-  assert.match(C.idError("")!, /must not be empty/);
-  assert.match(C.idError("a+b")!, /not allowed/);
-  assert.match(C.idError("x".repeat(C.MAX_ID_LENGTH + 1))!, new RegExp(`at most ${C.MAX_ID_LENGTH}`));
-  assert.match(C.idError(42)!, /must be a string/);
-  assert.equal(C.idError("x".repeat(C.MAX_ID_LENGTH)), undefined);
+  assert.match(N.idError("")!, /must not be empty/);
+  assert.match(N.idError("a+b")!, /not allowed/);
+  assert.match(N.idError("x".repeat(N.MAX_ID_LENGTH + 1))!, new RegExp(`at most ${N.MAX_ID_LENGTH}`));
+  assert.match(N.idError(42)!, /must be a string/);
+  assert.equal(N.idError("x".repeat(N.MAX_ID_LENGTH)), undefined);
 });
 
 test("prefixes may hold inner slashes but not wildcards or outer slashes", () => {
-  assert.equal(C.prefixError("home/esp"), undefined);
-  assert.match(C.prefixError("/home")!, /must not start or end/);
-  assert.match(C.prefixError("home/")!, /must not start or end/);
-  assert.match(C.prefixError("ho+me")!, /not allowed/);
+  assert.equal(N.prefixError("home/esp"), undefined);
+  assert.match(N.prefixError("/home")!, /must not start or end/);
+  assert.match(N.prefixError("home/")!, /must not start or end/);
+  assert.match(N.prefixError("ho+me")!, /not allowed/);
 });
 
 test("deviceOf reads the id back from a contract topic and rejects others", () => {
-  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu/kitchen/status"), "kitchen");
-  assert.equal(C.deviceOf("home/esp", C.OUT, "home/esp/k1/out"), "k1");
-  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu/kitchen/out"), undefined);
-  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu//status"), undefined);
-  assert.equal(C.deviceOf("nodemcu", C.STATUS, "nodemcu/a/b/status"), undefined);
-  assert.equal(C.deviceOf("nodemcu", C.STATUS, "other/kitchen/status"), undefined);
+  assert.equal(N.deviceOf("nodemcu", C.STATUS, "nodemcu/kitchen/status"), "kitchen");
+  assert.equal(N.deviceOf("home/esp", C.OUT, "home/esp/k1/out"), "k1");
+  assert.equal(N.deviceOf("nodemcu", C.STATUS, "nodemcu/kitchen/out"), undefined);
+  assert.equal(N.deviceOf("nodemcu", C.STATUS, "nodemcu//status"), undefined);
+  assert.equal(N.deviceOf("nodemcu", C.STATUS, "nodemcu/a/b/status"), undefined);
+  assert.equal(N.deviceOf("nodemcu", C.STATUS, "other/kitchen/status"), undefined);
 });
 
 test("status payloads are JSON with the documented fields", () => {

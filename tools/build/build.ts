@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../../host/config.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
-import { configLua, shrinkLua } from "./lua-source.ts";
+import { configLua, minifyLua, shrinkLua } from "./lua-source.ts";
 
 // The project folder: found by walking up, since this code runs from tools/build and from dist/.
 function projectRoot(): string {
@@ -34,6 +34,8 @@ export interface BuildOptions {
   configFile?: string;
   outDir?: string;
   ramBudget?: number;
+  /** false keeps line breaks and names (readable errors on the board); default true. */
+  minify?: boolean;
   log?: (line: string) => void;
 }
 
@@ -125,6 +127,22 @@ function table(files: BuiltFile[], total: number, budget: number): string {
   ].join("\n");
 }
 
+/**
+ * The modules the board runs: init.lua and what it requires, transitively. Sources only the
+ * host uses (names.ts) are compiled too, but never shipped.
+ */
+function reachable(emitted: Map<string, string>): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    const code = emitted.get(name);
+    if (code === undefined || seen.has(name)) return;
+    seen.add(name);
+    for (const m of code.matchAll(/require\("([^"]+)"\)/g)) visit(`${m[1]}.lua`);
+  };
+  visit("init.lua");
+  return [...emitted.keys()].filter((n) => seen.has(n));
+}
+
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -135,8 +153,9 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const emitted = await transpile();
   const ver = version(emitted);
   const files = new Map<string, string>();
-  for (const [name, code] of emitted) {
-    if (name.endsWith(".lua")) files.set(name, shrinkLua(code));
+  for (const name of reachable(emitted)) {
+    const code = emitted.get(name)!;
+    files.set(name, opts.minify === false ? shrinkLua(code) : minifyLua(code));
   }
   files.set("config.lua", configLua(config, ver));
   for (const name of files.keys()) {

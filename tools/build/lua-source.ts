@@ -1,5 +1,6 @@
 // Turns TSTL output into what goes on the board's flash: comments and indentation cost SPIFFS
 // bytes and, more importantly, parse time and RAM on a 40 KB heap, so they are removed.
+import luamin from "luamin";
 import { luaLiteral } from "../lua/vm.ts";
 import type { DeviceConfig } from "../../host/config.ts";
 
@@ -42,4 +43,12 @@ export function configLua(cfg: DeviceConfig, version: string): string {
     field("version", version) +
     "}\n"
   );
+}
+
+/**
+ * Minified Lua for the board (luamin: locals renamed, whitespace and comments gone). Every byte
+ * is flash, and RAM while the chunk loads; the build re-checks the result with Lua 5.1.
+ */
+export function minifyLua(source: string): string {
+  return luamin.minify(source) + "\n";
 }

@@ -4,7 +4,7 @@ import { ConfigError } from "../../host/config.ts";
 import { CliError } from "../cli/errors.ts";
 import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware } from "./build.ts";
 
-export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES]
+export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES] [--no-minify]
 
 Compiles firmware/src (TypeScript) to Lua 5.1 for NodeMCU, writes config.lua from the config
 file (default device.json, else device.example.json), checks every file with the Lua 5.1 parser
@@ -13,18 +13,19 @@ and prints each file's size and the RAM it takes once loaded.
   --config FILE        board settings (default device.json)
   --out DIR            output folder (default build/lua)
   --ram-budget BYTES   most RAM one loaded module may take (default ${DEFAULT_RAM_BUDGET})
+  --no-minify          keep line breaks and names, so errors on the board point at readable code
 
 example:
   mcu build --config kitchen.json --out build/kitchen`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOrUsage(argv, { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" } }, usage);
+  const { values } = parseOrUsage(argv, { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" }, "no-minify": { type: "boolean" } }, usage);
   const budget = values["ram-budget"] === undefined ? undefined : Number(values["ram-budget"]);
   if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
     throw new CliError(`--ram-budget must be a positive whole number of bytes, got "${values["ram-budget"]}"`, 2);
   }
   try {
-    await buildFirmware({ configFile: values.config, outDir: values.out, ramBudget: budget });
+    await buildFirmware({ configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, 2);

@@ -64,8 +64,12 @@ declare function getfenv(f?: Function | number): object;
 /** Sets a function's or the stack level's environment table. */
 declare function setfenv<T extends Function>(f: T | number, env: object): T;
 
-/** The module loader's state. */
-declare namespace package {
+/**
+ * The module loader's state, Lua's `package`. `package` is a reserved word in TypeScript modules,
+ * so it is declared under this name and compiled to `package`.
+ * @customName package
+ */
+declare namespace packageLib {
   /** Where require looks: "?.lc;?.lua" on NodeMCU. */
   let path: string;
   /** Modules already loaded, by name. */
