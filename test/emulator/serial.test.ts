@@ -1,12 +1,13 @@
 // A typed REPL session over a real pseudo-terminal with the real serialport library, against
 // `mcu emulate --serial`: a file written with file.open/write/close survives node.restart().
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
+import { mcuBin } from "../helpers/pty-board.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-serial-"));
 const link = join(dir, "ttyNODEMCU");
@@ -14,7 +15,8 @@ const flash = join(dir, "flash");
 let emulator: ReturnType<typeof spawn>;
 
 before(async () => {
-  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  // Never rebuild dist/ here: other test files run the CLI from it at the same time.
+  mcuBin();
   emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flash, "--serial", link], { stdio: ["ignore", "ignore", "pipe"] });
   for (let i = 0; i < 200 && !existsSync(link); i++) await new Promise((r) => setTimeout(r, 25));
   assert.ok(existsSync(link), "the emulator did not create its serial link");
