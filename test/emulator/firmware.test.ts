@@ -1,6 +1,7 @@
 // The real echo firmware, built by the real build, booted on the emulated board against a real
 // Mosquitto: online status, byte-exact echoes, the will when the board loses power, and the
 // Wi-Fi paths.
+import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -152,7 +153,7 @@ test("killing the emulator process makes the broker publish the offline will", a
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
   const configFile = writeConfig({ id: "emu6", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
-  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  mcuBin(); // never rebuild dist/ while other test files run the CLI from it
   const emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flashDir], { stdio: ["pipe", "ignore", "ignore"] });
   const from = seen.length;
   await waitFor("online", on("nodemcu/emu6/status", from));

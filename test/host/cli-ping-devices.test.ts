@@ -1,6 +1,7 @@
 // mcu ping and mcu devices, run as the bundled CLI against a real Mosquitto.
+import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { OFFLINE_PAYLOAD, STATUS, onlinePayload, topic } from "../../firmware/src/contract.ts";
@@ -11,7 +12,7 @@ let broker: Broker;
 const children: ChildProcess[] = [];
 
 before(async () => {
-  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  mcuBin(); // never rebuild dist/ while other test files run the CLI from it
   broker = await startMosquitto();
 });
 after(async () => {

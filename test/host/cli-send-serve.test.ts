@@ -1,6 +1,7 @@
 // mcu send and mcu serve, run as a user runs them (the bundled CLI) against a real Mosquitto.
+import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
 
@@ -8,7 +9,7 @@ let broker: Broker;
 let secured: Broker;
 
 before(async () => {
-  spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  mcuBin(); // never rebuild dist/ while other test files run the CLI from it
   [broker, secured] = await Promise.all([startMosquitto(), startMosquitto({ users: { pc: "pc-secret-9" } })]);
 });
 after(() => Promise.all([broker.stop(), secured.stop()]));
