@@ -9,21 +9,10 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { mcu, mcuBin, waitFor, type Run } from "../helpers/pty-board.ts";
+import { flashSh, mcu, mcuBin, waitFor } from "../helpers/pty-board.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-e2e-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function flashSh(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["flash.sh", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 /** `mcu emulate` in its own process with its console on a pty at `link`. */
 async function emulator(name: string): Promise<{ link: string; proc: ChildProcess }> {

@@ -76,13 +76,19 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the mcu CLI with `input` on its stdin; `onSpawn` gets a way to kill it (SIGKILL) mid-run, `onStdout` sees output as it comes. */
-export function mcu(
-  args: string[],
-  opts: { input?: Buffer | string; env?: NodeJS.ProcessEnv; onSpawn?: (kill: () => void) => void; onStdout?: (soFar: string) => void } = {},
-): Promise<Run> {
+export interface RunOptions {
+  input?: Buffer | string;
+  env?: NodeJS.ProcessEnv;
+  /** Gets a way to kill the process (SIGKILL) mid-run. */
+  onSpawn?: (kill: () => void) => void;
+  /** Sees standard output as it comes. */
+  onStdout?: (soFar: string) => void;
+}
+
+/** Runs a command to its end; stdout is kept as latin1 so binary output survives byte for byte. */
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mcuBin(), ...args], { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -94,6 +100,16 @@ export function mcu(
     opts.onSpawn?.(() => child.kill("SIGKILL"));
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Runs the mcu CLI (the bundle in dist/). */
+export function mcu(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return run(process.execPath, [mcuBin(), ...args], opts);
+}
+
+/** Runs ./flash.sh itself, the script users run. */
+export function flashSh(args: string[], opts: RunOptions = {}): Promise<Run> {
+  return run("bash", ["flash.sh", ...args], opts);
 }
 
 /** Polls until `check` holds or the time is up; returns whether it held. */

@@ -2,14 +2,14 @@
 // flashed, boots and comes online, not in its status, not in the host CLI's --verbose output;
 // and the real config file is git-ignored.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { mcu, ptyBoard, waitFor, type Run } from "../helpers/pty-board.ts";
+import { flashSh, mcu, ptyBoard, waitFor } from "../helpers/pty-board.ts";
 
 const WIFI = "wifi-S3CRET-psk";
 const MQTT = "mqtt-S3CRET-pw";
@@ -17,17 +17,6 @@ const MQTT = "mqtt-S3CRET-pw";
 function assertClean(where: string, text: string): void {
   assert.ok(!text.includes(WIFI), `the Wi-Fi password shows in ${where}`);
   assert.ok(!text.includes(MQTT), `the broker password shows in ${where}`);
-}
-
-function flashSh(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["flash.sh", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
 }
 
 test("passwords stay out of build output, the serial console, status payloads and --verbose", async () => {

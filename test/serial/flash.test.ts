@@ -2,7 +2,6 @@
 // library: the board restarts into the build and echoes through a real Mosquitto; a second run
 // uploads nothing; and the faults a cable and a reset button make.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +9,7 @@ import { after, before, test } from "node:test";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { freePort, startMosquitto, type Broker } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { mcuBin, ptyBoard, waitFor, type PtyBoard, type Run } from "../helpers/pty-board.ts";
+import { flashSh, mcuBin, ptyBoard, waitFor, type PtyBoard, type Run } from "../helpers/pty-board.ts";
 
 let broker: Broker;
 const outDir = mkdtempSync(join(tmpdir(), "mcu-flash-out-"));
@@ -28,17 +27,9 @@ function configFor(id: string, port = broker.port): string {
   return writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port } });
 }
 
-/** Runs ./flash.sh itself (the script users run); `onSpawn` may kill it mid-upload. */
-function flashSh(args: string[], onSpawn?: (kill: () => void) => void): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["flash.sh", "--out", outDir, "--no-monitor", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    onSpawn?.(() => child.kill("SIGKILL"));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+/** ./flash.sh into this file's build folder, without the monitor; `onSpawn` may kill it mid-upload. */
+function flash(args: string[], onSpawn?: (kill: () => void) => void): Promise<Run> {
+  return flashSh(["--out", outDir, "--no-monitor", ...args], { onSpawn });
 }
 
 /** The firmware files under live names (not the upload's "_" temp names, not the build's manifest) and their bytes. */
@@ -52,12 +43,21 @@ async function promptOf(pb: PtyBoard): Promise<void> {
   assert.ok(await waitFor(() => /> $/.test(pb.text())), `no prompt from the board; it said ${JSON.stringify(pb.text().slice(-200))}`);
 }
 
-test("./flash.sh: the board restarts into the build and echoes through Mosquitto; a second run uploads nothing", async () => {
+/** A board on a pty, at its prompt, for the length of `fn`. */
+async function onPromptingBoard(fn: (pb: PtyBoard) => Promise<void>): Promise<void> {
   const pb = ptyBoard();
   try {
     await promptOf(pb);
+    await fn(pb);
+  } finally {
+    pb.close();
+  }
+}
+
+test("./flash.sh: the board restarts into the build and echoes through Mosquitto; a second run uploads nothing", async () => {
+  await onPromptingBoard(async (pb) => {
     const cfg = configFor("flashed");
-    const first = await flashSh(["--port", pb.link, "--config", cfg]);
+    const first = await flash(["--port", pb.link, "--config", cfg]);
     assert.equal(first.code, 0, first.stderr);
     const built = liveFiles(outDir);
     const n = Object.keys(built).length;
@@ -77,13 +77,11 @@ test("./flash.sh: the board restarts into the build and echoes through Mosquitto
     assert.deepEqual(seen.find((m) => m.topic.endsWith("/out"))!.payload, payload);
     await watcher.end();
 
-    const second = await flashSh(["--port", pb.link, "--config", cfg]);
+    const second = await flash(["--port", pb.link, "--config", cfg]);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, new RegExp(`nothing to upload: the board already has all ${n} files`));
     assert.doesNotMatch(second.stdout, /verified/);
-  } finally {
-    pb.close();
-  }
+  });
 });
 
 /** Arms `fn` to run on the first chunk after the board's receiver says it is ready ("#R"). */
@@ -101,38 +99,30 @@ function onRawData(pb: PtyBoard, nth: number, fn: (chunk: Buffer) => Buffer): vo
 }
 
 test("a byte corrupted on the wire is caught by the board's checksum and the file is sent again", async () => {
-  const pb = ptyBoard();
-  try {
-    await promptOf(pb);
+  await onPromptingBoard(async (pb) => {
     onRawData(pb, 2, (chunk) => {
       const bad = Buffer.from(chunk);
       bad[0] ^= 0x5a;
       return bad;
     });
-    const r = await flashSh(["--port", pb.link, "--config", configFor("corrupt")]);
+    const r = await flash(["--port", pb.link, "--config", configFor("corrupt")]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /did not verify \(size or checksum differ\); sending it again \(try 2 of 3\)/);
     assert.deepEqual(liveFiles(pb.flashDir), liveFiles(outDir));
-  } finally {
-    pb.close();
-  }
+  });
 });
 
 test("the board resetting mid-upload is detected and the file is sent again", async () => {
-  const pb = ptyBoard();
-  try {
-    await promptOf(pb);
+  await onPromptingBoard(async (pb) => {
     onRawData(pb, 3, (chunk) => {
       setImmediate(() => pb.board.boot());
       return chunk;
     });
-    const r = await flashSh(["--port", pb.link, "--config", configFor("resetting")]);
+    const r = await flash(["--port", pb.link, "--config", configFor("resetting")]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /the board restarted during \S+; getting the REPL again and resending it/);
     assert.deepEqual(liveFiles(pb.flashDir), liveFiles(outDir));
-  } finally {
-    pb.close();
-  }
+  });
 });
 
 const OLD: Record<string, string> = {
@@ -161,7 +151,7 @@ async function cutFlash(pb: PtyBoard, cfg: string, at: number): Promise<void> {
     kill();
     return chunk.subarray(0, Math.max(0, at - before));
   };
-  await flashSh(["--port", pb.link, "--config", cfg], (k) => (kill = k));
+  await flash(["--port", pb.link, "--config", cfg], (k) => (kill = k));
   pb.tap = undefined;
 }
 
@@ -174,7 +164,7 @@ test("the link cut at 20 points during ./flash.sh: the board always boots the wh
     pb.board.boot();
     await promptOf(pb);
     const start = pb.received();
-    const full = await flashSh(["--port", pb.link, "--config", cfg]);
+    const full = await flash(["--port", pb.link, "--config", cfg]);
     assert.equal(full.code, 0, full.stderr);
     const total = pb.received() - start;
     const fresh = liveFiles(outDir);
@@ -208,7 +198,7 @@ test("the link cut at 20 points during ./flash.sh: the board always boots the wh
     pb.board.boot();
     await promptOf(pb);
     await cutFlash(pb, cfg, pb.received() + Math.floor(total / 2));
-    const next = await flashSh(["--port", pb.link, "--config", cfg]);
+    const next = await flash(["--port", pb.link, "--config", cfg]);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(liveFiles(pb.flashDir), fresh);
   } finally {
@@ -217,10 +207,8 @@ test("the link cut at 20 points during ./flash.sh: the board always boots the wh
 });
 
 test("--compile leaves .lc modules the board boots from; a later plain flash removes the stale .lc of a changed module", async () => {
-  const pb = ptyBoard();
-  try {
-    await promptOf(pb);
-    const compiled = await flashSh(["--port", pb.link, "--config", configFor("compiled", await freePort()), "--compile"]);
+  await onPromptingBoard(async (pb) => {
+    const compiled = await flash(["--port", pb.link, "--config", configFor("compiled", await freePort()), "--compile"]);
     assert.equal(compiled.code, 0, compiled.stderr);
     const lcs = readdirSync(pb.flashDir).filter((n) => n.endsWith(".lc")).sort();
     // Every module but init.lua, which the boot loader runs as source.
@@ -229,12 +217,10 @@ test("--compile leaves .lc modules the board boots from; a later plain flash rem
     assert.ok(await waitFor(() => pb.text().includes("app: compiled joining")), pb.text().slice(-300));
 
     // A new id changes config.lua only: its .lc must go, or require() would keep loading the old one.
-    const plain = await flashSh(["--port", pb.link, "--config", configFor("recompiled", await freePort())]);
+    const plain = await flash(["--port", pb.link, "--config", configFor("recompiled", await freePort())]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /uploaded 1 file\(s\)/);
     assert.deepEqual(readdirSync(pb.flashDir).filter((n) => n.endsWith(".lc")).sort(), modules.filter((m) => m !== "config.lc"));
     assert.ok(await waitFor(() => pb.text().includes("app: recompiled joining")), pb.text().slice(-300));
-  } finally {
-    pb.close();
-  }
+  });
 });
