@@ -6,13 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MqttClient } from "../host/mqtt/index.ts";
 import { repeat, type Sample } from "./stats.ts";
-
-function wall(cmd: string, args: string[]): number {
-  const t0 = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return performance.now() - t0;
-}
+import { timed } from "./timed.ts";
 
 export function has(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
@@ -34,7 +28,7 @@ export async function coldStart(root: string, port: number, runs: number): Promi
   const mqttJs = mqttJsBin(root);
   if (mqttJs) cases.push(["mqtt pub (MQTT.js)", process.execPath, [mqttJs, "pub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
   if (has("mosquitto_pub")) cases.push(["mosquitto_pub", "mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
-  for (const [name, cmd, args] of cases) out[name] = await repeat(runs, async () => wall(cmd, args), true);
+  for (const [name, cmd, args] of cases) out[name] = await repeat(runs, async () => 1000 * (await timed(cmd, args)), true);
   return out;
 }
 

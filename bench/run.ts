@@ -14,7 +14,8 @@ import { brokerOnly, throughBoard } from "./echo.ts";
 import { fleetRun } from "./fleet.ts";
 import { fileSets, measure } from "./footprint.ts";
 import { sample, fmt } from "./stats.ts";
-import { LINE_BYTES_PER_S, nodemcuTool, pacedBoard, payload, timed } from "./upload.ts";
+import { timed } from "./timed.ts";
+import { LINE_BYTES_PER_S, nodemcuTool, pacedBoard, payload } from "./upload.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -75,8 +76,7 @@ try {
     const b = pacedBoard();
     const s = await BoardSession.open(b.link, 115200);
     try {
-      await s.prompt();
-      await s.installHelpers();
+      await s.ready();
       const t0 = performance.now();
       await s.upload(`up${i}.bin`, data);
       upRates.push(data.length / ((performance.now() - t0) / 1000));

@@ -1,7 +1,7 @@
 // Row 2: upload rate on an emulated 115200-baud line (10 bits a byte: 11,520 bytes/s at most),
 // and the same upload by nodemcu-tool (base64 with the board's encoder module, hex without it)
 // against the same emulated board, when nodemcu-tool can be installed.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -39,17 +39,6 @@ export function pacedBoard(modules = DEFAULT_MODULES): PacedBoard {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Wall time of a command in seconds, without blocking this process (its emulated board must keep running). */
-export function timed(cmd: string, args: string[]): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${cmd} ${args.join(" ")} failed (${code}): ${err}`))));
-  });
 }
 
 export function payload(dir: string, bytes: number): string {

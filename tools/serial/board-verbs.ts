@@ -149,15 +149,14 @@ example:
         try {
           s.link.clear();
           await pulseReset(s.link.port);
-          await s.link.expect(/NodeMCU \d/, 3000, "the banner after a hard reset");
+          await s.banner(3000, "the banner after a hard reset");
           process.stdout.write("reset: the board restarted (RTS/DTR pulse)\n");
           return;
         } catch {
           // no modem lines here, or they are not wired to EN: fall back to the REPL
         }
       }
-      await s.link.write("node.restart()\r\n");
-      await s.link.expect(/NodeMCU \d/, 10000, "the board's restart banner");
+      await s.restart();
       process.stdout.write("reset: the board restarted (node.restart)\n");
     });
     return EXIT.ok;

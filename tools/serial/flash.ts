@@ -71,8 +71,7 @@ async function upload(session: BoardSession, plan: Plan[]): Promise<number> {
       } catch (err) {
         if (!(err instanceof BoardReset) || resets === 2) throw err;
         process.stdout.write(`\nflash: the board restarted during ${name}; getting the REPL again and resending it\n`);
-        await session.prompt();
-        await session.installHelpers();
+        await session.ready();
       }
     }
     bar.done(data.length);
@@ -119,8 +118,7 @@ export async function flashBoard(o: FlashOptions): Promise<void> {
     await step("restart", async () => {
       // A new firmware gets fresh tries from the boot guard.
       await session.run(`rtcmem.write32(${BOOT_GUARD_SLOT}, 0)`);
-      await session.link.write("node.restart()\r\n");
-      await session.link.expect(/NodeMCU \d/, 10000, "the board's restart banner");
+      await session.restart();
       process.stdout.write(`flash: ${o.port}: the board restarted into firmware ${o.build.version}\n`);
     });
   } finally {

@@ -2,6 +2,14 @@
 // Bytes are held as latin1 so a string index is a byte offset and binary data survives.
 import { SerialPort } from "serialport";
 
+/** Opens a serial port, rejecting with the open error (for openError() to explain). */
+export function openPort(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate, autoOpen: false });
+    port.open((err) => (err ? reject(err) : resolve(port)));
+  });
+}
+
 /** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware, as NodeMCU dev boards wire it. */
 export async function pulseReset(port: SerialPort): Promise<void> {
   const set = (flags: { dtr: boolean; rts: boolean }) => new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
@@ -26,11 +34,8 @@ export class Link {
     });
   }
 
-  static open(path: string, baudRate: number): Promise<Link> {
-    return new Promise((resolve, reject) => {
-      const port = new SerialPort({ path, baudRate, autoOpen: false });
-      port.open((err) => (err ? reject(err) : resolve(new Link(port))));
-    });
+  static async open(path: string, baudRate: number): Promise<Link> {
+    return new Link(await openPort(path, baudRate));
   }
 
   write(data: Buffer | string): Promise<void> {

@@ -3,9 +3,9 @@
 // is waited for and reconnected.
 import { appendFileSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
 import { EXIT } from "../cli/errors.ts";
-import { pulseReset } from "./link.ts";
+import { openPort, pulseReset } from "./link.ts";
 import { baudOf, parseSerialVerb, portOf, SERIAL_USAGE } from "./options.ts";
 
 export const usage = `usage: mcu monitor [--port PATH] [--baud N] [--timestamps] [--log FILE] [--reset]
@@ -52,13 +52,6 @@ function sink(timestamps: boolean, log: string | undefined): Sink {
       if (log) appendFileSync(log, out);
     },
   };
-}
-
-function openPort(path: string, baudRate: number): Promise<SerialPort> {
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) => (err ? reject(err) : resolve(port)));
-  });
 }
 
 /** Shows the console until Ctrl-] (or Ctrl-C, or stdin ending); reconnects when the port returns. */

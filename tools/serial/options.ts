@@ -39,8 +39,7 @@ export async function openBoard(port: string, baud: number): Promise<BoardSessio
     throw new CliError(openError(port, err as Error).message, EXIT.failure);
   }
   try {
-    await session.prompt();
-    await session.installHelpers();
+    await session.ready();
     return session;
   } catch (err) {
     await session.close();

@@ -12,6 +12,8 @@ export const TEMP_PREFIX = "_";
 /** SPIFFS names on NodeMCU hold at most 31 characters. */
 const NAME_MAX = 31;
 const PROMPT_TIMEOUT_MS = 8000;
+/** NodeMCU's boot banner: the board has just started over. */
+const BANNER = /\nNodeMCU \d[^\n]*\n/;
 const ACK_TIMEOUT_MS = 5000;
 
 // Each line stays well under the REPL's 255-character buffer. Adler-32 is sent as its two 16-bit
@@ -99,7 +101,24 @@ export class BoardSession {
     return m[1]!.replace(/\r\n/g, "\n");
   }
 
-  async installHelpers(): Promise<void> {
+  /** Gets the REPL and installs the file helpers: where every file operation starts from. */
+  async ready(): Promise<void> {
+    await this.prompt();
+    await this.installHelpers();
+  }
+
+  /** Waits up to `timeoutMs` for the boot banner. */
+  async banner(timeoutMs: number, what: string): Promise<void> {
+    await this.link.expect(BANNER, timeoutMs, what);
+  }
+
+  /** node.restart() at the REPL; resolves once the banner shows the board started over. */
+  async restart(): Promise<void> {
+    await this.link.write("node.restart()\r\n");
+    await this.banner(10000, "the board's restart banner");
+  }
+
+  private async installHelpers(): Promise<void> {
     for (const h of HELPERS) {
       const out = await this.run(h);
       if (out.trim() !== "") throw new Error(`the board rejected the upload helper: ${out.trim()}`);
@@ -210,7 +229,7 @@ export class BoardSession {
 
   /** Like link.expect, but a boot banner in between means the board reset under us. */
   private async expectFromBoard(re: RegExp, what: string): Promise<void> {
-    const m = await this.link.expect(new RegExp(`${re.source}|(\\nNodeMCU \\d[^\\n]*\\n)`), ACK_TIMEOUT_MS, what);
+    const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})`), ACK_TIMEOUT_MS, what);
     if (m[m.length - 1] !== undefined) throw new BoardReset(`the board restarted while waiting for ${what}`);
   }
 
