@@ -1,6 +1,6 @@
 // The echo app: joins Wi-Fi, keeps one MQTT session to the broker and publishes every message
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
-import { BOOT_GUARD_SLOT, IN, OFFLINE_PAYLOAD, OUT, STATUS, backoffMs, clientId, defaultId, onlinePayload, topic } from "./contract";
+import { BOOT_GUARD_SLOT, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, backoffMs, clientId, defaultId, topic } from "./contract";
 import * as cfg from "config";
 
 // What the app needs is in locals now; dropping the module table lets the rest be collected.
@@ -24,7 +24,7 @@ const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.pass
 
 function publishStatus(): void {
   const [ip] = wifi.sta.getip();
-  client.publish(tStatus, onlinePayload(cfg.version, ip ?? "", node.heap(), overflows), 1, 1);
+  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), overflows), 1, 1);
 }
 
 function onConnect(c: mqtt.Client): void {
@@ -32,7 +32,7 @@ function onConnect(c: mqtt.Client): void {
   online = true;
   attempt = 0;
   rtcmem.write32(BOOT_GUARD_SLOT, 0);
-  print("mqtt: connected to " + cfg.host + ":" + cfg.port + " as " + id);
+  print("mqtt: connected");
   c.subscribe(tIn, 1);
   publishStatus();
 }
@@ -48,7 +48,7 @@ function scheduleRetry(): void {
 
 function onFail(_c: mqtt.Client, reason: number): void {
   connecting = false;
-  print("mqtt: connect to " + cfg.host + ":" + cfg.port + " failed, reason " + reason);
+  print("mqtt: connect failed, reason " + reason);
   scheduleRetry();
 }
 
@@ -60,7 +60,7 @@ function connect(): void {
 
 client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
 client.on("message", (c, _topic, data) => {
-  if (!c.publish(tOut, data ?? "", 1, 0)) print("mqtt: echo of " + (data ?? "").length + " bytes not sent");
+  if (!c.publish(tOut, data ?? "", 1, 0)) print("mqtt: echo not sent");
 });
 client.on("overflow", (_c, topic) => {
   overflows = overflows + 1;
@@ -88,7 +88,8 @@ wifi.eventmon.register(wifi.eventmon.STA_GOT_IP, (T) => {
   connect();
 });
 
-// The id was checked when this firmware was built (names.ts), or comes from the chip id.
-print("app: " + id + " joining " + cfg.ssid);
+// The id was checked when this firmware was built (names.ts), or comes from the chip id. The
+// broker's address is printed here once: a line in a callback would hold its strings for good.
+print("app: " + id + " joining " + cfg.ssid + ", broker " + cfg.host + ":" + cfg.port);
 wifi.setmode(wifi.STATION);
 wifi.sta.config({ ssid: cfg.ssid, pwd: cfg.pwd, auto: true, save: false });

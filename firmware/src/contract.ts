@@ -12,9 +12,9 @@ export const DEFAULT_MAX_MESSAGE_LENGTH = 1024;
 /** Largest max_message_length NodeMCU accepts (stored as uint16). */
 export const MAX_MESSAGE_LENGTH_LIMIT = 65535;
 /** The firmware's reconnect delay cap, in milliseconds. */
-export const MAX_BACKOFF_MS = 30000;
+const MAX_BACKOFF_MS = 30000;
 /** The firmware's first reconnect delay, in milliseconds. */
-export const BASE_BACKOFF_MS = 1000;
+const BASE_BACKOFF_MS = 1000;
 
 /** Last segment of the PC → device topic. */
 export const IN = "in";
@@ -26,6 +26,10 @@ export const STATUS = "status";
 /** Status states, as they appear in the `state` field. */
 export const ONLINE = "online";
 export const OFFLINE = "offline";
+
+// Exported by name rather than declared `export const`: in Lua, a function that reads an
+// exported constant keeps the whole module table alive on the board; a local costs one value.
+export { BASE_BACKOFF_MS, MAX_BACKOFF_MS };
 
 /** rtcmem slot of the boot guard's magic word; the crash count is in the next slot. */
 export const BOOT_GUARD_SLOT = 64;
@@ -53,27 +57,21 @@ export function clientId(id: string): string {
 }
 
 /**
- * Retained status while online. Built by concatenation (no JSON library on the board);
- * every field is a number or a string the firmware controls (version, dotted IP).
+ * Retained status while online, as a string.format pattern the board fills with its version,
+ * dotted IP, free heap and overflow count. A pattern rather than a function: one format call
+ * costs the board far less heap than a concatenation of ten pieces. Every field is a number or
+ * a string the firmware controls, so no escaping is needed. A literal (its state is ONLINE, as
+ * the tests check), so the build writes it into the app rather than keeping a variable for it.
  */
-export function onlinePayload(version: string, ip: string, heap: number, overflows: number): string {
-  return (
-    '{"state":"' + ONLINE + '","version":"' + version + '","ip":"' + ip + '","heap":' + heap + ',"overflows":' + overflows + "}"
-  );
-}
+export const ONLINE_FORMAT = '{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d}';
 
 /**
  * Reconnect delay before attempt `attempt` (0-based): doubling from BASE_BACKOFF_MS, capped at
  * MAX_BACKOFF_MS, with up to 50% random jitter taken off (`random01` in [0, 1)), so a fleet that
- * lost its broker does not come back in lockstep.
+ * lost its broker does not come back in lockstep. One expression reading each argument once, so
+ * the build inlines it on the board (tools/build/inline.ts); doublings past 15 change nothing
+ * under the cap and would overflow an integer firmware's numbers.
  */
 export function backoffMs(attempt: number, random01: number): number {
-  let d = BASE_BACKOFF_MS;
-  for (let i = 0; i < attempt && d < MAX_BACKOFF_MS; i++) {
-    d = d * 2;
-  }
-  if (d > MAX_BACKOFF_MS) {
-    d = MAX_BACKOFF_MS;
-  }
-  return Math.floor(d - (d / 2) * random01);
+  return Math.floor(Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(attempt, 15)) * (1 - random01 / 2));
 }

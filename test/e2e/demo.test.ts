@@ -31,7 +31,7 @@ function assertWholeLoop(stdout: string): void {
     /== board\nemulated NodeMCU board/,
     /flash: uploaded \d+ file\(s\)/,
     /board │ NodeMCU 3\.0\.0\.0/,
-    /board │ mqtt: connected to 127\.0\.0\.1:\d+ as demo/,
+    /board │ app: demo joining [^\n]*, broker 127\.0\.0\.1:\d+\n[\s\S]*board │ mqtt: connected\n/,
     /demo: the board is online/,
     /echo from demo in [\d.]+ ms: hello #1 from the PC/,
     /5 sent, 5 received, 0 lost/,

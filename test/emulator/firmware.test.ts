@@ -62,7 +62,7 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   assert.equal(s.ip, "192.168.4.2");
   assert.ok(s.heap > 0 && s.heap < 44000, `heap ${s.heap}`);
   console.log(`# free heap after boot with the echo firmware: ${s.heap} of 44000 bytes`);
-  assert.match(out(), /boot: starting app in 1500 ms[\s\S]*wifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected to 127\.0\.0\.1:\d+ as emu1/);
+  assert.match(out(), /boot: starting app in 1500 ms[\s\S]*app: emu1 joining emulated, broker 127\.0\.0\.1:\d+\r\nwifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected\r\n/);
   assert.equal(board.rtcmem(64), 0, "coming online clears the boot guard");
 
   const payloads = [Buffer.from([0, 1, 2, 0, 255]), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.alloc(0), Buffer.from("hello board")];

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as C from "../../firmware/src/contract.ts";
 import * as N from "../../firmware/src/names.ts";
+import { onlineStatus } from "../helpers/status.ts";
 
 test("topics follow <prefix>/<id>/<leaf> with the default prefix", () => {
   assert.equal(C.topic(C.DEFAULT_PREFIX, "kitchen", C.IN), "nodemcu/kitchen/in");
@@ -42,7 +43,7 @@ test("deviceOf reads the id back from a contract topic and rejects others", () =
 });
 
 test("status payloads are JSON with the documented fields", () => {
-  assert.deepEqual(JSON.parse(C.onlinePayload("0.1.0+abc", "192.168.1.7", 31000, 2)), {
+  assert.deepEqual(JSON.parse(onlineStatus("0.1.0+abc", "192.168.1.7", 31000, 2)), {
     state: "online",
     version: "0.1.0+abc",
     ip: "192.168.1.7",

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
-import { OFFLINE_PAYLOAD, STATUS, onlinePayload, topic } from "../../firmware/src/contract.ts";
+import { OFFLINE_PAYLOAD, STATUS, topic } from "../../firmware/src/contract.ts";
+import { onlineStatus } from "../helpers/status.ts";
 import { percentile, summary } from "../../host/cli/ping.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
 
@@ -77,7 +78,7 @@ test("ping statistics: nearest-rank percentiles", () => {
 test("devices lists retained statuses, online and offline, and survives a bad one", async () => {
   const c = new MqttClient({ host: broker.host, port: broker.port, clientId: "status-writer" });
   await c.connect();
-  await c.publish(topic("fleet", "k1", STATUS), onlinePayload("9.9.9+x", "10.1.2.3", 31337, 0), { qos: 1, retain: true });
+  await c.publish(topic("fleet", "k1", STATUS), onlineStatus("9.9.9+x", "10.1.2.3", 31337, 0), { qos: 1, retain: true });
   await c.publish(topic("fleet", "k2", STATUS), OFFLINE_PAYLOAD, { qos: 1, retain: true });
   await c.publish(topic("fleet", "k3", STATUS), "not json", { qos: 1, retain: true });
   await c.end();

@@ -7,7 +7,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../../host/config.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
-import { configLua, minifyLua, shrinkLua } from "./lua-source.ts";
+import { concatPlugin } from "./concat-plugin.ts";
+import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
 
 // The project folder: found by walking up, since this code runs from tools/build and from dist/.
 function projectRoot(): string {
@@ -74,10 +75,15 @@ function pickConfig(opts: BuildOptions, log: (l: string) => void): { file: strin
 async function transpile(): Promise<Map<string, string>> {
   const [tstl, ts] = await Promise.all([import("typescript-to-lua"), import("typescript")]);
   const out = new Map<string, string>();
-  const result = tstl.transpileProject(FIRMWARE_TSCONFIG, {}, (fileName, data) => {
-    out.set(basename(fileName), data);
+  const parsed = tstl.parseConfigFileWithSystem(FIRMWARE_TSCONFIG);
+  const program = ts.default.createProgram(parsed.fileNames, parsed.options);
+  const result = new tstl.Transpiler().emit({
+    program,
+    plugins: [concatPlugin(tstl, ts.default)],
+    writeFile: (fileName, data) => out.set(basename(fileName), data),
   });
-  const errors = result.diagnostics.filter((d) => d.category === ts.default.DiagnosticCategory.Error);
+  const diagnostics = [...parsed.errors, ...ts.default.getPreEmitDiagnostics(program), ...result.diagnostics];
+  const errors = diagnostics.filter((d) => d.category === ts.default.DiagnosticCategory.Error);
   if (errors.length > 0) {
     const host = {
       getCanonicalFileName: (f: string) => f,
@@ -152,11 +158,8 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
 
   const emitted = await transpile();
   const ver = version(emitted);
-  const files = new Map<string, string>();
-  for (const name of reachable(emitted)) {
-    const code = emitted.get(name)!;
-    files.set(name, opts.minify === false ? shrinkLua(code) : minifyLua(code));
-  }
+  const board = new Map(reachable(emitted).map((name) => [name, emitted.get(name)!]));
+  const files = opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code)])) : minifyModules(board);
   files.set("config.lua", configLua(config, ver));
   for (const name of files.keys()) {
     if (Buffer.byteLength(name) > MAX_NAME) throw new BuildError(`${name}: file names on the board hold at most ${MAX_NAME} bytes; rename the module`);

@@ -1,6 +1,8 @@
 // Turns TSTL output into what goes on the board's flash: comments and indentation cost SPIFFS
 // bytes and, more importantly, parse time and RAM on a 40 KB heap, so they are removed.
 import luamin from "luamin";
+import luaparse from "luaparse";
+import { dropEmptyExports, inlineCalls, inlinables, joinLiterals } from "./inline.ts";
 import { luaLiteral } from "../lua/vm.ts";
 import type { DeviceConfig } from "../../host/config.ts";
 
@@ -47,8 +49,19 @@ export function configLua(cfg: DeviceConfig, version: string): string {
 
 /**
  * Minified Lua for the board (luamin: locals renamed, whitespace and comments gone). Every byte
- * is flash, and RAM while the chunk loads; the build re-checks the result with Lua 5.1.
+ * is flash, and RAM while the chunk loads; the build re-checks the result with Lua 5.1. The
+ * modules (name → TSTL output) go together, so that calls to one-expression functions of a
+ * required module are inlined first (inline.ts).
  */
-export function minifyLua(source: string): string {
-  return luamin.minify(source) + "\n";
+export function minifyModules(modules: Map<string, string>): Map<string, string> {
+  const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false })]));
+  const exported = new Map([...chunks].map(([name, chunk]) => [name.replace(/\.lua$/, ""), inlinables(chunk)]));
+  const out = new Map<string, string>();
+  for (const [name, chunk] of chunks) {
+    inlineCalls(chunk, exported);
+    joinLiterals(chunk);
+    dropEmptyExports(chunk);
+    out.set(name, luamin.minify(chunk) + "\n");
+  }
+  return out;
 }

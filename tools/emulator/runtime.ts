@@ -111,7 +111,9 @@ node.task = rotable("node.task", tasks)
 node.egc = rotable("node.egc", { NOT_ACTIVE = 0, ON_ALLOC_FAILURE = 1, ON_MEM_LIMIT = 2, ALWAYS = 3, setmode = function() end, meminfo = function() local k = collectgarbage("count") * 1024 return k, k end })
 
 -- tmr -------------------------------------------------------------------------------------
-local timers, ntimers = {}, 0
+-- Like NodeMCU, an armed timer is held (its registry self-reference) and an idle one is garbage
+-- once the firmware drops it.
+local armed, ntimers = {}, 0
 local Timer = {}
 Timer.__index = Timer
 local MAXMS = 6870947
@@ -128,6 +130,7 @@ function Timer:start(restart)
   if not self.fn then return false end
   if self.running and not restart then return false end
   self.running = true
+  armed[self.id] = self
   sys("tmr_arm", self.id, self.ms)
   return true
 end
@@ -139,6 +142,7 @@ function Timer:stop()
   local was = self.running == true
   if was then sys("tmr_disarm", self.id) end
   self.running = false
+  armed[self.id] = nil
   return was
 end
 function Timer:unregister()
@@ -156,20 +160,18 @@ function Timer:state()
   return self.running, self.mode
 end
 function E.fire(id)
-  local t = timers[id]
+  local t = armed[id]
   if not t or not t.running then return end
   local fn = t.fn
   if t.mode == 1 then sys("tmr_arm", t.id, t.ms)
-  elseif t.mode == 0 then t.running = false t.fn = nil
-  else t.running = false end
+  elseif t.mode == 0 then t.running = false t.fn = nil armed[id] = nil
+  else t.running = false armed[id] = nil end
   E.protected(fn, t)
 end
 local tmr = { ALARM_SINGLE = 0, ALARM_AUTO = 1, ALARM_SEMI = 2 }
 function tmr.create()
   ntimers = ntimers + 1
-  local t = setmetatable({ id = ntimers }, Timer)
-  timers[ntimers] = t
-  return t
+  return setmetatable({ id = ntimers }, Timer)
 end
 function tmr.now() return sys("now") + 0 end
 function tmr.time() return math.floor((sys("now") + 0) / 1000000) end

@@ -1,0 +1,85 @@
+// The build's minifier: inlining of one-expression functions and literal constants across
+// modules, joined string literals, no empty export tables, and the same results as before on Lua 5.1.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { minifyModules } from "../../tools/build/lua-source.ts";
+import { LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
+
+const lib = `local ____exports = {}
+local BASE = 10
+____exports.SLOT = 64
+____exports.NAME = "n"
+function ____exports.join(a, b) return a .. "/" .. b end
+function ____exports.scaled(x, r) return math.floor(BASE * x * (1 - r)) end
+function ____exports.twice(x) return x .. x end
+function ____exports.swapped(a, b) return b .. a end
+function ____exports.statements(a) local y = a return y end
+return ____exports`;
+
+function build(app: string): Map<string, string> {
+  return minifyModules(new Map([["lib.lua", lib], ["app.lua", app]]));
+}
+
+/** Runs app.lua with lib.lua preloaded, and returns what it returns as a string. */
+function run(files: Map<string, string>): string {
+  const s = LuaVm.shared().newState({ onPrint: () => {} });
+  try {
+    const r = s.exec(`package.preload.lib = loadstring(${luaLiteral(files.get("lib.lua")!)}) return tostring(loadstring(${luaLiteral(files.get("app.lua")!)})())`, "=t", 1);
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    return r.values[0]!.toString();
+  } finally {
+    s.close();
+  }
+}
+
+const head = `local l = require("lib")
+local join = l.join
+local scaled = l.scaled
+local SLOT = l.SLOT
+`;
+
+test("one-expression functions and literal constants are written in place, with the same results", () => {
+  const app = head + `local n = 0
+local function next() n = n + 1 return n end
+return join("a", next()) .. ":" .. scaled(next(), 0.25) .. ":" .. SLOT`;
+  const out = build(app);
+  const code = out.get("app.lua")!;
+  assert.doesNotMatch(code, /\bjoin\(|\bscaled\(/, code);
+  assert.match(code, /math\.floor/);
+  assert.match(code, /64/);
+  assert.equal(run(out), "a/1:15:64");
+});
+
+test("calls that cannot be inlined exactly stay calls", () => {
+  const cases: [string, string, RegExp][] = [
+    ["a parameter read twice", `local f = l.twice return f("x")`, /\bf\("x"\)|\ba\("x"\)|\(\"x\"\)/],
+    ["parameters read out of order", `local f = l.swapped return f("x", "y")`, /\("x","y"\)/],
+    ["a body with statements", `local f = l.statements return f("z")`, /\("z"\)/],
+    ["a local that shadows the alias", `local function g(join) return join("p", "q") end return g(function(a, b) return b end)`, /\("p","q"\)/],
+  ];
+  for (const [what, body, stays] of cases) {
+    const out = build(head + body);
+    assert.match(out.get("app.lua")!, stays, `${what}: ${out.get("app.lua")}`);
+  }
+  assert.equal(run(build(head + `local f = l.twice return f("x")`)), "xx");
+  assert.equal(run(build(head + `local f = l.swapped return f("x", "y")`)), "yx");
+  assert.equal(run(build(head + `local function g(join) return join("p", "q") end return g(function(a, b) return b end)`)), "q");
+});
+
+test("a constant that the caller assigns to is not folded", () => {
+  const out = build(head + `SLOT = SLOT + 1 return SLOT`);
+  assert.equal(run(out), "65");
+});
+
+test("string literals that meet are joined, but never into a different escape", () => {
+  const out = build(`local ____exports = {} local x = ... return "a" .. "b" .. "c" .. tostring(x) .. "\\1" .. "2"`);
+  const code = out.get("app.lua")!;
+  assert.match(code, /"abc"/);
+  assert.match(code, /"\\1"\.\."2"/);
+});
+
+test("a module that exports nothing returns nothing, so require keeps no table", () => {
+  const out = build(`local ____exports = {}\nprint("hi")\nreturn ____exports`);
+  assert.doesNotMatch(out.get("app.lua")!, /return/);
+  assert.match(out.get("lib.lua")!, /return a$/m, "a module with exports keeps its table");
+});

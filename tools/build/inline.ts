@@ -1,0 +1,247 @@
+// Inlines calls to small functions of other modules. On the board every function is a closure
+// with its own prototype (~300 bytes of heap each, however short its body), and a module that
+// only the app's closures still call stays loaded. So when a module exports a function whose body
+// is one `return <expression>` that reads each parameter exactly once, in order (so arguments are
+// still evaluated once and in the same order), the build writes that expression at each call site
+// of a module that required it. The exporting module is unchanged: the host and tests still call
+// it, and on the board it is freed once nothing else holds it.
+import type { Chunk, Identifier, Node } from "luaparse";
+
+interface Inlinable {
+  params: string[];
+  body: Node;
+  /** Literal module locals the body reads (e.g. `local ONLINE = "online"`), folded in. */
+  literals: Map<string, Node>;
+  /** Globals the body reads; the caller's minifier must not reuse their names. */
+  globals: Identifier[];
+  /** A literal value rather than a function: every read of the alias becomes the literal. */
+  constant?: boolean;
+}
+
+const LITERALS = new Set(["StringLiteral", "NumericLiteral", "BooleanLiteral", "NilLiteral"]);
+
+const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && typeof (v as Node).type === "string";
+const isIdent = (v: unknown, name?: string): v is Identifier => isNode(v) && v.type === "Identifier" && (name === undefined || (v as Identifier).name === name);
+
+/** Child nodes that are expressions or statements: not the `b` of `a.b`, not table keys by name. */
+function* children(node: Node): Generator<[Node | Node[], string | number, Node]> {
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "identifier" && node.type === "MemberExpression") continue;
+    if (key === "key" && node.type === "TableKeyString") continue;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (isNode(value[i])) yield [value as Node[], i, value[i] as Node];
+    } else if (isNode(value)) {
+      yield [node, key, value];
+    }
+  }
+}
+
+function* walk(node: Node): Generator<Node> {
+  yield node;
+  for (const [, , child] of children(node)) yield* walk(child);
+}
+
+/** Names assigned anywhere after their declaration: such locals are not constants. */
+function assignedNames(chunk: Chunk): Set<string> {
+  const names = new Set<string>();
+  for (const n of walk(chunk)) {
+    if (n.type === "AssignmentStatement") for (const v of n.variables as Node[]) if (isIdent(v)) names.add(v.name);
+    if (n.type === "FunctionDeclaration" && isIdent(n.identifier)) names.add(n.identifier.name);
+  }
+  return names;
+}
+
+function literalLocals(chunk: Chunk): Map<string, Node> {
+  const assigned = assignedNames(chunk);
+  const out = new Map<string, Node>();
+  for (const s of chunk.body) {
+    if (s.type !== "LocalStatement") continue;
+    const [v, init] = [(s.variables as Node[])[0], (s.init as Node[])[0]];
+    if ((s.variables as Node[]).length === 1 && isIdent(v) && init && LITERALS.has(init.type) && !assigned.has(v.name)) out.set(v.name, init);
+  }
+  return out;
+}
+
+/**
+ * What a TSTL module exports that callers can take in place: one-expression functions
+ * (`function ____exports.f(a, b) return ... end`) and literal constants (`____exports.N = 64`).
+ */
+export function inlinables(chunk: Chunk): Map<string, Inlinable> {
+  const literals = literalLocals(chunk);
+  const out = new Map<string, Inlinable>();
+  for (const s of chunk.body) {
+    const [target, value] = [(s.variables as Node[] | undefined)?.[0], (s.init as Node[] | undefined)?.[0]];
+    if (s.type === "AssignmentStatement" && target?.type === "MemberExpression" && isIdent(target.base, "____exports") && value && LITERALS.has(value.type)) {
+      out.set((target.identifier as Identifier).name, { params: [], body: value, literals, globals: [], constant: true });
+    }
+    if (s.type !== "FunctionDeclaration") continue;
+    const id = s.identifier as Node;
+    if (id?.type !== "MemberExpression" || id.indexer !== "." || !isIdent(id.base, "____exports")) continue;
+    const body = s.body as Node[];
+    const ret = body[0];
+    if (body.length !== 1 || ret?.type !== "ReturnStatement" || (ret.arguments as Node[]).length !== 1) continue;
+    const params = (s.parameters as Node[]).map((p) => (isIdent(p) ? p.name : ""));
+    const expr = (ret.arguments as Node[])[0]!;
+    const read: string[] = [];
+    const globals: Identifier[] = [];
+    let ok = !params.includes("");
+    for (const n of walk(expr)) {
+      if (n.type === "FunctionDeclaration" || n.type === "VarargLiteral") ok = false;
+      if (!isIdent(n)) continue;
+      if (params.includes(n.name)) read.push(n.name);
+      else if (!n.isLocal) globals.push(n);
+      else if (!literals.has(n.name)) ok = false;
+    }
+    if (ok && read.join(",") === params.join(",")) out.set((id.identifier as Identifier).name, { params, body: expr, literals, globals });
+  }
+  return out;
+}
+
+function instantiate(fn: Inlinable, args: Node[]): Node {
+  const copy = (n: Node): Node => {
+    if (isIdent(n) && fn.params.includes(n.name)) return args[fn.params.indexOf(n.name)]!;
+    if (isIdent(n) && n.isLocal && fn.literals.has(n.name)) return structuredClone(fn.literals.get(n.name)!);
+    const out: Node = { ...n };
+    for (const [k, v] of Object.entries(n)) {
+      if (Array.isArray(v)) out[k] = v.map((x) => (isNode(x) ? copy(x) : x));
+      else if (isNode(v)) out[k] = copy(v);
+    }
+    return out;
+  };
+  return copy(fn.body);
+}
+
+/** `local c = require("m")` then `local f = c.name`, at the top of a chunk: f names m's name. */
+function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Map<string, Inlinable> {
+  const required = new Map<string, Map<string, Inlinable>>();
+  const out = new Map<string, Inlinable>();
+  const assigned = assignedNames(chunk);
+  for (const s of chunk.body) {
+    if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1) continue;
+    const v = (s.variables as Identifier[])[0]!;
+    const init = (s.init as Node[])[0];
+    if (!init || assigned.has(v.name)) continue;
+    if (init.type === "CallExpression" && isIdent(init.base, "require")) {
+      const arg = (init.arguments as Node[])[0];
+      const fns = arg?.type === "StringLiteral" ? modules.get(arg.value as string) : undefined;
+      if (fns) required.set(v.name, fns);
+    } else if (init.type === "MemberExpression" && init.indexer === "." && isIdent(init.base) && required.has(init.base.name)) {
+      const fn = required.get(init.base.name)!.get((init.identifier as Identifier).name);
+      if (fn) out.set(v.name, fn);
+    }
+  }
+  return out;
+}
+
+const declared = (n: Node): string[] => {
+  const names = (list: unknown) => ((list as Node[] | undefined) ?? []).filter((n) => isIdent(n)).map((i) => i.name);
+  if (n.type === "LocalStatement") return names(n.variables);
+  if (n.type === "FunctionDeclaration" && n.isLocal && isIdent(n.identifier)) return [n.identifier.name];
+  return [];
+};
+
+/**
+ * Replaces, in `chunk`, calls to functions of the modules it requires that `modules` lists as
+ * inlinable. A call is left alone where a local of the same name shadows the alias, where it is
+ * a statement of its own, or where its argument count differs.
+ */
+export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): number {
+  const locals = localNames(chunk);
+  const fns = new Map([...aliases(chunk, modules)].filter(([, fn]) => !fn.globals.some((g) => locals.has(g.name))));
+  let count = 0;
+  const visit = (node: Node, hidden: Set<string>): void => {
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") {
+      const inner = new Set([...hidden, ...((node.parameters as Node[]).filter((n) => isIdent(n)).map((p) => p.name))]);
+      return block(node.body as Node[], inner);
+    }
+    if (node.type === "RepeatStatement") return; // its condition sees the body's locals; rare, left alone
+    for (const [parent, key, child] of children(node)) {
+      if (key === "body" || (parent === node.body && Array.isArray(parent))) continue;
+      if (parent === node.variables || parent === node.variable) continue; // declarations, not reads
+      const read = isIdent(child) && !hidden.has(child.name) ? fns.get(child.name) : undefined;
+      if (read?.constant) {
+        (parent as Record<string | number, Node>)[key] = structuredClone(read.body);
+        count++;
+        continue;
+      }
+      const fn = child.type === "CallExpression" && isIdent(child.base) && !hidden.has(child.base.name) ? fns.get(child.base.name) : undefined;
+      const args = child.arguments as Node[] | undefined;
+      if (fn && !fn.constant && node.type !== "CallStatement" && args?.length === fn.params.length && !args.some((a) => a.type === "VarargLiteral")) {
+        args.forEach((a) => visit(a, hidden));
+        (parent as Record<string | number, Node>)[key] = instantiate(fn, args);
+        for (const g of fn.globals) if (!chunk.globals.some((x) => x.name === g.name)) chunk.globals.push(g);
+        count++;
+      } else {
+        visit(child, hidden);
+      }
+    }
+    if (Array.isArray(node.body)) {
+      const loopVars = [node.variable, ...((node.variables as Node[] | undefined) ?? [])].filter((n) => isIdent(n)).map((v) => v.name);
+      block(node.body as Node[], new Set([...hidden, ...loopVars]));
+    }
+  };
+  const block = (statements: Node[], hidden: Set<string>): void => {
+    const scope = new Set(hidden);
+    for (const s of statements) {
+      if (s.type === "FunctionDeclaration" && s.isLocal) for (const n of declared(s)) scope.add(n);
+      visit(s, scope);
+      for (const n of declared(s)) scope.add(n);
+    }
+  };
+  // The chunk's own top-level locals are the aliases themselves (or shadow them from then on).
+  const top = new Set<string>();
+  for (const s of chunk.body) {
+    visit(s, top);
+    for (const n of declared(s)) if (!fns.has(n) || !isAlias(s, n)) top.add(n);
+  }
+  return count;
+}
+
+/** Every local and parameter name in the chunk: an inlined body's globals must not meet one. */
+function localNames(chunk: Chunk): Set<string> {
+  const names = new Set<string>();
+  for (const n of walk(chunk)) {
+    for (const d of declared(n)) names.add(d);
+    if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") for (const p of n.parameters as Node[]) if (isIdent(p)) names.add(p.name);
+    if (n.type === "ForNumericStatement" && isIdent(n.variable)) names.add(n.variable.name);
+    if (n.type === "ForGenericStatement") for (const v of n.variables as Node[]) if (isIdent(v)) names.add(v.name);
+  }
+  return names;
+}
+
+function isAlias(statement: Node, name: string): boolean {
+  const init = (statement.init as Node[] | undefined)?.[0];
+  return statement.type === "LocalStatement" && isIdent((statement.variables as Node[])[0], name) && init?.type === "MemberExpression";
+}
+
+/**
+ * Joins string literals that meet in a concatenation ("a" .. "b" .. x → "ab" .. x), as inlining
+ * a folded constant leaves them; each literal is a constant the board would keep.
+ */
+export function joinLiterals(chunk: Chunk): void {
+  const quoted = (n: Node | undefined): n is Node => n?.type === "StringLiteral" && /^"[^\n]*"$/.test(n.raw as string);
+  for (const n of walk(chunk)) {
+    while (n.type === "BinaryExpression" && n.operator === "..") {
+      const [left, right] = [n.left as Node, n.right as Node];
+      const chained = right.type === "BinaryExpression" && right.operator === "..";
+      const head = chained ? (right.left as Node) : right;
+      // "\1" .. "2" must not become "\12".
+      if (!quoted(left) || !quoted(head) || (/\\\d{1,2}"$/.test(left.raw as string) && /^"\d/.test(head.raw as string))) break;
+      const joined: Node = { type: "StringLiteral", value: null, raw: (left.raw as string).slice(0, -1) + (head.raw as string).slice(1) };
+      if (chained) Object.assign(n, { left: joined, right: right.right });
+      else Object.assign(n, joined, { operator: undefined, left: undefined, right: undefined });
+    }
+  }
+}
+
+/**
+ * A module that exports nothing (init, app) still gets TSTL's `local ____exports = {}` and
+ * `return ____exports`; require would keep that empty table in package.loaded for good.
+ */
+export function dropEmptyExports(chunk: Chunk): void {
+  const uses = [...walk(chunk)].filter((n) => isIdent(n, "____exports")).length;
+  const [first, last] = [chunk.body[0], chunk.body[chunk.body.length - 1]];
+  const declares = first?.type === "LocalStatement" && isIdent((first.variables as Node[])[0], "____exports");
+  const returns = last?.type === "ReturnStatement" && isIdent((last.arguments as Node[])[0], "____exports");
+  if (uses === 2 && declares && returns) chunk.body = chunk.body.slice(1, -1);
+}
