@@ -99,6 +99,8 @@ export class MqttClient extends EventEmitter {
   private attempt = 0;
   private ended = false;
   private _connected = false;
+  /** Takes this client's listeners off its socket. */
+  private unwire = () => {};
 
   constructor(opts: ClientOptions) {
     super();
@@ -167,14 +169,16 @@ export class MqttClient extends EventEmitter {
     const limit = this.opts.maxIncomingBytes ?? 1024 * 1024;
     this.parser.on("packet", (p: mqttPacket.Packet) => this.handle(p));
     this.parser.on("error", (err: Error) => this.lost(new MqttError("PROTOCOL", `bad packet from ${this.address}: ${err.message}`)));
-    socket.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       // parse() returns what it holds back for an incomplete packet: bound it so a rogue server
       // cannot make us buffer without end.
       const held = this.parser.parse(chunk);
       if (held > limit + 5) this.lost(new MqttError("PROTOCOL", `${this.address} sent a packet over ${limit} bytes`));
-    });
-    socket.on("error", (err: NodeJS.ErrnoException) => this.lost(networkError(err, this.address)));
-    socket.on("close", () => this.lost(new MqttError("CLOSED", `connection to ${this.address} closed`)));
+    };
+    const onError = (err: NodeJS.ErrnoException) => this.lost(networkError(err, this.address));
+    const onClose = () => this.lost(new MqttError("CLOSED", `connection to ${this.address} closed`));
+    socket.on("data", onData).on("error", onError).on("close", onClose);
+    this.unwire = () => socket.off("data", onData).off("error", onError).off("close", onClose);
   }
 
   private write(packet: mqttPacket.Packet): void {
@@ -365,12 +369,15 @@ export class MqttClient extends EventEmitter {
     this.pingTimer = this.pongTimer = this.stableTimer = undefined;
   }
 
-  // The link is gone: fail what waits on it, then reconnect or close for good.
-  private lost(err: MqttError): void {
+  // The link is gone: fail what waits on it, then reconnect or close for good. `silently` leaves
+  // the socket open, deaf and mute, for abandon().
+  private lost(err: MqttError, silently = false): void {
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
-    socket.destroy();
+    this.unwire();
+    if (silently) socket.on("data", () => {}).on("error", () => {});
+    else socket.destroy();
     this.stopTimers();
     const wasConnected = this._connected;
     this._connected = false;
@@ -447,9 +454,24 @@ export class MqttClient extends EventEmitter {
 
   /** Drops the link at once: no DISCONNECT, no reconnect (a board losing power). */
   destroy(): void {
+    this.close(new MqttError("CLOSED", "client destroyed"), false);
+  }
+
+  /**
+   * Gives the link up at once without a word to the broker, as when the radio path vanishes:
+   * no DISCONNECT and no FIN, so the broker learns of it only by its keepalive timeout and then
+   * publishes the will. Returns the silent socket; the caller closes it when it likes.
+   */
+  abandon(): Socket | undefined {
+    const socket = this.socket;
+    this.close(new MqttError("CLOSED", "link lost"), true);
+    return socket;
+  }
+
+  private close(err: MqttError, silently: boolean): void {
     this.ended = true;
     clearTimeout(this.retryTimer);
-    if (this.socket) this.lost(new MqttError("CLOSED", "client destroyed"));
-    else this.failOutgoing(new MqttError("CLOSED", "client destroyed"));
+    if (this.socket) this.lost(err, silently);
+    else this.failOutgoing(err);
   }
 }

@@ -12,7 +12,7 @@ import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { buildFirmware } from "../../tools/build/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
-import { writeConfig } from "../helpers/firmware.ts";
+import { flashedBoard, waitUntil, writeConfig } from "../helpers/firmware.ts";
 
 let broker: Broker;
 let watcher: MqttClient;
@@ -30,32 +30,21 @@ after(async () => {
   await broker.stop();
 });
 
-async function flashedBoard(id: string, opts: { psk?: string } = {}): Promise<{ board: Board; out: () => string }> {
-  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
-  process.on("exit", () => rmSync(flashDir, { recursive: true, force: true }));
-  const configFile = writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 200 } });
-  await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
-  const board = new Board({ flashDir, psk: opts.psk });
-  let out = "";
-  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  board.boot();
-  return { board, out: () => out };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const flashed = (id: string, opts: { psk?: string; keepalive?: number } = {}) =>
+  flashedBoard(id, broker, { psk: opts.psk, mqtt: { maxMessageLength: 200, ...(opts.keepalive ? { keepalive: opts.keepalive } : {}) } });
+const waitFor = waitUntil;
 
 const on = (t: string, from = 0) => () => seen.slice(from).find((m) => m.topic === t);
 
+/** Publishes to a board's in topic and returns its echo. */
+async function roundTrip(inTopic: string, payload: Buffer): Promise<Message> {
+  const from = seen.length;
+  await watcher.publish(inTopic, payload, { qos: 1 });
+  return waitFor(`echo of ${payload.length} bytes`, on(inTopic.replace(/in$/, "out"), from));
+}
+
 test("boots, comes online with a retained status, echoes byte for byte, and leaves a will", async () => {
-  const { board, out } = await flashedBoard("emu1");
+  const { board, out } = await flashed("emu1");
   const status = await waitFor("online status", on("nodemcu/emu1/status"));
   const s = JSON.parse(status.payload.toString()) as { state: string; ip: string; heap: number; version: string };
   assert.equal(s.state, "online");
@@ -66,18 +55,22 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   assert.equal(board.rtcmem(64), 0, "coming online clears the boot guard");
 
   const payloads = [Buffer.from([0, 1, 2, 0, 255]), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.alloc(0), Buffer.from("hello board")];
-  for (const p of payloads) {
-    const from = seen.length;
-    await watcher.publish("nodemcu/emu1/in", p, { qos: 1 });
-    const echo = await waitFor(`echo of ${p.toString("hex")}`, on("nodemcu/emu1/out", from));
-    assert.deepEqual(echo.payload, p);
-  }
+  for (const p of payloads) assert.deepEqual((await roundTrip("nodemcu/emu1/in", p)).payload, p);
 
-  const from = seen.length;
-  await watcher.publish("nodemcu/emu1/in", Buffer.alloc(500, 0x41), { qos: 1 });
-  const after = await waitFor("status after overflow", on("nodemcu/emu1/status", from));
-  assert.equal((JSON.parse(after.payload.toString()) as { overflows: number }).overflows, 1);
-  assert.match(out(), /mqtt: message on nodemcu\/emu1\/in longer than 200 bytes dropped/);
+  // maxMessageLength 200 bounds the whole PUBLISH: 1 type byte, 2 length bytes, the topic with
+  // its 2-byte length, a 2-byte packet id (QoS 1), then the payload.
+  const limit = 200 - 3 - (2 + "nodemcu/emu1/in".length) - 2;
+  const fits = await roundTrip("nodemcu/emu1/in", Buffer.alloc(limit, 0x41));
+  assert.equal(fits.payload.length, limit, "a payload of exactly the limit is echoed");
+  for (const [n, size] of [[1, limit + 1], [2, 64 * 1024]] as const) {
+    const from = seen.length;
+    await watcher.publish("nodemcu/emu1/in", Buffer.alloc(size, 0x42), { qos: 1 });
+    const after = await waitFor(`status after the ${size}-byte overflow`, on("nodemcu/emu1/status", from));
+    assert.equal((JSON.parse(after.payload.toString()) as { overflows: number }).overflows, n);
+    assert.equal(seen.slice(from).filter((m) => m.topic === "nodemcu/emu1/out").length, 0, `no echo of the ${size}-byte message`);
+  }
+  assert.equal(out().match(/mqtt: message on nodemcu\/emu1\/in longer than 200 bytes dropped/g)?.length, 2);
+  assert.equal((await roundTrip("nodemcu/emu1/in", Buffer.from("still running"))).payload.toString(), "still running");
 
   const willFrom = seen.length;
   board.powerOff();
@@ -86,23 +79,31 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
 });
 
 test("a wrong Wi-Fi password gives STA_DISCONNECTED with reason 15 and no MQTT", async () => {
-  const { board, out } = await flashedBoard("emu2", { psk: "another-password" });
+  const { board, out } = await flashed("emu2", { psk: "another-password" });
   await waitFor("disconnect reason", () => (/wifi: disconnected from emulated, reason 15/.test(out()) ? true : undefined));
   assert.doesNotMatch(out(), /mqtt: connected/);
   board.powerOff();
 });
 
-test("Wi-Fi lost and back: status goes offline by the will, then online again", async () => {
-  const { board, out } = await flashedBoard("emu3");
+test("Wi-Fi lost past the keepalive: offline by the will, online again, and what was sent meanwhile is echoed after", async () => {
+  // keepalive 2 s: Mosquitto gives up on the silent link after 1.5 × 2 s (checked about once a
+  // few seconds) and publishes the will; the radio stays off until then.
+  const { board, out } = await flashed("emu3", { keepalive: 2 });
   await waitFor("online", on("nodemcu/emu3/status"));
   const from = seen.length;
-  board.wifiDrop(300);
-  const offline = await waitFor("offline will", on("nodemcu/emu3/status", from));
+  board.wifiDrop();
+  const offline = await waitFor("offline will", on("nodemcu/emu3/status", from), 20000);
   assert.deepEqual(JSON.parse(offline.payload.toString()), { state: "offline" });
-  const from2 = seen.length;
-  const online = await waitFor("online again", on("nodemcu/emu3/status", from2));
-  assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online");
   assert.match(out(), /wifi: disconnected from emulated, reason 200/);
+  // The board is away; its persistent session (clean session 0, QoS 1 subscription) keeps these.
+  const queued = ["while away 1", "while away 2", "while away 3"];
+  for (const q of queued) await watcher.publish("nodemcu/emu3/in", q, { qos: 1 });
+  const from2 = seen.length;
+  board.wifiReturn();
+  const online = await waitFor("online again", on("nodemcu/emu3/status", from2), 15000);
+  assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online", out());
+  const echoes = () => seen.slice(from).filter((m) => m.topic === "nodemcu/emu3/out").map((m) => m.payload.toString());
+  await waitFor("queued echoes", () => (queued.every((q) => echoes().includes(q)) ? true : undefined));
   const from3 = seen.length;
   await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
   assert.equal((await waitFor("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
@@ -110,7 +111,7 @@ test("Wi-Fi lost and back: status goes offline by the will, then online again", 
 });
 
 test("an app that crashes at start is stopped by the boot guard after 3 boots, and the REPL answers", async () => {
-  const { board, out } = await flashedBoard("emu4");
+  const { board, out } = await flashed("emu4");
   board.powerOff();
   writeFileSync(join(board.flash.dir, "app.lua"), 'error("app crashed")\n');
   board.boot();
@@ -123,7 +124,7 @@ test("an app that crashes at start is stopped by the boot guard after 3 boots, a
 });
 
 test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes out", async () => {
-  const { board } = await flashedBoard("emu5");
+  const { board } = await flashed("emu5");
   await waitFor("online", on("nodemcu/emu5/status"));
   const payloads = [Buffer.from([0, 0xff, 0x00, 0xc3, 0x28]), Buffer.alloc(0), Buffer.from("plain")];
   const sub = spawn("mosquitto_sub", ["-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/out", "-q", "1", "-C", String(payloads.length), "-F", "%x", "-W", "20"]);

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildFirmware, type BuildResult } from "../../tools/build/build.ts";
+import { Board } from "../../tools/emulator/board.ts";
 import { LuaVm, luaLiteral, type LuaState } from "../../tools/lua/vm.ts";
 
 let cached: Promise<BuildResult> | undefined;
@@ -39,4 +40,37 @@ export function stateWithModules(dir: string, names: string[]): LuaState {
     if (!r.ok) throw new Error(`cannot preload ${name}: ${r.error}`);
   }
   return state;
+}
+
+export interface FlashedBoard {
+  board: Board;
+  /** Everything the board printed so far. */
+  out: () => string;
+}
+
+/**
+ * The real firmware built for board `id` on the broker at host:port (`mqtt` adds or overrides
+ * config fields such as keepalive), flashed onto an emulated board that is booting.
+ */
+export async function flashedBoard(id: string, broker: { host: string; port: number }, opts: { mqtt?: object; psk?: string } = {}): Promise<FlashedBoard> {
+  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
+  process.on("exit", () => rmSync(flashDir, { recursive: true, force: true }));
+  const configFile = writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port, ...opts.mqtt } });
+  await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
+  const board = new Board({ flashDir, psk: opts.psk });
+  let out = "";
+  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
+  board.boot();
+  return { board, out: () => out };
+}
+
+/** Polls `probe` every 20 ms until it returns a value; throws after `ms` naming `what`. */
+export async function waitUntil<T>(what: string, probe: () => T | undefined, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
+import { openSerialPty } from "../../tools/emulator/pty.ts";
 import { findPort } from "../../tools/serial/ports.ts";
 import { mcu, mcuBin, ptyBoard, waitFor, type PtyBoard } from "../helpers/pty-board.ts";
 
@@ -102,6 +103,38 @@ test("a port another program holds: exit 1 naming the holder", async () => {
     assert.match(r.stderr, new RegExp(`is busy: it is held by ${process.pid} \\(`));
   } finally {
     await new Promise((r) => holder.close(r));
+  }
+});
+
+test("a file larger than the board's free flash is refused before a byte is sent", async () => {
+  const list = JSON.parse((await mcu(["ls", "--port", pb.link, "--json"])).stdout) as { remaining: number; total: number };
+  const big = join(dir, "big.bin");
+  writeFileSync(big, Buffer.alloc(list.remaining + 1, 0x55));
+  const before = pb.received();
+  const r = await mcu(["upload", "--port", pb.link, big]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`not enough room on the board's flash: big\\.bin needs ${list.remaining + 1} bytes, ${list.remaining} are free of ${list.total}; see what is there with mcu ls and remove files with mcu rm`));
+  assert.ok(pb.received() - before < 4096, "only REPL lines went to the board, not the file");
+  assert.equal(existsSync(join(pb.flashDir, "big.bin")), false);
+});
+
+test("a serial port that sends garbage, or nothing, never gets a prompt: exit 1 saying what it heard", async () => {
+  const garbage = openSerialPty(join(dir, "ttyGARBAGE"));
+  const silent = openSerialPty(join(dir, "ttySILENT"));
+  // Line noise at a wrong baud rate: random bytes, never a prompt.
+  const noise = setInterval(() => garbage.write(randomBytes(64).map((b) => (b === 0x3e ? 0x3f : b))), 50);
+  try {
+    const [g, s] = await Promise.all([mcu(["ls", "--port", join(dir, "ttyGARBAGE")]), mcu(["ls", "--port", join(dir, "ttySILENT")])]);
+    for (const r of [g, s]) {
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /no Lua prompt after 8 s: check that the board runs NodeMCU firmware, the baud rate is right \(--baud\), and no other program has the port; the board last said: /);
+    }
+    assert.match(g.stderr, /the board last said: "[^\n]+"/);
+    assert.match(s.stderr, /the board last said: nothing/);
+  } finally {
+    clearInterval(noise);
+    garbage.close();
+    silent.close();
   }
 });
 

@@ -98,9 +98,17 @@ export class Board extends EventEmitter {
     this.reason = BOOT_POWER_ON;
   }
 
-  /** The access point vanishes for `ms` (STA_DISCONNECTED, TCP links cut), then returns. */
-  wifiDrop(ms: number): void {
+  /**
+   * The access point vanishes for `ms` (or until wifiReturn()): STA_DISCONNECTED, and the board's
+   * TCP links die on its side while the broker hears nothing until its keepalive runs out.
+   */
+  wifiDrop(ms?: number): void {
     this.network.drop(ms);
+  }
+
+  /** Ends a wifiDrop() early, or one without a duration. */
+  wifiReturn(): void {
+    this.network.restore();
   }
 
   private shutdown(): void {

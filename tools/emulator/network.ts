@@ -41,8 +41,11 @@ export class Network {
   private want: { ssid: string; pwd: string } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private radioUp = true;
+  private radioTimer: NodeJS.Timeout | undefined;
   private readonly clients = new Map<number, MqttClient>();
   private readonly sockets = new Map<number, Socket>();
+  /** Broker links the board gave up while the peer still holds them open. */
+  private readonly orphans = new Set<Socket>();
   /** max_message_length of each Lua client. */
   private readonly maxlen = new Map<number, number>();
 
@@ -58,29 +61,46 @@ export class Network {
   /** Radio off: no events, every TCP link dropped as by a power cut. */
   shutdown(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.radioTimer);
     for (const c of this.clients.values()) c.destroy();
     this.clients.clear();
+    for (const sk of this.orphans) sk.destroy();
+    this.orphans.clear();
     for (const sk of this.sockets.values()) sk.destroy();
     this.sockets.clear();
     this.status = STATUS.idle;
   }
 
-  /** The access point disappears for `ms`, then comes back. */
-  drop(ms: number): void {
+  /** The access point disappears for `ms` (until restore() without it), then comes back. */
+  drop(ms?: number): void {
     this.radioUp = false;
     const ssid = this.want?.ssid ?? this.ap.ssid;
     this.lose(ssid, REASON_BEACON_TIMEOUT);
-    setTimeout(() => {
-      this.radioUp = true;
-      if (this.want) this.join();
-    }, ms);
+    clearTimeout(this.radioTimer);
+    if (ms !== undefined) this.radioTimer = setTimeout(() => this.restore(), ms);
+  }
+
+  /** The access point is back; the station rejoins. */
+  restore(): void {
+    clearTimeout(this.radioTimer);
+    if (this.radioUp) return;
+    this.radioUp = true;
+    if (this.want) this.join();
+  }
+
+  private orphan(sk: Socket | undefined): void {
+    if (!sk || sk.destroyed) return;
+    this.orphans.add(sk);
+    sk.on("close", () => this.orphans.delete(sk)).on("end", () => sk.destroy());
   }
 
   private lose(ssid: string, reason: number): void {
     clearTimeout(this.timer);
     const hadLink = this.status === STATUS.gotIp;
     this.status = reason === REASON_WRONG_PASSWORD ? STATUS.wrongPassword : reason === REASON_NO_AP_FOUND ? STATUS.noAp : STATUS.connecting;
-    for (const c of this.clients.values()) if (hadLink) c.destroy();
+    // The board drops its connections, but no FIN crosses a radio that is gone: the broker keeps
+    // its end until the keepalive runs out (then it publishes the will), or the board is back.
+    if (hadLink) for (const c of this.clients.values()) this.orphan(c.abandon());
     this.event(STA_DISCONNECTED, { SSID: ssid, BSSID: "00:00:00:00:00:00", reason });
   }
 
@@ -198,19 +218,20 @@ export class Network {
       this.clients.delete(id);
       this.mqtt(id, "offline");
     });
-    client.connect().then(
-      () => this.mqtt(id, "connect"),
-      (err: MqttError) => {
-        this.clients.delete(id);
-        this.mqtt(id, "connfail", String(failCode(err)));
-      },
-    );
+    // On the CONNACK itself, not a promise later: a broker resuming a session sends queued
+    // PUBLISHes right behind it, and the device runs the connect callback before their messages.
+    client.once("connect", () => this.mqtt(id, "connect"));
+    client.connect().catch((err: MqttError) => {
+      this.clients.delete(id);
+      this.mqtt(id, "connfail", String(failCode(err)));
+    });
   }
 
   private deliver(id: number, m: Message): void {
     const limit = this.maxlen.get(id) ?? 1024;
-    // NodeMCU compares the whole packet (fixed header included) with max_message_length.
-    const total = m.length + 2;
+    // NodeMCU compares the whole packet with max_message_length: the type byte, the remaining
+    // length's 1-4 bytes, then the rest.
+    const total = 1 + lengthBytes(m.length) + m.length;
     const event = total > limit ? "overflow" : "message";
     const data = event === "overflow" ? m.payload.subarray(0, Math.max(0, limit - (total - m.payload.length))) : m.payload;
     if (data.length === 0) this.mqtt(id, event, luaLiteral(m.topic));
@@ -259,4 +280,9 @@ function failCode(err: MqttError): number {
   if (err.code === "ETIMEDOUT") return -2;
   if (err.code === "PROTOCOL") return -4;
   return -5;
+}
+
+/** Bytes MQTT's variable-length encoding takes for a remaining length. */
+function lengthBytes(n: number): number {
+  return n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4;
 }

@@ -42,6 +42,7 @@ example:
       }
     });
     await withBoard(values, async (s) => {
+      await s.checkRoom(items);
       for (const { name, data } of items) {
         const bar = fileProgress(name);
         await s.upload(name, data, (sent, total) => bar.update(sent, total));

@@ -110,7 +110,10 @@ export async function flashBoard(o: FlashOptions): Promise<void> {
       process.stdout.write(`flash: nothing to upload: the board already has all ${o.build.files.length} files of this build\n`);
     } else {
       const start = performance.now();
-      const bytes = await step("upload", () => upload(session, plan));
+      const bytes = await step("upload", async () => {
+        await session.checkRoom(plan);
+        return upload(session, plan);
+      });
       const secs = (performance.now() - start) / 1000;
       process.stdout.write(`flash: uploaded ${plan.length} file(s), ${bytes} bytes in ${secs.toFixed(2)} s; ${o.build.files.length - plan.length} unchanged\n`);
     }

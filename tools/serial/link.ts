@@ -68,7 +68,7 @@ export class Link {
 
   /** The last thing the board said, quoted, for error messages. */
   tail(): string {
-    return JSON.stringify(this.buf.slice(-120));
+    return this.buf.length === 0 ? "nothing" : JSON.stringify(this.buf.slice(-120));
   }
 
   /** Forgets what arrived so far (stale prompts, app chatter) before a new exchange. */

@@ -187,6 +187,23 @@ export class BoardSession {
     return { files, remaining: Number(s[1]), used: Number(s[2]), total: Number(s[3]) };
   }
 
+  /**
+   * Throws, before a byte is sent, when the board's flash cannot hold these files next to the
+   * live ones (each is staged under a temp name first; an old temp copy is overwritten).
+   */
+  async checkRoom(files: { name: string; data: Buffer }[]): Promise<void> {
+    const { files: present, remaining, total } = await this.list();
+    const temps = new Set(files.map((f) => TEMP_PREFIX + f.name));
+    const reusable = present.filter((f) => temps.has(f.name)).reduce((n, f) => n + f.size, 0);
+    const needed = files.reduce((n, f) => n + f.data.length, 0);
+    if (needed <= remaining + reusable) return;
+    const what = files.length === 1 ? files[0]!.name : `${files.length} files`;
+    throw new Error(
+      `not enough room on the board's flash: ${what} need${files.length === 1 ? "s" : ""} ${needed} bytes, ` +
+        `${remaining + reusable} are free of ${total}; see what is there with mcu ls and remove files with mcu rm`,
+    );
+  }
+
   /** The bytes of a file on the board, or undefined when it is missing. */
   async read(name: string): Promise<Buffer | undefined> {
     this.link.clear();
