@@ -122,7 +122,7 @@ test("a serial port that sends garbage, or nothing, never gets a prompt: exit 1 
   const garbage = openSerialPty(join(dir, "ttyGARBAGE"));
   const silent = openSerialPty(join(dir, "ttySILENT"));
   // Line noise at a wrong baud rate: random bytes, never a prompt.
-  const noise = setInterval(() => garbage.write(randomBytes(64).map((b) => (b === 0x3e ? 0x3f : b))), 50);
+  const noise = setInterval(() => garbage.write(Buffer.from(randomBytes(64).map((b) => (b === 0x3e ? 0x3f : b)))), 50);
   try {
     const [g, s] = await Promise.all([mcu(["ls", "--port", join(dir, "ttyGARBAGE")]), mcu(["ls", "--port", join(dir, "ttySILENT")])]);
     for (const r of [g, s]) {
