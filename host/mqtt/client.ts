@@ -78,6 +78,8 @@ function backoffOf(opt: ClientOptions["reconnect"]): Backoff | undefined {
   return { minMs: o.minMs ?? 1000, maxMs: o.maxMs ?? 30000, stableMs: o.stableMs ?? 10000 };
 }
 
+const ID_PACKETS = new Set(["puback", "pubrec", "pubrel", "pubcomp", "suback", "unsuback"]);
+
 export class MqttClient extends EventEmitter {
   private readonly opts: ClientOptions;
   private readonly address: string;
@@ -189,6 +191,13 @@ export class MqttClient extends EventEmitter {
   }
 
   private handle(p: mqttPacket.Packet): void {
+    // MQTT 3.1.1 2.3.1: these packets carry a non-zero 16-bit id; answering one without it
+    // would put garbage on the wire.
+    const needsId = p.cmd === "publish" ? p.qos > 0 : ID_PACKETS.has(p.cmd);
+    const id = (p as { messageId?: number }).messageId;
+    if (needsId && !(Number.isInteger(id) && id! >= 1 && id! <= 65535)) {
+      return this.lost(new MqttError("PROTOCOL", `${this.address} sent a ${p.cmd} packet without a valid packet id`));
+    }
     switch (p.cmd) {
       case "connack":
         return this.onConnack(p);

@@ -1,6 +1,6 @@
 // A serial port as text we can wait on: everything the board sends is kept until consumed.
 // Bytes are held as latin1 so a string index is a byte offset and binary data survives.
-import { SerialPort } from "serialport";
+import { SerialPort, type SerialPortMock } from "serialport";
 
 /** Opens a serial port, rejecting with the open error (for openError() to explain). */
 export function openPort(path: string, baudRate: number): Promise<SerialPort> {
@@ -11,7 +11,7 @@ export function openPort(path: string, baudRate: number): Promise<SerialPort> {
 }
 
 /** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware, as NodeMCU dev boards wire it. */
-export async function pulseReset(port: SerialPort): Promise<void> {
+export async function pulseReset(port: SerialPort | SerialPortMock): Promise<void> {
   const set = (flags: { dtr: boolean; rts: boolean }) => new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
   await set({ dtr: false, rts: true });
   await new Promise((r) => setTimeout(r, 100));
@@ -23,7 +23,7 @@ export class Link {
   private waiters: (() => void)[] = [];
   private closedWith: Error | undefined;
 
-  private constructor(readonly port: SerialPort) {
+  private constructor(readonly port: SerialPort | SerialPortMock) {
     port.on("data", (d: Buffer) => {
       this.buf += d.toString("latin1");
       this.wake();
@@ -38,7 +38,19 @@ export class Link {
     return new Link(await openPort(path, baudRate));
   }
 
+  /** A link over a port that is already open (serialport's mock binding, in tests). */
+  static over(port: SerialPort | SerialPortMock): Link {
+    return new Link(port);
+  }
+
+  /** True once the port has closed under us: nothing more will arrive or leave. */
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
   write(data: Buffer | string): Promise<void> {
+    // A closed stream may never call back: fail at once with why.
+    if (this.closedWith) return Promise.reject(this.closedWith);
     return new Promise((resolve, reject) => this.port.write(typeof data === "string" ? Buffer.from(data, "latin1") : data, (err) => (err ? reject(err) : resolve())));
   }
 

@@ -61,7 +61,11 @@ export class BoardSession {
 
   /** Opens the port; `log` hears about retries (default: standard error). */
   static async open(path: string, baud: number, log = (line: string) => void process.stderr.write(`\n${line}\n`)): Promise<BoardSession> {
-    return new BoardSession(await Link.open(path, baud), log);
+    return BoardSession.over(await Link.open(path, baud), log);
+  }
+
+  static over(link: Link, log = (line: string) => void process.stderr.write(`\n${line}\n`)): BoardSession {
+    return new BoardSession(link, log);
   }
 
   /**
@@ -79,7 +83,8 @@ export class BoardSession {
       try {
         await this.link.expect(new RegExp(`#P${n}\r\n> `), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
         return;
-      } catch {
+      } catch (err) {
+        if (this.link.closed) throw err;
         // Silent for 3 s: an app may be hogging the CPU. Reset the board (where RTS reaches EN)
         // and stop its app in our init.lua's boot pause.
         if (n === 3) await pulseReset(this.link.port).catch(() => {});
