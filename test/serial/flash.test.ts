@@ -136,7 +136,7 @@ function installOld(dir: string): void {
   for (const [n, text] of Object.entries(OLD)) writeFileSync(join(dir, n), text);
 }
 
-/** Deterministic spread of cut points over (0, total): one in each twentieth, at a seeded offset. */
+/** Deterministic spread of cut points over (0, total): one in each n-th, at a seeded offset. */
 function cutPoints(total: number, n: number): number[] {
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -155,7 +155,10 @@ async function cutFlash(pb: PtyBoard, cfg: string, at: number): Promise<void> {
   pb.tap = undefined;
 }
 
-test("the link cut at 20 points during ./flash.sh: the board always boots the whole old or the whole new firmware, and the next flash completes", async () => {
+/** Cut points per run: 20 in npm test, 100 under SOAK=1 (npm run test:soak). */
+const CUTS = process.env.SOAK === "1" ? 100 : 20;
+
+test(`the link cut at ${CUTS} points during ./flash.sh: the board always boots the whole old or the whole new firmware, and the next flash completes`, { timeout: 1_800_000 }, async () => {
   const pb = ptyBoard();
   const cfg = configFor("cut", await freePort());
   try {
@@ -170,7 +173,7 @@ test("the link cut at 20 points during ./flash.sh: the board always boots the wh
     const fresh = liveFiles(outDir);
 
     const outcomes = { old: 0, new: 0 };
-    for (const at of cutPoints(total, 20)) {
+    for (const at of cutPoints(total, CUTS)) {
       installOld(pb.flashDir);
       pb.board.boot();
       await promptOf(pb);
@@ -192,6 +195,7 @@ test("the link cut at 20 points during ./flash.sh: the board always boots the wh
       assert.doesNotMatch(pb.text(), /PANIC|lua: /, `cut at byte ${at}: the firmware crashed`);
     }
     assert.ok(outcomes.old > 0, "no cut point fell before the switch to the new firmware");
+    console.log(`# cut uploads: ${CUTS} cut points, ${outcomes.old} booted the old firmware, ${outcomes.new} the new, none broken`);
 
     // A cut mid-transfer without a power cycle: the board's receiver gives the console back and the next flash completes.
     installOld(pb.flashDir);
