@@ -33,9 +33,11 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** Three decimals, so a ratio just under a target does not print as the target itself. */
+const ratioText = (ratio: number) => ratio.toFixed(3);
 function add(r: Row): void {
   rows.push(r);
-  process.stderr.write(`bench: ${r.row} — ${r.measure}: ${r.ratio === undefined ? r.note : r.ratio.toFixed(2)}\n`);
+  process.stderr.write(`bench: ${r.row} — ${r.measure}: ${r.ratio === undefined ? r.note : ratioText(r.ratio)}\n`);
 }
 
 function version(cmd: string, args: string[]): string {
@@ -190,7 +192,7 @@ const table = [
   "",
   "| row | measure | ours | reference | ratio | target | met |",
   "|---|---|---|---|---|---|---|",
-  ...rows.map((r) => `| ${r.row} | ${r.measure} | ${r.ours} | ${r.reference} | ${r.ratio === undefined ? "—" : r.ratio.toFixed(2)} | ${r.target} | ${r.met === undefined ? (r.note ?? "—") : r.met ? "yes" : "no"} |`),
+  ...rows.map((r) => `| ${r.row} | ${r.measure} | ${r.ours} | ${r.reference} | ${r.ratio === undefined ? "—" : ratioText(r.ratio)} | ${r.target} | ${r.met === undefined ? (r.note ?? "—") : r.met ? "yes" : "no"} |`),
 ].join("\n");
 process.stdout.write(table + "\n");
 if (!QUICK) writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), machine, versions, rows }, null, 2) + "\n");
