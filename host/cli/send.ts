@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
+import { topicNameError } from "../mqtt/topics.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice } from "./options.ts";
 import { asText } from "./output.ts";
 
@@ -99,6 +100,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.wait && values.topic) throw new CliError("--wait needs a device (its echo comes on the device's out topic), not --topic", EXIT.usage);
   const timeoutS = values.timeout === undefined ? 10 : Number(values.timeout);
   if (!(timeoutS > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${values.timeout}"`, EXIT.usage);
+  const topicErr = values.topic === undefined ? undefined : topicNameError(values.topic);
+  if (topicErr) throw new CliError(`--topic: ${topicErr}`, EXIT.usage);
   const target = values.topic ?? topic(ctx.prefix, requireDevice(ctx), IN);
   const client = await connect(ctx);
   try {

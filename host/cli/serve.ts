@@ -3,6 +3,7 @@ import { topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
 import { allDevices } from "../../firmware/src/names.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message } from "../mqtt/index.ts";
+import { topicFilterError } from "../mqtt/topics.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, type HostContext } from "./options.ts";
 import { BufferedOut, jsonLine, textLine } from "./output.ts";
 
@@ -32,7 +33,13 @@ const own = {
 } as const;
 
 function filters(ctx: HostContext, v: { all?: boolean; topic?: string[]; echo?: boolean }): string[] {
-  if (v.topic && v.topic.length > 0) return v.topic;
+  if (v.topic && v.topic.length > 0) {
+    for (const t of v.topic) {
+      const err = topicFilterError(t);
+      if (err) throw new CliError(`--topic: ${err}`, EXIT.usage);
+    }
+    return v.topic;
+  }
   if (v.all) return [allDevices(ctx.prefix, OUT), allDevices(ctx.prefix, STATUS)];
   const id = requireDevice(ctx);
   return v.echo ? [topic(ctx.prefix, id, IN)] : [topic(ctx.prefix, id, OUT), topic(ctx.prefix, id, STATUS)];

@@ -110,18 +110,23 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again, and what
   board.powerOff();
 });
 
-test("an app that crashes at start is stopped by the boot guard after 3 boots, and the REPL answers", async () => {
-  const { board, out } = await flashed("emu4");
-  board.powerOff();
-  writeFileSync(join(board.flash.dir, "app.lua"), 'error("app crashed")\n');
-  board.boot();
-  await waitFor("autostart stopped", () => (/boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()) ? true : undefined), 20000);
-  assert.equal(out().match(/app\.lua:1: app crashed/g)?.length, 3);
-  assert.match(out(), /retry with: rtcmem\.write32\(64, 0\) node\.restart\(\)/);
-  board.input("=1+1\r\n");
-  await waitFor("REPL", () => (/=1\+1\r\n2\r\n> $/.test(out()) ? true : undefined));
-  board.powerOff();
-});
+for (const [what, app, crash] of [
+  ["throws", 'error("app crashed")\n', /app\.lua:1: app crashed/g],
+  ["runs out of heap", 'local t = {} for i = 1, 1e7 do t[i] = ("x"):rep(64) .. i end\n', /not enough memory/g],
+] as const) {
+  test(`an app that ${what} at start is stopped by the boot guard after 3 boots, and the REPL answers`, async () => {
+    const { board, out } = await flashed(`emu4${what.length}`);
+    board.powerOff();
+    writeFileSync(join(board.flash.dir, "app.lua"), app);
+    board.boot();
+    await waitFor("autostart stopped", () => (/boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()) ? true : undefined), 25000);
+    assert.equal(out().match(crash)?.length, 3);
+    assert.match(out(), /retry with: rtcmem\.write32\(64, 0\) node\.restart\(\)/);
+    board.input("=1+1\r\n");
+    await waitFor("REPL", () => (/=1\+1\r\n2\r\n> $/.test(out()) ? true : undefined));
+    board.powerOff();
+  });
+}
 
 test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes out", async () => {
   const { board } = await flashed("emu5");

@@ -107,6 +107,21 @@ test("exit codes: refused 1, bad credentials 4 or 5, timeout 27, bad arguments 2
     assert.equal(r.code, 2, `${bad.join(" ")}: ${r.stderr}`);
     assert.ok(r.stderr.length > 0);
   }
+  // Topics by MQTT's rules, refused before connecting (the broker here is down on purpose).
+  const topics: [string, string, RegExp][] = [
+    ["send", "a/+", /--topic: topic "a\/\+" contains a wildcard \(\+ or #\): messages go to a single topic/],
+    ["send", "home/#", /--topic: topic "home\/#" contains a wildcard/],
+    ["send", "", /--topic: topic must not be empty/],
+    ["serve", "a/#/b", /--topic: topic filter "a\/#\/b": # must be a whole level and the last one/],
+    ["serve", "a/b+", /--topic: topic filter "a\/b\+": \+ must be a whole level/],
+  ];
+  for (const [verb, t, message] of topics) {
+    const r = await mcu([verb, "--broker", "mqtt://127.0.0.1:1", "--topic", t, ...(verb === "send" ? ["hi"] : [])]);
+    assert.equal(r.code, 2, `${verb} --topic ${JSON.stringify(t)}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  const spaced = await mcu(["send", "--broker", broker.url, "--topic", "a topic/with spaces", "hi"]);
+  assert.equal(spaced.code, 0, `spaces are legal in MQTT topics: ${spaced.stderr}`);
 });
 
 test("--help shows an example for each verb and exits 0", async () => {
