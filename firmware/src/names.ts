@@ -1,6 +1,6 @@
-// The contract's naming rules: which device ids and topic prefixes are valid, and how a topic
-// names its device. Applied by the host CLI and by the firmware build (a config with a bad id
-// builds no firmware), so the board does not spend heap on them.
+// The contract's rules that the host CLI and the firmware build apply, so the board does not
+// spend heap on them: which device ids and topic prefixes are valid (a config with a bad id
+// builds no firmware), how a topic names its device, and how large a message the board takes.
 
 /** Longest device id, in bytes; keeps topics and client ids short on a 40 KB heap. */
 export const MAX_ID_LENGTH = 23;
@@ -66,3 +66,19 @@ export function deviceOf(prefix: string, leaf: string, t: string): string | unde
   return idError(id) === undefined ? id : undefined;
 }
 
+/**
+ * The largest payload a board with `maxMessageLength` takes on `topic` (ASCII, as the contract's
+ * topics are) when it arrives with `qos`: NodeMCU measures the whole PUBLISH against the limit,
+ * i.e. the type byte, the 1-4 byte remaining length, the topic with its 2-byte length and, for
+ * QoS 1 and 2, a 2-byte packet id.
+ */
+export function boardPayloadLimit(maxMessageLength: number, topic: string, qos: number): number {
+  // With an L-byte length field the rest may be up to 128^L - 1 bytes and must leave 1 + L.
+  let rest = 0;
+  for (let l = 1; l <= 4; l++) {
+    const fits = Math.min(maxMessageLength - 1 - l, 128 ** l - 1);
+    if (fits > rest) rest = fits;
+  }
+  const payload = rest - 2 - topic.length - (qos > 0 ? 2 : 0);
+  return payload < 0 ? 0 : payload;
+}

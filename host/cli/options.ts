@@ -2,8 +2,8 @@
 // defaults from the same device config file the firmware is built from.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_PREFIX } from "../../firmware/src/contract.ts";
-import { idError, prefixError } from "../../firmware/src/names.ts";
+import { DEFAULT_PREFIX, IN, topic } from "../../firmware/src/contract.ts";
+import { boardPayloadLimit, idError, prefixError } from "../../firmware/src/names.ts";
 import { parseOrUsage, type Options } from "../../tools/cli/args.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";
@@ -38,6 +38,8 @@ export interface HostContext {
   device: string | undefined;
   qos: QoS;
   verbose: boolean;
+  /** For the board the config file describes: the largest payload it takes on its in topic. */
+  boardLimit: { bytes: number; maxMessageLength: number } | undefined;
   log(line: string): void;
 }
 
@@ -125,7 +127,12 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     password: password(v, cfg),
     keepalive: intIn("keepalive", v.keepalive, 0, 65535) ?? 60,
   };
-  return { client, prefix, device, qos, verbose, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
+  // The board subscribes with QoS 1, so what it receives carries a packet id unless sent at QoS 0.
+  const boardLimit =
+    cfg && device !== undefined && device === cfg.id
+      ? { bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos), maxMessageLength: cfg.mqtt.maxMessageLength }
+      : undefined;
+  return { client, prefix, device, qos, verbose, boardLimit, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
 }
 
 /** The device id the verb acts on, or a usage error saying how to give one. */

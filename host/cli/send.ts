@@ -109,7 +109,14 @@ export async function run(argv: string[]): Promise<number> {
     if (echoes) await client.subscribe(topic(ctx.prefix, ctx.device!, OUT), 1);
     const acks: Promise<void>[] = [];
     let count = 0;
+    const limit = values.topic === undefined ? ctx.boardLimit : undefined;
     for await (const payload of messages(positionals, values)) {
+      if (limit && payload.length > limit.bytes) {
+        process.stderr.write(
+          `mcu send: warning: message ${count + 1} is ${payload.length} bytes; ${ctx.device} takes at most ${limit.bytes} on its in topic ` +
+            `(maxMessageLength ${limit.maxMessageLength} in the config file), so the board will drop it and count an overflow\n`,
+        );
+      }
       echoes?.sent(payload);
       acks.push(client.publish(target, payload, { qos: ctx.qos, retain: values.retain === true }));
       count++;

@@ -12,6 +12,7 @@ import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { buildFirmware } from "../../tools/build/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
+import { boardPayloadLimit } from "../../firmware/src/names.ts";
 import { flashedBoard, waitUntil, writeConfig } from "../helpers/firmware.ts";
 
 let broker: Broker;
@@ -57,9 +58,8 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   const payloads = [Buffer.from([0, 1, 2, 0, 255]), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.alloc(0), Buffer.from("hello board")];
   for (const p of payloads) assert.deepEqual((await roundTrip("nodemcu/emu1/in", p)).payload, p);
 
-  // maxMessageLength 200 bounds the whole PUBLISH: 1 type byte, 2 length bytes, the topic with
-  // its 2-byte length, a 2-byte packet id (QoS 1), then the payload.
-  const limit = 200 - 3 - (2 + "nodemcu/emu1/in".length) - 2;
+  // maxMessageLength 200 bounds the whole PUBLISH, headers included.
+  const limit = boardPayloadLimit(200, "nodemcu/emu1/in", 1);
   const fits = await roundTrip("nodemcu/emu1/in", Buffer.alloc(limit, 0x41));
   assert.equal(fits.payload.length, limit, "a payload of exactly the limit is echoed");
   for (const [n, size] of [[1, limit + 1], [2, 64 * 1024]] as const) {

@@ -65,3 +65,21 @@ test("backoff doubles from the base, caps at 30 s and jitters down by at most ha
     assert.ok(lo >= hi / 2 && lo <= hi, `attempt ${a}: ${lo} not within [${hi / 2}, ${hi}]`);
   }
 });
+
+test("the board's payload limit is the largest payload whose whole PUBLISH fits in maxMessageLength", () => {
+  const lengthBytes = (n: number) => (n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : 4);
+  const packet = (t: string, qos: number, payload: number) => {
+    const rest = 2 + t.length + (qos > 0 ? 2 : 0) + payload;
+    return 1 + lengthBytes(rest) + rest;
+  };
+  for (let max = 1; max <= 65535; max += 13) {
+    for (const t of ["a", "nodemcu/kitchen/in"]) {
+      for (const qos of [0, 1]) {
+        const p = N.boardPayloadLimit(max, t, qos);
+        if (p > 0 || packet(t, qos, 0) <= max) assert.ok(packet(t, qos, p) <= max, `max ${max} ${t} qos ${qos}: ${p} does not fit`);
+        assert.ok(packet(t, qos, p + 1) > max, `max ${max} ${t} qos ${qos}: ${p + 1} would fit too`);
+      }
+    }
+  }
+  assert.equal(N.boardPayloadLimit(1024, "nodemcu/kitchen/in", 1), 999);
+});

@@ -3,7 +3,10 @@ import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
+import { IN, topic } from "../../firmware/src/contract.ts";
+import { boardPayloadLimit } from "../../firmware/src/names.ts";
 import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
+import { writeConfig } from "../helpers/firmware.ts";
 
 let broker: Broker;
 let secured: Broker;
@@ -172,4 +175,17 @@ test("the same send and serve work against the embedded aedes broker", async () 
   } finally {
     await aedes.stop();
   }
+});
+
+test("send warns when a payload is over what the configured board takes, and still sends it", async () => {
+  const configFile = writeConfig({ id: "small", wifi: { ssid: "n" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 200 } });
+  const limit = boardPayloadLimit(200, topic("nodemcu", "small", IN), 1);
+  const fits = await mcu(["send", "--config", configFile, "x".repeat(limit)]);
+  assert.equal(fits.code, 0, fits.stderr);
+  assert.doesNotMatch(fits.stderr, /warning/);
+  const over = await mcu(["send", "--config", configFile, "x".repeat(limit + 1)]);
+  assert.equal(over.code, 0, over.stderr);
+  assert.match(over.stderr, new RegExp(`warning: message 1 is ${limit + 1} bytes; small takes at most ${limit} on its in topic \\(maxMessageLength 200 in the config file\\), so the board will drop it`));
+  const other = await mcu(["send", "--config", configFile, "--device", "other", "x".repeat(limit + 1)]);
+  assert.doesNotMatch(other.stderr, /warning/, "another device's limit is not known");
 });
