@@ -19,8 +19,8 @@ export interface Broker {
   stop(): Promise<void>;
   /** SIGKILL: no clean shutdown. */
   kill(): Promise<void>;
-  /** Starts again on the same ports with the same config (and persistence, if enabled). */
-  restart(): Promise<void>;
+  /** Stops (SIGTERM by default; SIGKILL for a crash) and starts again on the same ports with the same config and persistence. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface MosquittoOptions {
@@ -145,8 +145,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
       rmSync(dir, { recursive: true, force: true });
     },
     kill: () => halt("SIGKILL"),
-    restart: async () => {
-      await halt("SIGTERM");
+    restart: async (signal: NodeJS.Signals = "SIGTERM") => {
+      await halt(signal);
       await launch();
     },
   };
