@@ -1,6 +1,5 @@
 // Options every host verb shares: broker, credentials, identity, topic prefix and device, with
 // defaults from the same device config file the firmware is built from.
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_PREFIX, IN, topic } from "../../firmware/src/contract.ts";
 import { boardPayloadLimit, idError, prefixError } from "../../firmware/src/names.ts";
@@ -122,7 +121,8 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     host: broker.host,
     port: broker.port,
     tls: broker.tls ? { ca, rejectUnauthorized: !v.insecure } : undefined,
-    clientId: v["client-id"] ?? `mcu-${verb}-${randomBytes(4).toString("hex")}`,
+    // Unique enough for a client id, and no node:crypto to load (a few ms of every cold start).
+    clientId: v["client-id"] ?? `mcu-${verb}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0")}`,
     username: v.username ?? cfg?.mqtt.username,
     password: password(v, cfg),
     keepalive: intIn("keepalive", v.keepalive, 0, 65535) ?? 60,

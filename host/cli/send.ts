@@ -1,6 +1,5 @@
 // `mcu send`: publish to a device's in topic (or any topic), like the seed's --send.
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
@@ -41,6 +40,8 @@ async function* messages(positionals: string[], v: { file?: string; whole?: bool
       throw new CliError(`--file ${v.file}: cannot read it (${(err as NodeJS.ErrnoException).code})`, EXIT.usage);
     }
   }
+  // node:readline only when stdin is read: a one-shot `send hello` starts faster without it.
+  const { createInterface } = await import("node:readline");
   if (process.stdin.isTTY) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     const line = await new Promise<string>((resolve) => rl.question("Type a message: ", resolve));

@@ -2,6 +2,9 @@
 import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { IN, topic } from "../../firmware/src/contract.ts";
 import { boardPayloadLimit } from "../../firmware/src/names.ts";
@@ -135,11 +138,29 @@ test("--help shows an example for each verb and exits 0", async () => {
   }
 });
 
-test("the CLI entry does not load the MQTT library until a verb needs it", async () => {
-  const { readFileSync } = await import("node:fs");
-  const entry = readFileSync("dist/mcu.js", "utf8");
-  assert.doesNotMatch(entry, /mqtt-packet|mqttPacket/);
-  assert.match(entry, /import\("\.\/send-/);
+test("the CLI loads the network stack and native addons only when a verb needs them", async () => {
+  // A preload that writes, at exit, which of node's modules and which files were loaded. All of
+  // the CLI's output goes to a file: node builds a pipe's stream on node:net.
+  const dir = mkdtempSync(join(tmpdir(), "mcu-load-"));
+  const hook = join(dir, "report.cjs");
+  const report = join(dir, "loaded.json");
+  writeFileSync(hook, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])))`);
+  const loaded = async (args: string[]) => {
+    const out = openSync(join(dir, "output"), "w");
+    await new Promise((resolve) => spawn(process.execPath, ["-r", hook, "dist/mcu.js", ...args], { stdio: ["ignore", out, out] }).on("close", resolve));
+    closeSync(out);
+    return JSON.parse(readFileSync(report, "utf8")) as string[];
+  };
+  try {
+    const help = await loaded(["--help"]);
+    assert.ok(!help.includes("NativeModule net"), "--help loads node:net");
+    assert.ok(!help.some((m) => /serialport|node-pty|lua-wasm/.test(m)), "--help loads a native addon");
+    const send = await loaded(["send", "--broker", broker.url, "--topic", "t", "hi"]);
+    assert.ok(send.includes("NativeModule net"), "send ran without node:net: the probe is broken");
+    assert.ok(!send.some((m) => /serialport|node-pty|lua-wasm/.test(m)), "send loads a native addon");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("mqtts: the right CA connects, a wrong CA fails with a certificate message, --insecure skips the check", async () => {
