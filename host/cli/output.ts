@@ -29,27 +29,28 @@ export function asText(payload: Buffer): string | undefined {
 // Formatting the local time is slow; a stream of messages shares its HH:MM:SS for a second.
 let clockSecond = -1;
 let clockText = "";
-function clock(d: Date): string {
-  const ms = d.getTime();
+function clock(ms: number): string {
   const second = Math.floor(ms / 1000);
   if (second !== clockSecond) {
     clockSecond = second;
-    clockText = d.toTimeString().slice(0, 8);
+    clockText = new Date(ms).toTimeString().slice(0, 8);
   }
   return clockText + "." + String(ms % 1000).padStart(3, "0");
 }
 
-export function textLine(m: Message, at: Date): string {
+/** One line per message: local time, topic, payload (hex when not printable text). `at` is epoch ms. */
+export function textLine(m: Message, at: number): string {
   const text = asText(m.payload);
   const shown = text ?? `<${m.payload.length} bytes hex: ${m.payload.toString("hex")}>`;
   return `${clock(at)} ${m.topic} ${shown}\n`;
 }
 
-export function jsonLine(m: Message, at: Date): string {
+/** One JSON object per message; `at` is epoch ms. */
+export function jsonLine(m: Message, at: number): string {
   const text = asText(m.payload);
   return (
     JSON.stringify({
-      time: at.toISOString(),
+      time: new Date(at).toISOString(),
       topic: m.topic,
       qos: m.qos,
       retain: m.retain,

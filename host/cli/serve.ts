@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const finished = new Promise<number>((resolve, reject) => {
     client.on("message", (m: Message) => {
-      out.write(format(m, new Date()));
+      out.write(format(m, Date.now()));
       if (echoTo) client.publish(echoTo, m.payload, { qos: ctx.qos }).catch(() => {});
       seen++;
       if (count !== undefined && seen >= count) resolve(EXIT.ok);
