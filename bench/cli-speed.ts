@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MqttClient } from "../host/mqtt/index.ts";
-import { repeat, type Sample } from "./stats.ts";
+import { repeat, sample, type Sample } from "./stats.ts";
 import { timed } from "./timed.ts";
 
 export function has(cmd: string): boolean {
@@ -68,12 +68,11 @@ async function drain(cmd: string, args: string[], port: number, topic: string, n
 
 export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample>> {
   const topic = "bench/tp";
-  const out: Record<string, Sample> = {};
-  const ours = () => drain(process.execPath, [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0", "--count", String(n)], port, topic, n);
-  out["mcu serve"] = await repeat(runs, ours);
-  if (has("mosquitto_sub")) {
-    const theirs = () => drain("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v", "-C", String(n)], port, topic, n);
-    out["mosquitto_sub -v"] = await repeat(runs, theirs);
-  }
-  return out;
+  const cases: [string, string, string[]][] = [["mcu serve", process.execPath, [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0", "--count", String(n)]]];
+  if (has("mosquitto_sub")) cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v", "-C", String(n)]]);
+  // Runs alternate between the readers, so a machine that drifts (caches, other load) weighs on
+  // both alike rather than on whichever ran last.
+  const rates = new Map<string, number[]>(cases.map(([name]) => [name, []]));
+  for (let i = 0; i < runs; i++) for (const [name, cmd, args] of cases) rates.get(name)!.push(await drain(cmd, args, port, topic, n));
+  return Object.fromEntries([...rates].map(([name, r]) => [name, sample(r)]));
 }

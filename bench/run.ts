@@ -127,7 +127,7 @@ try {
   add({ row: "3 send cold start", measure: "mcu send vs node -e 0 (ms)", ours: fmt(cold["mcu send"]!, 1), reference: fmt(base, 1), ratio: cold["mcu send"]!.median / base.median, target: "≤ 1.5×", met: cold["mcu send"]!.median / base.median <= 1.5 });
 
   // 4. mcu serve throughput.
-  const tp = await serveThroughput(ROOT, broker.port, QUICK ? 20000 : 100000, QUICK ? 1 : 3);
+  const tp = await serveThroughput(ROOT, broker.port, QUICK ? 20000 : 100000, QUICK ? 1 : 5);
   const n = QUICK ? 20000 : 100000;
   if (tp["mosquitto_sub -v"]) {
     const o = tp["mcu serve"]!;
