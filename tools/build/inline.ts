@@ -133,10 +133,20 @@ function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Ma
   return out;
 }
 
+const idNames = (list: unknown): string[] => ((list as unknown[] | undefined) ?? []).filter((n) => isIdent(n)).map((i) => (i as Identifier).name);
+
+/** Names a statement declares as locals from there on in its block. */
 const declared = (n: Node): string[] => {
-  const names = (list: unknown) => ((list as Node[] | undefined) ?? []).filter((n) => isIdent(n)).map((i) => i.name);
-  if (n.type === "LocalStatement") return names(n.variables);
+  if (n.type === "LocalStatement") return idNames(n.variables);
   if (n.type === "FunctionDeclaration" && n.isLocal && isIdent(n.identifier)) return [n.identifier.name];
+  return [];
+};
+
+/** Names a function binds as parameters, or a for loop as its variables, for its body. */
+const bound = (n: Node): string[] => {
+  if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") return idNames(n.parameters);
+  if (n.type === "ForNumericStatement") return idNames([n.variable]);
+  if (n.type === "ForGenericStatement") return idNames(n.variables);
   return [];
 };
 
@@ -145,15 +155,11 @@ const declared = (n: Node): string[] => {
  * inlinable. A call is left alone where a local of the same name shadows the alias, where it is
  * a statement of its own, or where its argument count differs.
  */
-export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): number {
+export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): void {
   const locals = localNames(chunk);
   const fns = new Map([...aliases(chunk, modules)].filter(([, fn]) => !fn.globals.some((g) => locals.has(g.name))));
-  let count = 0;
   const visit = (node: Node, hidden: Set<string>): void => {
-    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") {
-      const inner = new Set([...hidden, ...((node.parameters as Node[]).filter((n) => isIdent(n)).map((p) => p.name))]);
-      return block(node.body as Node[], inner);
-    }
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") return block(node.body as Node[], new Set([...hidden, ...bound(node)]));
     if (node.type === "RepeatStatement") return; // its condition sees the body's locals; rare, left alone
     for (const [parent, key, child] of children(node)) {
       if (key === "body" || (parent === node.body && Array.isArray(parent))) continue;
@@ -161,7 +167,6 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
       const read = isIdent(child) && !hidden.has(child.name) ? fns.get(child.name) : undefined;
       if (read?.constant) {
         (parent as Record<string | number, Node>)[key] = structuredClone(read.body);
-        count++;
         continue;
       }
       const fn = child.type === "CallExpression" && isIdent(child.base) && !hidden.has(child.base.name) ? fns.get(child.base.name) : undefined;
@@ -170,15 +175,11 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
         args.forEach((a) => visit(a, hidden));
         (parent as Record<string | number, Node>)[key] = instantiate(fn, args);
         for (const g of fn.globals) if (!chunk.globals.some((x) => x.name === g.name)) chunk.globals.push(g);
-        count++;
       } else {
         visit(child, hidden);
       }
     }
-    if (Array.isArray(node.body)) {
-      const loopVars = [node.variable, ...((node.variables as Node[] | undefined) ?? [])].filter((n) => isIdent(n)).map((v) => v.name);
-      block(node.body as Node[], new Set([...hidden, ...loopVars]));
-    }
+    if (Array.isArray(node.body)) block(node.body as Node[], new Set([...hidden, ...bound(node)]));
   };
   const block = (statements: Node[], hidden: Set<string>): void => {
     const scope = new Set(hidden);
@@ -194,18 +195,12 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
     visit(s, top);
     for (const n of declared(s)) if (!fns.has(n) || !isAlias(s, n)) top.add(n);
   }
-  return count;
 }
 
 /** Every local and parameter name in the chunk: an inlined body's globals must not meet one. */
 function localNames(chunk: Chunk): Set<string> {
   const names = new Set<string>();
-  for (const n of walk(chunk)) {
-    for (const d of declared(n)) names.add(d);
-    if (n.type === "FunctionDeclaration" || n.type === "FunctionExpression") for (const p of n.parameters as Node[]) if (isIdent(p)) names.add(p.name);
-    if (n.type === "ForNumericStatement" && isIdent(n.variable)) names.add(n.variable.name);
-    if (n.type === "ForGenericStatement") for (const v of n.variables as Node[]) if (isIdent(v)) names.add(v.name);
-  }
+  for (const n of walk(chunk)) for (const d of [...declared(n), ...bound(n)]) names.add(d);
   return names;
 }
 

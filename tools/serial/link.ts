@@ -35,7 +35,7 @@ export class Link {
   }
 
   static async open(path: string, baudRate: number): Promise<Link> {
-    return new Link(await openPort(path, baudRate));
+    return Link.over(await openPort(path, baudRate));
   }
 
   /** A link over a port that is already open (serialport's mock binding, in tests). */

@@ -52,6 +52,7 @@ export function boardNameError(name: string): string | undefined {
 }
 
 const lit = (s: string) => JSON.stringify(s);
+const toStderr = (line: string) => void process.stderr.write(`\n${line}\n`);
 
 export class BoardSession {
   private constructor(
@@ -60,11 +61,11 @@ export class BoardSession {
   ) {}
 
   /** Opens the port; `log` hears about retries (default: standard error). */
-  static async open(path: string, baud: number, log = (line: string) => void process.stderr.write(`\n${line}\n`)): Promise<BoardSession> {
+  static async open(path: string, baud: number, log = toStderr): Promise<BoardSession> {
     return BoardSession.over(await Link.open(path, baud), log);
   }
 
-  static over(link: Link, log = (line: string) => void process.stderr.write(`\n${line}\n`)): BoardSession {
+  static over(link: Link, log = toStderr): BoardSession {
     return new BoardSession(link, log);
   }
 
