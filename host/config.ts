@@ -1,6 +1,7 @@
 // The board's settings (device.json): read by the firmware build and by the host verbs,
 // so both sides agree on id, prefix and broker without retyping.
 import { readFileSync } from "node:fs";
+import { parse as parseLoose, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX, MAX_MESSAGE_LENGTH_LIMIT } from "../firmware/src/contract.ts";
 import { idError, prefixError } from "../firmware/src/names.ts";
 
@@ -38,9 +39,23 @@ function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** Fields whose values never appear in a message: a password must not reach a terminal or a log. */
+const SECRET_FIELDS = new Set(["wifi.password", "mqtt.password", "WIFI_PASSWORD", "MQTT_PASSWORD"]);
+
+/**
+ * What was found. A secret's value is never shown, nor is an array's or object's (one may hold
+ * a whole section, passwords included): only its kind.
+ */
+function described(field: string, got: unknown): string {
+  if (got === undefined) return "it is missing";
+  const composite = typeof got === "object" && got !== null;
+  if (!SECRET_FIELDS.has(field) && !composite) return `got ${JSON.stringify(got)}`;
+  if (typeof got === "string") return `got a string of ${Buffer.byteLength(got)} bytes; the value is not shown`;
+  return `got ${Array.isArray(got) ? "an array" : got === null ? "null" : composite ? "an object" : `a ${typeof got}`}${composite ? "" : "; the value is not shown"}`;
+}
+
 function fail(file: string, field: string, expected: string, got?: unknown): never {
-  const seen = got === undefined ? "it is missing" : `got ${JSON.stringify(got)}`;
-  throw new ConfigError(`${file}: "${field}" must be ${expected} (${seen})`);
+  throw new ConfigError(`${file}: "${field}" must be ${expected} (${described(field, got)})`);
 }
 
 function checkKeys(file: string, where: string, obj: Json, allowed: string[]): void {
@@ -67,6 +82,13 @@ function int(file: string, field: string, v: unknown, dflt: number, min: number,
     fail(file, field, `a whole number from ${min} to ${max}`, v);
   }
   return v;
+}
+
+/** A password from the environment (which wins) or the file, checked either way. */
+function secret(file: string, field: string, v: unknown, env: Env, variable: string, max: number): string | undefined {
+  const fromEnv = env[variable];
+  if (fromEnv !== undefined) return str("the environment", variable, fromEnv, { required: false, max });
+  return str(file, field, v, { required: false, max });
 }
 
 function section(file: string, root: Json, key: string, required: boolean): Json {
@@ -99,8 +121,8 @@ export function parseConfig(raw: unknown, file: string, env: Env = process.env):
 
   const tls = mqtt.tls ?? false;
   if (typeof tls !== "boolean") fail(file, "mqtt.tls", "true or false", tls);
-  const wifiPassword = env.WIFI_PASSWORD ?? str(file, "wifi.password", wifi.password, { required: false, max: 64 }) ?? "";
-  const mqttPassword = env.MQTT_PASSWORD ?? str(file, "mqtt.password", mqtt.password, { required: false, max: 256 });
+  const wifiPassword = secret(file, "wifi.password", wifi.password, env, "WIFI_PASSWORD", 64) ?? "";
+  const mqttPassword = secret(file, "mqtt.password", mqtt.password, env, "MQTT_PASSWORD", 256);
 
   return {
     id: id as string | undefined,
@@ -136,8 +158,22 @@ export function loadConfig(file: string, env: Env = process.env): DeviceConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    throw new ConfigError(`${file} is not valid JSON: ${whereInvalid(text)}; fix it there (the text is not quoted, as it may hold a password)`);
   }
   return parseConfig(raw, file, env);
+}
+
+/**
+ * Where and why JSON text is invalid, without quoting it: JSON.parse's own message can carry an
+ * excerpt of the file, which may be a password.
+ */
+function whereInvalid(text: string): string {
+  const errors: ParseError[] = [];
+  parseLoose(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return "it is not strict JSON (comments, single quotes or a trailing comma?)";
+  const before = text.slice(0, first.offset).split("\n");
+  const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return `${what} at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
 }

@@ -20,8 +20,9 @@ await build({
   external,
   // bl (under mqtt-packet) pulls in readable-stream, a userland copy of node's stream module:
   // node's own is API-compatible and already loaded, which saves parsing ~200 KB per start.
-  // `debug` is swapped for a no-op (see tools/cli/no-debug.cjs).
-  alias: { "readable-stream": "stream", debug: "./tools/cli/no-debug.cjs" },
+  // `debug` is swapped for a no-op (see tools/cli/no-debug.cjs). jsonc-parser's "main" is a UMD
+  // build whose dynamic requires a bundler cannot follow; its ES module build bundles whole.
+  alias: { "readable-stream": "stream", debug: "./tools/cli/no-debug.cjs", "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js" },
   // The sources are ES modules that locate files from import.meta.url.
   banner: { js: "#!/usr/bin/env node\nconst __mcuUrl = require(\"node:url\").pathToFileURL(__filename).href;" },
   define: { MCU_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__mcuUrl" },

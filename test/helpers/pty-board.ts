@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
 import { openSerialPty, type SerialPty } from "../../tools/emulator/pty.ts";
 
@@ -79,6 +79,8 @@ export interface Run {
 export interface RunOptions {
   input?: Buffer | string;
   env?: NodeJS.ProcessEnv;
+  /** The folder to run in (default: this process's). */
+  cwd?: string;
   /** Gets a way to kill the process (SIGKILL) mid-run. */
   onSpawn?: (kill: () => void) => void;
   /** Sees standard output as it comes. */
@@ -88,7 +90,7 @@ export interface RunOptions {
 /** Runs a command to its end; stdout is kept as latin1 so binary output survives byte for byte. */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -104,12 +106,12 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 
 /** Runs the mcu CLI (the bundle in dist/). */
 export function mcu(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return run(process.execPath, [mcuBin(), ...args], opts);
+  return run(process.execPath, [resolve(mcuBin()), ...args], opts);
 }
 
 /** Runs ./flash.sh itself, the script users run. */
 export function flashSh(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return run("bash", ["flash.sh", ...args], opts);
+  return run("bash", [resolve("flash.sh"), ...args], opts);
 }
 
 /** Polls until `check` holds or the time is up; returns whether it held. */

@@ -2,10 +2,11 @@
 // reference Lua 5.1, plus config.lua from device.json and a manifest the uploader compares
 // against what the board holds.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../../host/config.ts";
+import { EXIT } from "../cli/errors.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { concatPlugin } from "./concat-plugin.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
@@ -43,7 +44,8 @@ export interface BuildOptions {
 export interface BuiltFile {
   name: string;
   bytes: number;
-  sha256: string;
+  /** Absent for config.lua: a hash of the passwords would let anyone test guesses offline. */
+  sha256?: string;
   /** Bytes of Lua heap the loaded chunk holds, measured on Lua 5.1. */
   ram: number;
 }
@@ -56,19 +58,32 @@ export interface BuildResult {
   totalBytes: number;
 }
 
-/** The build cannot go on; the message says what to fix. */
+/** The build cannot go on; the message says what to fix. Exit 2 where the user's arguments are at fault. */
 export class BuildError extends Error {
   override name = "BuildError";
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.failure,
+  ) {
+    super(message);
+  }
 }
+
+/** The build's file that holds the Wi-Fi and broker passwords. */
+const SECRET_FILE = "config.lua";
+const MANIFEST = "manifest.json";
 
 const ROOT = projectRoot();
 const FIRMWARE_TSCONFIG = join(ROOT, "firmware/tsconfig.json");
 const EXAMPLE_CONFIG = join(ROOT, "device.example.json");
 
+// A --config path is the caller's (relative to where they run the command); the default is the
+// project's device.json, wherever the command runs from, like the default build/lua.
 function pickConfig(opts: BuildOptions, log: (l: string) => void): { file: string; config: DeviceConfig } {
   if (opts.configFile) return { file: opts.configFile, config: loadConfig(opts.configFile) };
-  if (existsSync(DEFAULT_CONFIG_FILE)) return { file: DEFAULT_CONFIG_FILE, config: loadConfig(DEFAULT_CONFIG_FILE) };
-  log(`build: ${DEFAULT_CONFIG_FILE} not found; using device.example.json (copy it to ${DEFAULT_CONFIG_FILE} for your board)`);
+  const own = join(ROOT, DEFAULT_CONFIG_FILE);
+  if (existsSync(own)) return { file: own, config: loadConfig(own) };
+  log(`build: ${own} not found; using device.example.json (copy it to ${DEFAULT_CONFIG_FILE} in ${ROOT} for your board)`);
   return { file: EXAMPLE_CONFIG, config: loadConfig(EXAMPLE_CONFIG) };
 }
 
@@ -149,12 +164,60 @@ function reachable(emitted: Map<string, string>): string[] {
   return [...emitted.keys()].filter((n) => seen.has(n));
 }
 
+/**
+ * The files of an earlier build in `dir`, which this build replaces. The build deletes nothing it
+ * did not write: a missing or empty folder is fine; a folder is an earlier build's when its
+ * manifest.json names every other file in it; any other folder is refused.
+ */
+function earlierBuild(dir: string): string[] {
+  let entries: string[];
+  try {
+    // Made now, not after the compile, so a path that cannot be a folder fails at once.
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      return [];
+    }
+    entries = readdirSync(dir);
+  } catch (err) {
+    throw new BuildError(`--out ${dir}: cannot use it as the output folder (${fsReason(err)}); give a folder path you can write to`, EXIT.usage);
+  }
+  if (entries.length === 0) return [];
+  const ours = manifestNames(join(dir, MANIFEST));
+  const foreign = entries.filter((n) => n !== MANIFEST && !(ours?.has(n) && statSync(join(dir, n)).isFile()));
+  if (ours && foreign.length === 0) return entries;
+  const why = ours ? `it holds files no build wrote (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""})` : `it is not empty and holds no ${MANIFEST} of an earlier build`;
+  throw new BuildError(`--out ${dir}: refusing to write the build there: ${why}. The build replaces only its own files; give a new or empty folder, or the folder of an earlier build`, EXIT.usage);
+}
+
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOTDIR: "a part of the path is a file, not a folder",
+    EEXIST: "a part of the path is a file, not a folder",
+    EACCES: "permission denied",
+    EROFS: "the file system is read-only",
+  };
+  return (code && reasons[code]) ?? code ?? String(err);
+}
+
+/** The file names an earlier build's manifest lists, or undefined when there is no such manifest. */
+function manifestNames(file: string): Set<string> | undefined {
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[] };
+    if (typeof m.version !== "string" || !Array.isArray(m.files)) return undefined;
+    return new Set(m.files.map((f) => f.name).filter((n): n is string => typeof n === "string"));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const outDir = resolve(opts.outDir ?? join(ROOT, "build/lua"));
   const budget = opts.ramBudget ?? DEFAULT_RAM_BUDGET;
   const { file: configFile, config } = pickConfig(opts, log);
+  const stale = earlierBuild(outDir);
 
   const emitted = await transpile();
   const ver = version(emitted);
@@ -169,7 +232,7 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const built: BuiltFile[] = [...files].map(([name, code]) => ({
     name,
     bytes: Buffer.byteLength(code),
-    sha256: createHash("sha256").update(code).digest("hex"),
+    ...(name === SECRET_FILE ? {} : { sha256: createHash("sha256").update(code).digest("hex") }),
     ram: ram.get(name)!,
   }));
   const total = built.reduce((n, f) => n + f.bytes, 0);
@@ -180,11 +243,12 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
     throw new BuildError(`${list} of RAM once loaded, over the ${budget}-byte budget per module: split it into smaller modules, or raise the budget with --ram-budget BYTES if your board has the heap`);
   }
 
-  rmSync(outDir, { recursive: true, force: true });
+  for (const name of stale) rmSync(join(outDir, name));
   mkdirSync(outDir, { recursive: true });
-  for (const [name, code] of files) writeFileSync(join(outDir, name), code);
+  // Only the owner may read the passwords (mode applies as the file is created, and stale files are gone).
+  for (const [name, code] of files) writeFileSync(join(outDir, name), code, { mode: name === SECRET_FILE ? 0o600 : 0o644 });
   const manifest = { version: ver, files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })) };
-  writeFileSync(join(outDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  writeFileSync(join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   log(`build: ${built.length} files, ${total} bytes, version ${ver} -> ${outDir}`);
   return { outDir, configFile, version: ver, files: built, totalBytes: total };
 }

@@ -2,7 +2,7 @@
 import { parseOrUsage } from "../cli/args.ts";
 import { ConfigError } from "../../host/config.ts";
 import { CliError } from "../cli/errors.ts";
-import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware } from "./build.ts";
+import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware, type BuildOptions, type BuildResult } from "./build.ts";
 
 export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES] [--no-minify]
 
@@ -10,8 +10,9 @@ Compiles firmware/src (TypeScript) to Lua 5.1 for NodeMCU, writes config.lua fro
 file (default device.json, else device.example.json), checks every file with the Lua 5.1 parser
 and prints each file's size and the RAM it takes once loaded.
 
-  --config FILE        board settings (default device.json)
-  --out DIR            output folder (default build/lua)
+  --config FILE        board settings (default: the project's device.json)
+  --out DIR            output folder (default build/lua); a new or empty folder, or an earlier
+                       build's (only the files its manifest.json lists are replaced)
   --ram-budget BYTES   most RAM one loaded module may take (default ${DEFAULT_RAM_BUDGET})
   --no-minify          keep line breaks and names, so errors on the board point at readable code
 
@@ -24,12 +25,17 @@ export async function run(argv: string[]): Promise<number> {
   if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
     throw new CliError(`--ram-budget must be a positive whole number of bytes, got "${values["ram-budget"]}"`, 2);
   }
+  await build({ configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
+  return 0;
+}
+
+/** buildFirmware for a verb: a bad config or --out is exit 2, a failed build exit 1. */
+export async function build(opts: BuildOptions): Promise<BuildResult> {
   try {
-    await buildFirmware({ configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
-    return 0;
+    return await buildFirmware(opts);
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, 2);
-    if (err instanceof BuildError) throw new CliError(err.message, 1);
+    if (err instanceof BuildError) throw new CliError(err.message, err.exitCode);
     throw err;
   }
 }

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
-import { buildFirmware, type BuildResult } from "../build/build.ts";
+import type { BuildResult } from "../build/build.ts";
+import { build as buildVerb } from "../build/verb.ts";
 import { parseOrUsage } from "../cli/args.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
 import { monitor } from "./monitor.ts";
@@ -20,8 +21,8 @@ included), restarts the board and shows its console (Ctrl-] quits).
 
   --port PATH    the board's serial port (default: the one USB-serial bridge present)
   --baud N       line speed (default 115200)
-  --config FILE  device config (default device.json)
-  --out DIR      where the build goes (default build/lua)
+  --config FILE  device config (default: the project's device.json)
+  --out DIR      where the build goes (default build/lua; only an earlier build's files are replaced)
   --all          upload every file, changed or not
   --compile      compile the modules to .lc on the board (init.lua stays source)
   --no-monitor   exit after the restart instead of showing the console
@@ -144,7 +145,7 @@ export async function run(argv: string[]): Promise<number> {
     usage,
   );
   const baud = baudOf(values.baud);
-  const build = await step("build", () => buildFirmware({ configFile: values.config, outDir: values.out }));
+  const build = await step("build", () => buildVerb({ configFile: values.config, outDir: values.out }));
   const port = await step("find the port", () => portOf(values.port));
   await flashBoard({ build, port, baud, all: values.all, compile: values.compile });
   if (values["no-monitor"]) return EXIT.ok;
