@@ -80,6 +80,17 @@ function backoffOf(opt: ClientOptions["reconnect"]): Backoff | undefined {
 
 const ID_PACKETS = new Set(["puback", "pubrec", "pubrel", "pubcomp", "suback", "unsuback"]);
 
+/** MQTT 3.1.1 2.2.3: the largest remaining length a packet can state. */
+const MAX_REMAINING_LENGTH = 268_435_455;
+
+/** Why a PUBLISH of `payload` to `topic` cannot be encoded at all, or undefined. */
+function publishSizeError(topic: string, payload: Buffer | string, qos: QoS): string | undefined {
+  const overhead = 2 + Buffer.byteLength(topic) + (qos > 0 ? 2 : 0);
+  const bytes = Buffer.byteLength(payload);
+  if (overhead + bytes <= MAX_REMAINING_LENGTH) return undefined;
+  return `the message is ${bytes} bytes; an MQTT packet holds at most ${MAX_REMAINING_LENGTH} bytes after its header, so at most ${MAX_REMAINING_LENGTH - overhead} bytes of payload on this topic`;
+}
+
 export class MqttClient extends EventEmitter {
   private readonly opts: ClientOptions;
   private readonly address: string;
@@ -310,6 +321,8 @@ export class MqttClient extends EventEmitter {
 
   /** QoS 0 resolves once written, QoS 1 on PUBACK, QoS 2 on PUBCOMP. */
   publish(topic: string, payload: Buffer | string, opts: { qos?: QoS; retain?: boolean } = {}): Promise<void> {
+    const tooLarge = publishSizeError(topic, payload, opts.qos ?? 0);
+    if (tooLarge) return Promise.reject(new MqttError("TOO_LARGE", tooLarge));
     const packet: mqttPacket.IPublishPacket = { cmd: "publish", topic, payload: Buffer.from(payload), qos: opts.qos ?? 0, retain: opts.retain ?? false, dup: false };
     if (packet.qos === 0) {
       if (!this._connected) return Promise.reject(this.notConnected());
@@ -326,6 +339,21 @@ export class MqttClient extends EventEmitter {
       this.queue.push({ packet, resolve, reject });
       this.drain();
     });
+  }
+
+  /**
+   * Stops reading the socket (until resumeIncoming), so a slow consumer holds the broker back
+   * through TCP instead of buffering without bound. Keepalive cannot judge a link it does not
+   * read, so it waits too.
+   */
+  pauseIncoming(): void {
+    this.socket?.pause();
+    clearTimeout(this.pongTimer);
+    this.pongTimer = undefined;
+  }
+
+  resumeIncoming(): void {
+    this.socket?.resume();
   }
 
   /** Subscribes and resolves with the granted QoS per filter; a refused filter rejects. */
@@ -364,6 +392,7 @@ export class MqttClient extends EventEmitter {
     clearTimeout(this.pingTimer);
     this.pingTimer = setTimeout(() => {
       this.write({ cmd: "pingreq" });
+      if (this.socket?.isPaused()) return; // the PINGRESP waits unread: see pauseIncoming
       this.pongTimer ??= setTimeout(
         () => this.lost(new MqttError("KEEPALIVE", `no PINGRESP from ${this.address} within ${keepalive} s: the link is dead`)),
         keepalive * 1000,

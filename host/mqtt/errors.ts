@@ -10,6 +10,7 @@ export type MqttErrorCode =
   | "PROTOCOL"
   | "KEEPALIVE"
   | "QUEUE_FULL"
+  | "TOO_LARGE"
   | "CLOSED"
   | "SUBACK";
 
@@ -57,4 +58,15 @@ export function networkError(err: NodeJS.ErrnoException, address: string): MqttE
     return new MqttError("TLS", `TLS: certificate verify failed (${code || err.message}) for ${address}: pass --ca FILE with the broker's CA, or --insecure`, { address });
   }
   return new MqttError("CLOSED", `connection to ${address} failed: ${err.message}`, { address });
+}
+
+/**
+ * A socket error before the TLS handshake completed. Past TCP, the usual cause is a port that
+ * does not speak TLS: the server reads our ClientHello as garbage and hangs up ("read
+ * ECONNRESET"), so say so rather than leave the user to guess.
+ */
+export function tlsHandshakeError(err: NodeJS.ErrnoException, address: string): MqttError {
+  const known = networkError(err, address);
+  if (known.code !== "CLOSED") return known;
+  return new MqttError("TLS", `TLS handshake with ${address} failed (${err.code ?? err.message}): is the broker's port TLS? mqtts:// needs a TLS listener (usually 8883); for a plain one (usually 1883) use mqtt://`, { address });
 }

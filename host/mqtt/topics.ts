@@ -3,9 +3,29 @@
 
 const MAX_TOPIC_BYTES = 65535;
 
+/**
+ * The first character of `t` a broker refuses in a UTF-8 string (1.5.3), named, or undefined:
+ * U+0000, control characters (Mosquitto hangs up on them), non-characters, and lone
+ * surrogates (which have no UTF-8 encoding).
+ */
+function refusedCharacter(t: string): string | undefined {
+  let at = 0;
+  for (const ch of t) {
+    at++;
+    const cp = ch.codePointAt(0)!;
+    const hex = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+    if (cp === 0) return `${hex} (NUL) at character ${at}`;
+    if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f)) return `${hex}, a control character, at character ${at}`;
+    if (cp >= 0xd800 && cp <= 0xdfff) return `${hex}, a lone surrogate (not valid UTF-8), at character ${at}`;
+    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) return `${hex}, a Unicode non-character, at character ${at}`;
+  }
+  return undefined;
+}
+
 function common(what: string, t: string): string | undefined {
   if (t === "") return `${what} must not be empty`;
-  if (t.includes("\u0000")) return `${what} "${t.replace(/\u0000/g, "\\0")}" contains a NUL character`;
+  const refused = refusedCharacter(t);
+  if (refused) return `${what} contains ${refused}: MQTT brokers refuse it (MQTT 3.1.1 section 1.5.3); remove it`;
   if (Buffer.byteLength(t) > MAX_TOPIC_BYTES) return `${what} is ${Buffer.byteLength(t)} bytes long; MQTT allows ${MAX_TOPIC_BYTES}`;
   return undefined;
 }

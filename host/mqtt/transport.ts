@@ -1,6 +1,6 @@
 // Opens the byte stream under an MQTT session: TCP, or TLS when options ask for it.
 import { connect as tcpConnect, type Socket } from "node:net";
-import { MqttError, networkError } from "./errors.ts";
+import { MqttError, networkError, tlsHandshakeError } from "./errors.ts";
 
 export interface TransportOptions {
   host: string;
@@ -31,7 +31,7 @@ export async function openTransport(opts: TransportOptions): Promise<Socket> {
     const fail = (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(networkError(err, address));
+      reject(opts.tls ? tlsHandshakeError(err, address) : networkError(err, address));
     };
     socket.once("error", fail);
     socket.once(opts.tls ? "secureConnect" : "connect", () => {
