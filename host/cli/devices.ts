@@ -3,12 +3,15 @@ import { STATUS } from "../../firmware/src/contract.ts";
 import { allDevices, deviceOf } from "../../firmware/src/names.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message } from "../mqtt/index.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb } from "./options.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
+import { printable } from "./output.ts";
 
 export const usage = `usage: mcu devices [--prefix P] [--timeout S] [--json]
 
 Lists every device that left a status under the prefix: id, state, ip, free heap, firmware
-version, and when the status changed ("retained" for one stored before we looked).
+version, and when the status changed ("retained" for one stored before we looked). Control
+characters in them are shown escaped (\\x1b). --timeout S (default 3) bounds the whole listing,
+the wait for SUBACK included: exit 27 when the broker does not answer in time.
 
 ${COMMON_USAGE}
 
@@ -44,7 +47,8 @@ export function rowOf(id: string, m: Message, at: Date): DeviceRow {
 
 function table(rows: DeviceRow[]): string {
   const head = ["id", "state", "ip", "heap", "version", "changed"];
-  const cells = rows.map((r) => [r.id, r.state, r.ip, r.heap === null ? "" : String(r.heap), r.version, r.changed]);
+  // Statuses are anyone's to publish: their text must not drive the terminal.
+  const cells = rows.map((r) => [r.id, r.state, r.ip, r.heap === null ? "" : String(r.heap), r.version, r.changed].map(printable));
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
   return [line(head), ...cells.map(line)].join("\n") + "\n";
@@ -67,11 +71,12 @@ export async function run(argv: string[]): Promise<number> {
       if (m.payload.length === 0) rows.delete(id);
       else rows.set(id, rowOf(id, m, new Date()));
     });
-    await client.subscribe(allDevices(ctx.prefix, STATUS), 1);
+    // --timeout bounds the whole listing, from CONNACK: the wait for SUBACK, then the statuses.
+    const deadline = performance.now() + limitMs;
+    await within(client.subscribe(allDevices(ctx.prefix, STATUS), 1), limitMs / 1000, () => `no SUBACK from ${ctx.address}`);
     const start = performance.now();
     // Retained statuses come right after SUBACK; a short quiet spell means we have them all.
-    while (performance.now() - last < 300 || performance.now() - start < 300) {
-      if (performance.now() - start > limitMs) break;
+    while ((performance.now() - last < 300 || performance.now() - start < 300) && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
   } catch (err) {

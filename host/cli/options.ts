@@ -13,7 +13,8 @@ export const COMMON_USAGE = `connection options:
   --ca FILE             CA certificate for mqtts   --insecure   skip certificate checks
   --username U          the password comes from MQTT_PASSWORD or --password-file FILE, never the command line
   --client-id ID        --qos 0|1|2   --keepalive S   --prefix P   --verbose
-  --config FILE         device config (default device.json when present)   --device ID`;
+  --config FILE         device config (default device.json when present)   --device ID
+connecting (TCP, TLS and CONNACK) gives up after 10 s: exit 1`;
 
 const common = {
   broker: { type: "string" },
@@ -33,6 +34,8 @@ const common = {
 
 export interface HostContext {
   client: ClientOptions;
+  /** host:port of the broker, for messages. */
+  address: string;
   prefix: string;
   device: string | undefined;
   qos: QoS;
@@ -132,7 +135,7 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     cfg && device !== undefined && device === cfg.id
       ? { bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos), maxMessageLength: cfg.mqtt.maxMessageLength }
       : undefined;
-  return { client, prefix, device, qos, verbose, boardLimit, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
+  return { client, address: `${client.host}:${client.port}`, prefix, device, qos, verbose, boardLimit, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
 }
 
 /** The device id the verb acts on, or a usage error saying how to give one. */
@@ -141,9 +144,15 @@ export function requireDevice(ctx: HostContext): string {
   return ctx.device;
 }
 
-/** An MqttError as the CLI reports it: network errors exit 1, CONNACK refusals exit with their code. */
+/**
+ * An MqttError as the CLI reports it: network errors exit 1, CONNACK refusals exit with their
+ * code, a message MQTT cannot carry is a usage error.
+ */
 export function cliErrorOf(err: unknown): CliError {
-  if (err instanceof MqttError) return new CliError(err.message, err.code === "CONNACK" ? (err.returnCode ?? EXIT.failure) : EXIT.failure);
+  if (err instanceof MqttError) {
+    if (err.code === "TOO_LARGE") return new CliError(err.message, EXIT.usage);
+    return new CliError(err.message, err.code === "CONNACK" ? (err.returnCode ?? EXIT.failure) : EXIT.failure);
+  }
   if (err instanceof CliError) return err;
   return new CliError(err instanceof Error ? err.message : String(err), EXIT.failure);
 }
@@ -160,6 +169,21 @@ export async function connect(ctx: HostContext, extra: Partial<ClientOptions> = 
   }
   ctx.log("connected");
   return client;
+}
+
+/** Seconds a verb waits for the broker to answer a request (SUBACK) when no --timeout bounds it. */
+export const ANSWER_TIMEOUT_S = 10;
+
+/**
+ * `work`, or a timeout (exit 27) once `seconds` have passed. Keepalive notices a dead link only
+ * when it is on and after up to twice its period, so every wait on the broker has this bound too.
+ */
+export function within<T>(work: Promise<T>, seconds: number, missing: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CliError(`timed out after ${seconds} s: ${missing()}`, EXIT.timeout)), seconds * 1000);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves on Ctrl-C or SIGTERM. */

@@ -1,29 +1,45 @@
 // How received messages are printed: a line of text, or one JSON object per line, binary-safe.
+import { once } from "node:events";
 import type { Message } from "../mqtt/index.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** The payload as text when it is valid UTF-8 with no control characters but tab, else undefined. */
-export function asText(payload: Buffer): string | undefined {
-  // Fast path for the common case, printable ASCII: no decoder, no regex.
-  let ascii = true;
+/** The payload decoded, when it is valid UTF-8, else undefined. */
+function utf8(payload: Buffer): string | undefined {
+  // Fast path for the common case, ASCII: no decoder.
   for (let i = 0; i < payload.length; i++) {
-    const b = payload[i]!;
-    if (b >= 0x80) {
-      ascii = false;
-      break;
+    if (payload[i]! < 0x80) continue;
+    try {
+      return decoder.decode(payload);
+    } catch {
+      return undefined;
     }
-    if ((b < 0x20 && b !== 0x09) || b === 0x7f) return undefined;
   }
-  if (ascii) return payload.toString("latin1");
-  let text: string;
-  try {
-    text = decoder.decode(payload);
-  } catch {
-    return undefined;
-  }
+  return payload.toString("latin1");
+}
+
+/** For JSON: the payload as text when it is valid UTF-8 with no control characters but tab, else undefined. */
+export function asText(payload: Buffer): string | undefined {
+  const text = utf8(payload);
   // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000a-\u001f\u007f]/.test(text) ? undefined : text;
+  return text === undefined || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(text) ? undefined : text;
+}
+
+// C0, DEL and C1: a terminal acts on them (ESC starts colour, title and cursor sequences; some
+// terminals take U+009B as ESC [), so broker data never reaches one raw.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** `s` with every control character shown as an escape (\t, \n, \r, else \xNN): safe to print. */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** For people: the payload as text with control characters escaped, or undefined when it is not UTF-8. */
+export function readable(payload: Buffer): string | undefined {
+  const text = utf8(payload);
+  return text === undefined ? undefined : printable(text);
 }
 
 // Formatting the local time is slow; a stream of messages shares its HH:MM:SS for a second.
@@ -38,11 +54,10 @@ function clock(ms: number): string {
   return clockText + "." + String(ms % 1000).padStart(3, "0");
 }
 
-/** One line per message: local time, topic, payload (hex when not printable text). `at` is epoch ms. */
+/** One line per message: local time, topic, payload (hex when not UTF-8). `at` is epoch ms. */
 export function textLine(m: Message, at: number): string {
-  const text = asText(m.payload);
-  const shown = text ?? `<${m.payload.length} bytes hex: ${m.payload.toString("hex")}>`;
-  return `${clock(at)} ${m.topic} ${shown}\n`;
+  const shown = readable(m.payload) ?? `<${m.payload.length} bytes hex: ${m.payload.toString("hex")}>`;
+  return `${clock(at)} ${printable(m.topic)} ${shown}\n`;
 }
 
 /** One JSON object per message; `at` is epoch ms. */
@@ -60,17 +75,31 @@ export function jsonLine(m: Message, at: number): string {
   );
 }
 
-/** Collects output and writes it in large chunks: one write per event-loop turn, not per line. */
+/**
+ * Collects output and writes it in large chunks: one write per event-loop turn, not per line.
+ * When the reader falls behind (the stream's write() returns false) it is `blocked`: it holds
+ * what it is given until the stream drains, then calls `onDrain`. Meanwhile the caller should
+ * stop feeding it (drop, or stop reading its own input): holding is not a queue.
+ */
 export class BufferedOut {
   private chunks: string[] = [];
   private size = 0;
   private scheduled = false;
+  blocked = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stdout,
+    onDrain: () => void = () => {},
+  ) {
     stream.on("error", (err: NodeJS.ErrnoException) => {
       // A closed pipe (| head) is the reader saying it has seen enough.
       if (err.code === "EPIPE") process.exit(0);
       throw err;
+    });
+    stream.on("drain", () => {
+      this.blocked = false;
+      this.flush();
+      if (!this.blocked) onDrain();
     });
   }
 
@@ -84,12 +113,19 @@ export class BufferedOut {
     }
   }
 
-  flush(): Promise<void> {
+  private flush(): void {
     this.scheduled = false;
-    if (this.chunks.length === 0) return Promise.resolve();
+    if (this.blocked || this.chunks.length === 0) return;
     const text = this.chunks.join("");
     this.chunks = [];
     this.size = 0;
-    return new Promise((resolve) => this.stream.write(text, () => resolve()));
+    this.blocked = !this.stream.write(text);
+  }
+
+  /** Writes what it holds and resolves once the stream has taken all of it. */
+  async end(): Promise<void> {
+    while (this.blocked) await once(this.stream, "drain");
+    this.flush();
+    await new Promise((resolve) => this.stream.write("", resolve));
   }
 }

@@ -3,13 +3,15 @@ import { randomBytes } from "node:crypto";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message } from "../mqtt/index.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice } from "./options.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, within } from "./options.ts";
 
 export const usage = `usage: mcu ping --device ID [--count N] [--interval MS] [--size B] [--timeout S]
 
 Sends N requests (default 5, one every 1000 ms, 32 bytes each) to the device's in topic and
 times each echo on its out topic. Echoes are matched by a token in the payload, so late,
-reordered and duplicated echoes are counted right. Exit 0 when any reply came, 27 when none did.
+reordered and duplicated echoes are counted right. --timeout S (default 2, or the interval if
+longer) bounds the wait for SUBACK and, after the last request, for the replies. Exit 0 when any
+reply came, 27 when none did.
 
 ${COMMON_USAGE}
 
@@ -80,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       process.stdout.write(`${m.payload.length} bytes from ${id}: seq=${seq} time=${ms.toFixed(3)} ms${dup ? " (DUP!)" : ""}\n`);
     });
-    await client.subscribe(topic(ctx.prefix, id, OUT), ctx.qos);
+    await within(client.subscribe(topic(ctx.prefix, id, OUT), ctx.qos), waitMs / 1000, () => `no SUBACK from ${ctx.address}`);
     const target = topic(ctx.prefix, id, IN);
     let stop = false;
     interrupted().then(() => (stop = true));

@@ -4,16 +4,20 @@ import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
 import { topicNameError } from "../mqtt/topics.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice } from "./options.ts";
-import { asText } from "./output.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within } from "./options.ts";
+import { readable } from "./output.ts";
 
 export const usage = `usage: mcu send [--device ID | --topic T] [--retain] [--whole] [--file F] [--wait] [--timeout S] [MESSAGE...]
 
 Publishes MESSAGE (the words joined by spaces) to the device's in topic, or to --topic T.
 With no MESSAGE: --file F sends a file's bytes; piped stdin sends one message per line over one
 connection (--whole: all of stdin as one message); a terminal is asked "Type a message:".
+Piped lines are bytes split on "\\n" only, as mosquitto_pub -l reads them ("\\r" stays in the message).
 QoS 1 by default; exits once every message is acknowledged. --wait also waits for each echo on
-the device's out topic and prints it with the round-trip time (--timeout S, default 10: exit 27).
+the device's out topic and prints it with the round-trip time.
+--timeout S (default 10) bounds every wait on the broker: for SUBACK (--wait), for room to send
+the next message (at most 100 wait for their acknowledgement; stdin is read no faster), and
+after the last message for every acknowledgement and echo together. Past it: exit 27.
 
 ${COMMON_USAGE}
 
@@ -40,9 +44,9 @@ async function* messages(positionals: string[], v: { file?: string; whole?: bool
       throw new CliError(`--file ${v.file}: cannot read it (${(err as NodeJS.ErrnoException).code})`, EXIT.usage);
     }
   }
-  // node:readline only when stdin is read: a one-shot `send hello` starts faster without it.
-  const { createInterface } = await import("node:readline");
   if (process.stdin.isTTY) {
+    // node:readline only for a terminal: a one-shot `send hello` starts faster without it.
+    const { createInterface } = await import("node:readline");
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     const line = await new Promise<string>((resolve) => rl.question("Type a message: ", resolve));
     rl.close();
@@ -53,13 +57,32 @@ async function* messages(positionals: string[], v: { file?: string; whole?: bool
     for await (const c of process.stdin) chunks.push(c as Buffer);
     return yield Buffer.concat(chunks);
   }
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) yield Buffer.from(line);
+  yield* lines(process.stdin);
+}
+
+/**
+ * Lines as mosquitto_pub -l reads them: bytes split on "\n" only, nothing decoded, "\r" kept.
+ * Pulled one at a time, so a reader that waits also stops stdin being read.
+ */
+async function* lines(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let head: Buffer[] = []; // the start of a line that spans chunks
+  for await (const chunk of input) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      head.push(chunk.subarray(start, nl));
+      yield Buffer.concat(head);
+      head = [];
+      start = nl + 1;
+    }
+    if (start < chunk.length) head.push(chunk.subarray(start));
+  }
+  if (head.length > 0) yield Buffer.concat(head);
 }
 
 /** Waits for echoes: each sent payload is matched to the first echo with the same bytes. */
 class EchoWaiter {
   private readonly waiting = new Map<string, number[]>();
-  private pending = 0;
+  pending = 0;
   private done: (() => void) | undefined;
 
   constructor(client: MqttClient, private readonly id: string) {
@@ -77,20 +100,53 @@ class EchoWaiter {
     const start = starts?.shift();
     if (start === undefined) return;
     const ms = (performance.now() - start).toFixed(1);
-    const text = asText(m.payload) ?? `<${m.payload.length} bytes>`;
-    process.stdout.write(`echo from ${this.id} in ${ms} ms: ${text}\n`);
+    process.stdout.write(`echo from ${this.id} in ${ms} ms: ${readable(m.payload) ?? `<${m.payload.length} bytes>`}\n`);
     if (--this.pending === 0) this.done?.();
   }
 
-  all(timeoutMs: number): Promise<void> {
+  all(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CliError(`timed out after ${timeoutMs / 1000} s: ${this.pending} echo(es) from ${this.id} missing`, EXIT.timeout)), timeoutMs);
-      this.done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    return new Promise((resolve) => (this.done = resolve));
+  }
+}
+
+/**
+ * Publishes not yet acknowledged, at most WINDOW: input is read no faster than the broker takes
+ * messages, and the client's queue never overflows. Holds the first failure.
+ */
+class Unacknowledged {
+  static readonly WINDOW = 100;
+  private readonly acks = new Set<Promise<void>>();
+  private failure: unknown;
+
+  get size(): number {
+    return this.acks.size;
+  }
+
+  add(ack: Promise<void>): void {
+    this.acks.add(ack);
+    ack.then(
+      () => this.acks.delete(ack),
+      (err: unknown) => {
+        this.failure ??= err;
+        this.acks.delete(ack);
+      },
+    );
+  }
+
+  /** Resolves when another publish fits in the window (the oldest is acknowledged). */
+  async room(): Promise<void> {
+    this.check();
+    if (this.acks.size >= Unacknowledged.WINDOW) await this.acks.values().next().value;
+  }
+
+  async all(): Promise<void> {
+    await Promise.all(this.acks);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 }
 
@@ -107,8 +163,9 @@ export async function run(argv: string[]): Promise<number> {
   const client = await connect(ctx);
   try {
     const echoes = values.wait ? new EchoWaiter(client, ctx.device!) : undefined;
-    if (echoes) await client.subscribe(topic(ctx.prefix, ctx.device!, OUT), 1);
-    const acks: Promise<void>[] = [];
+    if (echoes) await within(client.subscribe(topic(ctx.prefix, ctx.device!, OUT), 1), timeoutS, () => `no SUBACK from ${ctx.address}`);
+    const acks = new Unacknowledged();
+    const unacked = () => `${acks.size} message(s) not acknowledged by ${ctx.address}`;
     let count = 0;
     const limit = values.topic === undefined ? ctx.boardLimit : undefined;
     for await (const payload of messages(positionals, values)) {
@@ -118,17 +175,20 @@ export async function run(argv: string[]): Promise<number> {
             `(maxMessageLength ${limit.maxMessageLength} in the config file), so the board will drop it and count an overflow\n`,
         );
       }
+      await within(acks.room(), timeoutS, unacked);
       echoes?.sent(payload);
-      acks.push(client.publish(target, payload, { qos: ctx.qos, retain: values.retain === true }));
+      acks.add(client.publish(target, payload, { qos: ctx.qos, retain: values.retain === true }));
       count++;
     }
-    await Promise.all(acks);
+    // After the last message, --timeout bounds the wait for every ack and echo together.
+    const missing = () => (acks.size > 0 ? unacked() : `${echoes!.pending} echo(es) from ${ctx.device} missing`);
+    await within(Promise.all([acks.all(), echoes?.all()]), timeoutS, missing);
     ctx.log(`${count} message(s) published to ${target}`);
-    await echoes?.all(timeoutS * 1000);
     return EXIT.ok;
   } catch (err) {
     throw cliErrorOf(err);
   } finally {
-    await client.end({ timeoutMs: 2000 });
+    // Nothing is left to wait for: done, failed, or out of time.
+    await client.end({ timeoutMs: 0 });
   }
 }

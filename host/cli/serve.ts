@@ -4,7 +4,7 @@ import { allDevices } from "../../firmware/src/names.ts";
 import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import type { Message } from "../mqtt/index.ts";
 import { topicFilterError } from "../mqtt/topics.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, type HostContext } from "./options.ts";
+import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
 import { BufferedOut, jsonLine, textLine } from "./output.ts";
 
 export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--json] [--count N] [--timeout S] [--echo]
@@ -12,9 +12,14 @@ export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--
 Subscribes to a device's out and status topics (--all: every device's; --topic: any topics,
 repeatable) and prints each message with its time and topic. --json prints one JSON object
 per line (payload as UTF-8, or base64 with "encoding":"base64"). --count N exits after N
-messages; --timeout S stops after S seconds (exit 27 if --count was not reached, or if nothing
-arrived). --echo plays the board: every message on the device's in topic is published back on
-its out topic, byte for byte.
+messages; --timeout S stops after S seconds, the wait for SUBACK included (exit 27 if --count was
+not reached, or if nothing arrived). Without --timeout, SUBACK must come within 10 s (else exit
+27); then serve runs until Ctrl-C, and a dead link is noticed by keepalive within twice
+--keepalive (exit 1; never with --keepalive 0). --echo plays the board: every message on the
+device's in topic is published back on its out topic, byte for byte.
+Without --json, control characters in topics and payloads are shown escaped (\\x1b, \\r).
+When stdout is full (its reader is behind): at QoS 0 messages are dropped and the count is
+reported on stderr; at QoS 1 and 2 serve stops reading from the broker until stdout drains.
 
 ${COMMON_USAGE}
 
@@ -60,14 +65,33 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutS = positive("timeout", values.timeout);
   const subs = filters(ctx, values);
   const client = await connect(ctx);
-  const out = new BufferedOut();
+  const drops = new Drops();
+  // When stdout's reader falls behind: QoS 0 messages are dropped and counted; at QoS 1/2 the
+  // socket is not read until stdout drains, so the broker holds them (TCP backpressure).
+  let behind = false;
+  const out = new BufferedOut(process.stdout, () => {
+    if (!behind) return;
+    behind = false;
+    ctx.log("stdout drained: printing again");
+    if (ctx.qos > 0) client.resumeIncoming();
+    else drops.reportSince();
+  });
   const format = values.json ? jsonLine : textLine;
+  const print = (m: Message) => {
+    if (out.blocked && !behind) {
+      behind = true;
+      ctx.log(`stdout is full (its reader is behind): ${ctx.qos > 0 ? "stopped reading from the broker" : "dropping QoS 0 messages"} until it drains`);
+      if (ctx.qos > 0) client.pauseIncoming();
+    }
+    if (behind && ctx.qos === 0) drops.count++;
+    else out.write(format(m, Date.now()));
+  };
   const echoTo = values.echo ? topic(ctx.prefix, requireDevice(ctx), OUT) : undefined;
   let seen = 0;
 
   const finished = new Promise<number>((resolve, reject) => {
     client.on("message", (m: Message) => {
-      out.write(format(m, Date.now()));
+      print(m);
       if (echoTo) client.publish(echoTo, m.payload, { qos: ctx.qos }).catch(() => {});
       seen++;
       if (count !== undefined && seen >= count) resolve(EXIT.ok);
@@ -85,13 +109,35 @@ export async function run(argv: string[]): Promise<number> {
   });
 
   try {
-    await client.subscribe(subs.map((t) => ({ topic: t, qos: ctx.qos })));
-    process.stderr.write(`mcu serve: subscribed to ${subs.join(", ")}${echoTo ? `, echoing to ${echoTo}` : ""}\n`);
-    return await finished;
+    const subscribed = client.subscribe(subs.map((t) => ({ topic: t, qos: ctx.qos }))).then(() => {
+      process.stderr.write(`mcu serve: subscribed to ${subs.join(", ")}${echoTo ? `, echoing to ${echoTo}` : ""}\n`);
+    });
+    // --timeout bounds the whole run, the wait for SUBACK included; without it SUBACK has its own bound.
+    const bounded = timeoutS === undefined ? within(subscribed, ANSWER_TIMEOUT_S, () => `no SUBACK from ${ctx.address}`) : subscribed;
+    return (await Promise.race([bounded, finished])) ?? (await finished);
   } catch (err) {
     throw cliErrorOf(err);
   } finally {
-    await out.flush();
+    await out.end();
+    drops.reportTotal();
     await client.end({ timeoutMs: 2000 });
+  }
+}
+
+/** QoS 0 messages not printed because stdout was full, reported on stderr. */
+class Drops {
+  count = 0;
+  private reported = 0;
+
+  /** When stdout drains: how many were dropped since the last report. */
+  reportSince(): void {
+    if (this.count === this.reported) return;
+    process.stderr.write(`mcu serve: dropped ${this.count - this.reported} message(s) while stdout was full (QoS 0; with --qos 1 serve stops reading instead)\n`);
+    this.reported = this.count;
+  }
+
+  /** At exit: the total, if any. */
+  reportTotal(): void {
+    if (this.count > 0) process.stderr.write(`mcu serve: dropped ${this.count} message(s) in all because stdout was full\n`);
   }
 }

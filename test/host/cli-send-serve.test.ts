@@ -2,12 +2,13 @@
 import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { IN, topic } from "../../firmware/src/contract.ts";
 import { boardPayloadLimit } from "../../firmware/src/names.ts";
+import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 
@@ -39,6 +40,21 @@ function mcu(args: string[], opts: { input?: Buffer | string; env?: NodeJS.Proce
 async function untilSubscribed(stderr: () => string): Promise<void> {
   for (let i = 0; i < 100 && !/subscribed to/.test(stderr()); i++) await new Promise((r) => setTimeout(r, 50));
   assert.match(stderr(), /subscribed to/);
+}
+
+/** Polls until `check` holds, up to a generous bound; the caller asserts what it waited for. */
+async function until(check: () => boolean, ms = 20000): Promise<void> {
+  for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** A test client subscribed to `filter`, collecting payloads. */
+async function subscriber(b: Broker, filter: string) {
+  const c = new MqttClient({ host: b.host, port: b.port, clientId: `sub-${process.pid}-${filter}` });
+  const got: Message[] = [];
+  c.on("message", (m: Message) => got.push(m));
+  await c.connect();
+  await c.subscribe(filter, 1);
+  return { got, client: c };
 }
 
 function serveInBackground(args: string[]) {
@@ -81,7 +97,8 @@ test("piped lines are one message each; send --wait prints each echo from serve 
   assert.equal(r.code, 0, r.stderr);
   const echoes = r.stdout.toString().trim().split("\n");
   assert.equal(echoes.length, 4);
-  assert.match(echoes[0]!, /^echo from echo1 in \d+(\.\d+)? ms: alpha$/);
+  // Split on "\n" only: the "\r" stays in the message, and the echo shows it escaped.
+  assert.match(echoes[0]!, /^echo from echo1 in \d+(\.\d+)? ms: alpha\\r$/);
   assert.match(echoes[1]!, /: beta$/);
   assert.match(echoes[2]!, /ms: $/);
   assert.match(echoes[3]!, /: last$/);
@@ -209,4 +226,127 @@ test("send warns when a payload is over what the configured board takes, and sti
   assert.match(over.stderr, new RegExp(`warning: message 1 is ${limit + 1} bytes; small takes at most ${limit} on its in topic \\(maxMessageLength 200 in the config file\\), so the board will drop it`));
   const other = await mcu(["send", "--config", configFile, "--device", "other", "x".repeat(limit + 1)]);
   assert.doesNotMatch(other.stderr, /warning/, "another device's limit is not known");
+});
+
+test("piped send waits for room instead of overflowing the client's queue: 1,500 lines at QoS 1 all arrive", async () => {
+  const sub = await subscriber(broker, "p5/lines");
+  const numbers = Array.from({ length: 1500 }, (_, i) => String(i + 1));
+  const r = await mcu(["send", "--broker", broker.url, "--topic", "p5/lines"], { input: numbers.join("\n") + "\n" });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "");
+  await until(() => sub.got.length >= numbers.length);
+  assert.deepEqual(sub.got.map((m) => m.payload.toString()), numbers);
+  await sub.client.end();
+});
+
+test("piped lines are bytes split on \\n only: invalid UTF-8, NUL and \\r arrive as sent", async () => {
+  const sub = await subscriber(broker, "p6/bytes");
+  // A 200 KB line spans several reads of the pipe; the last line has no "\n".
+  const long = Buffer.from(Array.from({ length: 200_000 }, (_, i) => 0x80 + (i % 128)));
+  const lines = [Buffer.from("caf\xe9\xff\x00end", "latin1"), Buffer.from("a\rb\r"), Buffer.alloc(0), long, Buffer.from("tail")];
+  const input = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")]).slice(0, -1));
+  const r = await mcu(["send", "--broker", broker.url, "--topic", "p6/bytes"], { input });
+  assert.equal(r.code, 0, r.stderr);
+  await until(() => sub.got.length >= lines.length);
+  assert.deepEqual(sub.got.map((m) => m.payload), lines);
+  await sub.client.end();
+});
+
+test("serve respects stdout backpressure: at QoS 0 it drops and counts, at QoS 1 it stops reading the broker", async () => {
+  const total = 500;
+  for (const qos of [0, 1]) {
+    const t = `p7/q${qos}`;
+    const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", broker.url, "--topic", t, "--qos", String(qos), "--verbose"]);
+    try {
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d));
+      const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+      await until(() => /subscribed to/.test(err));
+      // 4 MB of output while nobody reads serve's stdout: far over what the pipe and node's stream hold.
+      const pub = new MqttClient({ host: broker.host, port: broker.port, clientId: `flood-${process.pid}-${qos}` });
+      await pub.connect();
+      await Promise.all(Array.from({ length: total }, (_, i) => pub.publish(t, `${i} `.padEnd(8192, "x"), { qos: 1 })));
+      await pub.end();
+      await until(() => /stdout is full/.test(err));
+      assert.match(err, qos === 0 ? /stdout is full \(its reader is behind\): dropping QoS 0 messages until it drains/ : /stopped reading from the broker until it drains/);
+      let lines = 0;
+      child.stdout.on("data", (d: Buffer) => (lines += d.toString().split("\n").length - 1));
+      if (qos === 0) await until(() => /dropped \d+ message\(s\) while stdout was full/.test(err));
+      else await until(() => lines === total);
+      child.kill("SIGINT");
+      assert.equal(await closed, 0, err);
+      if (qos === 0) {
+        const dropped = Number(/dropped (\d+) message\(s\) in all because stdout was full/.exec(err)?.[1]);
+        assert.ok(dropped > 0 && lines + dropped <= total, `${lines} printed, ${dropped} dropped of ${total}: ${err}`);
+      } else {
+        assert.equal(lines, total, "at QoS 1 nothing is dropped");
+        assert.doesNotMatch(err, /dropped/);
+      }
+    } finally {
+      child.kill();
+    }
+  }
+});
+
+test("serve without --json escapes control characters in topics and payloads", async () => {
+  // Mosquitto refuses control characters in topics; aedes passes them on, as some brokers do.
+  const aedes = await startAedes();
+  try {
+    const serve = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", aedes.url, "--topic", "p10/#", "--count", "3", "--timeout", "10"]);
+    let out = "";
+    let err = "";
+    serve.stdout.on("data", (d) => (out += d));
+    serve.stderr.on("data", (d) => (err += d));
+    const closed = new Promise<number | null>((resolve) => serve.on("close", resolve));
+    await until(() => /subscribed to/.test(err));
+    const pub = new MqttClient({ host: aedes.host, port: aedes.port, clientId: "p10" });
+    await pub.connect();
+    await pub.publish("p10/\u001b]0;title\u0007", "plain", { qos: 1 });
+    await pub.publish("p10/c1", "red\u009b31m", { qos: 1 });
+    await pub.publish("p10/esc", "\u001b[2Jgone\r\n", { qos: 1 });
+    await pub.end();
+    assert.equal(await closed, 0, err);
+    assert.doesNotMatch(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, "a raw control character reached the terminal");
+    assert.match(out, / p10\/\\x1b\]0;title\\x07 plain\n/);
+    assert.match(out, / p10\/c1 red\\x9b31m\n/);
+    assert.match(out, / p10\/esc \\x1b\[2Jgone\\r\\n\n/);
+  } finally {
+    await aedes.stop();
+  }
+});
+
+test("mqtts:// to a plain MQTT port names TLS instead of a bare connection reset", async () => {
+  const r = await mcu(["send", "--broker", `mqtts://127.0.0.1:${broker.port}`, "--topic", "t", "hi"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /TLS handshake with 127\.0\.0\.1:\d+ failed \(.+\): is the broker's port TLS\?/);
+});
+
+test("topics with characters brokers refuse (control characters, non-characters) are exit 2 before connecting", async () => {
+  const cases: [string, string, RegExp][] = [
+    ["send", "a\u0001b", /--topic: topic contains U\+0001, a control character, at character 2: MQTT brokers refuse it/],
+    ["send", "room/\u001b[31m", /contains U\+001B, a control character, at character 6/],
+    ["send", "a\u007f", /contains U\+007F, a control character/],
+    ["send", "x\uffff", /contains U\+FFFF, a Unicode non-character/],
+    ["serve", "a/\u0085/#", /--topic: topic filter contains U\+0085, a control character/],
+  ];
+  for (const [verb, t, message] of cases) {
+    // The broker is down on purpose: the check must come before connecting.
+    const r = await mcu([verb, "--broker", "mqtt://127.0.0.1:1", "--topic", t, ...(verb === "send" ? ["hi"] : [])]);
+    assert.equal(r.code, 2, `${verb} --topic ${JSON.stringify(t)}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});
+
+test("a payload over MQTT's largest packet is exit 2 naming the limit", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-big-"));
+  try {
+    const file = join(dir, "300MB.bin");
+    writeFileSync(file, "");
+    truncateSync(file, 300 * 1024 * 1024); // sparse: no 300 MB written to disk
+    const r = await mcu(["send", "--broker", broker.url, "--topic", "big", "--file", file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /the message is 314572800 bytes; an MQTT packet holds at most 268435455 bytes after its header/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
