@@ -4,22 +4,27 @@ import type { Message } from "../mqtt/index.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** Every byte printable ASCII: the common case, shown as it is without a decoder or a regex. */
+function printableAscii(payload: Buffer): boolean {
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i]!;
+    if (b < 0x20 || b > 0x7e) return false;
+  }
+  return true;
+}
+
 /** The payload decoded, when it is valid UTF-8, else undefined. */
 function utf8(payload: Buffer): string | undefined {
-  // Fast path for the common case, ASCII: no decoder.
-  for (let i = 0; i < payload.length; i++) {
-    if (payload[i]! < 0x80) continue;
-    try {
-      return decoder.decode(payload);
-    } catch {
-      return undefined;
-    }
+  try {
+    return decoder.decode(payload);
+  } catch {
+    return undefined;
   }
-  return payload.toString("latin1");
 }
 
 /** For JSON: the payload as text when it is valid UTF-8 with no control characters but tab, else undefined. */
 export function asText(payload: Buffer): string | undefined {
+  if (printableAscii(payload)) return payload.toString("latin1");
   const text = utf8(payload);
   // eslint-disable-next-line no-control-regex
   return text === undefined || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(text) ? undefined : text;
@@ -38,6 +43,7 @@ export function printable(s: string): string {
 
 /** For people: the payload as text with control characters escaped, or undefined when it is not UTF-8. */
 export function readable(payload: Buffer): string | undefined {
+  if (printableAscii(payload)) return payload.toString("latin1");
   const text = utf8(payload);
   return text === undefined ? undefined : printable(text);
 }
@@ -54,10 +60,21 @@ function clock(ms: number): string {
   return clockText + "." + String(ms % 1000).padStart(3, "0");
 }
 
+// A stream of messages mostly comes on one topic: escape it once.
+let lastTopic = "";
+let lastShown = "";
+function shownTopic(topic: string): string {
+  if (topic !== lastTopic) {
+    lastTopic = topic;
+    lastShown = printable(topic);
+  }
+  return lastShown;
+}
+
 /** One line per message: local time, topic, payload (hex when not UTF-8). `at` is epoch ms. */
 export function textLine(m: Message, at: number): string {
   const shown = readable(m.payload) ?? `<${m.payload.length} bytes hex: ${m.payload.toString("hex")}>`;
-  return `${clock(at)} ${printable(m.topic)} ${shown}\n`;
+  return `${clock(at)} ${shownTopic(m.topic)} ${shown}\n`;
 }
 
 /** One JSON object per message; `at` is epoch ms. */
