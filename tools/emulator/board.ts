@@ -286,7 +286,8 @@ export class Board extends EventEmitter {
       case "fseek":
         return f.seek(n(0), s(1), n(2));
       case "flist":
-        return f.list().flat();
+        // Names are bytes: as Buffers they reach Lua unchanged, where a string would go as UTF-8.
+        return f.list().flatMap(([name, size]) => [Buffer.from(name, "latin1"), size]);
       case "fremove":
         return void f.remove(s(0));
       case "frename":

@@ -1,10 +1,65 @@
-// The board's flash: a flat SPIFFS-like namespace kept as files in a host folder.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+// The board's flash: SPIFFS's flat namespace kept as files in one host folder.
+//
+// Board file names are byte strings (latin1: one char per byte, as the Lua bridge hands them
+// over), not paths. In NodeMCU's SPIFFS "/" and ".." are plain characters: "../x" is one object
+// named "../x". Each object is one host file inside the folder, under a reversible encoding
+// (hostName), so no board name can reach a file outside the folder.
+import { closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /** SPIFFS_MAX_OPEN_FILES in NodeMCU's user_config.h. */
 const MAX_OPEN = 4;
+/**
+ * Longest object name: FS_OBJ_NAME_LEN (app/include/user_config.h:116) = 31 bytes, because
+ * SPIFFS_OBJ_NAME_LEN counts the NUL (app/spiffs/spiffs_config.h:143-148).
+ */
+export const NAME_MAX = 31;
 const MODES: Record<string, string> = { r: "r", w: "w", a: "a", "r+": "r+", "w+": "w+", "a+": "a+" };
+
+/** An object name SPIFFS can hold: 1 to NAME_MAX bytes, none of them NUL. */
+function isObjectName(name: string): boolean {
+  return name.length > 0 && name.length <= NAME_MAX && !name.includes("\0");
+}
+
+/**
+ * The SPIFFS object a board path names, or null when it names none:
+ * - a leading "/" names a drive, and SPIFFS's is "/FLASH": "/FLASH/x" (and "/FLASHx") is object
+ *   "x"; any other drive is not built (FatFS is off, user_config.h:118), so nothing answers
+ *   (app/spiffs/spiffs.c:180, 525-535; vfs.c:7 turns ".." traversal off);
+ * - SPIFFS refuses names over NAME_MAX with SPIFFS_ERR_NAME_TOO_LONG, which file.open turns
+ *   into nil (app/spiffs/spiffs_hydrogen.c:214, 657, 757, 882).
+ * NUL never gets here: the file module raises "filename invalid" first (app/modules/file.c:211).
+ * An empty name is no object either (the emulator's choice: SPIFFS's answer is unclear).
+ */
+export function objectName(path: string): string | null {
+  let name = path;
+  if (name.startsWith("/")) {
+    if (name.slice(1, 6) !== "FLASH") return null;
+    name = name.slice(6).replace(/^\//, "");
+  }
+  return isObjectName(name) ? name : null;
+}
+
+/**
+ * The host file name of an object: bytes outside [A-Za-z0-9._-] as %XX, and "." / ".." fully
+ * escaped. Plain names such as init.lua stay as they are, so folders from earlier versions work.
+ */
+export function hostName(name: string): string {
+  const out = name.replace(/[^A-Za-z0-9._-]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
+  return out === "." || out === ".." ? out.replaceAll(".", "%2E") : out;
+}
+
+/** The object a host file holds, or null for a host file no object name encodes to. */
+function fromHostName(file: string): string | null {
+  const name = file.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return hostName(name) === file && isObjectName(name) ? name : null;
+}
+
+/** The size of the regular file at `p`, or null: a symlink or folder put in the flash folder is no object, and is not followed. */
+function sizeOf(p: string): number | null {
+  const st = lstatSync(p, { throwIfNoEntry: false });
+  return st?.isFile() ? st.size : null;
+}
 
 interface Handle {
   fd: number;
@@ -23,18 +78,38 @@ export class Flash {
     mkdirSync(dir, { recursive: true });
   }
 
-  private path(name: string): string {
-    return join(this.dir, name);
+  /** The host file for a board path, or null when the path names no object. */
+  private path(name: string): string | null {
+    const object = objectName(name);
+    return object === null ? null : join(this.dir, hostName(object));
+  }
+
+  /** Every object: its name, host file and size. */
+  private objects(): { name: string; file: string; size: number }[] {
+    return readdirSync(this.dir).flatMap((f) => {
+      const name = fromHostName(f);
+      const size = name === null ? null : sizeOf(join(this.dir, f));
+      return name === null || size === null ? [] : [{ name, file: join(this.dir, f), size }];
+    });
   }
 
   open(name: string, mode: string): number | null {
     const flags = MODES[mode];
-    if (!flags || this.handles.size >= MAX_OPEN) return null;
-    if (flags.startsWith("r") && !existsSync(this.path(name))) return null;
-    const fd = openSync(this.path(name), flags);
+    const p = this.path(name);
+    if (!flags || p === null || this.handles.size >= MAX_OPEN) return null;
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (st ? !st.isFile() : flags.startsWith("r")) return null;
+    const fd = openSync(p, flags);
     const id = this.next++;
     this.handles.set(id, { fd, pos: flags.startsWith("a") ? fstatSync(fd).size : 0, append: flags.startsWith("a") });
     return id;
+  }
+
+  /** Copies a host file in as object `name`, as `mcu emulate --load` does; false if SPIFFS cannot hold that name. */
+  load(name: string, from: string): boolean {
+    if (!isObjectName(name)) return false;
+    copyFileSync(from, join(this.dir, hostName(name)));
+    return true;
   }
 
   close(id: number): void {
@@ -91,31 +166,33 @@ export class Flash {
   }
 
   list(): [string, number][] {
-    return readdirSync(this.dir)
-      .filter((n) => statSync(this.path(n)).isFile())
-      .map((n) => [n, statSync(this.path(n)).size]);
+    return this.objects().map((o) => [o.name, o.size]);
   }
 
   size(name: string): number | null {
-    return existsSync(this.path(name)) ? statSync(this.path(name)).size : null;
+    const p = this.path(name);
+    return p === null ? null : sizeOf(p);
   }
 
   remove(name: string): void {
-    rmSync(this.path(name), { force: true });
+    const p = this.path(name);
+    if (p !== null && sizeOf(p) !== null) rmSync(p);
   }
 
   rename(from: string, to: string): boolean {
-    if (!existsSync(this.path(from)) || existsSync(this.path(to))) return false;
-    renameSync(this.path(from), this.path(to));
+    const src = this.path(from);
+    const dst = this.path(to);
+    if (src === null || dst === null || sizeOf(src) === null || lstatSync(dst, { throwIfNoEntry: false })) return false;
+    renameSync(src, dst);
     return true;
   }
 
   usedBytes(): number {
-    return this.list().reduce((n, [, s]) => n + s, 0);
+    return this.objects().reduce((n, o) => n + o.size, 0);
   }
 
   format(): void {
     this.closeAll();
-    for (const [n] of this.list()) this.remove(n);
+    for (const o of this.objects()) rmSync(o.file);
   }
 }

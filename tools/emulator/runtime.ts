@@ -196,9 +196,12 @@ end
 -- file ------------------------------------------------------------------------------------
 local File = {}
 File.__index = File
-local function checkname(name)
+-- As file.c:211 does: no NUL, and at most 31 bytes after the last "/" (else ":", vfs.c:436-449),
+-- or in the whole name for file.stat (file.c:383). Longer names SPIFFS refuses with nil.
+local function checkname(name, whole)
   if type(name) ~= "string" then error("bad argument #1 (string expected, got " .. type(name) .. ")", 3) end
-  if #name > 31 or name:find("%z") or #name == 0 then error("filename invalid", 3) end
+  local base = whole and name or name:match("/([^/]*)$") or name:match(":([^:]*)$") or name
+  if #base > 31 or name:find("%z") or #name == 0 then error("filename invalid", 3) end
 end
 local file = {}
 local current
@@ -245,6 +248,7 @@ function file.remove(name) checkname(name) sys("fremove", name) end
 function file.rename(a, b) checkname(a) checkname(b) return sys("frename", a, b) == true end
 function file.exists(name) checkname(name) return sys("fexists", name) == true end
 function file.stat(name)
+  checkname(name, true)
   local size = sys("fsize", name)
   if not size then return nil end
   return { size = size + 0, name = name, is_dir = false, is_rdonly = false, is_hidden = false, is_sys = false, is_arch = false,

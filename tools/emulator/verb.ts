@@ -1,11 +1,12 @@
 // `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
-import { copyFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { interrupted } from "../../host/cli/options.ts";
 import { parseOrUsage } from "../cli/args.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
 import { Board, DEFAULT_HEAP, DEFAULT_MODULES, type BoardOptions } from "./board.ts";
 import { createFleet } from "./fleet.ts";
+import { NAME_MAX, type Flash } from "./flash.ts";
 import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 
@@ -48,6 +49,29 @@ function whole(name: string, v: string | undefined, min: number): number | undef
   return n;
 }
 
+/** What was wrong with a folder given on the command line. */
+function why(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? "";
+  return { ENOENT: "no such folder", ENOTDIR: "not a folder", EACCES: "no permission" }[code] ?? (err as Error).message;
+}
+
+/** Copies a build's .lua/.lc files into the flash, each under the SPIFFS name of its bytes. */
+function load(flash: Flash, dir: string): void {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.(lua|lc)$/.test(f));
+  } catch (err) {
+    throw new CliError(`--load ${dir}: ${why(err)}; give the folder mcu build writes its files to (e.g. build/lua)`, EXIT.usage);
+  }
+  if (files.length === 0) throw new CliError(`--load ${dir}: no .lua or .lc files there (run mcu build first)`, EXIT.usage);
+  for (const f of files) {
+    // A host name is UTF-8; on the board a name is bytes, as a latin1 string.
+    if (!flash.load(Buffer.from(f, "utf8").toString("latin1"), join(dir, f))) {
+      throw new CliError(`--load ${dir}: "${f}" is longer than the ${NAME_MAX} bytes of a SPIFFS file name; rename it`, EXIT.usage);
+    }
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(argv, options, usage);
   const flashDir = values.flash ?? join(".emulator", "flash");
@@ -61,11 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   const fleet = whole("fleet", values.fleet, 1);
   const board = new Board(opts);
-  if (values.load) {
-    const files = readdirSync(values.load).filter((f) => /\.(lua|lc)$/.test(f));
-    if (files.length === 0) throw new CliError(`--load ${values.load}: no .lua or .lc files there (run mcu build first)`, EXIT.usage);
-    for (const f of files) copyFileSync(join(values.load, f), join(flashDir, f));
-  }
+  if (values.load) load(board.flash, values.load);
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
   const baud = whole("baud", values.baud, 300);
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
