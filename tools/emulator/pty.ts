@@ -1,9 +1,16 @@
 // Puts the board's serial console on a real pseudo-terminal, with a symlink like /dev/ttyUSB0,
 // so any serial program (screen, our uploader, the serialport library) opens it as a port.
-import { closeSync, openSync, constants, symlinkSync, unlinkSync, lstatSync } from "node:fs";
+//
+// The symlink leads to /proc/PID/fd/N, this emulator's own handle on the pty slave, which opens
+// as the pty itself. So the link leads somewhere exactly while its emulator runs: a second
+// emulator can tell a link in use from one left by an emulator that was killed, and "port is
+// busy" can tell the emulator's handle from a program holding the port (tools/serial/ports.ts).
+import { closeSync, openSync, constants, existsSync, symlinkSync, unlinkSync, lstatSync, readlinkSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { ReadStream } from "node:tty";
+import { CliError, EXIT } from "../cli/errors.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -21,18 +28,44 @@ export interface SerialPty {
   close(): void;
 }
 
-function replaceLink(path: string, target: string): void {
+function readLink(path: string): string | undefined {
   try {
-    if (lstatSync(path).isSymbolicLink()) unlinkSync(path);
-    else throw new Error(`${path} exists and is not a symlink; choose another --serial path`);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    return readlinkSync(path);
+  } catch {
+    return undefined;
   }
-  symlinkSync(target, path);
+}
+
+/** Why the link cannot be made at `path`, as a user error. */
+function linkError(path: string, err: NodeJS.ErrnoException): CliError {
+  const why: Record<string, string> = {
+    ENOENT: `the folder ${dirname(path)} does not exist`,
+    ENOTDIR: `${dirname(path)} is not a folder`,
+    EACCES: `no permission to create it`,
+    EEXIST: `another emulator has just linked it`,
+  };
+  return new CliError(`--serial ${path}: ${why[err.code ?? ""] ?? err.message}; choose another path, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
+}
+
+/** Makes way for our link: `path` must be free, or a link left by an emulator that is gone (it leads nowhere). */
+function freeLink(path: string): void {
+  let isLink: boolean;
+  try {
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return; // free, or its folder is missing: symlink says which
+    throw linkError(path, err as NodeJS.ErrnoException);
+  }
+  if (!isLink) throw new CliError(`--serial ${path} exists and is not a link; choose a path where mcu emulate can put its link, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
+  if (existsSync(path)) {
+    throw new CliError(`--serial ${path} is in use: it leads to ${readLink(path)}, the console of a running emulator; stop that one, or choose another path`, EXIT.usage);
+  }
+  unlinkSync(path);
 }
 
 /** Opens a pty pair and links `linkPath` to its slave side. */
 export function openSerialPty(linkPath: string): SerialPty {
+  freeLink(linkPath);
   const native = (require("node-pty") as { native: NativePty }).native;
   const { master, slave, pty } = native.open(80, 24);
   // node-pty's slave is in cooked mode; we keep a handle that is never read, so the master does
@@ -43,21 +76,25 @@ export function openSerialPty(linkPath: string): SerialPty {
   execFileSync("stty", ["-F", pty, "raw", "-echo"]);
   const reader = new ReadStream(master);
   reader.on("error", () => {}); // EIO while nobody holds the slave: nothing to read
-  replaceLink(linkPath, pty);
+  const target = `/proc/${process.pid}/fd/${keeper}`;
+  const close = () => {
+    reader.destroy();
+    closeSync(keeper);
+    // The link may be another emulator's by now, if ours was removed by hand: leave that one.
+    if (readLink(linkPath) === target) unlinkSync(linkPath);
+  };
+  try {
+    symlinkSync(target, linkPath);
+  } catch (err) {
+    close();
+    throw linkError(linkPath, err as NodeJS.ErrnoException);
+  }
   return {
     device: pty,
     onData: (fn) => reader.on("data", (d: Buffer) => fn(d)),
     // The master is non-blocking: a plain fs.write would drop bytes on EAGAIN, so write through
     // the stream, which queues them in order.
     write: (bytes) => void reader.write(bytes),
-    close: () => {
-      reader.destroy();
-      closeSync(keeper);
-      try {
-        unlinkSync(linkPath);
-      } catch {
-        // already gone
-      }
-    },
+    close,
   };
 }

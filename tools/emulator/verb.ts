@@ -52,7 +52,7 @@ function whole(name: string, v: string | undefined, min: number): number | undef
 /** What was wrong with a folder given on the command line. */
 function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? "";
-  return { ENOENT: "no such folder", ENOTDIR: "not a folder", EACCES: "no permission" }[code] ?? (err as Error).message;
+  return { ENOENT: "no such folder", ENOTDIR: "not a folder", EEXIST: "not a folder", EACCES: "no permission" }[code] ?? (err as Error).message;
 }
 
 /** Copies a build's .lua/.lc files into the flash, each under the SPIFFS name of its bytes. */
@@ -84,10 +84,17 @@ export async function run(argv: string[]): Promise<number> {
     psk: values.psk,
   };
   const fleet = whole("fleet", values.fleet, 1);
-  const board = new Board(opts);
+  let board: Board;
+  try {
+    board = new Board(opts);
+  } catch (err) {
+    throw new CliError(`--flash ${flashDir}: ${why(err)}; give a folder for the board's flash (it is created if missing)`, EXIT.usage);
+  }
   if (values.load) load(board.flash, values.load);
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
   const baud = whole("baud", values.baud, 300);
+  // Listening before the link exists: a signal as soon as it shows still removes it.
+  const powerOff = interrupted();
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
   if (pty) {
     const rx = new Line(baud, (d) => board.input(d));
@@ -101,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdin.on("data", (d: Buffer) => (d.includes(3) ? process.emit("SIGINT") : board.input(d)));
   }
   board.boot();
-  await interrupted();
+  await powerOff;
   // Power off: sockets dropped without DISCONNECT, so the broker publishes the will.
   board.powerOff();
   pty?.close();
