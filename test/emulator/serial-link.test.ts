@@ -1,5 +1,6 @@
-// The link `mcu emulate --serial PATH` makes: one emulator per link, and a link left by a killed
-// emulator is taken over.
+// The link `mcu emulate --serial PATH` makes: one emulator per link, a link left by a killed
+// emulator is taken over, and "port is busy" names the program holding the port, not the
+// emulator behind it.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
@@ -7,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { openSerialPty } from "../../tools/emulator/pty.ts";
+import { openPort } from "../../tools/serial/link.ts";
+import { openError } from "../../tools/serial/ports.ts";
 import { mcuBin, waitFor } from "../helpers/pty-board.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-link-"));
@@ -89,4 +92,27 @@ test("an emulator that exits leaves alone a link that is no longer its own", () 
   symlinkSync("/dev/null", link); // someone else's link by now
   pty.close();
   assert.equal(readLink(link), "/dev/null");
+});
+
+test("port is busy names the program holding the port, not the emulator's own handle on it", async () => {
+  const link = join(dir, "ttyBUSY");
+  const board = await emulator(link, join(dir, "flash4"));
+  const holder = spawn(
+    process.execPath,
+    // Holds the port open (and locked, as serialport does) until killed.
+    ["-e", `const { SerialPort } = require("serialport"); new SerialPort({ path: ${JSON.stringify(link)}, baudRate: 115200 }).on("open", () => console.log("open")); setInterval(() => {}, 1e9);`],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.push(holder);
+  let said = "";
+  holder.stdout!.on("data", (d: Buffer) => (said += d));
+  assert.ok(await waitFor(() => said.includes("open")), "the holder did not open the port");
+  const err = await openPort(link, 115200).then(
+    () => assert.fail("a second open of a held port succeeded"),
+    (e: Error) => e,
+  );
+  const message = openError(link, err).message;
+  assert.match(message, new RegExp(`is busy: it is held by ${holder.pid} \\(node\\);`));
+  await exit(holder, "SIGKILL");
+  await exit(board, "SIGTERM");
 });

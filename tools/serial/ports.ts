@@ -75,13 +75,27 @@ export async function findPort(list: () => Promise<PortInfo[]> = listPorts): Pro
   );
 }
 
-/** Processes that have `device` open, as "pid (command)". */
-function holders(device: string): string[] {
+/**
+ * The emulator's own handle on its pty, when `path` is the link of `mcu emulate --serial`: that
+ * link leads to /proc/PID/fd/N (tools/emulator/pty.ts). The handle takes no lock, so it is
+ * never what makes the port busy.
+ */
+function emulatorHandle(path: string): string | undefined {
+  try {
+    const target = readlinkSync(path);
+    return /^\/proc\/\d+\/fd\/\d+$/.test(target) ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes that have `device` open, as "pid (command)", leaving out the handle `skip` (/proc/PID/fd/N). */
+function holders(device: string, skip?: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
-      const fds = readdirSync(`/proc/${pid}/fd`);
-      if (fds.some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === device)) {
+      const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => `/proc/${pid}/fd/${fd}`);
+      if (fds.some((fd) => fd !== skip && readlinkSync(fd) === device)) {
         found.push(`${pid} (${readFileSync(`/proc/${pid}/comm`, "utf8").trim()})`);
       }
     } catch {
@@ -112,7 +126,7 @@ export function openError(path: string, err: Error): Error {
   if (/lock|busy|EBUSY|temporarily unavailable/i.test(msg)) {
     let who: string[] = [];
     try {
-      who = holders(realpathSync(path)).filter((h) => !h.startsWith(`${process.pid} `));
+      who = holders(realpathSync(path), emulatorHandle(path)).filter((h) => !h.startsWith(`${process.pid} `));
     } catch {
       // no /proc: say it without names
     }
