@@ -485,7 +485,14 @@ export class MqttClient extends EventEmitter {
       return;
     }
     if (!opts.force && this._connected) {
-      await new Promise<void>((resolve) => socket.end(mqttPacket.generate({ cmd: "disconnect" }), () => resolve()));
+      // A peer that stopped reading never takes the DISCONNECT: give it a second, then close anyway.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        socket.end(mqttPacket.generate({ cmd: "disconnect" }), () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
     this.lost(new MqttError("CLOSED", "client ended"));
   }

@@ -4,21 +4,29 @@
 import { mcuBin } from "../helpers/pty-board.ts";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import mqttPacket from "mqtt-packet";
 
+const dir = mkdtempSync(join(tmpdir(), "mcu-timeouts-"));
 let server: Server;
 let broker: string;
 const sockets = new Set<Socket>();
 
 before(async () => {
   mcuBin(); // never rebuild dist/ while other test files run the CLI from it
-  // CONNACK for every CONNECT, then silence: no SUBACK, PUBACK or PINGRESP, and no hang-up.
+  // CONNACK for every CONNECT, then silence: no SUBACK, PUBACK or PINGRESP, no hang-up, and
+  // nothing more read, so a large message fills the socket and never leaves.
   server = createServer((s) => {
     sockets.add(s);
     s.on("error", () => {});
-    s.once("data", () => s.write(mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent: false })));
+    s.once("data", () => {
+      s.write(mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent: false }));
+      s.pause();
+    });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   broker = `mqtt://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -26,6 +34,7 @@ before(async () => {
 after(() => {
   for (const s of sockets) s.destroy();
   server.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function mcu(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -38,7 +47,12 @@ function mcu(args: string[]): Promise<{ code: number | null; stderr: string }> {
 // The harness timeout is the "does not hang" check: every case runs at once and each is bounded
 // by at most 10 s (send's and serve's defaults), far below the 121 s the old code waited.
 test("timeouts hold once CONNACK has arrived: send, devices, ping and serve exit 27 against a silent broker", { timeout: 60_000 }, async () => {
+  const big = join(dir, "50MB.bin");
+  writeFileSync(big, "");
+  truncateSync(big, 50 * 1024 * 1024);
   const cases: [string[], RegExp][] = [
+    // The timeout must also hold when the DISCONNECT cannot be written after it.
+    [["send", "--topic", "t", "--timeout", "2", "--file", big], /timed out after 2 s: 1 message\(s\) not acknowledged/],
     [["send", "--topic", "t", "hi"], /timed out after 10 s: 1 message\(s\) not acknowledged by 127\.0\.0\.1:\d+/],
     [["send", "--topic", "t", "--timeout", "3", "hi"], /timed out after 3 s: 1 message\(s\) not acknowledged/],
     [["send", "--topic", "t", "--keepalive", "0", "hi"], /timed out after 10 s: 1 message\(s\) not acknowledged/],
