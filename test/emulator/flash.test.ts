@@ -109,6 +109,23 @@ test("the flash folder keeps plain names as they are and escapes the others, so 
   assert.deepEqual(readdirSync(flash).sort(), ["%2E%2E", "%E2%82%AC%20x", "config.lua", "init.lua"]);
 });
 
+test("a name typed at the REPL reaches the flash as the bytes typed (the uploader's commands come this way)", async () => {
+  const flash = join(root, "typed");
+  const b = new Board({ flashDir: flash });
+  let out = "";
+  b.on("output", (d: Buffer) => (out += d.toString("latin1")));
+  b.boot();
+  try {
+    await until(() => out, /> $/);
+    b.input(Buffer.from('file.putcontents("€.lua", "x") for k in pairs(file.list()) do print("typed", #k) end\n', "utf8"));
+    await until(() => out, /\r\ntyped\t\d+\r\n> $/);
+  } finally {
+    b.powerOff();
+  }
+  assert.match(out, /\r\ntyped\t7\r\n/);
+  assert.deepEqual(readdirSync(flash), ["%E2%82%AC.lua"]);
+});
+
 test("names longer than SPIFFS's 31 bytes fail as NodeMCU's file module does: 'filename invalid' for the base name, nil from SPIFFS", async () => {
   const flash = join(root, "long");
   const n31 = "n".repeat(31);

@@ -185,7 +185,8 @@ export class Board extends EventEmitter {
   }
 
   private replLine(chunk: string): "more" | "done" {
-    const r = this.lua!.exec(`return __E.repl(${luaLiteral(chunk)})`, "=repl", 1);
+    // The console holds typed bytes as latin1; as a string luaLiteral would re-encode them as UTF-8.
+    const r = this.lua!.exec(`return __E.repl(${luaLiteral(Buffer.from(chunk, "latin1"))})`, "=repl", 1);
     if (!r.ok) {
       this.panic(r.error);
       return "done";
