@@ -67,7 +67,7 @@ test("a second emulate --serial on a link in use is refused with exit 2, and the
   const second = start(link, join(dir, "flash2"));
   assert.equal(await second.started, false, "a second emulator took over the link");
   assert.equal(second.child.exitCode, 2, second.stderr());
-  assert.match(second.stderr(), /^mcu emulate: --serial .*ttyTWICE is in use: .*running emulator; stop that one, or choose another path/);
+  assert.match(second.stderr(), new RegExp(`^mcu emulate: --serial .*ttyTWICE is in use: the emulator running as process ${first.pid} serves it; stop that one, or choose another path`));
   assert.doesNotMatch(second.stderr(), /unexpected error/);
   assert.equal(readLink(link), before);
   assert.ok(existsSync(link), "the first emulator's link no longer leads to its pty");

@@ -47,6 +47,13 @@ function linkError(path: string, err: NodeJS.ErrnoException): CliError {
   return new CliError(`--serial ${path}: ${why[err.code ?? ""] ?? err.message}; choose another path, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
 }
 
+/** A link that still leads somewhere: a running emulator's, or one that is not ours at all. */
+function inUse(path: string, target: string): CliError {
+  const owner = /^\/proc\/(\d+)\/fd\/\d+$/.exec(target)?.[1];
+  const why = owner ? `is in use: the emulator running as process ${owner} serves it; stop that one` : `is a link to ${target}, not one left by a stopped emulator; remove it`;
+  return new CliError(`--serial ${path} ${why}, or choose another path`, EXIT.usage);
+}
+
 /** Makes way for our link: `path` must be free, or a link left by an emulator that is gone (it leads nowhere). */
 function freeLink(path: string): void {
   let isLink: boolean;
@@ -57,9 +64,7 @@ function freeLink(path: string): void {
     throw linkError(path, err as NodeJS.ErrnoException);
   }
   if (!isLink) throw new CliError(`--serial ${path} exists and is not a link; choose a path where mcu emulate can put its link, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
-  if (existsSync(path)) {
-    throw new CliError(`--serial ${path} is in use: it leads to ${readLink(path)}, the console of a running emulator; stop that one, or choose another path`, EXIT.usage);
-  }
+  if (existsSync(path)) throw inUse(path, readLink(path) ?? "");
   unlinkSync(path);
 }
 
