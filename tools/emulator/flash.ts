@@ -31,7 +31,7 @@ function isObjectName(name: string): boolean {
  * NUL never gets here: the file module raises "filename invalid" first (app/modules/file.c:211).
  * An empty name is no object either (the emulator's choice: SPIFFS's answer is unclear).
  */
-export function objectName(path: string): string | null {
+function objectName(path: string): string | null {
   let name = path;
   if (name.startsWith("/")) {
     if (name.slice(1, 6) !== "FLASH") return null;
@@ -44,7 +44,7 @@ export function objectName(path: string): string | null {
  * The host file name of an object: bytes outside [A-Za-z0-9._-] as %XX, and "." / ".." fully
  * escaped. Plain names such as init.lua stay as they are, so folders from earlier versions work.
  */
-export function hostName(name: string): string {
+function hostName(name: string): string {
   const out = name.replace(/[^A-Za-z0-9._-]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
   return out === "." || out === ".." ? out.replaceAll(".", "%2E") : out;
 }
