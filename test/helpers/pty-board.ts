@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
+import { Line } from "../../tools/emulator/line.ts";
 import { openSerialPty, type SerialPty } from "../../tools/emulator/pty.ts";
 
 export interface Tap {
@@ -27,12 +28,15 @@ export interface PtyBoard {
   close(): void;
 }
 
-export function ptyBoard(opts: Partial<BoardOptions> = {}): PtyBoard {
+/** A board on a pty; with `baud`, both directions run at that line rate, as a real UART does. */
+export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): PtyBoard {
   const dir = mkdtempSync(join(tmpdir(), "mcu-pty-"));
   const link = join(dir, "ttyBOARD");
   const flashDir = opts.flashDir ?? join(dir, "flash");
   const board = new Board({ ...opts, flashDir });
   const pty: SerialPty = openSerialPty(link);
+  const rx = new Line(opts.baud, (d) => board.input(d));
+  const tx = new Line(opts.baud, (d) => pty.write(d));
   let text = "";
   let count = 0;
   const self: PtyBoard = {
@@ -44,6 +48,8 @@ export function ptyBoard(opts: Partial<BoardOptions> = {}): PtyBoard {
     received: () => count,
     tap: undefined,
     close() {
+      rx.close();
+      tx.close();
       board.powerOff();
       pty.close();
       rmSync(dir, { recursive: true, force: true });
@@ -53,11 +59,11 @@ export function ptyBoard(opts: Partial<BoardOptions> = {}): PtyBoard {
     const before = count;
     count += d.length;
     const out = self.tap ? self.tap(d, before) : d;
-    if (out.length > 0) board.input(out);
+    if (out.length > 0) rx.send(out);
   });
   board.on("output", (d: Buffer) => {
     text += d.toString("latin1");
-    pty.write(d);
+    tx.send(d);
   });
   board.boot();
   return self;

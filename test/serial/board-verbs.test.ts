@@ -81,9 +81,9 @@ test("mcu cat of a missing file and bad names are clear errors", async () => {
   const missing = await mcu(["cat", "--port", pb.link, "nope.lua"]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope\.lua is not on the board/);
-  const spaced = await mcu(["cat", "--port", pb.link, "two words"]);
-  assert.equal(spaced.code, 2);
-  assert.match(spaced.stderr, /"two words" is not a board file name/);
+  const control = await mcu(["cat", "--port", pb.link, "two\twords"]);
+  assert.equal(control.code, 2);
+  assert.match(control.stderr, /"two\\twords" holds a control character/);
 });
 
 test("mcu reset restarts the board (node.restart on a pty, which has no modem lines)", async () => {

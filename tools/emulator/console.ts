@@ -70,8 +70,8 @@ export class Console {
 
   private collect(b: number, cap: Capture): void {
     this.held.push(b);
-    const n = Number(cap.count);
-    const full = Number.isInteger(n) ? this.held.length >= Math.max(1, n) : b === cap.count.charCodeAt(0);
+    // A count arrives as digits; anything else is an end character ("\n" is not the number 0).
+    const full = /^\d+$/.test(cap.count) ? this.held.length >= Math.max(1, Number(cap.count)) : b === cap.count.charCodeAt(0);
     if (full) {
       this.deliver(Buffer.from(this.held));
       this.held = [];

@@ -9,6 +9,9 @@
 //    clock) are served this way.
 import { createRequire } from "node:module";
 
+import { luaLiteral } from "./literal.ts";
+
+export { luaLiteral };
 const require = createRequire(import.meta.url);
 
 /** A value that can be handed back to Lua from a synchronous call. */
@@ -62,21 +65,6 @@ function __sys(name, ...)
   return unpack(r, 1, r.n)
 end
 `;
-
-const ESCAPES: string[] = Array.from({ length: 256 }, (_, b) => {
-  if (b === 0x22) return '\\"';
-  if (b === 0x5c) return "\\\\";
-  if (b >= 0x20 && b < 0x7f) return String.fromCharCode(b);
-  return "\\" + String(b).padStart(3, "0");
-});
-
-/** A Lua string literal holding exactly these bytes (strings are taken as UTF-8). */
-export function luaLiteral(value: Buffer | string): string {
-  const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : value;
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) out += ESCAPES[bytes[i]!];
-  return out + '"';
-}
 
 /** A Lua expression for a JS value (nil, booleans, numbers, strings). */
 export function luaValue(v: LuaValue): string {

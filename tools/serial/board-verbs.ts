@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { VerbModule } from "../cli/verbs.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
+import { luaLiteral } from "../lua/literal.ts";
 import { pulseReset } from "./link.ts";
 import { parseSerialVerb, SERIAL_USAGE, withBoard } from "./options.ts";
 import { fileProgress } from "./progress.ts";
@@ -126,7 +127,7 @@ example:
   async run(argv) {
     const { values, positionals } = parseSerialVerb(argv, {}, runFile.usage);
     const [name] = files(positionals, "run", runFile.usage).map(checkName);
-    const out = await withBoard(values, (s) => s.run(`local ok,e=pcall(dofile,"${name}") if not ok then print("#E "..tostring(e)) end`, 60000));
+    const out = await withBoard(values, (s) => s.run(`local ok,e=pcall(dofile,${luaLiteral(name!)}) if not ok then print("#E "..tostring(e)) end`, 60000));
     const err = /#E (.*)\n?$/.exec(out);
     process.stdout.write(err ? out.slice(0, err.index) : out);
     if (err) throw new CliError(`${name} failed on the board: ${err[1]}`, EXIT.failure);

@@ -7,6 +7,7 @@ import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
 import type { BuildResult } from "../build/build.ts";
 import { build as buildVerb } from "../build/verb.ts";
 import { parseOrUsage } from "../cli/args.ts";
+import { luaLiteral } from "../lua/literal.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
 import { monitor } from "./monitor.ts";
 import { baudOf, openBoard, portOf } from "./options.ts";
@@ -88,8 +89,8 @@ async function compile(session: BoardSession, build: BuildResult): Promise<void>
     if (!f.name.endsWith(".lua") || f.name === "init.lua") continue;
     const lc = f.name.replace(/\.lua$/, ".lc");
     // One module per line with a collect between, so the compiler has the whole heap.
-    const out = await session.run(`collectgarbage() node.compile("${f.name}") print(file.exists("${lc}"))`, 60000);
-    if (!out.trim().endsWith("true")) throw new Error(`${f.name} did not compile on the board: ${out.trim()}`);
+    const out = await session.run(`collectgarbage() node.compile(${luaLiteral(f.name)}) print(file.exists(${luaLiteral(lc)}))`, 60000);
+    if (!/^true$/m.test(out)) throw new Error(`${f.name} did not compile on the board: ${out.trim()}`);
     process.stdout.write(`  ${f.name} -> ${lc}\n`);
   }
 }

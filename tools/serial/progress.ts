@@ -8,7 +8,7 @@ export interface FileProgress {
   done(total: number): number;
 }
 
-const kb = (n: number) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`);
+const kb = (n: number) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${Math.round(n)} B`);
 
 export function fileProgress(name: string, out: NodeJS.WriteStream = process.stdout): FileProgress {
   const start = performance.now();

@@ -2,6 +2,14 @@
 // a small receiver installed on the board. The receiver takes raw blocks through
 // uart.on("data", BLOCK, cb, 0) — no encoding, no echo, no `encoder` module — and acks each one,
 // while the host keeps one block ahead, so the line never idles waiting for a prompt.
+//
+// File bytes must never reach the Lua interpreter, however the host is paused (Ctrl-Z, SIGSTOP,
+// a loaded machine). So a receiver that hears nothing for 3 s does not hand the console back: it
+// closes the file and locks the console (every line swallowed, run_input 0) until it hears the
+// upload's own random key, "#U<key>". A stalled host that wakes up sends its remaining blocks
+// into the lock; the next prompt() (or a person at the monitor, who is shown the key) unlocks it.
+import { randomInt } from "node:crypto";
+import { luaLiteral } from "../lua/literal.ts";
 import { adler32 } from "./adler32.ts";
 import { Link, pulseReset } from "./link.ts";
 
@@ -9,7 +17,7 @@ import { Link, pulseReset } from "./link.ts";
 export const BLOCK = 240;
 /** Prefix of the name a file is written to before it is verified and renamed into place. */
 export const TEMP_PREFIX = "_";
-/** SPIFFS names on NodeMCU hold at most 31 characters. */
+/** SPIFFS names on NodeMCU hold at most 31 bytes (SPIFFS_OBJ_NAME_LEN 32, with the NUL). */
 const NAME_MAX = 31;
 const PROMPT_TIMEOUT_MS = 8000;
 /** NodeMCU's boot banner: the board has just started over. */
@@ -22,10 +30,13 @@ const HELPERS = [
   `function __a(d,a,b)for i=1,#d do a=(a+d:byte(i))%65521 b=(b+a)%65521 end return a,b end`,
   `function __ck(n)local f=file.open(n,"r")if not f then return print("#C -1 0 0")end local a,b,s=1,0,0 ` +
     `while 1 do local d=f:read(256)if not d then break end s=s+#d a,b=__a(d,a,b)end f:close()print("#C "..s.." "..a.." "..b)end`,
-  // The receiver gives up after 3 s without data, so a cut upload hands the console back.
-  `function __w(f)local w=tmr.create()w:register(3000,0,function()f:close()uart.on("data")end)w:start()return w end`,
-  `function __up(t,s,B)local f,g=file.open(t,"w"),0 local w=__w(f)uart.on("data",B,function(d)d=d:sub(1,s-g)f:write(d)g=g+#d ` +
-    `w:stop()if g<s then w:start()else w:unregister()f:close()uart.on("data")end uart.write(0,"#A"..g.."\\n")end,0)uart.write(0,"#R\\n")end`,
+  // The lock: swallows every line until one holds "#U"..k; tells whoever listens how to lift it.
+  `function __k(k)local m="\\n#K "..k.." upload cut; console locked: send #U"..k.." or reset\\n"uart.on("data","\\n",` +
+    `function(d)if d:find("#U"..k,1,true)then uart.on("data")else uart.write(0,m)end end,0)uart.write(0,m)end`,
+  // The receiver gives up after 3 s without data and locks the console with the upload's key.
+  `function __w(f,k)local w=tmr.create()w:register(3000,0,function()f:close()__k(k)end)w:start()return w end`,
+  `function __up(t,s,B,k)local f,g=file.open(t,"w"),0 local w=__w(f,k)uart.on("data",B,function(d)d=d:sub(1,s-g)f:write(d)g=g+#d ` +
+    `w:stop()if g<s then w:start()else w:unregister()f:close()uart.on("data")end print("#A"..g)end,0)print("#R")end`,
   `function __c(n)local f=file.open(n,"r")if not f then return print("#L -1")end local s=f:seek("end")f:seek("set")` +
     `uart.write(0,"#L "..s.."\\n")while 1 do local d=f:read(256)if not d then break end uart.write(0,d)end f:close()end`,
 ];
@@ -39,22 +50,48 @@ export class BoardReset extends Error {
   override name = "BoardReset";
 }
 
+/** The board's receiver gave up on a stalled transfer and locked its console (see __k). */
+class UploadCut extends Error {
+  override name = "UploadCut";
+}
+
+/** The lock's notice: "#K <key>". */
+const LOCKED = /#K (\d+) upload cut/;
+
 export interface BoardFile {
   name: string;
   size: number;
 }
 
-/** Checks a name the way SPIFFS on the board will take it. */
+/**
+ * Checks a name the way it must be to reach SPIFFS exactly: 1 to 30 bytes of UTF-8 (31 with the
+ * upload's temp prefix), no control characters (they would corrupt listings and terminals), no
+ * "/" (NodeMCU reads a leading one as a drive, "/FLASH/…") and not "." or "..", which look like
+ * folders that SPIFFS does not have. Everything else is sent byte for byte.
+ */
 export function boardNameError(name: string): string | undefined {
-  if (name === "" || /[\s"\\]/.test(name) || name.includes("/")) return `"${name}" is not a board file name (no spaces, quotes, backslashes or folders)`;
-  if (TEMP_PREFIX.length + name.length > NAME_MAX) return `"${name}" is too long: names on the board hold ${NAME_MAX - TEMP_PREFIX.length} characters here (${NAME_MAX} with the upload's temp prefix)`;
+  const shown = JSON.stringify(name);
+  if (name === "") return "a board file name cannot be empty";
+  if (name.includes("\ufffd")) return `${shown} is not valid UTF-8; give the name in UTF-8`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return `${shown} holds a control character; board file names take printable characters only`;
+  if (name.includes("/")) return `${shown} holds a "/": the board's flash has no folders; give a plain name (e.g. --as ${JSON.stringify(name.split("/").pop() || "name.lua")})`;
+  if (name === "." || name === "..") return `${shown} is not a file name: the board's flash has no folders`;
+  const bytes = Buffer.byteLength(name);
+  if (TEMP_PREFIX.length + bytes > NAME_MAX) return `${shown} is too long (${bytes} bytes): names on the board hold ${NAME_MAX - TEMP_PREFIX.length} bytes here (${NAME_MAX} with the upload's temp prefix)`;
   return undefined;
 }
 
-const lit = (s: string) => JSON.stringify(s);
+/** A name as a Lua literal in plain ASCII, so its UTF-8 bytes arrive exactly whatever the port's encoding. */
+const lit = (name: string) => luaLiteral(name);
+/** A name the board printed (bytes, held as latin1) as the UTF-8 text it was given as. */
+const fromBoard = (raw: string) => Buffer.from(raw, "latin1").toString("utf8");
 const toStderr = (line: string) => void process.stderr.write(`\n${line}\n`);
 
 export class BoardSession {
+  /** Lines run so far: numbers each run()'s end marker. */
+  private runs = 0;
+
   private constructor(
     readonly link: Link,
     private readonly log: (line: string) => void,
@@ -82,8 +119,10 @@ export class BoardSession {
       const abort = this.link.saw("type abort() to stay in the REPL") ? "abort()\r\n" : "";
       await this.link.write(`${abort}\r\n=\r\n=\r\nprint("#P".."${n}")\r\n`);
       try {
-        await this.link.expect(new RegExp(`#P${n}\r\n> `), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
-        return;
+        const m = await this.link.expect(new RegExp(`#P${n}\r\n> |${LOCKED.source}`), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
+        if (m[1] === undefined) return;
+        // A cut upload locked the console: lift the lock with its key, then ask again.
+        await this.link.write(`\r\n#U${m[1]}\r\n`);
       } catch (err) {
         if (this.link.closed) throw err;
         // Silent for 3 s: an app may be hogging the CPU. Reset the board (where RTS reaches EN)
@@ -96,15 +135,22 @@ export class BoardSession {
     }
   }
 
-  /** Runs one REPL line and returns what it printed (between its echo and the next prompt). */
+  /**
+   * Runs one REPL line and returns what it printed. A marker line follows it, and the marker's
+   * output ends the answer: the answer does not hang on matching the line's echo, which an app
+   * printing at the same time can split (at 9600 baud a long line echoes for a quarter second).
+   * Such an app's lines can be in the answer; callers look for their own "#X" lines in it.
+   */
   async run(line: string, timeoutMs = 10000): Promise<string> {
     if (line.length > 254) throw new Error(`REPL line too long (${line.length} characters; the board takes 255)`);
+    const n = ++this.runs;
+    // Split in the source, so the echo of the marker line cannot pass for its output.
+    const marker = `print("#Q".."${n}")`;
     this.link.clear();
-    await this.link.write(line + "\r\n");
-    // The answer follows the line's own echo, so output from before it cannot pass for it.
-    const echo = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const m = await this.link.expect(new RegExp(`${echo}\r\n((?:[^\n]*\n)*?)> `), timeoutMs, `the answer to ${JSON.stringify(line.slice(0, 40))}`);
-    return m[1]!.replace(/\r\n/g, "\n");
+    await this.link.write(`${line}\r\n${marker}\r\n`);
+    const m = await this.link.expect(new RegExp(`([\\s\\S]*?)#Q${n}\r\n`), timeoutMs, `the answer to ${JSON.stringify(line.slice(0, 40))}`);
+    const echoes = m[1]!.split(`${line}\r\n`).join("").split(`${marker}\r\n`).join("");
+    return echoes.replace(/^(?:>>? )+/gm, "").replace(/\r\n/g, "\n");
   }
 
   /** Gets the REPL and installs the file helpers: where every file operation starts from. */
@@ -127,7 +173,8 @@ export class BoardSession {
   private async installHelpers(): Promise<void> {
     for (const h of HELPERS) {
       const out = await this.run(h);
-      if (out.trim() !== "") throw new Error(`the board rejected the upload helper: ${out.trim()}`);
+      const error = /stdin:\d+:.*/.exec(out);
+      if (error) throw new Error(`the board rejected the upload helper: ${error[0]}`);
     }
   }
 
@@ -152,11 +199,25 @@ export class BoardSession {
   async stage(name: string, data: Buffer, progress?: Progress): Promise<void> {
     const tmp = TEMP_PREFIX + name;
     for (let attempt = 1; ; attempt++) {
-      await this.send(tmp, data, progress);
-      if (await this.has(tmp, data)) return;
-      if (attempt === 3) throw new Error(`${name}: the board's copy does not match the file after 3 tries; check the cable and --baud`);
-      this.log(`${name}: the board's copy did not verify (size or checksum differ); sending it again (try ${attempt + 1} of 3)`);
+      const why = await this.sendVerified(tmp, data, progress);
+      if (why === undefined) return;
+      if (attempt === 3) throw new Error(`${name}: ${why} 3 times; check the cable and --baud`);
+      this.log(`${name}: ${why}; sending it again (try ${attempt + 1} of 3)`);
     }
+  }
+
+  /** One transfer and its check: undefined when the board holds the bytes, else what went wrong. */
+  private async sendVerified(tmp: string, data: Buffer, progress?: Progress): Promise<string | undefined> {
+    try {
+      await this.send(tmp, data, progress);
+    } catch (err) {
+      if (!(err instanceof UploadCut)) throw err;
+      // This process stalled past the receiver's patience; the board locked its console and
+      // swallowed what came after. Unlock it and start the file over.
+      await this.prompt();
+      return "the transfer stalled and the board stopped listening";
+    }
+    return (await this.has(tmp, data)) ? undefined : "the board's copy did not verify (size or checksum differ)";
   }
 
   /**
@@ -165,7 +226,7 @@ export class BoardSession {
    */
   async commit(names: string[]): Promise<void> {
     const chunks: string[][] = [[]];
-    for (const n of names) {
+    for (const n of names.map(lit)) {
       const cur = chunks[chunks.length - 1]!;
       if (cur.join().length + n.length > 150) chunks.push([n]);
       else cur.push(n);
@@ -173,7 +234,7 @@ export class BoardSession {
     // A stale .lc would shadow its new .lua (require tries .lc first), so it goes too.
     // Long lists are gathered into a table over several lines, then renamed by one.
     await this.run("__m={}");
-    for (const c of chunks) await this.run(`for _,n in ipairs({${c.map(lit).join(",")}}) do __m[#__m+1]=n end`);
+    for (const c of chunks) await this.run(`for _,n in ipairs({${c.join(",")}}) do __m[#__m+1]=n end`);
     const out = await this.run(`local k=0 for _,n in ipairs(__m) do file.remove(n) if n:find("%.lua$") then file.remove(n:sub(1,-4).."lc") end ` +
         `if file.rename("${TEMP_PREFIX}"..n,n) then k=k+1 end end __m=nil print("#M "..k)`);
     if (!out.includes(`#M ${names.length}`)) throw new Error(`renaming the verified uploads into place failed: ${out.trim()}`);
@@ -187,7 +248,7 @@ export class BoardSession {
 
   async list(): Promise<{ files: BoardFile[]; remaining: number; used: number; total: number }> {
     const out = await this.run(`for n,s in pairs(file.list()) do print("#F "..s.." "..n) end print("#S "..table.concat({file.fsinfo()}," "))`, 30000);
-    const files = [...out.matchAll(/#F (\d+) (\S+)/g)].map((m) => ({ name: m[2]!, size: Number(m[1]) })).sort((a, b) => a.name.localeCompare(b.name));
+    const files = [...out.matchAll(/#F (\d+) ([^\r\n]+)/g)].map((m) => ({ name: fromBoard(m[2]!), size: Number(m[1]) })).sort((a, b) => a.name.localeCompare(b.name));
     const s = /#S (\d+) (\d+) (\d+)/.exec(out);
     if (!s) throw new Error(`unexpected answer to a file listing: ${out.trim()}`);
     return { files, remaining: Number(s[1]), used: Number(s[2]), total: Number(s[3]) };
@@ -222,7 +283,7 @@ export class BoardSession {
 
   async remove(name: string): Promise<boolean> {
     const out = await this.run(`print(file.exists(${lit(name)}))file.remove(${lit(name)})`);
-    return out.trim() === "true";
+    return /^true$/m.test(out);
   }
 
   private async send(tmp: string, data: Buffer, progress?: Progress): Promise<void> {
@@ -231,8 +292,9 @@ export class BoardSession {
       return;
     }
     this.link.clear();
-    await this.link.write(`__up(${lit(tmp)},${data.length},${BLOCK})\r\n`);
-    await this.expectFromBoard(/#R\r?\n/, "the board's receiver");
+    const key = String(randomInt(1e8, 1e9));
+    await this.link.write(`__up(${lit(tmp)},${data.length},${BLOCK},"${key}")\r\n`);
+    await this.expectFromBoard(/#R\r?\n/, "the board's receiver", key);
     const blocks = Math.ceil(data.length / BLOCK);
     let acked = 0;
     let next = 0;
@@ -243,17 +305,21 @@ export class BoardSession {
     };
     while (next < Math.min(2, blocks)) await sendBlock(next++);
     while (acked < blocks) {
-      await this.expectFromBoard(/#A(\d+)\r?\n/, `the board's ack of block ${acked + 1}/${blocks}`);
+      await this.expectFromBoard(/#A(\d+)\r?\n/, `the board's ack of block ${acked + 1}/${blocks}`, key);
       acked++;
       progress?.(Math.min(acked * BLOCK, data.length), data.length);
       if (next < blocks) await sendBlock(next++);
     }
   }
 
-  /** Like link.expect, but a boot banner in between means the board reset under us. */
-  private async expectFromBoard(re: RegExp, what: string): Promise<void> {
-    const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})`), ACK_TIMEOUT_MS, what);
-    if (m[m.length - 1] !== undefined) throw new BoardReset(`the board restarted while waiting for ${what}`);
+  /**
+   * Like link.expect, but a boot banner in between means the board reset under us, and this
+   * upload's lock notice means its receiver gave up on us.
+   */
+  private async expectFromBoard(re: RegExp, what: string, key: string): Promise<void> {
+    const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})|(#K ${key} )`), ACK_TIMEOUT_MS, what);
+    if (m[m.length - 2] !== undefined) throw new BoardReset(`the board restarted while waiting for ${what}`);
+    if (m[m.length - 1] !== undefined) throw new UploadCut(`the board's receiver gave up while waiting for ${what}`);
   }
 
   close(): Promise<void> {
