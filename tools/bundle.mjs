@@ -7,7 +7,7 @@ import { readFileSync, chmodSync, rmSync, writeFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Native addons and packages that load files relative to themselves stay in node_modules.
-const external = ["node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
+const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
 
 rmSync("dist", { recursive: true, force: true });
 await build({

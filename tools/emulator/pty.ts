@@ -71,9 +71,11 @@ function freeLink(path: string): void {
 /** Opens a pty pair and links `linkPath` to its slave side. */
 export function openSerialPty(linkPath: string): SerialPty {
   freeLink(linkPath);
-  const native = (require("node-pty") as { native: NativePty }).native;
-  const { master, slave, pty } = native.open(80, 24);
-  // node-pty's slave is in cooked mode; we keep a handle that is never read, so the master does
+  // node-pty's native openpty, from @lydell/node-pty's prebuilt binary for this platform (no
+  // compiler at install); its requireBinary names the platform when there is no binary for it.
+  const { requireBinary } = require("@lydell/node-pty/requireBinary.js") as { requireBinary(file: string): NativePty };
+  const { master, slave, pty } = requireBinary("pty.node").open(80, 24);
+  // The slave is in cooked mode; we keep a handle that is never read, so the master does
   // not fail with EIO while no program has the port open, and the serial program is the only reader.
   closeSync(slave);
   const keeper = openSync(pty, constants.O_RDWR | constants.O_NOCTTY);

@@ -1,13 +1,36 @@
 // A serial port as text we can wait on: everything the board sends is kept until consumed.
 // Bytes are held as latin1 so a string index is a byte offset and binary data survives.
+import { read } from "node:fs";
+import { promisify } from "node:util";
+import { unixRead } from "@serialport/bindings-cpp/dist/unix-read.js";
 import { SerialPort, type SerialPortMock } from "serialport";
 
 /** Opens a serial port, rejecting with the open error (for openError() to explain). */
 export function openPort(path: string, baudRate: number): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) => (err ? reject(err) : resolve(port)));
+    port.open((err) => (err ? reject(err) : (eofIsHangup(port), resolve(port))));
   });
+}
+
+const readAsync = promisify(read);
+
+/**
+ * serialport reads again at once when a read returns 0 bytes, but a tty returns 0 only once it
+ * has been hung up (its pty master closed, its device gone), and then on every read: the port
+ * would never close, and its read loop would spin. Whether the hang-up shows as EIO or as 0 bytes
+ * depends on whether the kernel finished it before the read, so a loaded machine saw the second.
+ * Here 0 bytes is the disconnect it is.
+ */
+function eofIsHangup(port: SerialPort): void {
+  const binding = port.port;
+  if (!binding || process.platform === "win32") return;
+  const fsReadAsync: typeof readAsync = async (...args: Parameters<typeof readAsync>) => {
+    const got = await readAsync(...args);
+    if (got.bytesRead === 0) throw Object.assign(new Error("the serial port hung up"), { code: "EIO", disconnect: true });
+    return got;
+  };
+  binding.read = (buffer: Buffer, offset: number, length: number) => unixRead({ binding: binding as never, buffer, offset, length, fsReadAsync: fsReadAsync as never });
 }
 
 /** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware, as NodeMCU dev boards wire it. */
