@@ -2,8 +2,8 @@
 // so both sides agree on id, prefix and broker without retyping.
 import { readFileSync } from "node:fs";
 import { parse as parseLoose, printParseErrorCode, type ParseError } from "jsonc-parser";
-import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX, MAX_MESSAGE_LENGTH_LIMIT } from "../firmware/src/contract.ts";
-import { idError, prefixError } from "../firmware/src/names.ts";
+import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX } from "../firmware/src/contract.ts";
+import { schemaProblem } from "./config-schema.ts";
 
 export interface DeviceConfig {
   /** Device id; when absent the board derives one from its chip id. */
@@ -28,15 +28,14 @@ export class ConfigError extends Error {
 
 export const DEFAULT_CONFIG_FILE = "device.json";
 
-type Json = Record<string, unknown>;
 type Env = Record<string, string | undefined>;
 
-const TOP_KEYS = ["id", "prefix", "wifi", "mqtt"];
-const WIFI_KEYS = ["ssid", "password"];
-const MQTT_KEYS = ["host", "port", "username", "password", "tls", "keepalive", "maxMessageLength"];
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/** device.json as the schema admits it. */
+interface DeviceJson {
+  id?: string;
+  prefix?: string;
+  wifi: { ssid: string; password?: string };
+  mqtt: { host: string; port?: number; username?: string; password?: string; tls?: boolean; keepalive?: number; maxMessageLength?: number };
 }
 
 /** Fields whose values never appear in a message: a password must not reach a terminal or a log. */
@@ -58,44 +57,24 @@ function fail(file: string, field: string, expected: string, got?: unknown): nev
   throw new ConfigError(`${file}: "${field}" must be ${expected} (${described(field, got)})`);
 }
 
-function checkKeys(file: string, where: string, obj: Json, allowed: string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      const path = where ? `${where}.${key}` : key;
-      throw new ConfigError(`${file}: unknown key "${path}"; allowed here: ${allowed.join(", ")}`);
-    }
-  }
-}
-
-function str(file: string, field: string, v: unknown, opts: { required: boolean; max: number }): string | undefined {
-  if (v === undefined && !opts.required) return undefined;
-  if (typeof v !== "string" || (opts.required && v.length === 0)) {
-    fail(file, field, opts.required ? "a non-empty string" : "a string", v);
-  }
-  if (Buffer.byteLength(v) > opts.max) fail(file, field, `at most ${opts.max} bytes long`, v);
-  return v;
-}
-
-function int(file: string, field: string, v: unknown, dflt: number, min: number, max: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    fail(file, field, `a whole number from ${min} to ${max}`, v);
-  }
+/** The schema counts characters; the board counts bytes of UTF-8. */
+function fits(file: string, field: string, v: string | undefined, max: number): string | undefined {
+  if (v !== undefined && Buffer.byteLength(v) > max) fail(file, field, `at most ${max} bytes long`, v);
   return v;
 }
 
 /** A password from the environment (which wins) or the file, checked either way. */
-function secret(file: string, field: string, v: unknown, env: Env, variable: string, max: number): string | undefined {
+function secret(file: string, field: string, v: string | undefined, env: Env, variable: string, max: number): string | undefined {
   const fromEnv = env[variable];
-  if (fromEnv !== undefined) return str("the environment", variable, fromEnv, { required: false, max });
-  return str(file, field, v, { required: false, max });
+  return fromEnv !== undefined ? fits("the environment", variable, fromEnv, max) : fits(file, field, v, max);
 }
 
-function section(file: string, root: Json, key: string, required: boolean): Json {
-  const v = root[key];
-  if (v === undefined && !required) return {};
-  if (!isObject(v)) fail(file, key, "an object", v);
-  return v;
+/** Checks parsed JSON against device.schema.json, or throws with the first problem. */
+function checked(raw: unknown, file: string): DeviceJson {
+  const problem = schemaProblem(raw);
+  if (!problem) return raw as DeviceJson;
+  if (problem.message) throw new ConfigError(`${file}: ${problem.message}`);
+  return fail(file, problem.field, problem.expected!, problem.got);
 }
 
 /**
@@ -103,42 +82,23 @@ function section(file: string, root: Json, key: string, required: boolean): Json
  * (WIFI_PASSWORD, MQTT_PASSWORD); the environment wins so a committed file can hold none.
  */
 export function parseConfig(raw: unknown, file: string, env: Env = process.env): DeviceConfig {
-  if (!isObject(raw)) fail(file, "(top level)", "a JSON object", raw);
-  checkKeys(file, "", raw, TOP_KEYS);
-  const wifi = section(file, raw, "wifi", true);
-  const mqtt = section(file, raw, "mqtt", true);
-  checkKeys(file, "wifi", wifi, WIFI_KEYS);
-  checkKeys(file, "mqtt", mqtt, MQTT_KEYS);
-
-  const id = raw.id === undefined ? undefined : (raw.id as unknown);
-  if (id !== undefined) {
-    const why = idError(id);
-    if (why) throw new ConfigError(`${file}: "id": ${why}`);
-  }
-  const prefix = raw.prefix === undefined ? DEFAULT_PREFIX : raw.prefix;
-  const prefixWhy = prefixError(prefix);
-  if (prefixWhy) throw new ConfigError(`${file}: "prefix": ${prefixWhy}`);
-
+  const { id, prefix, wifi, mqtt } = checked(raw, file);
   const tls = mqtt.tls ?? false;
-  if (typeof tls !== "boolean") fail(file, "mqtt.tls", "true or false", tls);
-  const wifiPassword = secret(file, "wifi.password", wifi.password, env, "WIFI_PASSWORD", 64) ?? "";
-  const mqttPassword = secret(file, "mqtt.password", mqtt.password, env, "MQTT_PASSWORD", 256);
-
   return {
-    id: id as string | undefined,
-    prefix: prefix as string,
+    id,
+    prefix: prefix ?? DEFAULT_PREFIX,
     wifi: {
-      ssid: str(file, "wifi.ssid", wifi.ssid, { required: true, max: 32 })!,
-      password: wifiPassword,
+      ssid: fits(file, "wifi.ssid", wifi.ssid, 32)!,
+      password: secret(file, "wifi.password", wifi.password, env, "WIFI_PASSWORD", 64) ?? "",
     },
     mqtt: {
-      host: str(file, "mqtt.host", mqtt.host, { required: true, max: 253 })!,
-      port: int(file, "mqtt.port", mqtt.port, tls ? 8883 : 1883, 1, 65535),
-      username: str(file, "mqtt.username", mqtt.username, { required: false, max: 256 }),
-      password: mqttPassword,
+      host: fits(file, "mqtt.host", mqtt.host, 253)!,
+      port: mqtt.port ?? (tls ? 8883 : 1883),
+      username: fits(file, "mqtt.username", mqtt.username, 256),
+      password: secret(file, "mqtt.password", mqtt.password, env, "MQTT_PASSWORD", 256),
       tls,
-      keepalive: int(file, "mqtt.keepalive", mqtt.keepalive, 60, 0, 65535),
-      maxMessageLength: int(file, "mqtt.maxMessageLength", mqtt.maxMessageLength, DEFAULT_MAX_MESSAGE_LENGTH, 1, MAX_MESSAGE_LENGTH_LIMIT),
+      keepalive: mqtt.keepalive ?? 60,
+      maxMessageLength: mqtt.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH,
     },
   };
 }

@@ -9,8 +9,6 @@
 export const DEFAULT_PREFIX = "nodemcu";
 /** NodeMCU's own default for mqtt.Client's max_message_length. */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 1024;
-/** Largest max_message_length NodeMCU accepts (stored as uint16). */
-export const MAX_MESSAGE_LENGTH_LIMIT = 65535;
 /** The firmware's reconnect delay cap, in milliseconds. */
 const MAX_BACKOFF_MS = 30000;
 /** The firmware's first reconnect delay, in milliseconds. */

@@ -103,6 +103,20 @@ test("invalid JSON is located by line and column instead of quoted", () => {
   );
 });
 
+test("device.example.json points editors at device.schema.json and passes the loader", () => {
+  const example = JSON.parse(readFileSync("device.example.json", "utf8")) as { $schema?: string };
+  assert.equal(example.$schema, "./device.schema.json");
+  assert.equal(loadConfig("device.example.json", {}).id, "kitchen");
+});
+
+test("the config loader's rules are device.schema.json's: a limit changed in the schema is the loader's", () => {
+  const schema = JSON.parse(readFileSync("device.schema.json", "utf8")) as { properties: { mqtt: { properties: { keepalive: { maximum: number } } } } };
+  const max = schema.properties.mqtt.properties.keepalive.maximum;
+  const ok = { wifi: { ssid: "n" }, mqtt: { host: "h", keepalive: max } };
+  assert.equal(parseConfig(ok, "f", {}).mqtt.keepalive, max);
+  assert.throws(() => parseConfig({ ...ok, mqtt: { host: "h", keepalive: max + 1 } }, "f", {}), new RegExp(`"mqtt\\.keepalive" must be a whole number from 0 to ${max}`));
+});
+
 test("a module over the RAM budget fails the build and says how to fix it", async () => {
   await assert.rejects(
     buildFirmware({ configFile: writeConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }), outDir: mkdtempSync(join(tmpdir(), "mcu-b-")), ramBudget: 500, log: () => {} }),

@@ -1,0 +1,72 @@
+// device.json against device.schema.json, the one description of the file (editors read it too,
+// through "$schema"): the first problem found becomes a message naming the field and what it
+// should be. Values are the caller's to show or withhold: a password must never be echoed.
+import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import schema from "../device.schema.json" with { type: "json" };
+import { idError, prefixError } from "../firmware/src/names.ts";
+
+interface SchemaNode {
+  type?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+}
+
+/** What is wrong with one field: either what it should be (with the value found), or a whole message. */
+export interface SchemaProblem {
+  /** Dotted path, e.g. "mqtt.port"; "(top level)" for the document itself. */
+  field: string;
+  expected?: string;
+  got?: unknown;
+  message?: string;
+}
+
+const ROOT = schema as SchemaNode;
+const validator = new Validator(schema as unknown as Schema, "2020-12", false);
+/** Keywords that say what is wrong, not merely that something below is. */
+const LEAVES = new Set(["type", "required", "minimum", "maximum", "minLength", "maxLength", "pattern", "false"]);
+/** Fields whose rules live in code shared with the firmware's topic checks. */
+const NAME_RULES: Record<string, (v: unknown) => string | undefined> = { id: idError, prefix: prefixError };
+
+/** The first problem with parsed device.json, or undefined when it matches the schema. */
+export function schemaProblem(raw: unknown): SchemaProblem | undefined {
+  const { valid, errors } = validator.validate(raw);
+  if (valid) return undefined;
+  const leaf = errors.find((e) => LEAVES.has(e.keyword));
+  if (!leaf) return { field: "(top level)", expected: "a JSON object", got: raw };
+  return describe(leaf, raw);
+}
+
+function describe(leaf: OutputUnit, raw: unknown): SchemaProblem {
+  const path = leaf.instanceLocation.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const value = path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], raw);
+  if (leaf.keyword === "required") {
+    const node = nodeAt(path);
+    const missing = node.required!.find((k) => (value as Record<string, unknown>)[k] === undefined)!;
+    return { field: [...path, missing].join("."), expected: expected(node.properties![missing]!, false) };
+  }
+  const field = path.join(".") || "(top level)";
+  if (leaf.keyword === "false") {
+    const allowed = Object.keys(nodeAt(path.slice(0, -1)).properties ?? {}).filter((k) => k !== "$schema");
+    return { field, message: `unknown key "${field}"; allowed here: ${allowed.join(", ")}` };
+  }
+  const rule = NAME_RULES[field]?.(value);
+  if (rule) return { field, message: `"${field}": ${rule}` };
+  const node = nodeAt(path);
+  if (leaf.keyword === "maxLength") return { field, expected: `at most ${node.maxLength} bytes long`, got: value };
+  return { field, expected: expected(node, path.length === 0), got: value };
+}
+
+function nodeAt(path: string[]): SchemaNode {
+  return path.reduce((node, k) => node.properties?.[k] ?? {}, ROOT);
+}
+
+function expected(node: SchemaNode, top: boolean): string {
+  if (node.type === "object") return top ? "a JSON object" : "an object";
+  if (node.type === "boolean") return "true or false";
+  if (node.type === "integer") return `a whole number from ${node.minimum} to ${node.maximum}`;
+  return node.minLength ? "a non-empty string" : "a string";
+}
