@@ -94,6 +94,26 @@ test("mcu reset restarts the board (node.restart on a pty, which has no modem li
   assert.match(pb.text(), /NodeMCU 3\.0\.0\.0/);
 });
 
+test("mcu monitor with standard input at its end (</dev/null) keeps the console and notices the port going away", async () => {
+  const link = join(dir, "ttyNOSTDIN");
+  const board = spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, "flash3"), "--serial", link], { stdio: "ignore" });
+  const child = spawn(process.execPath, [mcuBin(), "monitor", "--port", link], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  child.stdout.resume();
+  const closed = new Promise((r) => child.once("close", r));
+  try {
+    assert.ok(await waitFor(() => err.includes("connected to")), err);
+    board.kill("SIGTERM");
+    assert.ok(await waitFor(() => err.includes("went away; waiting for it to return")), `the monitor did not keep watching: ${err}`);
+    child.kill("SIGTERM");
+    assert.equal(await closed, 0);
+  } finally {
+    child.kill();
+    board.kill();
+  }
+});
+
 test("a port another program holds: exit 1 naming the holder", async () => {
   const holder = new SerialPort({ path: pb.link, baudRate: 115200 });
   await new Promise((r) => holder.once("open", r));
@@ -193,7 +213,7 @@ test("mcu monitor waits for a port that goes away and reconnects when it returns
     const answered = await waitFor(() => /\n2\r\n> /.test(out));
     clearInterval(ask);
     assert.ok(answered, `no answer after reconnecting: ${JSON.stringify(out)}`);
-    child.stdin.end();
+    child.stdin.write("\x1d");
     assert.equal(await new Promise((r) => child.once("close", r)), 0);
   } finally {
     child.kill();

@@ -54,7 +54,7 @@ function sink(timestamps: boolean, log: string | undefined): Sink {
   };
 }
 
-/** Shows the console until Ctrl-] (or Ctrl-C, or stdin ending); reconnects when the port returns. */
+/** Shows the console until Ctrl-] (or Ctrl-C, or SIGTERM); reconnects when the port returns. */
 export async function monitor(path: string, baud: number, opts: { timestamps?: boolean; log?: string; reset?: boolean } = {}): Promise<number> {
   const out = sink(opts.timestamps === true, opts.log);
   let port: SerialPort | undefined;
@@ -72,7 +72,8 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
     port?.write(raw ? Buffer.from(d.toString("latin1").replace(/\r/g, "\r\n"), "latin1") : d);
   };
   process.stdin.on("data", onInput);
-  process.stdin.once("end", stop);
+  // Standard input at its end (</dev/null, a script) means nothing more to type, not quit: the
+  // console keeps being shown and logged until Ctrl-], Ctrl-C or SIGTERM.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   let waiting = false;
