@@ -12,7 +12,8 @@ import { CliError, EXIT } from "../cli/errors.ts";
 import { monitor } from "./monitor.ts";
 import { baudOf, openBoard, portOf } from "./options.ts";
 import { fileProgress } from "./progress.ts";
-import { BoardReset, type BoardSession } from "./session.ts";
+import { exitCodeOf, SerialError } from "./errors.ts";
+import type { BoardSession } from "./session.ts";
 
 export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-monitor] [--all] [--compile]
 
@@ -41,8 +42,7 @@ async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    const code = err instanceof CliError ? err.exitCode : EXIT.failure;
-    throw new CliError(`step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`, code);
+    throw new CliError(`step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`, exitCodeOf(err));
   }
 }
 
@@ -71,7 +71,8 @@ async function upload(session: BoardSession, plan: Plan[]): Promise<number> {
         await session.stage(name, data, (sent, total) => bar.update(sent, total));
         break;
       } catch (err) {
-        if (!(err instanceof BoardReset) || resets === 2) throw err;
+        const reset = err instanceof SerialError && err.code === "BOARD_RESET";
+        if (!reset || resets === 2) throw err;
         process.stdout.write(`\nflash: the board restarted during ${name}; getting the REPL again and resending it\n`);
         await session.ready();
       }
@@ -90,7 +91,7 @@ async function compile(session: BoardSession, build: BuildResult): Promise<void>
     const lc = f.name.replace(/\.lua$/, ".lc");
     // One module per line with a collect between, so the compiler has the whole heap.
     const out = await session.run(`collectgarbage() node.compile(${luaLiteral(f.name)}) print(file.exists(${luaLiteral(lc)}))`, 60000);
-    if (!/^true$/m.test(out)) throw new Error(`${f.name} did not compile on the board: ${out.trim()}`);
+    if (!/^true$/m.test(out)) throw new SerialError("REJECTED", `${f.name} did not compile on the board: ${out.trim()}`);
     process.stdout.write(`  ${f.name} -> ${lc}\n`);
   }
 }

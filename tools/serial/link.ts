@@ -4,6 +4,7 @@ import { read } from "node:fs";
 import { promisify } from "node:util";
 import { unixRead } from "@serialport/bindings-cpp/dist/unix-read.js";
 import { SerialPort, type SerialPortMock } from "serialport";
+import { SerialError } from "./errors.ts";
 
 /** Opens a serial port, rejecting with the open error (for openError() to explain). */
 export function openPort(path: string, baudRate: number): Promise<SerialPort> {
@@ -44,7 +45,7 @@ export async function pulseReset(port: SerialPort | SerialPortMock): Promise<voi
 export class Link {
   private buf = "";
   private waiters: (() => void)[] = [];
-  private closedWith: Error | undefined;
+  private closedWith: SerialError | undefined;
 
   private constructor(readonly port: SerialPort | SerialPortMock) {
     port.on("data", (d: Buffer) => {
@@ -52,7 +53,7 @@ export class Link {
       this.wake();
     });
     port.on("close", () => {
-      this.closedWith = new Error("the serial port closed (board unplugged, or the port went away)");
+      this.closedWith = new SerialError("CLOSED", "the serial port closed (board unplugged, or the port went away)");
       this.wake();
     });
   }
@@ -74,7 +75,8 @@ export class Link {
   write(data: Buffer | string): Promise<void> {
     // A closed stream may never call back: fail at once with why.
     if (this.closedWith) return Promise.reject(this.closedWith);
-    return new Promise((resolve, reject) => this.port.write(typeof data === "string" ? Buffer.from(data, "latin1") : data, (err) => (err ? reject(err) : resolve())));
+    const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
+    return new Promise((resolve, reject) => this.port.write(bytes, (err) => (err ? reject(this.writeError(err)) : resolve())));
   }
 
   /** Waits until the received text matches, returns the match and drops everything up to its end. */
@@ -122,7 +124,7 @@ export class Link {
       if (got !== undefined) return got;
       if (this.closedWith) throw this.closedWith;
       const left = end - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; the board last said: ${this.tail()}`);
+      if (left <= 0) throw new SerialError("TIMEOUT", `timed out after ${timeoutMs / 1000} s waiting for ${what}; the board last said: ${this.tail()}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -131,6 +133,11 @@ export class Link {
         });
       });
     }
+  }
+
+  /** A failed write means the port is going away (EIO on a hang-up, or closed under us). */
+  private writeError(err: Error): SerialError {
+    return this.closedWith ?? new SerialError("CLOSED", `writing to the serial port failed (${err.message}): board unplugged, or the port went away`);
   }
 
   private wake(): void {

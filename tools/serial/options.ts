@@ -2,6 +2,7 @@
 // opening the port with a useful error, and getting the board's REPL ready for file work.
 import { parseOrUsage, type Options } from "../cli/args.ts";
 import { CliError, EXIT } from "../cli/errors.ts";
+import { cliErrorOf } from "./errors.ts";
 import { findPort, openError } from "./ports.ts";
 import { BoardSession } from "./session.ts";
 
@@ -26,7 +27,7 @@ export async function portOf(v: string | undefined): Promise<string> {
   try {
     return await findPort();
   } catch (err) {
-    throw new CliError((err as Error).message, EXIT.failure);
+    throw cliErrorOf(err);
   }
 }
 
@@ -36,14 +37,14 @@ export async function openBoard(port: string, baud: number): Promise<BoardSessio
   try {
     session = await BoardSession.open(port, baud);
   } catch (err) {
-    throw new CliError(openError(port, err as Error).message, EXIT.failure);
+    throw cliErrorOf(openError(port, err as Error));
   }
   try {
     await session.ready();
     return session;
   } catch (err) {
     await session.close();
-    throw new CliError((err as Error).message, EXIT.failure);
+    throw cliErrorOf(err);
   }
 }
 
@@ -53,7 +54,7 @@ export async function withBoard<T>(values: { port?: string; baud?: string }, fn:
   try {
     return await fn(session);
   } catch (err) {
-    throw err instanceof CliError ? err : new CliError((err as Error).message, EXIT.failure);
+    throw cliErrorOf(err);
   } finally {
     await session.close();
   }

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SerialPort } from "serialport";
+import { SerialError } from "./errors.ts";
 
 /** USB-serial bridges found on ESP8266 boards, by USB vendor:product id. */
 const BRIDGES: Record<string, string> = {
@@ -67,10 +68,11 @@ export async function findPort(list: () => Promise<PortInfo[]> = listPorts): Pro
   const boards = ports.filter(bridgeOf);
   if (boards.length === 1) return boards[0]!.path;
   if (boards.length > 1) {
-    throw new Error(`several USB-serial bridges found; pick the board with --port:\n${boards.map((p) => `${describe(p)} ${bridgeOf(p)}`).join("\n")}`);
+    throw new SerialError("AMBIGUOUS", `several USB-serial bridges found; pick the board with --port:\n${boards.map((p) => `${describe(p)} ${bridgeOf(p)}`).join("\n")}`);
   }
   const rest = ports.length === 0 ? "  (no serial ports at all)" : ports.map(describe).join("\n");
-  throw new Error(
+  throw new SerialError(
+    "NOT_FOUND",
     `no USB-serial bridge (CH340, CP210x, FTDI) found: plug the board in with a data cable, install its driver, or give --port.\nserial ports present:\n${rest}`,
   );
 }
@@ -111,9 +113,9 @@ function groupName(gid: number): string {
 }
 
 /** Turns a failed open into what to do about it. */
-export function openError(path: string, err: Error): Error {
+export function openError(path: string, err: Error): SerialError {
   const msg = err.message;
-  if (/ENOENT|No such file/i.test(msg)) return new Error(`${path} does not exist: is the board plugged in and the path right? Leave out --port to search for the board`);
+  if (/ENOENT|No such file/i.test(msg)) return new SerialError("NOT_FOUND", `${path} does not exist: is the board plugged in and the path right? Leave out --port to search for the board`);
   if (/EACCES|Permission denied/i.test(msg)) {
     let group = "dialout";
     try {
@@ -121,7 +123,7 @@ export function openError(path: string, err: Error): Error {
     } catch {
       // keep the usual group
     }
-    return new Error(`no permission to open ${path}: add yourself to its group "${group}" (sudo usermod -aG ${group} $USER), then log in again`);
+    return new SerialError("NO_PERMISSION", `no permission to open ${path}: add yourself to its group "${group}" (sudo usermod -aG ${group} $USER), then log in again`);
   }
   if (/lock|busy|EBUSY|temporarily unavailable/i.test(msg)) {
     let who: string[] = [];
@@ -131,7 +133,7 @@ export function openError(path: string, err: Error): Error {
       // no /proc: say it without names
     }
     const by = who.length > 0 ? `it is held by ${who.join(", ")}` : "another program holds it";
-    return new Error(`${path} is busy: ${by}; close that program (a serial monitor, screen, another upload) and try again`);
+    return new SerialError("BUSY", `${path} is busy: ${by}; close that program (a serial monitor, screen, another upload) and try again`);
   }
-  return new Error(`cannot open ${path}: ${msg}`);
+  return new SerialError("OPEN_FAILED", `cannot open ${path}: ${msg}`);
 }

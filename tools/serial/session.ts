@@ -11,6 +11,7 @@
 import { randomInt } from "node:crypto";
 import { luaLiteral } from "../lua/literal.ts";
 import { adler32 } from "./adler32.ts";
+import { SerialError } from "./errors.ts";
 import { Link, pulseReset } from "./link.ts";
 
 /** Bytes per raw block; uart.on takes fewer than 256. */
@@ -43,11 +44,6 @@ const HELPERS = [
 
 export interface Progress {
   (sent: number, total: number): void;
-}
-
-/** The board started over (a reset or a crash) while we talked to it. */
-export class BoardReset extends Error {
-  override name = "BoardReset";
 }
 
 /** The board's receiver gave up on a stalled transfer and locked its console (see __k). */
@@ -129,7 +125,7 @@ export class BoardSession {
         // and stop its app in our init.lua's boot pause.
         if (n === 3) await pulseReset(this.link.port).catch(() => {});
         if (Date.now() >= end) {
-          throw new Error(`no Lua prompt after ${timeoutMs / 1000} s: check that the board runs NodeMCU firmware, the baud rate is right (--baud), and no other program has the port; the board last said: ${this.link.tail()}`);
+          throw new SerialError("NO_PROMPT", `no Lua prompt after ${timeoutMs / 1000} s: check that the board runs NodeMCU firmware, the baud rate is right (--baud), and no other program has the port; the board last said: ${this.link.tail()}`);
         }
       }
     }
@@ -142,7 +138,7 @@ export class BoardSession {
    * Such an app's lines can be in the answer; callers look for their own "#X" lines in it.
    */
   async run(line: string, timeoutMs = 10000): Promise<string> {
-    if (line.length > 254) throw new Error(`REPL line too long (${line.length} characters; the board takes 255)`);
+    if (line.length > 254) throw new SerialError("TOO_LONG", `REPL line too long (${line.length} characters; the board takes 255)`);
     const n = ++this.runs;
     // Split in the source, so the echo of the marker line cannot pass for its output.
     const marker = `print("#Q".."${n}")`;
@@ -174,7 +170,7 @@ export class BoardSession {
     for (const h of HELPERS) {
       const out = await this.run(h);
       const error = /stdin:\d+:.*/.exec(out);
-      if (error) throw new Error(`the board rejected the upload helper: ${error[0]}`);
+      if (error) throw new SerialError("REJECTED", `the board rejected the upload helper: ${error[0]}`);
     }
   }
 
@@ -182,7 +178,7 @@ export class BoardSession {
   async checksum(name: string): Promise<{ size: number; adler: number } | undefined> {
     const out = await this.run(`__ck(${lit(name)})`, 60000);
     const m = /#C (-?\d+) (\d+) (\d+)/.exec(out);
-    if (!m) throw new Error(`unexpected answer to a checksum request for ${name}: ${out.trim()}`);
+    if (!m) throw new SerialError("UNEXPECTED", `unexpected answer to a checksum request for ${name}: ${out.trim()}`);
     return Number(m[1]) < 0 ? undefined : { size: Number(m[1]), adler: Number(m[3]) * 65536 + Number(m[2]) };
   }
 
@@ -201,7 +197,7 @@ export class BoardSession {
     for (let attempt = 1; ; attempt++) {
       const why = await this.sendVerified(tmp, data, progress);
       if (why === undefined) return;
-      if (attempt === 3) throw new Error(`${name}: ${why} 3 times; check the cable and --baud`);
+      if (attempt === 3) throw new SerialError("NOT_VERIFIED", `${name}: ${why} 3 times; check the cable and --baud`);
       this.log(`${name}: ${why}; sending it again (try ${attempt + 1} of 3)`);
     }
   }
@@ -237,7 +233,7 @@ export class BoardSession {
     for (const c of chunks) await this.run(`for _,n in ipairs({${c.join(",")}}) do __m[#__m+1]=n end`);
     const out = await this.run(`local k=0 for _,n in ipairs(__m) do file.remove(n) if n:find("%.lua$") then file.remove(n:sub(1,-4).."lc") end ` +
         `if file.rename("${TEMP_PREFIX}"..n,n) then k=k+1 end end __m=nil print("#M "..k)`);
-    if (!out.includes(`#M ${names.length}`)) throw new Error(`renaming the verified uploads into place failed: ${out.trim()}`);
+    if (!out.includes(`#M ${names.length}`)) throw new SerialError("REJECTED", `renaming the verified uploads into place failed: ${out.trim()}`);
   }
 
   /** Stage, then commit one file. */
@@ -250,7 +246,7 @@ export class BoardSession {
     const out = await this.run(`for n,s in pairs(file.list()) do print("#F "..s.." "..n) end print("#S "..table.concat({file.fsinfo()}," "))`, 30000);
     const files = [...out.matchAll(/#F (\d+) ([^\r\n]+)/g)].map((m) => ({ name: fromBoard(m[2]!), size: Number(m[1]) })).sort((a, b) => a.name.localeCompare(b.name));
     const s = /#S (\d+) (\d+) (\d+)/.exec(out);
-    if (!s) throw new Error(`unexpected answer to a file listing: ${out.trim()}`);
+    if (!s) throw new SerialError("UNEXPECTED", `unexpected answer to a file listing: ${out.trim()}`);
     return { files, remaining: Number(s[1]), used: Number(s[2]), total: Number(s[3]) };
   }
 
@@ -265,7 +261,8 @@ export class BoardSession {
     const needed = files.reduce((n, f) => n + f.data.length, 0);
     if (needed <= remaining + reusable) return;
     const what = files.length === 1 ? files[0]!.name : `${files.length} files`;
-    throw new Error(
+    throw new SerialError(
+      "NO_ROOM",
       `not enough room on the board's flash: ${what} need${files.length === 1 ? "s" : ""} ${needed} bytes, ` +
         `${remaining + reusable} are free of ${total}; see what is there with mcu ls and remove files with mcu rm`,
     );
@@ -318,7 +315,7 @@ export class BoardSession {
    */
   private async expectFromBoard(re: RegExp, what: string, key: string): Promise<void> {
     const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})|(#K ${key} )`), ACK_TIMEOUT_MS, what);
-    if (m[m.length - 2] !== undefined) throw new BoardReset(`the board restarted while waiting for ${what}`);
+    if (m[m.length - 2] !== undefined) throw new SerialError("BOARD_RESET", `the board restarted while waiting for ${what}`);
     if (m[m.length - 1] !== undefined) throw new UploadCut(`the board's receiver gave up while waiting for ${what}`);
   }
 
