@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IN, OUT, topic } from "../firmware/src/contract.ts";
 import { MqttClient, type Message } from "../host/mqtt/index.ts";
-import { percentile } from "./stats.ts";
+import { percentile } from "../host/cli/percentile.ts";
 
 export interface Rtt {
   p50: number;

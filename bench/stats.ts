@@ -22,10 +22,6 @@ export async function repeat(n: number, fn: () => Promise<number>, warmup = fals
   return sample(out);
 }
 
-export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 export function fmt(s: Sample, digits = 2, unit = ""): string {
   return `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)}, n=${s.runs})`;
 }

@@ -3,7 +3,7 @@
 // should be. Values are the caller's to show or withhold: a password must never be echoed.
 import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
 import schema from "../device.schema.json" with { type: "json" };
-import { idError, prefixError } from "../firmware/src/names.ts";
+import { idError, prefixError } from "./names.ts";
 
 interface SchemaNode {
   type?: string;

@@ -1,7 +1,7 @@
 // The topic contract: the one place that names topics, limits and status payloads.
 // Compiled twice: to Lua for the board (firmware/src) and imported as TypeScript by the host.
 // So it uses only what behaves the same in JavaScript and in Lua 5.1 without lualib: string
-// concatenation, numbers and plain objects. The rules for ids and prefixes are in names.ts:
+// concatenation, numbers and plain objects. The rules for ids and prefixes are in host/names.ts:
 // the host and the build apply them, so the board never carries them (a board's id is checked
 // when its firmware is built, or derived from its chip id).
 

@@ -1,8 +1,8 @@
 // `mcu devices`: every device's retained status under a prefix.
 import { STATUS } from "../../firmware/src/contract.ts";
-import { allDevices, deviceOf } from "../../firmware/src/names.ts";
-import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import { EXIT, number, table, usageError, type Column } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
+import { allDevices, deviceOf } from "../names.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
 import { printable } from "./output.ts";
 
@@ -45,21 +45,19 @@ export function rowOf(id: string, m: Message, at: Date): DeviceRow {
   return row;
 }
 
-function table(rows: DeviceRow[]): string {
-  const head = ["id", "state", "ip", "heap", "version", "changed"];
+const COLUMNS: Column[] = ["id", "state", "ip", "heap", "version", "changed"].map((header) => ({ header }));
+
+function listing(rows: DeviceRow[]): string {
   // Statuses are anyone's to publish: their text must not drive the terminal.
   const cells = rows.map((r) => [r.id, r.state, r.ip, r.heap === null ? "" : String(r.heap), r.version, r.changed].map(printable));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(head), ...cells.map(line)].join("\n") + "\n";
+  return table(cells, COLUMNS).join("\n") + "\n";
 }
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerb(argv, own, usage);
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"`, EXIT.usage);
+  if (positionals.length > 0) usageError(`unexpected argument "${positionals[0]}"`);
   const ctx = hostContext(values, "devices");
-  const limitMs = values.timeout === undefined ? 3000 : Number(values.timeout) * 1000;
-  if (!(limitMs > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${values.timeout}"`, EXIT.usage);
+  const limitMs = (number("timeout", values.timeout, { positive: true, unit: "seconds" }) ?? 3) * 1000;
   const rows = new Map<string, DeviceRow>();
   const client = await connect(ctx);
   try {
@@ -87,6 +85,6 @@ export async function run(argv: string[]): Promise<number> {
   const list = [...rows.values()].sort((a, b) => a.id.localeCompare(b.id));
   if (values.json) process.stdout.write(JSON.stringify(list) + "\n");
   else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/\n`);
-  else process.stdout.write(table(list));
+  else process.stdout.write(listing(list));
   return EXIT.ok;
 }

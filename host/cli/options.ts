@@ -2,11 +2,11 @@
 // defaults from the same device config file the firmware is built from.
 import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_PREFIX, IN, topic } from "../../firmware/src/contract.ts";
-import { boardPayloadLimit, idError, prefixError } from "../../firmware/src/names.ts";
-import { parseOrUsage, type Options } from "../../tools/cli/args.ts";
-import { CliError, EXIT } from "../../tools/cli/errors.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";
+import { CliError, EXIT, parseOrUsage, usageError, wholeNumber, type Options } from "../kit/index.ts";
 import { MqttClient, MqttError, type ClientOptions, type QoS } from "../mqtt/index.ts";
+import { boardPayloadLimit, idError, prefixError } from "../names.ts";
+import { brokerUrl, type BrokerAddress } from "./broker-url.ts";
 
 export const COMMON_USAGE = `connection options:
   --broker URL          mqtt://host:port or mqtts://host:port (default from the config file, else mqtt://localhost:1883)
@@ -50,10 +50,6 @@ export function parseVerb<T extends Options>(argv: string[], own: T, usage: stri
   return parseOrUsage(argv, { ...common, ...own }, usage, true);
 }
 
-function usageError(message: string): never {
-  throw new CliError(message, EXIT.usage);
-}
-
 function readConfig(file: string | undefined): DeviceConfig | undefined {
   const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (!path) return undefined;
@@ -65,24 +61,14 @@ function readConfig(file: string | undefined): DeviceConfig | undefined {
   }
 }
 
-function brokerOf(url: string | undefined, cfg: DeviceConfig | undefined): { host: string; port: number; tls: boolean } {
-  if (url === undefined) return cfg ? { host: cfg.mqtt.host, port: cfg.mqtt.port, tls: cfg.mqtt.tls } : { host: "localhost", port: 1883, tls: false };
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    usageError(`--broker "${url}" is not a URL; use mqtt://host:port or mqtts://host:port`);
-  }
-  if (u.protocol !== "mqtt:" && u.protocol !== "mqtts:") usageError(`--broker "${url}": the scheme must be mqtt:// or mqtts://`);
-  const tls = u.protocol === "mqtts:";
-  return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : tls ? 8883 : 1883, tls };
+function brokerOf(url: string | undefined, cfg: DeviceConfig | undefined): BrokerAddress {
+  if (url !== undefined) return brokerUrl(url);
+  return cfg ? { host: cfg.mqtt.host, port: cfg.mqtt.port, tls: cfg.mqtt.tls } : { host: "localhost", port: 1883, tls: false };
 }
 
-function intIn(name: string, v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) usageError(`--${name} must be a whole number from ${min} to ${max}, got "${v}"`);
-  return n;
+/** Unique enough for a client id, and no node:crypto to load (a few ms of every cold start). */
+function randomClientId(verb: string): string {
+  return `mcu-${verb}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0")}`;
 }
 
 function password(values: { "password-file"?: string }, cfg: DeviceConfig | undefined): string | undefined {
@@ -110,7 +96,7 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     const why = idError(device);
     if (why) usageError(`--device: ${why}`);
   }
-  const qos = (intIn("qos", v.qos, 0, 2) ?? 1) as QoS;
+  const qos = (wholeNumber("qos", v.qos, { min: 0, max: 2 }) ?? 1) as QoS;
   let ca: Buffer | undefined;
   if (v.ca) {
     try {
@@ -124,11 +110,10 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     host: broker.host,
     port: broker.port,
     tls: broker.tls ? { ca, rejectUnauthorized: !v.insecure } : undefined,
-    // Unique enough for a client id, and no node:crypto to load (a few ms of every cold start).
-    clientId: v["client-id"] ?? `mcu-${verb}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0")}`,
+    clientId: v["client-id"] ?? randomClientId(verb),
     username: v.username ?? cfg?.mqtt.username,
     password: password(v, cfg),
-    keepalive: intIn("keepalive", v.keepalive, 0, 65535) ?? 60,
+    keepalive: wholeNumber("keepalive", v.keepalive, { min: 0, max: 65535 }) ?? 60,
   };
   // The board subscribes with QoS 1, so what it receives carries a packet id unless sent at QoS 0.
   const boardLimit =
@@ -136,6 +121,15 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
       ? { bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos), maxMessageLength: cfg.mqtt.maxMessageLength }
       : undefined;
   return { client, address: `${client.host}:${client.port}`, prefix, device, qos, verbose, boardLimit, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
+}
+
+/**
+ * The context of a caller that names its broker and device itself (the demo): no config file,
+ * no credentials, the default prefix, QoS 1 and keepalive 60, quiet.
+ */
+export function plainContext(verb: string, broker: { host: string; port: number }, device: string): HostContext {
+  const client: ClientOptions = { host: broker.host, port: broker.port, clientId: randomClientId(verb), keepalive: 60 };
+  return { client, address: `${broker.host}:${broker.port}`, prefix: DEFAULT_PREFIX, device, qos: 1, verbose: false, boardLimit: undefined, log: () => {} };
 }
 
 /** The device id the verb acts on, or a usage error saying how to give one. */
@@ -184,12 +178,4 @@ export function within<T>(work: Promise<T>, seconds: number, missing: () => stri
     timer = setTimeout(() => reject(new CliError(`timed out after ${seconds} s: ${missing()}`, EXIT.timeout)), seconds * 1000);
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-}
-
-/** Resolves on Ctrl-C or SIGTERM. */
-export function interrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
 }

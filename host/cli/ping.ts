@@ -1,9 +1,10 @@
 // `mcu ping`: round trips through a device's echo, reported like ping(8).
 import { randomBytes } from "node:crypto";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
-import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import { EXIT, interrupted, number, wholeNumber } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, within } from "./options.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
+import { percentile } from "./percentile.ts";
 
 export const usage = `usage: mcu ping --device ID [--count N] [--interval MS] [--size B] [--timeout S]
 
@@ -25,16 +26,16 @@ const own = {
   timeout: { type: "string" },
 } as const;
 
-function num(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}"`, EXIT.usage);
-  return n;
-}
-
-/** The value below which p of the sorted samples fall (nearest rank). */
-export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+export interface PingOptions {
+  device: string;
+  /** Requests to send. */
+  count: number;
+  /** Between requests. */
+  intervalMs: number;
+  /** Bytes of each request (at least 24: the token). */
+  size: number;
+  /** Bounds the wait for SUBACK and, after the last request, for the replies. */
+  timeoutS: number;
 }
 
 export function summary(id: string, sent: number, rtts: number[], dups: number): string {
@@ -53,11 +54,18 @@ export function summary(id: string, sent: number, rtts: number[], dups: number):
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerb(argv, own, usage);
   const ctx = hostContext(values, "ping");
-  const id = requireDevice(ctx);
-  const count = num("count", values.count, 5, 1, 1_000_000);
-  const interval = num("interval", values.interval, 1000, 0, 3_600_000);
-  const size = num("size", values.size, 32, 24, 65000);
-  const waitMs = num("timeout", values.timeout, Math.max(2, interval / 1000), 0.01, 3600) * 1000;
+  const device = requireDevice(ctx);
+  const count = wholeNumber("count", values.count, { min: 1, max: 1_000_000 }) ?? 5;
+  const intervalMs = number("interval", values.interval, { min: 0, max: 3_600_000 }) ?? 1000;
+  const size = wholeNumber("size", values.size, { min: 24, max: 65000 }) ?? 32;
+  const timeoutS = number("timeout", values.timeout, { min: 0.01, max: 3600 }) ?? Math.max(2, intervalMs / 1000);
+  return ping(ctx, { device, count, intervalMs, size, timeoutS });
+}
+
+/** Pings `o.device` through `ctx`'s broker, printing each reply and the summary: exit 0 when any reply came, else 27. */
+export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
+  const { device: id, count, intervalMs, size } = o;
+  const waitMs = o.timeoutS * 1000;
   const session = randomBytes(4).toString("hex");
   const head = `ping ${session} `;
   const started = new Map<number, number>();
@@ -92,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       payload.write(`${head}${seq} `);
       started.set(seq, performance.now());
       client.publish(target, payload, { qos: ctx.qos }).catch(() => {});
-      if (seq < count - 1) await new Promise((r) => setTimeout(r, interval));
+      if (seq < count - 1) await new Promise((r) => setTimeout(r, intervalMs));
     }
     const deadline = performance.now() + waitMs;
     while (replied.size < seq && performance.now() < deadline && !stop) await new Promise((r) => setTimeout(r, 10));

@@ -1,10 +1,10 @@
 // `mcu send`: publish to a device's in topic (or any topic), like the seed's --send.
 import { readFileSync } from "node:fs";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
-import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import { CliError, EXIT, number, usageError } from "../kit/index.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
 import { topicNameError } from "../mqtt/topics.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within } from "./options.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
 import { readable } from "./output.ts";
 
 export const usage = `usage: mcu send [--device ID | --topic T] [--retain] [--whole] [--file F] [--wait] [--timeout S] [MESSAGE...]
@@ -150,25 +150,49 @@ class Unacknowledged {
   }
 }
 
+export interface SendOptions {
+  topic: string;
+  /** Published in order, each once the window has room (see Unacknowledged). */
+  messages: AsyncIterable<Buffer> | Iterable<Buffer>;
+  retain: boolean;
+  /** Waits for each message's echo on this device's out topic, and prints it. */
+  echoesFrom?: string;
+  /** Bounds every wait on the broker; past it the send fails with exit 27. */
+  timeoutS: number;
+  /** The board's limit on its in topic: a larger message is sent with a warning. */
+  boardLimit?: HostContext["boardLimit"];
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerb(argv, own, usage);
   const ctx = hostContext(values, "send");
-  if (values.topic && values.device) throw new CliError("give --device or --topic, not both", EXIT.usage);
-  if (values.wait && values.topic) throw new CliError("--wait needs a device (its echo comes on the device's out topic), not --topic", EXIT.usage);
-  const timeoutS = values.timeout === undefined ? 10 : Number(values.timeout);
-  if (!(timeoutS > 0)) throw new CliError(`--timeout must be a positive number of seconds, got "${values.timeout}"`, EXIT.usage);
+  if (values.topic && values.device) usageError("give --device or --topic, not both");
+  if (values.wait && values.topic) usageError("--wait needs a device (its echo comes on the device's out topic), not --topic");
+  const timeoutS = number("timeout", values.timeout, { positive: true, unit: "seconds" }) ?? 10;
   const topicErr = values.topic === undefined ? undefined : topicNameError(values.topic);
-  if (topicErr) throw new CliError(`--topic: ${topicErr}`, EXIT.usage);
+  if (topicErr) usageError(`--topic: ${topicErr}`);
   const target = values.topic ?? topic(ctx.prefix, requireDevice(ctx), IN);
+  return send(ctx, {
+    topic: target,
+    messages: messages(positionals, values),
+    retain: values.retain === true,
+    echoesFrom: values.wait ? ctx.device : undefined,
+    timeoutS,
+    boardLimit: values.topic === undefined ? ctx.boardLimit : undefined,
+  });
+}
+
+/** Publishes `o.messages` to `o.topic` through `ctx`'s broker, QoS ctx.qos; exit 0 once all are acknowledged (and echoed). */
+export async function send(ctx: HostContext, o: SendOptions): Promise<number> {
+  const { timeoutS, boardLimit: limit } = o;
   const client = await connect(ctx);
   try {
-    const echoes = values.wait ? new EchoWaiter(client, ctx.device!) : undefined;
-    if (echoes) await within(client.subscribe(topic(ctx.prefix, ctx.device!, OUT), 1), timeoutS, () => `no SUBACK from ${ctx.address}`);
+    const echoes = o.echoesFrom === undefined ? undefined : new EchoWaiter(client, o.echoesFrom);
+    if (o.echoesFrom !== undefined) await within(client.subscribe(topic(ctx.prefix, o.echoesFrom, OUT), 1), timeoutS, () => `no SUBACK from ${ctx.address}`);
     const acks = new Unacknowledged();
     const unacked = () => `${acks.size} message(s) not acknowledged by ${ctx.address}`;
     let count = 0;
-    const limit = values.topic === undefined ? ctx.boardLimit : undefined;
-    for await (const payload of messages(positionals, values)) {
+    for await (const payload of o.messages) {
       if (limit && payload.length > limit.bytes) {
         process.stderr.write(
           `mcu send: warning: message ${count + 1} is ${payload.length} bytes; ${ctx.device} takes at most ${limit.bytes} on its in topic ` +
@@ -177,13 +201,13 @@ export async function run(argv: string[]): Promise<number> {
       }
       await within(acks.room(), timeoutS, unacked);
       echoes?.sent(payload);
-      acks.add(client.publish(target, payload, { qos: ctx.qos, retain: values.retain === true }));
+      acks.add(client.publish(o.topic, payload, { qos: ctx.qos, retain: o.retain }));
       count++;
     }
     // After the last message, --timeout bounds the wait for every ack and echo together.
-    const missing = () => (acks.size > 0 ? unacked() : `${echoes!.pending} echo(es) from ${ctx.device} missing`);
+    const missing = () => (acks.size > 0 ? unacked() : `${echoes!.pending} echo(es) from ${o.echoesFrom} missing`);
     await within(Promise.all([acks.all(), echoes?.all()]), timeoutS, missing);
-    ctx.log(`${count} message(s) published to ${target}`);
+    ctx.log(`${count} message(s) published to ${o.topic}`);
     return EXIT.ok;
   } catch (err) {
     throw cliErrorOf(err);

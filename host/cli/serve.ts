@@ -1,10 +1,10 @@
 // `mcu serve`: subscribe and print, like the seed's --serve; --echo answers as a board would.
 import { topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
-import { allDevices } from "../../firmware/src/names.ts";
-import { CliError, EXIT } from "../../tools/cli/errors.ts";
+import { EXIT, interrupted, number, usageError, wholeNumber } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
 import { topicFilterError } from "../mqtt/topics.ts";
-import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, hostContext, interrupted, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
+import { allDevices } from "../names.ts";
+import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
 import { BufferedOut, jsonLine, textLine } from "./output.ts";
 
 export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--json] [--count N] [--timeout S] [--echo]
@@ -41,7 +41,7 @@ function filters(ctx: HostContext, v: { all?: boolean; topic?: string[]; echo?: 
   if (v.topic && v.topic.length > 0) {
     for (const t of v.topic) {
       const err = topicFilterError(t);
-      if (err) throw new CliError(`--topic: ${err}`, EXIT.usage);
+      if (err) usageError(`--topic: ${err}`);
     }
     return v.topic;
   }
@@ -50,19 +50,12 @@ function filters(ctx: HostContext, v: { all?: boolean; topic?: string[]; echo?: 
   return v.echo ? [topic(ctx.prefix, id, IN)] : [topic(ctx.prefix, id, OUT), topic(ctx.prefix, id, STATUS)];
 }
 
-function positive(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new CliError(`--${name} must be a positive number, got "${v}"`, EXIT.usage);
-  return n;
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerb(argv, own, usage);
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${usage.split("\n")[0]}`, EXIT.usage);
+  if (positionals.length > 0) usageError(`unexpected argument "${positionals[0]}"\n${usage.split("\n")[0]}`);
   const ctx = hostContext(values, "serve");
-  const count = positive("count", values.count);
-  const timeoutS = positive("timeout", values.timeout);
+  const count = wholeNumber("count", values.count, { min: 1 });
+  const timeoutS = number("timeout", values.timeout, { positive: true, unit: "seconds" });
   const subs = filters(ctx, values);
   const client = await connect(ctx);
   const drops = new Drops();

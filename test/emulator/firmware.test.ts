@@ -12,7 +12,7 @@ import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { buildFirmware } from "../../tools/build/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
-import { boardPayloadLimit } from "../../firmware/src/names.ts";
+import { boardPayloadLimit } from "../../host/names.ts";
 import { flashedBoard, waitUntil, writeConfig } from "../helpers/firmware.ts";
 
 let broker: Broker;

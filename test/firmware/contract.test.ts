@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as C from "../../firmware/src/contract.ts";
-import * as N from "../../firmware/src/names.ts";
+import * as N from "../../host/names.ts";
 import { onlineStatus } from "../helpers/status.ts";
 
 test("topics follow <prefix>/<id>/<leaf> with the default prefix", () => {

@@ -6,7 +6,8 @@ import { after, before, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { OFFLINE_PAYLOAD, STATUS, topic } from "../../firmware/src/contract.ts";
 import { onlineStatus } from "../helpers/status.ts";
-import { percentile, summary } from "../../host/cli/ping.ts";
+import { percentile } from "../../host/cli/percentile.ts";
+import { summary } from "../../host/cli/ping.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
 
 let broker: Broker;

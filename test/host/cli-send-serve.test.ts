@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { IN, topic } from "../../firmware/src/contract.ts";
-import { boardPayloadLimit } from "../../firmware/src/names.ts";
+import { boardPayloadLimit } from "../../host/names.ts";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";

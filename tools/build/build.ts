@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../../host/config.ts";
-import { EXIT } from "../cli/errors.ts";
+import { EXIT, table, type Column } from "../../host/kit/index.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { concatPlugin } from "./concat-plugin.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
@@ -139,18 +139,22 @@ function measure(files: Map<string, string>): Map<string, number> {
   }
 }
 
-function table(files: BuiltFile[], total: number, budget: number): string {
-  const rows = files.map((f) => `  ${f.name.padEnd(20)} ${String(f.bytes).padStart(7)} ${String(f.ram).padStart(9)}`);
-  return [
-    `  ${"file".padEnd(20)} ${"bytes".padStart(7)} ${"ram".padStart(9)}`,
-    ...rows,
-    `  ${"total".padEnd(20)} ${String(total).padStart(7)}   (ram budget per module ${budget})`,
-  ].join("\n");
+const SIZE_COLUMNS: Column[] = [
+  { header: "file", minWidth: 20 },
+  { header: "bytes", align: "right", minWidth: 7 },
+  { header: "ram", align: "right", minWidth: 9 },
+];
+
+/** Each file's size and RAM, then the total with the budget beside it. */
+function sizes(files: BuiltFile[], total: number, budget: number): string {
+  const lines = table([...files.map((f) => [f.name, String(f.bytes), String(f.ram)]), ["total", String(total)]], SIZE_COLUMNS, { indent: "  ", gap: " " });
+  lines.push(`${lines.pop()}   (ram budget per module ${budget})`);
+  return lines.join("\n");
 }
 
 /**
- * The modules the board runs: init.lua and what it requires, transitively. Sources only the
- * host uses (names.ts) are compiled too, but never shipped.
+ * The modules the board runs: init.lua and what it requires, transitively. A source in
+ * firmware/src that nothing requires is compiled (so type-checked) but never shipped.
  */
 function reachable(emitted: Map<string, string>): string[] {
   const seen = new Set<string>();
@@ -236,7 +240,7 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
     ram: ram.get(name)!,
   }));
   const total = built.reduce((n, f) => n + f.bytes, 0);
-  log(table(built, total, budget));
+  log(sizes(built, total, budget));
   const over = built.filter((f) => f.ram > budget);
   if (over.length > 0) {
     const list = over.map((f) => `${f.name} needs ${f.ram} bytes`).join(", ");

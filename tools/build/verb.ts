@@ -1,7 +1,6 @@
 // `mcu build`: compiles the firmware for the board described by the config file.
-import { parseOrUsage } from "../cli/args.ts";
 import { ConfigError } from "../../host/config.ts";
-import { CliError } from "../cli/errors.ts";
+import { CliError, EXIT, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
 import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware, type BuildOptions, type BuildResult } from "./build.ts";
 
 export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES] [--no-minify]
@@ -21,12 +20,9 @@ example:
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(argv, { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" }, "no-minify": { type: "boolean" } }, usage);
-  const budget = values["ram-budget"] === undefined ? undefined : Number(values["ram-budget"]);
-  if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
-    throw new CliError(`--ram-budget must be a positive whole number of bytes, got "${values["ram-budget"]}"`, 2);
-  }
+  const budget = wholeNumber("ram-budget", values["ram-budget"], { positive: true, unit: "bytes" });
   await build({ configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
-  return 0;
+  return EXIT.ok;
 }
 
 /** buildFirmware for a verb: a bad config or --out is exit 2, a failed build exit 1. */
@@ -34,7 +30,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   try {
     return await buildFirmware(opts);
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(err.message, 2);
+    if (err instanceof ConfigError) throw new CliError(err.message, EXIT.usage);
     if (err instanceof BuildError) throw new CliError(err.message, err.exitCode);
     throw err;
   }

@@ -1,6 +1,6 @@
 // `mcu`: one CLI for the host verbs and the tool verbs. Kept tiny so that a cold start loads
 // almost nothing before the verb's own chunk.
-import { CliError, EXIT } from "./errors.ts";
+import { CliError, EXIT } from "../../host/kit/index.ts";
 import { verbs } from "./verbs.ts";
 
 declare const MCU_VERSION: string;

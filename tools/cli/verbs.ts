@@ -1,14 +1,5 @@
 // The `mcu` verbs, one line each; a verb's code is loaded only when it runs.
-
-export interface VerbModule {
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
-
-export interface Verb {
-  summary: string;
-  load(): Promise<VerbModule>;
-}
+import type { Verb } from "../../host/kit/index.ts";
 
 export const verbs: Record<string, Verb> = {
   serve: { summary: "print messages from a device (or any topic); --echo plays the board", load: () => import("../../host/cli/serve.ts") },

@@ -7,14 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { StringDecoder } from "node:string_decoder";
-import { DEFAULT_PREFIX, STATUS, topic } from "../../firmware/src/contract.ts";
+import { DEFAULT_PREFIX, IN, STATUS, topic } from "../../firmware/src/contract.ts";
+import { brokerUrl } from "../../host/cli/broker-url.ts";
+import { plainContext, type HostContext } from "../../host/cli/options.ts";
+import { ping } from "../../host/cli/ping.ts";
+import { send } from "../../host/cli/send.ts";
+import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
-import { run as ping } from "../../host/cli/ping.ts";
-import { run as send } from "../../host/cli/send.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../build/build.ts";
-import { parseOrUsage } from "../cli/args.ts";
-import { CliError, EXIT } from "../cli/errors.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/pty.ts";
 import { flashBoard } from "../serial/flash.ts";
@@ -74,14 +75,19 @@ function online(broker: { host: string; port: number }): Promise<() => Promise<v
   });
 }
 
-async function interactive(url: string): Promise<void> {
+/** What `mcu send --device demo --wait --timeout 5 MESSAGE` does. */
+function sendAndWait(ctx: HostContext, message: string): Promise<number> {
+  return send(ctx, { topic: topic(ctx.prefix, DEVICE, IN), messages: [Buffer.from(message)], retain: false, echoesFrom: DEVICE, timeoutS: 5 });
+}
+
+async function interactive(broker: { host: string; port: number }): Promise<void> {
   process.stdout.write(`\nType a message for the board and press Enter (Ctrl-C quits).\n`);
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "> " });
   rl.prompt();
   const closed = new Promise<void>((r) => rl.once("close", r));
   process.once("SIGINT", () => rl.close());
   for await (const line of rl) {
-    if (line !== "") await send(["--broker", url, "--device", DEVICE, "--wait", "--timeout", "5", line]).catch((err: Error) => process.stdout.write(`${err.message}\n`));
+    if (line !== "") await sendAndWait(plainContext("send", broker, DEVICE), line).catch((err: Error) => process.stdout.write(`${err.message}\n`));
     rl.prompt();
   }
   await closed;
@@ -89,8 +95,7 @@ async function interactive(url: string): Promise<void> {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" } }, usage);
-  const count = values.messages === undefined ? 3 : Number(values.messages);
-  if (!Number.isInteger(count) || count < 1 || count > 1000) throw new CliError(`--messages must be a whole number from 1 to 1000, got "${values.messages}"`, EXIT.usage);
+  const count = wholeNumber("messages", values.messages, { min: 1, max: 1000 }) ?? 3;
   const work = mkdtempSync(join(tmpdir(), "mcu-demo-"));
   const cleanup: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
   let interruptedMidway = false;
@@ -107,9 +112,8 @@ export async function run(argv: string[]): Promise<number> {
     heading("broker");
     const embedded = values.broker ? undefined : await startEmbeddedBroker();
     if (embedded) cleanup.push(() => embedded.close());
-    const broker = embedded ?? brokerAt(values.broker!);
+    const broker = embedded ?? plainBroker(values.broker!);
     process.stdout.write(`${values.broker ? "using" : "embedded broker (aedes) on"} ${broker.host}:${broker.port}\n`);
-    const url = `mqtt://${broker.host}:${broker.port}`;
 
     heading("build");
     const configFile = join(work, "device.json");
@@ -139,17 +143,17 @@ export async function run(argv: string[]): Promise<number> {
     heading(`echo (mcu send --wait, ${count} message(s))`);
     let echoed = 0;
     for (let i = 1; i <= count; i++) {
-      const code = await send(["--broker", url, "--device", DEVICE, "--wait", "--timeout", "5", `hello #${i} from the PC`]);
+      const code = await sendAndWait(plainContext("send", broker, DEVICE), `hello #${i} from the PC`);
       if (code === EXIT.ok) echoed++;
     }
     heading("round trips (mcu ping)");
-    await ping(["--broker", url, "--device", DEVICE, "--count", "5", "--interval", "100"]);
+    await ping(plainContext("ping", broker, DEVICE), { device: DEVICE, count: 5, intervalMs: 100, size: 32, timeoutS: 2 });
 
     heading("summary");
     process.stdout.write(`flashed ${build.files.length} files (${build.totalBytes} bytes) over serial; online in ${onlineSecs.toFixed(1)} s; ${echoed}/${count} messages echoed\n`);
     if (process.stdin.isTTY && process.env.CI !== "true") {
       process.off("SIGINT", onSigint);
-      await interactive(url);
+      await interactive(broker);
     }
     return echoed === count ? EXIT.ok : EXIT.timeout;
   } finally {
@@ -158,8 +162,9 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function brokerAt(url: string): { host: string; port: number } {
-  const u = URL.canParse(url) ? new URL(url) : undefined;
-  if (!u || u.protocol !== "mqtt:") throw new CliError(`--broker "${url}": use mqtt://host:port (the emulated board's demo config has no TLS)`, EXIT.usage);
-  return { host: u.hostname, port: u.port ? Number(u.port) : 1883 };
+/** The --broker the demo's board can reach: its config has no TLS. */
+function plainBroker(url: string): { host: string; port: number } {
+  const broker = brokerUrl(url);
+  if (broker.tls) usageError(`--broker "${url}": use mqtt://host:port (the emulated board's demo config has no TLS)`);
+  return broker;
 }

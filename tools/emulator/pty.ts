@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { ReadStream } from "node:tty";
-import { CliError, EXIT } from "../cli/errors.ts";
+import { CliError, EXIT } from "../../host/kit/index.ts";
 
 const require = createRequire(import.meta.url);
 

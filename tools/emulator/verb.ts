@@ -1,9 +1,7 @@
 // `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { interrupted } from "../../host/cli/options.ts";
-import { parseOrUsage } from "../cli/args.ts";
-import { CliError, EXIT } from "../cli/errors.ts";
+import { CliError, EXIT, interrupted, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
 import { Board, DEFAULT_HEAP, DEFAULT_MODULES, type BoardOptions } from "./board.ts";
 import { createFleet } from "./fleet.ts";
 import { NAME_MAX, type Flash } from "./flash.ts";
@@ -42,13 +40,6 @@ const options = {
   baud: { type: "string" },
 } as const;
 
-function whole(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} must be a whole number of at least ${min}, got "${v}"`, EXIT.usage);
-  return n;
-}
-
 /** What was wrong with a folder given on the command line. */
 function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? "";
@@ -77,13 +68,13 @@ export async function run(argv: string[]): Promise<number> {
   const flashDir = values.flash ?? join(".emulator", "flash");
   const opts: BoardOptions = {
     flashDir,
-    chipId: whole("chip-id", values["chip-id"], 0),
-    heap: whole("heap", values.heap, 4096),
+    chipId: wholeNumber("chip-id", values["chip-id"], { min: 0 }),
+    heap: wholeNumber("heap", values.heap, { min: 4096 }),
     modules: values.modules?.split(",").map((m) => m.trim()),
     ssid: values.ssid,
     psk: values.psk,
   };
-  const fleet = whole("fleet", values.fleet, 1);
+  const fleet = wholeNumber("fleet", values.fleet, { min: 1 });
   let board: Board;
   try {
     board = new Board(opts);
@@ -92,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.load) load(board.flash, values.load);
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
-  const baud = whole("baud", values.baud, 300);
+  const baud = wholeNumber("baud", values.baud, { min: 300 });
   // Listening before the link exists: a signal as soon as it shows still removes it.
   const powerOff = interrupted();
   const pty = values.serial ? openSerialPty(values.serial) : undefined;

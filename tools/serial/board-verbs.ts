@@ -1,8 +1,7 @@
 // The board's file verbs over its serial REPL: upload, ls, rm, cat, run, reset.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { VerbModule } from "../cli/verbs.ts";
-import { CliError, EXIT } from "../cli/errors.ts";
+import { CliError, EXIT, table, type VerbModule } from "../../host/kit/index.ts";
 import { luaLiteral } from "../lua/literal.ts";
 import { pulseReset } from "./link.ts";
 import { parseSerialVerb, SERIAL_USAGE, withBoard } from "./options.ts";
@@ -69,8 +68,8 @@ example:
       process.stdout.write(JSON.stringify(list) + "\n");
       return EXIT.ok;
     }
-    const width = Math.max(4, ...list.files.map((f) => f.name.length));
-    for (const f of list.files) process.stdout.write(`${f.name.padEnd(width)}  ${String(f.size).padStart(7)}\n`);
+    const rows = table(list.files.map((f) => [f.name, String(f.size)]), [{ minWidth: 4 }, { align: "right", minWidth: 7 }]);
+    for (const row of rows) process.stdout.write(`${row}\n`);
     process.stdout.write(`${list.files.length} file(s); ${list.used} bytes used, ${list.remaining} free of ${list.total}\n`);
     return EXIT.ok;
   },

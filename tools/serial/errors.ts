@@ -23,7 +23,7 @@
 // Every code is exit 1, "a step failed": none is a bad argument (names are checked up front,
 // exit 2) and none is the user's --timeout (exit 27). A port given with --port that does not
 // exist stays exit 1 as well, since it may be a board that is not plugged in yet.
-import { CliError, EXIT } from "../cli/errors.ts";
+import { CliError, EXIT } from "../../host/kit/index.ts";
 
 export type SerialErrorCode =
   | "TIMEOUT"

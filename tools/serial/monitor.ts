@@ -4,7 +4,7 @@
 import { appendFileSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import type { SerialPort } from "serialport";
-import { EXIT } from "../cli/errors.ts";
+import { EXIT } from "../../host/kit/index.ts";
 import { openPort, pulseReset } from "./link.ts";
 import { baudOf, parseSerialVerb, portOf, SERIAL_USAGE } from "./options.ts";
 

@@ -1,7 +1,6 @@
 // What every serial verb shares: --port (or the one USB-serial bridge present) and --baud,
 // opening the port with a useful error, and getting the board's REPL ready for file work.
-import { parseOrUsage, type Options } from "../cli/args.ts";
-import { CliError, EXIT } from "../cli/errors.ts";
+import { parseOrUsage, wholeNumber, type Options } from "../../host/kit/index.ts";
 import { cliErrorOf } from "./errors.ts";
 import { findPort, openError } from "./ports.ts";
 import { BoardSession } from "./session.ts";
@@ -17,9 +16,7 @@ export function parseSerialVerb<T extends Options>(argv: string[], own: T, usage
 }
 
 export function baudOf(v: string | undefined): number {
-  const baud = v === undefined ? 115200 : Number(v);
-  if (!Number.isInteger(baud) || baud < 300) throw new CliError(`--baud must be a whole number of at least 300, got "${v}"`, EXIT.usage);
-  return baud;
+  return wholeNumber("baud", v, { min: 300 }) ?? 115200;
 }
 
 export async function portOf(v: string | undefined): Promise<string> {

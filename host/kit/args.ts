@@ -1,7 +1,8 @@
 // Every verb parses argv the same way: node:util parseArgs, strict, and bad input is exit 2 with
 // the verb's usage line.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { CliError, EXIT } from "./errors.ts";
+import { CliError } from "./errors.ts";
+import { EXIT } from "./exit.ts";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 

@@ -1,6 +1,7 @@
-// The contract's rules that the host CLI and the firmware build apply, so the board does not
-// spend heap on them: which device ids and topic prefixes are valid (a config with a bad id
-// builds no firmware), how a topic names its device, and how large a message the board takes.
+// The contract's rules that the host CLI and the firmware build apply, kept on the host so the
+// board never spends heap on them (firmware/src holds only what the board runs): which device
+// ids and topic prefixes are valid (a config with a bad id builds no firmware), how a topic names
+// its device, and how large a message the board takes.
 
 /** Longest device id, in bytes; keeps topics and client ids short on a 40 KB heap. */
 export const MAX_ID_LENGTH = 23;
