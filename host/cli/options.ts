@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_PREFIX, IN, topic } from "../../firmware/src/contract.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";
-import { CliError, EXIT, parseOrUsage, usageError, wholeNumber, type Options } from "../kit/index.ts";
+import { CliError, EXIT, connackExit, parseOrUsage, usageError, wholeNumber, type Options } from "../kit/index.ts";
 import { MqttClient, MqttError, type ClientOptions, type QoS } from "../mqtt/index.ts";
 import { boardPayloadLimit, idError, prefixError } from "../names.ts";
 import { brokerUrl, type BrokerAddress } from "./broker-url.ts";
@@ -139,13 +139,13 @@ export function requireDevice(ctx: HostContext): string {
 }
 
 /**
- * An MqttError as the CLI reports it: network errors exit 1, CONNACK refusals exit with their
- * code, a message MQTT cannot carry is a usage error.
+ * An MqttError as the CLI reports it: network errors exit 1, CONNACK refusals exit with the code
+ * connackExit gives them, a message MQTT cannot carry is a usage error.
  */
 export function cliErrorOf(err: unknown): CliError {
   if (err instanceof MqttError) {
     if (err.code === "TOO_LARGE") return new CliError(err.message, EXIT.usage);
-    return new CliError(err.message, err.code === "CONNACK" ? (err.returnCode ?? EXIT.failure) : EXIT.failure);
+    return new CliError(err.message, err.code === "CONNACK" ? connackExit(err.returnCode) : EXIT.failure);
   }
   if (err instanceof CliError) return err;
   return new CliError(err instanceof Error ? err.message : String(err), EXIT.failure);

@@ -8,7 +8,7 @@
 // checks it), so it stays at the bottom.
 export { parseOrUsage, type Options } from "./args.ts";
 export { CliError, usageError } from "./errors.ts";
-export { EXIT } from "./exit.ts";
+export { EXIT, connackExit } from "./exit.ts";
 export { interrupted } from "./interrupt.ts";
 export { number, wholeNumber, type Bounds } from "./numbers.ts";
 export { table, type Column, type Layout } from "./table.ts";
