@@ -4,6 +4,7 @@
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import mqttPacket from "mqtt-packet";
+import { BASE_BACKOFF_MS, backoffMs } from "../../firmware/src/contract.ts";
 import { MqttError, connackError, networkError } from "./errors.ts";
 
 // mqtt-packet otherwise fills a cache of 65,536 two-byte buffers on the first packet: ~20 ms and
@@ -35,7 +36,11 @@ export interface ClientOptions {
   /** TCP, TLS and CONNACK together; default 10 s. */
   connectTimeoutMs?: number;
   will?: Will;
-  /** Default off. true: 1 s doubling to 30 s with jitter, reset after 10 s connected. */
+  /**
+   * Default off. true: the board's schedule (contract's backoffMs: 1 s doubling to 30 s, up to
+   * half taken off at random), reset after 10 s connected. minMs scales that schedule (its first
+   * delay), maxMs caps it.
+   */
   reconnect?: boolean | { minMs?: number; maxMs?: number; stableMs?: number };
   /** QoS 1/2 publishes awaiting their ack at once; default 20. */
   maxInflight?: number;
@@ -431,8 +436,8 @@ export class MqttClient extends EventEmitter {
 
   private scheduleReconnect(): void {
     const b = this.backoff!;
-    const base = Math.min(b.maxMs, b.minMs * 2 ** this.attempt);
-    const delayMs = Math.round(base / 2 + (Math.random() * base) / 2);
+    // The board's formula, so a fleet and its PCs back off alike.
+    const delayMs = Math.min(b.maxMs, Math.round((backoffMs(this.attempt, Math.random()) * b.minMs) / BASE_BACKOFF_MS));
     this.attempt++;
     this.emit("reconnect", { attempt: this.attempt, delayMs });
     this.retryTimer = setTimeout(() => {
