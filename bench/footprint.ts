@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IN, OUT, topic } from "../firmware/src/contract.ts";
 import { MqttClient, type Message } from "../host/mqtt/index.ts";
-import type { BuildResult } from "../tools/build/build.ts";
+import type { BuildResult } from "../tools/compiler/build.ts";
 import { Board } from "../tools/emulator/board.ts";
 
 export interface Footprint {

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildFirmware } from "../tools/build/build.ts";
+import { buildFirmware } from "../tools/compiler/build.ts";
 import { BoardSession } from "../tools/serial/session.ts";
 import { startMosquitto } from "../test/helpers/broker.ts";
 import { writeConfig } from "../test/helpers/firmware.ts";

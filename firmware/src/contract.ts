@@ -67,7 +67,7 @@ export const ONLINE_FORMAT = '{"state":"online","version":"%s","ip":"%s","heap":
  * Reconnect delay before attempt `attempt` (0-based): doubling from BASE_BACKOFF_MS, capped at
  * MAX_BACKOFF_MS, with up to 50% random jitter taken off (`random01` in [0, 1)), so a fleet that
  * lost its broker does not come back in lockstep. One expression reading each argument once, so
- * the build inlines it on the board (tools/build/inline.ts); doublings past 15 change nothing
+ * the build inlines it on the board (tools/compiler/inline.ts); doublings past 15 change nothing
  * under the cap and would overflow an integer firmware's numbers.
  */
 export function backoffMs(attempt: number, random01: number): number {

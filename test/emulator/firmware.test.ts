@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
-import { buildFirmware } from "../../tools/build/build.ts";
+import { buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
 import { boardPayloadLimit } from "../../host/names.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { defaultId, topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
-import { buildFirmware } from "../../tools/build/build.ts";
+import { buildFirmware } from "../../tools/compiler/build.ts";
 import { createFleet, fleetChipId } from "../../tools/emulator/fleet.ts";
 import { startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ConfigError, loadConfig, parseConfig } from "../../host/config.ts";
-import { BuildError, buildFirmware } from "../../tools/build/build.ts";
+import { BuildError, buildFirmware } from "../../tools/compiler/build.ts";
 import { buildOnce, writeConfig } from "../helpers/firmware.ts";
 
 test("writes init, app, contract and config modules with a manifest that matches the files", async () => {

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildFirmware, type BuildResult } from "../../tools/build/build.ts";
+import { buildFirmware, type BuildResult } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { LuaVm, luaLiteral, type LuaState } from "../../tools/lua/vm.ts";
 

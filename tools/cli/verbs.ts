@@ -16,5 +16,5 @@ export const verbs: Record<string, Verb> = {
   run: { summary: "run a file on the board (dofile) and show its output", load: () => import("../serial/board-verbs.ts").then((m) => m.runFile) },
   reset: { summary: "restart the board (RTS/DTR pulse, or node.restart())", load: () => import("../serial/board-verbs.ts").then((m) => m.reset) },
   demo: { summary: "the whole loop on this PC: build, embedded broker, emulated board, flash, echoes", load: () => import("../demo/demo.ts") },
-  build: { summary: "compile the firmware to Lua for the board", load: () => import("../build/verb.ts") },
+  build: { summary: "compile the firmware to Lua for the board", load: () => import("../compiler/verb.ts") },
 };

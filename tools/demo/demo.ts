@@ -15,7 +15,7 @@ import { send } from "../../host/cli/send.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
-import { buildFirmware } from "../build/build.ts";
+import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/pty.ts";
 import { flashBoard } from "../serial/flash.ts";

@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
-import type { BuildResult } from "../build/build.ts";
-import { build as buildVerb } from "../build/verb.ts";
+import type { BuildResult } from "../compiler/build.ts";
+import { build as buildVerb } from "../compiler/verb.ts";
 import { luaLiteral } from "../lua/literal.ts";
 import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
 import { monitor } from "./monitor.ts";

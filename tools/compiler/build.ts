@@ -11,7 +11,7 @@ import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { concatPlugin } from "./concat-plugin.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
 
-// The project folder: found by walking up, since this code runs from tools/build and from dist/.
+// The project folder: found by walking up, since this code runs from tools/compiler and from dist/.
 function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "firmware/tsconfig.json"))) {
