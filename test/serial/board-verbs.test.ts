@@ -169,8 +169,16 @@ test("finding the board: one bridge is chosen, several or none are listed", asyn
   const cp210x = { path: "/dev/ttyUSB1", vendorId: "10c4", productId: "EA60" };
   const other = { path: "/dev/ttyS0" };
   assert.equal(await findPort(async () => [other, ch340]), "/dev/ttyUSB0");
-  await assert.rejects(findPort(async () => [ch340, cp210x]), /several USB-serial bridges found; pick the board with --port:\n {2}\/dev\/ttyUSB0 .*CH340\n {2}\/dev\/ttyUSB1 .*CP210x/);
-  await assert.rejects(findPort(async () => [other]), /no USB-serial bridge \(CH340, CP210x, FTDI\) found[\s\S]*serial ports present:\n {2}\/dev\/ttyS0/);
+  await assert.rejects(findPort(async () => [ch340, cp210x]), {
+    name: "SerialError",
+    code: "AMBIGUOUS",
+    message: /several USB-serial bridges found; pick the board with --port:\n {2}\/dev\/ttyUSB0 .*CH340\n {2}\/dev\/ttyUSB1 .*CP210x/,
+  });
+  await assert.rejects(findPort(async () => [other]), {
+    name: "SerialError",
+    code: "NOT_FOUND",
+    message: /no USB-serial bridge \(CH340, CP210x, FTDI\) found[\s\S]*serial ports present:\n {2}\/dev\/ttyS0/,
+  });
 });
 
 test("mcu monitor: shows the console, sends typed lines, marks boot noise, quits on Ctrl-]", async () => {
