@@ -37,7 +37,7 @@ function reply(request: Buffer, state: { got: number }): Buffer {
   }
   if (text.startsWith("__c(")) return Buffer.from(`${text}#L 5\nhello> `, "latin1");
   if (text.startsWith("for n,s in pairs(file.list())")) return out("#F 5 a.lua\r\n#F 9 init.lua\r\n#S 3000 14 3014\r\n");
-  if (text.startsWith("print(file.exists(")) return out("true\r\n");
+  if (text.includes("print(file.exists(n))")) return out("true\r\n");
   if (text.startsWith("for _,n in ipairs(__m)")) return out("#M 1\r\n");
   return out("");
 }

@@ -23,7 +23,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const accepted = ["€.lua", "two words.lua", "quote\"and\\slash.lua", "ünïcödé-名前.lua", "x".repeat(30)];
+const accepted = ["€.lua", "two words.lua", "quote\"and\\slash.lua", "ünïcödé-名前.lua", "x".repeat(30), "€".repeat(10)];
 
 for (const name of accepted) {
   test(`a board file name round-trips exactly: ${JSON.stringify(name)}`, async () => {

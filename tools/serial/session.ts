@@ -279,7 +279,8 @@ export class BoardSession {
   }
 
   async remove(name: string): Promise<boolean> {
-    const out = await this.run(`print(file.exists(${lit(name)}))file.remove(${lit(name)})`);
+    // The name once: a 30-byte UTF-8 name is 122 characters as a literal, twice too long a line.
+    const out = await this.run(`local n=${lit(name)} print(file.exists(n))file.remove(n)`);
     return /^true$/m.test(out);
   }
 
