@@ -53,7 +53,11 @@ const OPS: [string, Op, SerialErrorCode[]][] = [
   ["remove", (s) => s.remove("a.lua"), LINE],
   ["run", (s) => s.run("print(1)"), LINE],
   // A cut upload gets the prompt again; a board that keeps answering wrong fails verification.
-  ["upload", (s) => s.upload("a.lua", Buffer.from("print('new firmware')\n".repeat(30))), [...LINE, "BOARD_RESET", "NO_PROMPT", "UNEXPECTED", "NOT_VERIFIED", "REJECTED"]],
+  [
+    "upload",
+    (s) => s.upload("a.lua", Buffer.from("print('new firmware')\n".repeat(30))),
+    [...LINE, "BOARD_RESET", "NO_PROMPT", "UNEXPECTED", "NOT_VERIFIED", "REJECTED"],
+  ],
 ];
 
 test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no crash, no hang, clear errors`, { timeout: TIMEOUT_MS }, async () => {
@@ -113,7 +117,8 @@ test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no
       const err = result.err;
       const where = `${name} (seed ${seed}, case ${cases})`;
       assert.ok(err instanceof SerialError, `${where}: not a SerialError: ${err instanceof Error ? err.stack : String(err)}`);
-      assert.ok(allowed.includes(err.code), `${where}: ${err.code} is not one of ${allowed.join(", ")}: ${err.message}`);
+      const codes = allowed.join(", ");
+      assert.ok(allowed.includes(err.code), `${where}: ${err.code} is not one of ${codes}: ${err.message}`);
       outcomes.set(`${name}: ${err.code}`, (outcomes.get(`${name}: ${err.code}`) ?? 0) + 1);
     }
   } finally {
@@ -123,5 +128,7 @@ test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no
   assert.deepEqual(crashes, []);
   assert.equal(outcomes.get("upload ok") ?? 0, 0, "no upload may verify against a board whose checksums are wrong");
   // The fake board must keep up with the session's protocol, or every case would just end CLOSED.
-  for (const [name] of OPS.filter(([n]) => n !== "upload")) assert.ok(outcomes.has(`${name} ok`), `no ${name} succeeded: the fake board no longer answers like the real one`);
+  for (const [name] of OPS.filter(([n]) => n !== "upload")) {
+    assert.ok(outcomes.has(`${name} ok`), `no ${name} succeeded: the fake board no longer answers like the real one`);
+  }
 });
