@@ -24,13 +24,10 @@ async function emulator(name: string): Promise<{ link: string; proc: ChildProces
 
 /** Polls `mcu devices --json` until the device's retained state is `state`. */
 async function statusIs(broker: Broker, id: string, state: string): Promise<boolean> {
-  const end = Date.now() + 15000;
-  while (Date.now() < end) {
+  return waitFor(async () => {
     const d = await mcu(["devices", "--broker", broker.url, "--json", "--timeout", "0.3"]);
-    if (d.stdout.includes(`"id":"${id}"`) && d.stdout.includes(`"state":"${state}"`)) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
+    return d.stdout.includes(`"id":"${id}"`) && d.stdout.includes(`"state":"${state}"`);
+  }, 15000);
 }
 
 function loop(name: string, start: () => Promise<Broker>): void {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
 import { Board } from "../../tools/emulator/board.ts";
+import { waitForMatch as until } from "../helpers/wait.ts";
 
 const boards: Board[] = [];
 afterEach(() => {
@@ -22,13 +23,6 @@ function board(files: Record<string, string> = {}, modules?: string[]): { b: Boa
   b.on("output", (d: Buffer) => (out += d.toString("latin1")));
   b.boot();
   return { b, out: () => out, dir };
-}
-
-/** Waits until the console output matches, or fails with what it shows. */
-async function until(out: () => string, re: RegExp, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!re.test(out()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  assert.match(out(), re);
 }
 
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {

@@ -13,7 +13,8 @@ import { buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
 import { boardPayloadLimit } from "../../host/names.ts";
-import { flashedBoard, waitUntil, writeConfig } from "../helpers/firmware.ts";
+import { flashedBoard, writeConfig } from "../helpers/firmware.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 let broker: Broker;
 let watcher: MqttClient;
@@ -33,7 +34,6 @@ after(async () => {
 
 const flashed = (id: string, opts: { psk?: string; keepalive?: number } = {}) =>
   flashedBoard(id, broker, { psk: opts.psk, mqtt: { maxMessageLength: 200, ...(opts.keepalive ? { keepalive: opts.keepalive } : {}) } });
-const waitFor = waitUntil;
 
 const on = (t: string, from = 0) => () => seen.slice(from).find((m) => m.topic === t);
 
@@ -41,12 +41,12 @@ const on = (t: string, from = 0) => () => seen.slice(from).find((m) => m.topic =
 async function roundTrip(inTopic: string, payload: Buffer): Promise<Message> {
   const from = seen.length;
   await watcher.publish(inTopic, payload, { qos: 1 });
-  return waitFor(`echo of ${payload.length} bytes`, on(inTopic.replace(/in$/, "out"), from));
+  return waitUntil(`echo of ${payload.length} bytes`, on(inTopic.replace(/in$/, "out"), from));
 }
 
 test("boots, comes online with a retained status, echoes byte for byte, and leaves a will", async () => {
   const { board, out } = await flashed("emu1");
-  const status = await waitFor("online status", on("nodemcu/emu1/status"));
+  const status = await waitUntil("online status", on("nodemcu/emu1/status"));
   const s = JSON.parse(status.payload.toString()) as { state: string; ip: string; heap: number; version: string };
   assert.equal(s.state, "online");
   assert.equal(s.ip, "192.168.4.2");
@@ -65,7 +65,7 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   for (const [n, size] of [[1, limit + 1], [2, 64 * 1024]] as const) {
     const from = seen.length;
     await watcher.publish("nodemcu/emu1/in", Buffer.alloc(size, 0x42), { qos: 1 });
-    const after = await waitFor(`status after the ${size}-byte overflow`, on("nodemcu/emu1/status", from));
+    const after = await waitUntil(`status after the ${size}-byte overflow`, on("nodemcu/emu1/status", from));
     assert.equal((JSON.parse(after.payload.toString()) as { overflows: number }).overflows, n);
     assert.equal(seen.slice(from).filter((m) => m.topic === "nodemcu/emu1/out").length, 0, `no echo of the ${size}-byte message`);
   }
@@ -74,13 +74,13 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
 
   const willFrom = seen.length;
   board.powerOff();
-  const will = await waitFor("offline will", on("nodemcu/emu1/status", willFrom));
+  const will = await waitUntil("offline will", on("nodemcu/emu1/status", willFrom));
   assert.deepEqual(JSON.parse(will.payload.toString()), { state: "offline" });
 });
 
 test("a wrong Wi-Fi password gives STA_DISCONNECTED with reason 15 and no MQTT", async () => {
   const { board, out } = await flashed("emu2", { psk: "another-password" });
-  await waitFor("disconnect reason", () => (/wifi: disconnected from emulated, reason 15/.test(out()) ? true : undefined));
+  await waitUntil("disconnect reason", () => /wifi: disconnected from emulated, reason 15/.test(out()));
   assert.doesNotMatch(out(), /mqtt: connected/);
   board.powerOff();
 });
@@ -89,10 +89,10 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again, and what
   // keepalive 2 s: Mosquitto gives up on the silent link after 1.5 × 2 s (checked about once a
   // few seconds) and publishes the will; the radio stays off until then.
   const { board, out } = await flashed("emu3", { keepalive: 2 });
-  await waitFor("online", on("nodemcu/emu3/status"));
+  await waitUntil("online", on("nodemcu/emu3/status"));
   const from = seen.length;
   board.wifiDrop();
-  const offline = await waitFor("offline will", on("nodemcu/emu3/status", from), 20000);
+  const offline = await waitUntil("offline will", on("nodemcu/emu3/status", from), 20000);
   assert.deepEqual(JSON.parse(offline.payload.toString()), { state: "offline" });
   assert.match(out(), /wifi: disconnected from emulated, reason 200/);
   // The board is away; its persistent session (clean session 0, QoS 1 subscription) keeps these.
@@ -100,13 +100,13 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again, and what
   for (const q of queued) await watcher.publish("nodemcu/emu3/in", q, { qos: 1 });
   const from2 = seen.length;
   board.wifiReturn();
-  const online = await waitFor("online again", on("nodemcu/emu3/status", from2), 15000);
+  const online = await waitUntil("online again", on("nodemcu/emu3/status", from2), 15000);
   assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online", out());
   const echoes = () => seen.slice(from).filter((m) => m.topic === "nodemcu/emu3/out").map((m) => m.payload.toString());
-  await waitFor("queued echoes", () => (queued.every((q) => echoes().includes(q)) ? true : undefined));
+  await waitUntil("queued echoes", () => queued.every((q) => echoes().includes(q)));
   const from3 = seen.length;
   await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
-  assert.equal((await waitFor("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
+  assert.equal((await waitUntil("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
   board.powerOff();
 });
 
@@ -119,24 +119,26 @@ for (const [what, app, crash] of [
     board.powerOff();
     writeFileSync(join(board.flash.dir, "app.lua"), app);
     board.boot();
-    await waitFor("autostart stopped", () => (/boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()) ? true : undefined), 25000);
+    await waitUntil("autostart stopped", () => /boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()), 25000);
     assert.equal(out().match(crash)?.length, 3);
     assert.match(out(), /retry with: rtcmem\.write32\(64, 0\) node\.restart\(\)/);
     board.input("=1+1\r\n");
-    await waitFor("REPL", () => (/=1\+1\r\n2\r\n> $/.test(out()) ? true : undefined));
+    await waitUntil("REPL", () => /=1\+1\r\n2\r\n> $/.test(out()));
     board.powerOff();
   });
 }
 
 test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes out", async () => {
   const { board } = await flashed("emu5");
-  await waitFor("online", on("nodemcu/emu5/status"));
+  await waitUntil("online", on("nodemcu/emu5/status"));
   const payloads = [Buffer.from([0, 0xff, 0x00, 0xc3, 0x28]), Buffer.alloc(0), Buffer.from("plain")];
-  const sub = spawn("mosquitto_sub", ["-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/out", "-q", "1", "-C", String(payloads.length), "-F", "%x", "-W", "20"]);
+  // -d reports the SUBACK, so we publish only once mosquitto_sub is subscribed; stdbuf makes
+  // it print each line as it happens rather than when its pipe buffer fills.
+  const sub = spawn("stdbuf", ["-oL", "mosquitto_sub", "-d", "-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/out", "-q", "1", "-C", String(payloads.length), "-F", "%x", "-W", "20"]);
   let out = "";
   sub.stdout.on("data", (d) => (out += d));
   const done = new Promise<number | null>((resolve) => sub.on("close", resolve));
-  await new Promise((r) => setTimeout(r, 300)); // let mosquitto_sub subscribe
+  await waitUntil("mosquitto_sub's SUBACK", () => /^Subscribed \(mid/m.test(out));
   const dir = mkdtempSync(join(tmpdir(), "mcu-pub-"));
   for (const [i, p] of payloads.entries()) {
     const args = ["-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/in", "-q", "1"];
@@ -145,12 +147,15 @@ test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes o
       writeFileSync(join(dir, `p${i}`), p);
       args.push("-f", join(dir, `p${i}`));
     }
+    const from = seen.length;
     const pub = spawnSync("mosquitto_pub", args);
     assert.equal(pub.status, 0, pub.stderr.toString());
-    await new Promise((r) => setTimeout(r, 100)); // keep the order of the echoes
+    // One message at a time, so the echoes come in the order sent.
+    await waitUntil(`echo ${i}`, on("nodemcu/emu5/out", from));
   }
   assert.equal(await done, 0);
-  assert.deepEqual(out.trim().split("\n"), payloads.map((p) => p.toString("hex")));
+  const received = out.split("\n").filter((l) => !/^(Client|Subscribed) /.test(l));
+  assert.deepEqual(received.slice(0, -1), payloads.map((p) => p.toString("hex")));
   board.powerOff();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -162,10 +167,10 @@ test("killing the emulator process makes the broker publish the offline will", a
   mcuBin(); // never rebuild dist/ while other test files run the CLI from it
   const emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flashDir], { stdio: ["pipe", "ignore", "ignore"] });
   const from = seen.length;
-  await waitFor("online", on("nodemcu/emu6/status", from));
+  await waitUntil("online", on("nodemcu/emu6/status", from));
   const willFrom = seen.length;
   emulator.kill("SIGKILL");
-  const will = await waitFor("offline will", on("nodemcu/emu6/status", willFrom));
+  const will = await waitUntil("offline will", on("nodemcu/emu6/status", willFrom));
   assert.deepEqual(JSON.parse(will.payload.toString()), { state: "offline" });
   rmSync(flashDir, { recursive: true, force: true });
 });
@@ -183,9 +188,9 @@ test("an error in an MQTT callback is unprotected: PANIC and a reboot, as on the
   board.on("output", (d: Buffer) => (out += d.toString("latin1")));
   board.on("panic", () => panics++);
   board.boot();
-  await waitFor("panic", () => (panics > 0 ? true : undefined));
+  await waitUntil("panic", () => panics > 0);
   assert.match(out, /PANIC: unprotected error in call to Lua API \(init\.lua:2: bad callback\)\r\n/);
-  await waitFor("reboot", () => ((out.match(/NodeMCU 3\.0\.0\.0/g)?.length ?? 0) >= 2 ? true : undefined));
+  await waitUntil("reboot", () => (out.match(/NodeMCU 3\.0\.0\.0/g)?.length ?? 0) >= 2);
   board.powerOff();
   rmSync(flashDir, { recursive: true, force: true });
 });

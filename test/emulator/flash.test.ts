@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { after, test } from "node:test";
 import { Board } from "../../tools/emulator/board.ts";
 import { mcu } from "../helpers/pty-board.ts";
+import { waitForMatch as until } from "../helpers/wait.ts";
 
 const root = mkdtempSync(join(tmpdir(), "mcu-spiffs-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -30,12 +31,6 @@ async function runOnBoard(flashDir: string, script: string): Promise<string> {
   } finally {
     b.powerOff();
   }
-}
-
-async function until(text: () => string, re: RegExp, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!re.test(text()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  assert.match(text(), re);
 }
 
 /** Every file under `dir`, as paths relative to it. */

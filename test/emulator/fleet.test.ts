@@ -10,6 +10,7 @@ import { buildFirmware } from "../../tools/compiler/build.ts";
 import { createFleet, fleetChipId } from "../../tools/emulator/fleet.ts";
 import { startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const N = 200;
 
@@ -34,15 +35,13 @@ test(`${N} boards come online and each echoes its message, none lost`, { timeout
   const boards = createFleet(N, { flashDir });
   try {
     for (const b of boards) b.boot();
-    const end = Date.now() + 60_000;
-    while (online.size < N && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => online.size === N, 60_000);
     assert.equal(online.size, N, `${N - online.size} boards never came online`);
     const perBoard = (process.memoryUsage().rss - before) / N;
     console.log(`# fleet: ${N} boards online, about ${Math.round(perBoard / 1024)} KiB of host memory per board`);
 
     await Promise.all(ids.map((id) => watcher.publish(topic("nodemcu", id, IN), `hello ${id}`, { qos: 1 })));
-    const until = Date.now() + 30_000;
-    while (echoes.size < N && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => echoes.size === N, 30_000);
     const missing = ids.filter((id) => echoes.get(id)?.toString() !== `hello ${id}`);
     assert.deepEqual(missing, []);
   } finally {

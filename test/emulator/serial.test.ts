@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
 import { mcuBin } from "../helpers/pty-board.ts";
+import { waitFor, waitForMatch } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-serial-"));
 const link = join(dir, "ttyNODEMCU");
@@ -18,8 +19,7 @@ before(async () => {
   // Never rebuild dist/ here: other test files run the CLI from it at the same time.
   mcuBin();
   emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flash, "--serial", link], { stdio: ["ignore", "ignore", "pipe"] });
-  for (let i = 0; i < 200 && !existsSync(link); i++) await new Promise((r) => setTimeout(r, 25));
-  assert.ok(existsSync(link), "the emulator did not create its serial link");
+  assert.ok(await waitFor(() => existsSync(link), 5000), "the emulator did not create its serial link");
 });
 after(async () => {
   emulator.kill("SIGTERM");
@@ -35,11 +35,7 @@ function session(): { port: SerialPort; text: () => string; until(re: RegExp, ms
   return {
     port,
     text: () => text,
-    async until(re, ms = 5000) {
-      const end = Date.now() + ms;
-      while (!re.test(text) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      assert.match(text, re);
-    },
+    until: (re, ms) => waitForMatch(() => text, re, ms),
   };
 }
 

@@ -6,6 +6,7 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedBroker } from "../../tools/broker/embedded.ts";
+import { waitFor } from "./wait.ts";
 
 export interface Broker {
   url: string;
@@ -63,10 +64,7 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 async function waitForPort(port: number, what: string, logFile: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await canConnect(port)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  if (await waitFor(() => canConnect(port), 5000)) return;
   const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "(no log)";
   throw new Error(`${what} did not start listening on port ${port} within 5 s; its log:\n${log}`);
 }

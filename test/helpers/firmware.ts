@@ -63,14 +63,3 @@ export async function flashedBoard(id: string, broker: { host: string; port: num
   board.boot();
   return { board, out: () => out };
 }
-
-/** Polls `probe` every 20 ms until it returns a value; throws after `ms` naming `what`. */
-export async function waitUntil<T>(what: string, probe: () => T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -9,6 +9,9 @@ import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
 import { Line } from "../../tools/emulator/line.ts";
 import { openSerialPty, type SerialPty } from "../../tools/emulator/pty.ts";
 
+// Tests that drive a board wait on its console with the shared helper.
+export { waitFor } from "./wait.ts";
+
 export interface Tap {
   /** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
   (chunk: Buffer, before: number): Buffer;
@@ -118,14 +121,4 @@ export function mcu(args: string[], opts: RunOptions = {}): Promise<Run> {
 /** Runs ./flash.sh itself, the script users run. */
 export function flashSh(args: string[], opts: RunOptions = {}): Promise<Run> {
   return run("bash", [resolve("flash.sh"), ...args], opts);
-}
-
-/** Polls until `check` holds or the time is up; returns whether it held. */
-export async function waitFor(check: () => boolean, ms = 10000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
 }

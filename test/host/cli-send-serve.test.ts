@@ -11,6 +11,7 @@ import { boardPayloadLimit } from "../../host/names.ts";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
+import { waitFor, waitForMatch } from "../helpers/wait.ts";
 
 let broker: Broker;
 let secured: Broker;
@@ -37,15 +38,10 @@ function mcu(args: string[], opts: { input?: Buffer | string; env?: NodeJS.Proce
   return new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })));
 }
 
-async function untilSubscribed(stderr: () => string): Promise<void> {
-  for (let i = 0; i < 100 && !/subscribed to/.test(stderr()); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.match(stderr(), /subscribed to/);
-}
+const untilSubscribed = (stderr: () => string) => waitForMatch(stderr, /subscribed to/);
 
-/** Polls until `check` holds, up to a generous bound; the caller asserts what it waited for. */
-async function until(check: () => boolean, ms = 20000): Promise<void> {
-  for (const end = Date.now() + ms; !check() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-}
+/** Waits until `check` holds, up to a generous bound; the caller asserts what it waited for. */
+const until = (check: () => boolean, ms = 20000) => waitFor(check, ms);
 
 /** A test client subscribed to `filter`, collecting payloads. */
 async function subscriber(b: Broker, filter: string) {

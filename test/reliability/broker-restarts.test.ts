@@ -7,7 +7,8 @@ import { after, before, test } from "node:test";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { MqttClient, type Message } from "../../host/mqtt/index.ts";
 import { startMosquitto, type Broker } from "../helpers/broker.ts";
-import { flashedBoard, waitUntil } from "../helpers/firmware.ts";
+import { flashedBoard } from "../helpers/firmware.ts";
+import { waitUntil } from "../helpers/wait.ts";
 
 const SOAK = process.env.SOAK === "1";
 const RESTARTS = SOAK ? 20 : 5;
