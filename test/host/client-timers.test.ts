@@ -9,7 +9,7 @@ import mqttPacket from "mqtt-packet";
 import { MqttClient, type ClientOptions } from "../../host/mqtt/index.ts";
 
 /** What the fake server does once a connection's CONNECT has arrived. */
-type Answer = "connack" | "connack-then-close" | "session-present";
+type Answer = "connack" | "connack-then-close" | "session-present" | "hang-up";
 
 interface Connection {
   socket: Socket;
@@ -87,6 +87,7 @@ class FakeServer {
   }
 
   private onConnect(socket: Socket): void {
+    if (this.answer === "hang-up") return void socket.destroy();
     const sessionPresent = this.answer === "session-present";
     const connack = mqttPacket.generate({ cmd: "connack", returnCode: 0, sessionPresent });
     if (this.answer === "connack-then-close") socket.end(connack);
@@ -190,8 +191,9 @@ test("reconnect backoff: each retry waits twice as long as the one before, up to
     assert.equal(server.connections.length, attempts, `a retry came before ${delayMs} ms`);
     const connected = once(c, "connect");
     tick(1);
+    await server.settled();
+    assert.equal(server.connections.length, attempts + 1, `no retry at ${delayMs} ms`);
     await connected;
-    assert.equal(server.connections.length, attempts + 1);
   };
   // The server drops each connection as soon as it is up, so the failures add up.
   for (const delayMs of [750, 1500, 3000, 6000, 12000, 22500, 22500]) {
@@ -209,6 +211,28 @@ test("reconnect backoff: each retry waits twice as long as the one before, up to
   await offline;
   await retryAfter(750);
 });
+
+test(
+  "reconnect: a server that hangs up before CONNACK costs one retry per failure, not two",
+  { todo: "client.ts schedules a retry both in lost() and in open()'s catch, so retries multiply and end() cannot cancel the extra timer" },
+  async (t) => {
+    const tick = fakeClock(t);
+    const c = client({ reconnect: true });
+    c.on("error", () => {}); // each failed attempt is reported; the count is what matters here
+    const scheduled: number[] = [];
+    c.on("reconnect", (e: { attempt: number }) => scheduled.push(e.attempt));
+    await c.connect();
+    server.answer = "hang-up";
+    const first = once(c, "reconnect");
+    server.connections[0]!.socket.destroy();
+    await first;
+    const second = once(c, "reconnect");
+    tick(30_000); // past the first delay
+    await second;
+    await new Promise((r) => setImmediate(r)); // let the failed attempt's promise settle too
+    assert.deepEqual(scheduled, [1, 2]);
+  },
+);
 
 /**
  * Publishes one QoS 2 message and drops the link after the server has seen `dropAfter`; the
