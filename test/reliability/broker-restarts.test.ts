@@ -75,7 +75,7 @@ test(`${RESTARTS} Mosquitto restarts during ${MESSAGES} QoS 1 round trips throug
         // Every other restart is a crash: SIGKILL, so only what Mosquitto saved survives.
         await broker.restart(restarts % 2 === 1 ? "SIGKILL" : "SIGTERM");
       }
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 5)); // the driver's tick, not a wait: each pass resends what is overdue
     }
     const lost = [...Array(MESSAGES).keys()].filter((n) => !echoes.has(n));
     const duplicates = received - echoes.size;
