@@ -435,6 +435,9 @@ export class MqttClient extends EventEmitter {
   }
 
   private scheduleReconnect(): void {
+    // One retry at a time: a connection that drops before CONNACK is reported both by the socket
+    // (lost) and by the failed open(); a second timer would double the retries and escape end().
+    if (this.retryTimer) return;
     const b = this.backoff!;
     // The board's formula, so a fleet and its PCs back off alike.
     const delayMs = Math.min(b.maxMs, Math.round((backoffMs(this.attempt, Math.random()) * b.minMs) / BASE_BACKOFF_MS));

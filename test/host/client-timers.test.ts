@@ -214,7 +214,6 @@ test("reconnect backoff: each retry waits twice as long as the one before, up to
 
 test(
   "reconnect: a server that hangs up before CONNACK costs one retry per failure, not two",
-  { todo: "client.ts schedules a retry both in lost() and in open()'s catch, so retries multiply and end() cannot cancel the extra timer" },
   async (t) => {
     const tick = fakeClock(t);
     const c = client({ reconnect: true });
