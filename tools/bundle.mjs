@@ -3,9 +3,13 @@
 // chunks, and each verb's code still runs only when that verb does (esbuild initializes bundled
 // modules lazily behind their dynamic imports).
 import { build } from "esbuild";
-import { readFileSync, chmodSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, chmodSync, rmSync, writeFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+// The emulator's NodeMCU modules in Lua go in as text, by file name (see tools/emulator/runtime.ts).
+const luaDir = "tools/emulator/lua";
+const luaFiles = readdirSync(luaDir).filter((f) => f.endsWith(".lua"));
+const lua = Object.fromEntries(luaFiles.map((f) => [f, readFileSync(`${luaDir}/${f}`, "utf8")]));
 // Native addons and packages that load files relative to themselves stay in node_modules.
 const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
 
@@ -25,7 +29,7 @@ await build({
   alias: { "readable-stream": "stream", debug: "./tools/cli/no-debug.cjs", "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js" },
   // The sources are ES modules that locate files from import.meta.url.
   banner: { js: "#!/usr/bin/env node\nconst __mcuUrl = require(\"node:url\").pathToFileURL(__filename).href;" },
-  define: { MCU_VERSION: JSON.stringify(pkg.version), "import.meta.url": "__mcuUrl" },
+  define: { MCU_VERSION: JSON.stringify(pkg.version), MCU_LUA: JSON.stringify(lua), "import.meta.url": "__mcuUrl" },
   logLevel: "warning",
 });
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }) + "\n");

@@ -1,0 +1,45 @@
+-- How the board runs Lua: the REPL, the heap limit and boot, entry points the host calls
+-- (../board.ts).
+local rt = __rt
+local sys, E, dbg, traceback = rt.sys, rt.E, rt.debug, rt.traceback
+local error, tostring = error, tostring
+
+-- A line typed at the REPL: "=x" means "return x"; an unfinished chunk asks for more.
+function E.repl(chunk)
+  if chunk:sub(1, 1) == "=" then chunk = "return " .. chunk:sub(2) end
+  local f, e = loadstring(chunk, "=stdin")
+  if not f then
+    if e:find("'<eof>'$") then return "more" end
+    print("Lua error: ", e)
+    return "done"
+  end
+  local r = { xpcall(f, traceback) }
+  if not r[1] then
+    -- The device's traceback ends at the chunk; ours would go on into this runtime.
+    print("Lua error: ", (tostring(r[2]):gsub("\n\t%[C%]: in function 'xpcall'.*$", "\n\t[C]: ?")))
+    collectgarbage()
+    return "done"
+  end
+  if #r > 1 then print(unpack(r, 2, #r)) end
+  return "done"
+end
+
+-- The heap is finite: every few thousand instructions the board checks what Lua holds and, past
+-- the limit even after a full collection (NodeMCU's emergency GC), fails the allocation.
+function E.limit(bytes)
+  local count, collect = collectgarbage, collectgarbage
+  dbg.sethook(function()
+    if count("count") * 1024 > bytes then
+      collect("collect")
+      if count("count") * 1024 > bytes then error("not enough memory", 0) end
+    end
+  end, "", 2000)
+end
+
+-- Boot: run init.lua, as pmain does with LUA_INIT_STRING "@init.lua".
+function E.boot()
+  local f = loadfile("init.lua")
+  if not f then sys("runtime.print", "cannot open init.lua: \n") return end
+  local ok, err = xpcall(f, traceback)
+  if not ok then print(err) end
+end

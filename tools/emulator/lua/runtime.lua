@@ -1,0 +1,63 @@
+-- The runtime's prelude, loaded first into each emulated board's Lua state (../runtime.ts lists
+-- the load order). Anything that needs the host (flash, clock, console, restart) goes through the
+-- synchronous `__sys` channel as sys("module.call", ...), served by that module's host half
+-- (../modules/<module>.ts); events (timer expiry, serial input) come back through `__E.*` entry
+-- points the board calls. The module files share what they need through `__rt`, which
+-- globals.lua removes before any firmware runs.
+local sys, dbg = __sys, debug
+local pcall, error, type, tostring, select, concat, setmetatable = pcall, error, type, tostring, select, table.concat, setmetatable
+__sys = nil
+local E = {}
+__E = E
+
+-- Built-in modules are read-only tables on the device (ROTables).
+local function rotable(name, t)
+  return setmetatable({}, { __index = t, __newindex = function() error("attempt to write to a read-only table " .. name, 2) end, __metatable = false })
+end
+
+-- Console output: NUL ends a print as on the device (puts); "\n" becomes "\r\n" on the wire.
+function print(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    parts[i] = type(v) == "number" and string.format("%.14g", v) or tostring(v)
+  end
+  local s = concat(parts, "\t", 1, n)
+  local z = s:find("%z")
+  if z then s = s:sub(1, z - 1) end
+  sys("runtime.print", s .. "\n")
+end
+
+-- Protected callbacks (tmr, uart, wifi events, tasks) report errors through node.setonerror.
+local onerror
+local function report(msg)
+  if onerror then
+    local ok, e = pcall(onerror, msg)
+    if not ok then sys("runtime.panic", tostring(e)) end
+  else
+    print(msg)
+    sys("runtime.restartLater", 2000)
+  end
+end
+local function traceback(e)
+  -- NodeMCU reports running out of memory without a traceback.
+  if e == "not enough memory" then return e end
+  return dbg.traceback(tostring(e), 2)
+end
+function E.protected(fn, ...)
+  local args, n = { ... }, select("#", ...)
+  local ok, e = xpcall(function() return fn(unpack(args, 1, n)) end, traceback)
+  if not ok then report(e) end
+end
+
+__rt = {
+  sys = sys,
+  debug = dbg,
+  E = E,
+  rotable = rotable,
+  traceback = traceback,
+  setonerror = function(fn) onerror = fn end,
+  -- Each module file adds its table here; globals.lua installs those the build has.
+  modules = {},
+}
