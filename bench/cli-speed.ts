@@ -5,7 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MqttClient } from "../host/mqtt/index.ts";
-import { repeat, sample, type Sample } from "./stats.ts";
+import { repeat, type Sample, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
 
 export function has(cmd: string): boolean {
@@ -26,7 +26,8 @@ export async function coldStart(root: string, port: number, runs: number): Promi
     ["mcu send", process.execPath, [join(root, "dist", "mcu.js"), "send", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "1", "hello"]],
   ];
   const mqttJs = mqttJsBin(root);
-  if (mqttJs) cases.push(["mqtt pub (MQTT.js)", process.execPath, [mqttJs, "pub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
+  if (mqttJs)
+    cases.push(["mqtt pub (MQTT.js)", process.execPath, [mqttJs, "pub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
   if (has("mosquitto_pub")) cases.push(["mosquitto_pub", "mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
   for (const [name, cmd, args] of cases) out[name] = await repeat(runs, async () => 1000 * (await timed(cmd, args)), true);
   return out;
@@ -68,8 +69,15 @@ async function drain(cmd: string, args: string[], port: number, topic: string, n
 
 export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample>> {
   const topic = "bench/tp";
-  const cases: [string, string, string[]][] = [["mcu serve", process.execPath, [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0", "--count", String(n)]]];
-  if (has("mosquitto_sub")) cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v", "-C", String(n)]]);
+  const cases: [string, string, string[]][] = [
+    [
+      "mcu serve",
+      process.execPath,
+      [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0", "--count", String(n)],
+    ],
+  ];
+  if (has("mosquitto_sub"))
+    cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v", "-C", String(n)]]);
   // Runs alternate between the readers, so a machine that drifts (caches, other load) weighs on
   // both alike rather than on whichever ran last.
   const rates = new Map<string, number[]>(cases.map(([name]) => [name, []]));

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IN, OUT, topic } from "../firmware/src/contract.ts";
-import { MqttClient, type Message } from "../host/mqtt/index.ts";
 import { percentile } from "../host/cli/percentile.ts";
+import { type Message, MqttClient } from "../host/mqtt/index.ts";
 
 export interface Rtt {
   p50: number;
@@ -42,7 +42,9 @@ export async function brokerOnly(port: number, n: number): Promise<Rtt> {
 /** Boots `mcu emulate --load buildDir` (config names board "bench-echo") and times echoes through it. */
 export async function throughBoard(root: string, buildDir: string, port: number, n: number): Promise<Rtt> {
   const flash = mkdtempSync(join(tmpdir(), "mcu-bench-echo-"));
-  const board = spawn(process.execPath, [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir], { stdio: ["pipe", "pipe", "inherit"] });
+  const board = spawn(process.execPath, [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   let out = "";
   board.stdout.on("data", (d: Buffer) => (out += d.toString()));
   const c = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-echo-${process.pid}` });

@@ -1,7 +1,7 @@
 // Row 6: emulated boards each echoing one message a second against one Mosquitto: the largest
 // fleet with no loss over a measured window, and host memory per board.
 import { defaultId, IN, OUT, topic } from "../firmware/src/contract.ts";
-import { MqttClient, type Message } from "../host/mqtt/index.ts";
+import { type Message, MqttClient } from "../host/mqtt/index.ts";
 import { createFleet, fleetChipId } from "../tools/emulator/fleet.ts";
 
 export interface FleetRun {
@@ -24,7 +24,10 @@ export async function fleetRun(n: number, flashDir: string, port: number, second
     if (leaf === OUT) received++;
     else if (m.payload.includes('"online"')) online.add(id!);
   });
-  await driver.subscribe([{ topic: "nodemcu/+/out", qos: 1 }, { topic: "nodemcu/+/status", qos: 1 }]);
+  await driver.subscribe([
+    { topic: "nodemcu/+/out", qos: 1 },
+    { topic: "nodemcu/+/status", qos: 1 },
+  ]);
   global.gc?.();
   const before = process.memoryUsage().rss;
   const boards = createFleet(n, { flashDir });

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IN, OUT, topic } from "../firmware/src/contract.ts";
-import { MqttClient, type Message } from "../host/mqtt/index.ts";
+import { type Message, MqttClient } from "../host/mqtt/index.ts";
 import type { BuildResult } from "../tools/compiler/build.ts";
 import { Board } from "../tools/emulator/board.ts";
 

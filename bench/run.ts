@@ -3,17 +3,17 @@
 // BENCH_QUICK=1 runs fewer repetitions and a smaller fleet (a smoke run, not for the README).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { buildFirmware } from "../tools/compiler/build.ts";
-import { BoardSession } from "../tools/serial/session.ts";
 import { startMosquitto } from "../test/helpers/broker.ts";
 import { writeConfig } from "../test/helpers/firmware.ts";
+import { buildFirmware } from "../tools/compiler/build.ts";
+import { BoardSession } from "../tools/serial/session.ts";
 import { coldStart, has, mqttJsBin, serveThroughput } from "./cli-speed.ts";
 import { brokerOnly, throughBoard } from "./echo.ts";
 import { fleetRun } from "./fleet.ts";
 import { fileSets, measure } from "./footprint.ts";
-import { sample, fmt } from "./stats.ts";
+import { fmt, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
 import { LINE_BYTES_PER_S, nodemcuTool, pacedBoard, payload } from "./upload.ts";
 
@@ -42,12 +42,18 @@ function add(r: Row): void {
 
 function version(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
-  return (r.stdout + r.stderr).split("\n").find((l) => /\d+\.\d+/.test(l))?.trim() ?? "unknown";
+  return (
+    (r.stdout + r.stderr)
+      .split("\n")
+      .find((l) => /\d+\.\d+/.test(l))
+      ?.trim() ?? "unknown"
+  );
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "mcu-bench-"));
 const broker = await startMosquitto();
-const config = (id: string | undefined) => writeConfig({ ...(id ? { id } : {}), wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port } });
+const config = (id: string | undefined) =>
+  writeConfig({ ...(id ? { id } : {}), wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port } });
 try {
   execFileSync(process.execPath, [join(ROOT, "tools", "bundle.mjs")], { stdio: "ignore" });
 
@@ -67,7 +73,15 @@ try {
   ] as const) {
     const o = sample(ours.map((f) => f[key]));
     const r = sample(ref.map((f) => f[key]));
-    add({ row: "1 footprint", measure: label, ours: fmt(o, 0), reference: `${fmt(r, 0)} hand-written Lua`, ratio: o.median / r.median, target: `≤ ${target}×`, met: o.median / r.median <= target });
+    add({
+      row: "1 footprint",
+      measure: label,
+      ours: fmt(o, 0),
+      reference: `${fmt(r, 0)} hand-written Lua`,
+      ratio: o.median / r.median,
+      target: `≤ ${target}×`,
+      met: o.median / r.median <= target,
+    });
   }
 
   // 2. Upload rate on the emulated 115200-baud line.
@@ -88,7 +102,15 @@ try {
     }
   }
   const up = sample(upRates.map((r) => r / LINE_BYTES_PER_S));
-  add({ row: "2 upload", measure: "payload bytes/s ÷ 11,520 (32 KB, verified, 115200 baud emulated)", ours: fmt(sample(upRates), 0, " B/s"), reference: "11,520 B/s line rate", ratio: up.median, target: "≥ 0.75", met: up.median >= 0.75 });
+  add({
+    row: "2 upload",
+    measure: "payload bytes/s ÷ 11,520 (32 KB, verified, 115200 baud emulated)",
+    ours: fmt(sample(upRates), 0, " B/s"),
+    reference: "11,520 B/s line rate",
+    ratio: up.median,
+    target: "≥ 0.75",
+    met: up.median >= 0.75,
+  });
 
   const tool = nodemcuTool(ROOT);
   const small = payload(join(tmp), 8 * 1024);
@@ -97,7 +119,16 @@ try {
     ["hex (no encoder)", "bit,file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi", 1.9],
   ] as const) {
     if (!tool.bin) {
-      add({ row: "2 upload", measure: `vs nodemcu-tool, ${mode}`, ours: "", reference: "", ratio: undefined, target: `≥ ${target}×`, met: undefined, note: tool.why });
+      add({
+        row: "2 upload",
+        measure: `vs nodemcu-tool, ${mode}`,
+        ours: "",
+        reference: "",
+        ratio: undefined,
+        target: `≥ ${target}×`,
+        met: undefined,
+        note: tool.why,
+      });
       continue;
     }
     const oursT: number[] = [];
@@ -114,7 +145,15 @@ try {
     }
     const o = sample(oursT);
     const t = sample(theirsT);
-    add({ row: "2 upload", measure: `vs nodemcu-tool 3.2.1, ${mode}, 8 KB, whole command`, ours: fmt(o, 2, " s"), reference: fmt(t, 2, " s"), ratio: t.median / o.median, target: `≥ ${target}×`, met: t.median / o.median >= target });
+    add({
+      row: "2 upload",
+      measure: `vs nodemcu-tool 3.2.1, ${mode}, 8 KB, whole command`,
+      ours: fmt(o, 2, " s"),
+      reference: fmt(t, 2, " s"),
+      ratio: t.median / o.median,
+      target: `≥ ${target}×`,
+      met: t.median / o.median >= target,
+    });
   }
 
   // 3. mcu send cold start.
@@ -122,9 +161,25 @@ try {
   const base = cold["node -e 0"]!;
   for (const [name, s] of Object.entries(cold)) {
     if (name === "node -e 0" || name === "mcu send") continue;
-    add({ row: "3 send cold start", measure: `mcu send vs ${name} (ms)`, ours: fmt(cold["mcu send"]!, 1), reference: fmt(s, 1), ratio: cold["mcu send"]!.median / s.median, target: "info", met: undefined });
+    add({
+      row: "3 send cold start",
+      measure: `mcu send vs ${name} (ms)`,
+      ours: fmt(cold["mcu send"]!, 1),
+      reference: fmt(s, 1),
+      ratio: cold["mcu send"]!.median / s.median,
+      target: "info",
+      met: undefined,
+    });
   }
-  add({ row: "3 send cold start", measure: "mcu send vs node -e 0 (ms)", ours: fmt(cold["mcu send"]!, 1), reference: fmt(base, 1), ratio: cold["mcu send"]!.median / base.median, target: "≤ 1.5×", met: cold["mcu send"]!.median / base.median <= 1.5 });
+  add({
+    row: "3 send cold start",
+    measure: "mcu send vs node -e 0 (ms)",
+    ours: fmt(cold["mcu send"]!, 1),
+    reference: fmt(base, 1),
+    ratio: cold["mcu send"]!.median / base.median,
+    target: "≤ 1.5×",
+    met: cold["mcu send"]!.median / base.median <= 1.5,
+  });
 
   // 4. mcu serve throughput.
   const tp = await serveThroughput(ROOT, broker.port, QUICK ? 20000 : 100000, QUICK ? 1 : 5);
@@ -132,7 +187,15 @@ try {
   if (tp["mosquitto_sub -v"]) {
     const o = tp["mcu serve"]!;
     const t = tp["mosquitto_sub -v"]!;
-    add({ row: "4 serve throughput", measure: `${n.toLocaleString("en")} QoS 0 messages published, printed per second`, ours: fmt(o, 0), reference: `mosquitto_sub -v ${fmt(t, 0)}`, ratio: o.median / t.median, target: "≥ 1.0×", met: o.median / t.median >= 1.0 });
+    add({
+      row: "4 serve throughput",
+      measure: `${n.toLocaleString("en")} QoS 0 messages published, printed per second`,
+      ours: fmt(o, 0),
+      reference: `mosquitto_sub -v ${fmt(t, 0)}`,
+      ratio: o.median / t.median,
+      target: "≥ 1.0×",
+      met: o.median / t.median >= 1.0,
+    });
   }
 
   // 5. Echo round trip.
@@ -151,12 +214,36 @@ try {
   }
   const b50 = sample(board50);
   const o50 = sample(only50);
-  add({ row: "5 echo round trip", measure: "p50 through one emulated board vs broker only (ms)", ours: fmt(b50, 3), reference: fmt(o50, 3), ratio: b50.median / o50.median, target: "≤ 2×", met: b50.median / o50.median <= 2 });
+  add({
+    row: "5 echo round trip",
+    measure: "p50 through one emulated board vs broker only (ms)",
+    ours: fmt(b50, 3),
+    reference: fmt(o50, 3),
+    ratio: b50.median / o50.median,
+    target: "≤ 2×",
+    met: b50.median / o50.median <= 2,
+  });
   // Through a board a message crosses the broker twice, so two broker-only round trips are the
   // least a board that took no time at all could score.
   const floor = 2 * o50.median;
-  add({ row: "5 echo round trip", measure: "p50 through one emulated board vs its floor, two broker-only round trips (ms)", ours: fmt(b50, 3), reference: `2 × ${o50.median.toFixed(3)} = ${floor.toFixed(3)}`, ratio: b50.median / floor, target: "info", met: undefined });
-  add({ row: "5 echo round trip", measure: "p99 through one emulated board vs broker only (ms)", ours: fmt(sample(board99), 3), reference: fmt(sample(only99), 3), ratio: sample(board99).median / sample(only99).median, target: "info", met: undefined });
+  add({
+    row: "5 echo round trip",
+    measure: "p50 through one emulated board vs its floor, two broker-only round trips (ms)",
+    ours: fmt(b50, 3),
+    reference: `2 × ${o50.median.toFixed(3)} = ${floor.toFixed(3)}`,
+    ratio: b50.median / floor,
+    target: "info",
+    met: undefined,
+  });
+  add({
+    row: "5 echo round trip",
+    measure: "p99 through one emulated board vs broker only (ms)",
+    ours: fmt(sample(board99), 3),
+    reference: fmt(sample(only99), 3),
+    ratio: sample(board99).median / sample(only99).median,
+    target: "info",
+    met: undefined,
+  });
 
   // 6. Fleet.
   const fleetBuild = await buildFirmware({ configFile: config(undefined), outDir: join(tmp, "fleet"), log: () => {} });
@@ -196,7 +283,11 @@ const table = [
   "",
   "| row | measure | ours | reference | ratio | target | met |",
   "|---|---|---|---|---|---|---|",
-  ...rows.map((r) => `| ${r.row} | ${r.measure} | ${r.ours} | ${r.reference} | ${r.ratio === undefined ? "—" : ratioText(r.ratio)} | ${r.target} | ${r.met === undefined ? (r.note ?? "—") : r.met ? "yes" : "no"} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.row} | ${r.measure} | ${r.ours} | ${r.reference} | ${r.ratio === undefined ? "—" : ratioText(r.ratio)} | ${r.target} | ${r.met === undefined ? (r.note ?? "—") : r.met ? "yes" : "no"} |`,
+  ),
 ].join("\n");
 process.stdout.write(table + "\n");
-if (!QUICK) writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), machine, versions, rows }, null, 2) + "\n");
+if (!QUICK)
+  writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), machine, versions, rows }, null, 2) + "\n");

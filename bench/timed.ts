@@ -8,6 +8,8 @@ export function timed(cmd: string, args: string[]): Promise<number> {
     const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${cmd} ${args.join(" ")} failed (${code}): ${err}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${cmd} ${args.join(" ")} failed (${code}): ${err}`)),
+    );
   });
 }

@@ -2,12 +2,11 @@
 // and the same upload by nodemcu-tool (base64 with the board's encoder module, hex without it)
 // against the same emulated board, when nodemcu-tool can be installed.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Board } from "../tools/emulator/board.ts";
-import { DEFAULT_MODULES } from "../tools/emulator/board.ts";
+import { Board, DEFAULT_MODULES } from "../tools/emulator/board.ts";
 import { Line } from "../tools/emulator/line.ts";
 import { openSerialPty } from "../tools/emulator/pty.ts";
 
@@ -60,7 +59,8 @@ export function nodemcuTool(root: string): { bin?: string; why?: string } {
   const binding = join(prefix, "node_modules", "@serialport", "bindings", "build", "Release", "bindings.node");
   try {
     if (!existsSync(bin)) execFileSync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--no-save", "nodemcu-tool@3.2.1"], { stdio: "pipe" });
-    if (!existsSync(binding)) execFileSync("npx", ["--yes", "node-gyp", "rebuild"], { cwd: join(prefix, "node_modules", "@serialport", "bindings"), stdio: "pipe" });
+    if (!existsSync(binding))
+      execFileSync("npx", ["--yes", "node-gyp", "rebuild"], { cwd: join(prefix, "node_modules", "@serialport", "bindings"), stdio: "pipe" });
     return { bin };
   } catch (err) {
     return { why: `nodemcu-tool did not install here: ${String((err as Error).message).split("\n")[0]}` };

@@ -1,7 +1,7 @@
 // device.json against device.schema.json, the one description of the file (editors read it too,
 // through "$schema"): the first problem found becomes a message naming the field and what it
 // should be. Values are the caller's to show or withhold: a password must never be echoed.
-import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
+import { type OutputUnit, type Schema, Validator } from "@cfworker/json-schema";
 import schema from "../device.schema.json" with { type: "json" };
 import { idError, prefixError } from "./names.ts";
 

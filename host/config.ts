@@ -1,7 +1,7 @@
 // The board's settings (device.json): read by the firmware build and by the host verbs,
 // so both sides agree on id, prefix and broker without retyping.
 import { readFileSync } from "node:fs";
-import { parse as parseLoose, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { type ParseError, parse as parseLoose, printParseErrorCode } from "jsonc-parser";
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX } from "../firmware/src/contract.ts";
 import { schemaProblem } from "./config-schema.ts";
 
@@ -134,6 +134,8 @@ function whereInvalid(text: string): string {
   const first = errors[0];
   if (!first) return "it is not strict JSON (comments, single quotes or a trailing comma?)";
   const before = text.slice(0, first.offset).split("\n");
-  const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  const what = printParseErrorCode(first.error)
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
   return `${what} at line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
 }

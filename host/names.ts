@@ -25,7 +25,14 @@ function checkName(what: string, value: unknown, max: number, allowSlash: boolea
   }
   for (let i = 0; i < n; i++) {
     if (badByte(value.charCodeAt(i), allowSlash)) {
-      return what + ' "' + value + '" contains a character that is not allowed (use ASCII letters, digits and punctuation other than + #' + (allowSlash ? "" : " /") + "; no spaces)";
+      return (
+        what +
+        ' "' +
+        value +
+        '" contains a character that is not allowed (use ASCII letters, digits and punctuation other than + #' +
+        (allowSlash ? "" : " /") +
+        "; no spaces)"
+      );
     }
   }
   if (n > max) {
@@ -81,5 +88,5 @@ export function boardPayloadLimit(maxMessageLength: number, topic: string, qos: 
     if (fits > rest) rest = fits;
   }
   const payload = rest - 2 - topic.length - (qos > 0 ? 2 : 0);
-  return payload < 0 ? 0 : payload;
+  return Math.max(0, payload);
 }

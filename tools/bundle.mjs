@@ -2,8 +2,9 @@
 // Node's CommonJS loader starts a few milliseconds faster than its ESM loader resolving a dozen
 // chunks, and each verb's code still runs only when that verb does (esbuild initializes bundled
 // modules lazily behind their dynamic imports).
+
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
-import { readFileSync, readdirSync, chmodSync, rmSync, writeFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // The emulator's NodeMCU modules in Lua go in as text, by file name (see tools/emulator/runtime.ts).
@@ -28,7 +29,7 @@ await build({
   // build whose dynamic requires a bundler cannot follow; its ES module build bundles whole.
   alias: { "readable-stream": "stream", debug: "./tools/cli/no-debug.cjs", "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js" },
   // The sources are ES modules that locate files from import.meta.url.
-  banner: { js: "#!/usr/bin/env node\nconst __mcuUrl = require(\"node:url\").pathToFileURL(__filename).href;" },
+  banner: { js: '#!/usr/bin/env node\nconst __mcuUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { MCU_VERSION: JSON.stringify(pkg.version), MCU_LUA: JSON.stringify(lua), "import.meta.url": "__mcuUrl" },
   logLevel: "warning",
 });

@@ -1,7 +1,8 @@
 // The echo app: joins Wi-Fi, keeps one MQTT session to the broker and publishes every message
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
-import { BOOT_GUARD_SLOT, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, backoffMs, clientId, defaultId, topic } from "./contract";
+
 import * as cfg from "config";
+import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
 
 // What the app needs is in locals now; dropping the module table lets the rest be collected.
 packageLib.loaded.set("contract", undefined);

@@ -1,6 +1,6 @@
 // `mcu devices`: every device's retained status under a prefix.
 import { STATUS } from "../../firmware/src/contract.ts";
-import { EXIT, number, table, usageError, type Column } from "../kit/index.ts";
+import { type Column, EXIT, number, table, usageError } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
 import { allDevices, deviceOf } from "../names.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";

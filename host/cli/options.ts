@@ -2,11 +2,11 @@
 // defaults from the same device config file the firmware is built from.
 import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_PREFIX, IN, topic } from "../../firmware/src/contract.ts";
-import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../config.ts";
-import { CliError, EXIT, connackExit, parseOrUsage, usageError, wholeNumber, type Options } from "../kit/index.ts";
-import { MqttClient, MqttError, type ClientOptions, type QoS } from "../mqtt/index.ts";
+import { ConfigError, DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../config.ts";
+import { CliError, connackExit, EXIT, type Options, parseOrUsage, usageError, wholeNumber } from "../kit/index.ts";
+import { type ClientOptions, MqttClient, MqttError, type QoS } from "../mqtt/index.ts";
 import { boardPayloadLimit, idError, prefixError } from "../names.ts";
-import { brokerUrl, type BrokerAddress } from "./broker-url.ts";
+import { type BrokerAddress, brokerUrl } from "./broker-url.ts";
 
 export const COMMON_USAGE = `connection options:
   --broker URL          mqtt://host:port or mqtts://host:port (default from the config file, else mqtt://localhost:1883)
@@ -68,7 +68,9 @@ function brokerOf(url: string | undefined, cfg: DeviceConfig | undefined): Broke
 
 /** Unique enough for a client id, and no node:crypto to load (a few ms of every cold start). */
 function randomClientId(verb: string): string {
-  return `mcu-${verb}-${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0")}`;
+  return `mcu-${verb}-${Math.floor(Math.random() * 2 ** 32)
+    .toString(16)
+    .padStart(8, "0")}`;
 }
 
 function password(values: { "password-file"?: string }, cfg: DeviceConfig | undefined): string | undefined {
@@ -120,7 +122,16 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     cfg && device !== undefined && device === cfg.id
       ? { bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos), maxMessageLength: cfg.mqtt.maxMessageLength }
       : undefined;
-  return { client, address: `${client.host}:${client.port}`, prefix, device, qos, verbose, boardLimit, log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`) };
+  return {
+    client,
+    address: `${client.host}:${client.port}`,
+    prefix,
+    device,
+    qos,
+    verbose,
+    boardLimit,
+    log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`),
+  };
 }
 
 /**
@@ -134,7 +145,7 @@ export function plainContext(verb: string, broker: { host: string; port: number 
 
 /** The device id the verb acts on, or a usage error saying how to give one. */
 export function requireDevice(ctx: HostContext): string {
-  if (ctx.device === undefined) usageError("no device: pass --device ID or set \"id\" in the config file");
+  if (ctx.device === undefined) usageError('no device: pass --device ID or set "id" in the config file');
   return ctx.device;
 }
 
@@ -154,7 +165,9 @@ export function cliErrorOf(err: unknown): CliError {
 /** Connects, logging the steps with --verbose (never the password). */
 export async function connect(ctx: HostContext, extra: Partial<ClientOptions> = {}): Promise<MqttClient> {
   const opts = { ...ctx.client, ...extra };
-  ctx.log(`connecting to ${opts.tls ? "mqtts" : "mqtt"}://${opts.host}:${opts.port} as ${opts.clientId}${opts.username ? ` (user ${opts.username}, password ${opts.password ? "set" : "not set"})` : ""}`);
+  ctx.log(
+    `connecting to ${opts.tls ? "mqtts" : "mqtt"}://${opts.host}:${opts.port} as ${opts.clientId}${opts.username ? ` (user ${opts.username}, password ${opts.password ? "set" : "not set"})` : ""}`,
+  );
   const client = new MqttClient(opts);
   try {
     await client.connect();

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { EXIT, interrupted, number, wholeNumber } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
+import { COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { percentile } from "./percentile.ts";
 
 export const usage = `usage: mcu ping --device ID [--count N] [--interval MS] [--size B] [--timeout S]

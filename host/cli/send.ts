@@ -4,7 +4,7 @@ import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { CliError, EXIT, number, usageError } from "../kit/index.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
 import { topicNameError } from "../mqtt/topics.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
+import { COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { readable } from "./output.ts";
 
 export const usage = `usage: mcu send [--device ID | --topic T] [--retain] [--whole] [--file F] [--wait] [--timeout S] [MESSAGE...]
@@ -85,7 +85,10 @@ class EchoWaiter {
   pending = 0;
   private done: (() => void) | undefined;
 
-  constructor(client: MqttClient, private readonly id: string) {
+  constructor(
+    client: MqttClient,
+    private readonly id: string,
+  ) {
     client.on("message", (m: Message) => this.onEcho(m));
   }
 

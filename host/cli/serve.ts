@@ -1,10 +1,10 @@
 // `mcu serve`: subscribe and print, like the seed's --serve; --echo answers as a board would.
-import { topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
+import { IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { EXIT, interrupted, number, usageError, wholeNumber } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
 import { topicFilterError } from "../mqtt/topics.ts";
 import { allDevices } from "../names.ts";
-import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, requireDevice, within, type HostContext } from "./options.ts";
+import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { BufferedOut, jsonLine, textLine } from "./output.ts";
 
 export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--json] [--count N] [--timeout S] [--echo]
@@ -125,7 +125,9 @@ class Drops {
   /** When stdout drains: how many were dropped since the last report. */
   reportSince(): void {
     if (this.count === this.reported) return;
-    process.stderr.write(`mcu serve: dropped ${this.count - this.reported} message(s) while stdout was full (QoS 0; with --qos 1 serve stops reading instead)\n`);
+    process.stderr.write(
+      `mcu serve: dropped ${this.count - this.reported} message(s) while stdout was full (QoS 0; with --qos 1 serve stops reading instead)\n`,
+    );
     this.reported = this.count;
   }
 

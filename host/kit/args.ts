@@ -1,6 +1,6 @@
 // Every verb parses argv the same way: node:util parseArgs, strict, and bad input is exit 2 with
 // the verb's usage line.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { CliError } from "./errors.ts";
 import { EXIT } from "./exit.ts";
 

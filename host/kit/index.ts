@@ -6,10 +6,10 @@
 // these. At the bottom of host, tools reach it as they reach the rest of host, and host needs
 // nothing from tools. The kit itself imports only node: modules (test/tools/imports.test.ts
 // checks it), so it stays at the bottom.
-export { parseOrUsage, type Options } from "./args.ts";
+export { type Options, parseOrUsage } from "./args.ts";
 export { CliError, usageError } from "./errors.ts";
-export { EXIT, connackExit } from "./exit.ts";
+export { connackExit, EXIT } from "./exit.ts";
 export { interrupted } from "./interrupt.ts";
-export { number, wholeNumber, type Bounds } from "./numbers.ts";
-export { table, type Column, type Layout } from "./table.ts";
+export { type Bounds, number, wholeNumber } from "./numbers.ts";
+export { type Column, type Layout, table } from "./table.ts";
 export type { Verb, VerbModule } from "./verb.ts";

@@ -14,7 +14,14 @@ export interface Bounds {
 
 /** "a positive whole number of bytes", "a number from 0 to 3600000", ... */
 function wanted(whole: boolean, b: Bounds): string {
-  const range = b.min !== undefined && b.max !== undefined ? ` from ${b.min} to ${b.max}` : b.min !== undefined ? ` of at least ${b.min}` : b.max !== undefined ? ` up to ${b.max}` : "";
+  const range =
+    b.min !== undefined && b.max !== undefined
+      ? ` from ${b.min} to ${b.max}`
+      : b.min !== undefined
+        ? ` of at least ${b.min}`
+        : b.max !== undefined
+          ? ` up to ${b.max}`
+          : "";
   return `a ${b.positive ? "positive " : ""}${whole ? "whole number" : "number"}${b.unit ? ` of ${b.unit}` : ""}${range}`;
 }
 

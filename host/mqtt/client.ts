@@ -5,11 +5,12 @@ import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import mqttPacket from "mqtt-packet";
 import { BASE_BACKOFF_MS, backoffMs } from "../../firmware/src/contract.ts";
-import { MqttError, connackError, networkError } from "./errors.ts";
+import { connackError, MqttError, networkError } from "./errors.ts";
 
 // mqtt-packet otherwise fills a cache of 65,536 two-byte buffers on the first packet: ~20 ms and
 // a GC at every CLI start, for numbers that take nanoseconds to write directly.
 mqttPacket.writeToStream.cacheNumbers = false;
+
 import { openTransport } from "./transport.ts";
 
 export type QoS = 0 | 1 | 2;
@@ -328,7 +329,14 @@ export class MqttClient extends EventEmitter {
   publish(topic: string, payload: Buffer | string, opts: { qos?: QoS; retain?: boolean } = {}): Promise<void> {
     const tooLarge = publishSizeError(topic, payload, opts.qos ?? 0);
     if (tooLarge) return Promise.reject(new MqttError("TOO_LARGE", tooLarge));
-    const packet: mqttPacket.IPublishPacket = { cmd: "publish", topic, payload: Buffer.from(payload), qos: opts.qos ?? 0, retain: opts.retain ?? false, dup: false };
+    const packet: mqttPacket.IPublishPacket = {
+      cmd: "publish",
+      topic,
+      payload: Buffer.from(payload),
+      qos: opts.qos ?? 0,
+      retain: opts.retain ?? false,
+      dup: false,
+    };
     if (packet.qos === 0) {
       if (!this._connected) return Promise.reject(this.notConnected());
       return new Promise((resolve) => {
@@ -338,7 +346,9 @@ export class MqttClient extends EventEmitter {
     }
     if (!this._connected && !this.backoff) return Promise.reject(this.notConnected());
     if (this.queue.length >= (this.opts.maxQueued ?? 1000)) {
-      return Promise.reject(new MqttError("QUEUE_FULL", `${this.queue.length} messages are already waiting to be sent to ${this.address}; wait for them or raise maxQueued`));
+      return Promise.reject(
+        new MqttError("QUEUE_FULL", `${this.queue.length} messages are already waiting to be sent to ${this.address}; wait for them or raise maxQueued`),
+      );
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ packet, resolve, reject });

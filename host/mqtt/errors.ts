@@ -55,7 +55,9 @@ export function networkError(err: NodeJS.ErrnoException, address: string): MqttE
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return new MqttError("EUNREACH", `${address} is unreachable: check the network`, { address });
   if (code === "ETIMEDOUT") return new MqttError("ETIMEDOUT", `timed out connecting to ${address}`, { address });
   if (TLS_CODES.test(code) || /certificate/i.test(err.message)) {
-    return new MqttError("TLS", `TLS: certificate verify failed (${code || err.message}) for ${address}: pass --ca FILE with the broker's CA, or --insecure`, { address });
+    return new MqttError("TLS", `TLS: certificate verify failed (${code || err.message}) for ${address}: pass --ca FILE with the broker's CA, or --insecure`, {
+      address,
+    });
   }
   return new MqttError("CLOSED", `connection to ${address} failed: ${err.message}`, { address });
 }
@@ -68,5 +70,9 @@ export function networkError(err: NodeJS.ErrnoException, address: string): MqttE
 export function tlsHandshakeError(err: NodeJS.ErrnoException, address: string): MqttError {
   const known = networkError(err, address);
   if (known.code !== "CLOSED") return known;
-  return new MqttError("TLS", `TLS handshake with ${address} failed (${err.code ?? err.message}): is the broker's port TLS? mqtts:// needs a TLS listener (usually 8883); for a plain one (usually 1883) use mqtt://`, { address });
+  return new MqttError(
+    "TLS",
+    `TLS handshake with ${address} failed (${err.code ?? err.message}): is the broker's port TLS? mqtts:// needs a TLS listener (usually 8883); for a plain one (usually 1883) use mqtt://`,
+    { address },
+  );
 }

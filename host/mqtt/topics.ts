@@ -44,7 +44,8 @@ export function topicFilterError(f: string): string | undefined {
   if (err) return err;
   const levels = f.split("/");
   for (const [i, level] of levels.entries()) {
-    if (level.includes("#") && (level !== "#" || i !== levels.length - 1)) return `topic filter "${f}": # must be a whole level and the last one (as in home/#)`;
+    if (level.includes("#") && (level !== "#" || i !== levels.length - 1))
+      return `topic filter "${f}": # must be a whole level and the last one (as in home/#)`;
     if (level.includes("+") && level !== "+") return `topic filter "${f}": + must be a whole level (as in home/+/status)`;
   }
   return undefined;

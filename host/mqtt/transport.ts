@@ -1,5 +1,5 @@
 // Opens the byte stream under an MQTT session: TCP, or TLS when options ask for it.
-import { connect as tcpConnect, type Socket } from "node:net";
+import { type Socket, connect as tcpConnect } from "node:net";
 import { MqttError, networkError, tlsHandshakeError } from "./errors.ts";
 
 export interface TransportOptions {
@@ -15,15 +15,16 @@ export async function openTransport(opts: TransportOptions): Promise<Socket> {
   // node:tls costs a few ms to load; plain mqtt:// never needs it.
   const tlsConnect = opts.tls ? (await import("node:tls")).connect : undefined;
   return new Promise((resolve, reject) => {
-    const socket = opts.tls && tlsConnect
-      ? tlsConnect({
-          host: opts.host,
-          port: opts.port,
-          ca: opts.tls.ca,
-          rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
-          servername: opts.tls.servername ?? (/^[\d.]+$|:/.test(opts.host) ? undefined : opts.host),
-        })
-      : tcpConnect({ host: opts.host, port: opts.port });
+    const socket =
+      opts.tls && tlsConnect
+        ? tlsConnect({
+            host: opts.host,
+            port: opts.port,
+            ca: opts.tls.ca,
+            rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
+            servername: opts.tls.servername ?? (/^[\d.]+$|:/.test(opts.host) ? undefined : opts.host),
+          })
+        : tcpConnect({ host: opts.host, port: opts.port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new MqttError("ETIMEDOUT", `timed out connecting to ${address} after ${opts.timeoutMs} ms`, { address }));

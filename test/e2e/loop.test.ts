@@ -2,12 +2,12 @@
 // ./flash.sh onto `mcu emulate` over a pty → Wi-Fi → broker → mcu send --wait / serve / ping /
 // devices → echo; online status, then the offline will when the board's process is killed.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
+import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 import { flashSh, mcu, mcuBin, waitFor } from "../helpers/pty-board.ts";
 
@@ -60,7 +60,10 @@ function loop(name: string, start: () => Promise<Broker>): void {
         assert.equal(more.code, 0, more.stderr);
         const served = await serve;
         assert.equal(served.code, 0, served.stderr);
-        const lines = served.stdout.trim().split("\n").map((l) => JSON.parse(Buffer.from(l, "latin1").toString()) as { topic: string; payload: string; encoding?: string });
+        const lines = served.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(Buffer.from(l, "latin1").toString()) as { topic: string; payload: string; encoding?: string });
         const echoes = lines.filter((l) => l.topic.endsWith("/out"));
         assert.deepEqual(
           echoes.map((e) => Buffer.from(e.payload, e.encoding === "base64" ? "base64" : "utf8")),

@@ -28,7 +28,10 @@ function board(files: Record<string, string> = {}, modules?: string[]): { b: Boa
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {
   const { out } = board();
   await until(out, /> $/);
-  assert.match(out(), /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s);
+  assert.match(
+    out(),
+    /\r\nNodeMCU 3\.0\.0\.0 \r\n\tbranch: .*\r\n\tmodules: bit,file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi\r\n build .* powered by Lua 5\.1\.4 on SDK 3\.0\.1-dev\(fce080e\)\r\ncannot open init\.lua: \r\n> $/s,
+  );
 });
 
 test("the REPL echoes input, answers =expr, continues chunks with >> and prints errors as the device does", async () => {
@@ -41,7 +44,10 @@ test("the REPL echoes input, answers =expr, continues chunks with >> and prints 
   b.input("print(i * 10) end\r\n");
   await until(out, /10\r\n20\r\n> $/);
   b.input("nosuch()\n");
-  await until(out, /Lua error: \tstdin:1: attempt to call global 'nosuch' \(a nil value\)\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n\t\[C\]: \?\r\n> $/);
+  await until(
+    out,
+    /Lua error: \tstdin:1: attempt to call global 'nosuch' \(a nil value\)\r\nstack traceback:\r\n\tstdin:1: in main chunk\r\n\t\[C\]: \?\r\n> $/,
+  );
   b.input("x = = 1\n");
   await until(out, /Lua error: \tstdin:1: unexpected symbol near '='\r\n> $/);
 });
@@ -106,7 +112,7 @@ test("an error in a protected callback goes to the default onerror handler: prin
   assert.equal(panics, 0);
 });
 
-test("running out of heap fails with NodeMCU's \"not enough memory\"; in a callback the board restarts", async () => {
+test('running out of heap fails with NodeMCU\'s "not enough memory"; in a callback the board restarts', async () => {
   const { b, out } = board();
   await until(out, /> $/);
   b.input("t = {} for i = 1, 100000 do t[i] = ('x'):rep(50) .. i end\n");
@@ -121,7 +127,9 @@ test("running out of heap fails with NodeMCU's \"not enough memory\"; in a callb
 test("bit works on signed 32-bit values; gpio levels are recorded; encoder only when built in", async () => {
   const { b, out } = board();
   await until(out, /> $/);
-  b.input("print(bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 1), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-16, 2), bit.isset(5, 2))\n");
+  b.input(
+    "print(bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 1), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-16, 2), bit.isset(5, 2))\n",
+  );
   await until(out, /15\t7\t4\t-1\t-2147483648\t15\t-4\ttrue\r\n> $/);
   b.input("gpio.mode(4, gpio.OUTPUT) gpio.write(4, gpio.HIGH) print(gpio.read(4), encoder)\n");
   await until(out, /1\tnil\r\n> $/);
@@ -166,7 +174,9 @@ test("net: a TCP client socket connects once Wi-Fi is up, sends, receives and is
   await until(out, /> $/);
   b.input('wifi.setmode(wifi.STATION) wifi.sta.config({ ssid = "emulated", pwd = "nodemcu-emulator", got_ip_cb = function(T) print("ip", T.IP) end })\n');
   await until(out, /ip\t192\.168\.4\.2\r\n/);
-  b.input(`sk = net.createConnection() sk:on("connection", function(s) s:send("hi\\0there") end) sk:on("receive", function(s, d) print("got", #d, (d:gsub("%z", "0"))) end) sk:on("disconnection", function() print("closed") end) sk:connect(${port}, "127.0.0.1")\n`);
+  b.input(
+    `sk = net.createConnection() sk:on("connection", function(s) s:send("hi\\0there") end) sk:on("receive", function(s, d) print("got", #d, (d:gsub("%z", "0"))) end) sk:on("disconnection", function() print("closed") end) sk:connect(${port}, "127.0.0.1")\n`,
+  );
   await until(out, /got\t13\techo:hi0there\r\nclosed\r\n/);
   server.close();
 });

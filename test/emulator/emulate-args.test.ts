@@ -20,11 +20,17 @@ function assertUsageError(run: Run, message: RegExp): void {
 }
 
 test("emulate --load with a folder that does not exist says so and exits 2", async () => {
-  assertUsageError(await mcu(["emulate", "--flash", flash, "--load", "/nonexistent"]), /^mcu emulate: --load \/nonexistent: no such folder; give the folder mcu build writes/);
+  assertUsageError(
+    await mcu(["emulate", "--flash", flash, "--load", "/nonexistent"]),
+    /^mcu emulate: --load \/nonexistent: no such folder; give the folder mcu build writes/,
+  );
 });
 
 test("emulate --serial in a folder that does not exist says so and exits 2", async () => {
-  assertUsageError(await mcu(["emulate", "--flash", flash, "--serial", "/nonexistent/dir/tty"]), /^mcu emulate: --serial \/nonexistent\/dir\/tty: the folder \/nonexistent\/dir does not exist; choose another path/);
+  assertUsageError(
+    await mcu(["emulate", "--flash", flash, "--serial", "/nonexistent/dir/tty"]),
+    /^mcu emulate: --serial \/nonexistent\/dir\/tty: the folder \/nonexistent\/dir does not exist; choose another path/,
+  );
 });
 
 test("emulate --serial on an existing regular file refuses it, exits 2 and leaves the file alone", async () => {

@@ -1,19 +1,20 @@
 // The real echo firmware, built by the real build, booted on the emulated board against a real
 // Mosquitto: online status, byte-exact echoes, the will when the board loses power, and the
 // Wi-Fi paths.
-import { mcuBin } from "../helpers/pty-board.ts";
+
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn, spawnSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { MqttClient, type Message } from "../../host/mqtt/index.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
+import { boardPayloadLimit } from "../../host/names.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
-import { startMosquitto, type Broker } from "../helpers/broker.ts";
-import { boardPayloadLimit } from "../../host/names.ts";
+import { type Broker, startMosquitto } from "../helpers/broker.ts";
 import { flashedBoard, writeConfig } from "../helpers/firmware.ts";
+import { mcuBin } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 let broker: Broker;
@@ -35,7 +36,10 @@ after(async () => {
 const flashed = (id: string, opts: { psk?: string; keepalive?: number } = {}) =>
   flashedBoard(id, broker, { psk: opts.psk, mqtt: { maxMessageLength: 200, ...(opts.keepalive ? { keepalive: opts.keepalive } : {}) } });
 
-const on = (t: string, from = 0) => () => seen.slice(from).find((m) => m.topic === t);
+const on =
+  (t: string, from = 0) =>
+  () =>
+    seen.slice(from).find((m) => m.topic === t);
 
 /** Publishes to a board's in topic and returns its echo. */
 async function roundTrip(inTopic: string, payload: Buffer): Promise<Message> {
@@ -52,7 +56,10 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   assert.equal(s.ip, "192.168.4.2");
   assert.ok(s.heap > 0 && s.heap < 44000, `heap ${s.heap}`);
   console.log(`# free heap after boot with the echo firmware: ${s.heap} of 44000 bytes`);
-  assert.match(out(), /boot: starting app in 1500 ms[\s\S]*app: emu1 joining emulated, broker 127\.0\.0\.1:\d+\r\nwifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected\r\n/);
+  assert.match(
+    out(),
+    /boot: starting app in 1500 ms[\s\S]*app: emu1 joining emulated, broker 127\.0\.0\.1:\d+\r\nwifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected\r\n/,
+  );
   assert.equal(board.rtcmem(64), 0, "coming online clears the boot guard");
 
   const payloads = [Buffer.from([0, 1, 2, 0, 255]), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.alloc(0), Buffer.from("hello board")];
@@ -62,7 +69,10 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   const limit = boardPayloadLimit(200, "nodemcu/emu1/in", 1);
   const fits = await roundTrip("nodemcu/emu1/in", Buffer.alloc(limit, 0x41));
   assert.equal(fits.payload.length, limit, "a payload of exactly the limit is echoed");
-  for (const [n, size] of [[1, limit + 1], [2, 64 * 1024]] as const) {
+  for (const [n, size] of [
+    [1, limit + 1],
+    [2, 64 * 1024],
+  ] as const) {
     const from = seen.length;
     await watcher.publish("nodemcu/emu1/in", Buffer.alloc(size, 0x42), { qos: 1 });
     const after = await waitUntil(`status after the ${size}-byte overflow`, on("nodemcu/emu1/status", from));
@@ -102,7 +112,11 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again, and what
   board.wifiReturn();
   const online = await waitUntil("online again", on("nodemcu/emu3/status", from2), 15000);
   assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online", out());
-  const echoes = () => seen.slice(from).filter((m) => m.topic === "nodemcu/emu3/out").map((m) => m.payload.toString());
+  const echoes = () =>
+    seen
+      .slice(from)
+      .filter((m) => m.topic === "nodemcu/emu3/out")
+      .map((m) => m.payload.toString());
   await waitUntil("queued echoes", () => queued.every((q) => echoes().includes(q)));
   const from3 = seen.length;
   await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
@@ -134,7 +148,25 @@ test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes o
   const payloads = [Buffer.from([0, 0xff, 0x00, 0xc3, 0x28]), Buffer.alloc(0), Buffer.from("plain")];
   // -d reports the SUBACK, so we publish only once mosquitto_sub is subscribed; stdbuf makes
   // it print each line as it happens rather than when its pipe buffer fills.
-  const sub = spawn("stdbuf", ["-oL", "mosquitto_sub", "-d", "-h", broker.host, "-p", String(broker.port), "-t", "nodemcu/emu5/out", "-q", "1", "-C", String(payloads.length), "-F", "%x", "-W", "20"]);
+  const sub = spawn("stdbuf", [
+    "-oL",
+    "mosquitto_sub",
+    "-d",
+    "-h",
+    broker.host,
+    "-p",
+    String(broker.port),
+    "-t",
+    "nodemcu/emu5/out",
+    "-q",
+    "1",
+    "-C",
+    String(payloads.length),
+    "-F",
+    "%x",
+    "-W",
+    "20",
+  ]);
   let out = "";
   sub.stdout.on("data", (d) => (out += d));
   const done = new Promise<number | null>((resolve) => sub.on("close", resolve));
@@ -155,7 +187,10 @@ test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes o
   }
   assert.equal(await done, 0);
   const received = out.split("\n").filter((l) => !/^(Client|Subscribed) /.test(l));
-  assert.deepEqual(received.slice(0, -1), payloads.map((p) => p.toString("hex")));
+  assert.deepEqual(
+    received.slice(0, -1),
+    payloads.map((p) => p.toString("hex")),
+  );
   board.powerOff();
   rmSync(dir, { recursive: true, force: true });
 });

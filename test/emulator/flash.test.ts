@@ -62,7 +62,10 @@ test("a script on the board cannot write, read, stat, rename or remove a file ou
   assert.match(out, /\r\nsecret\tfalse\tnil\tfalse\r\n/, "a file outside the flash was seen");
   assert.match(out, /\r\nout\ttrue\r\n/);
   // Outside the flash folder nothing changed; "../../escaped.txt" and "../moved.txt" are plain names in it.
-  assert.deepEqual(tree(home).filter((p) => !p.startsWith(join("a", "b", "flash"))), ["a", join("a", "b"), join("a", "secret.txt")]);
+  assert.deepEqual(
+    tree(home).filter((p) => !p.startsWith(join("a", "b", "flash"))),
+    ["a", join("a", "b"), join("a", "secret.txt")],
+  );
   assert.equal(readFileSync(join(home, "a", "secret.txt"), "utf8"), "host secret");
   const board = await runOnBoard(flash, `for k, v in pairs(file.list()) do print("has", k, v) end`);
   assert.deepEqual(board.match(/has\t.*?\r\n/g)?.sort(), ["has\t../../escaped.txt\t1\r\n", "has\t../moved.txt\t10\r\n"]);

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { MqttClient, type Message } from "../../host/mqtt/index.ts";
-import { defaultId, topic, IN, OUT, STATUS } from "../../firmware/src/contract.ts";
+import { defaultId, IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
 import { createFleet, fleetChipId } from "../../tools/emulator/fleet.ts";
 import { startMosquitto } from "../helpers/broker.ts";
@@ -18,7 +18,11 @@ test(`${N} boards come online and each echoes its message, none lost`, { timeout
   const broker = await startMosquitto();
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-fleet-"));
   // No id in the config: each board takes its own from its chip id.
-  await buildFirmware({ configFile: writeConfig({ wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }), outDir: flashDir, log: () => {} });
+  await buildFirmware({
+    configFile: writeConfig({ wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }),
+    outDir: flashDir,
+    log: () => {},
+  });
   const ids = Array.from({ length: N }, (_, i) => defaultId(fleetChipId(i).toString(16).padStart(6, "0")));
   const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: "fleet-watcher", maxInflight: 100, maxQueued: 1000 });
   await watcher.connect();
@@ -29,7 +33,10 @@ test(`${N} boards come online and each echoes its message, none lost`, { timeout
     if (leaf === STATUS && m.payload.includes('"online"')) online.add(id!);
     if (leaf === OUT) echoes.set(id!, m.payload);
   });
-  await watcher.subscribe([{ topic: "nodemcu/+/status", qos: 1 }, { topic: "nodemcu/+/out", qos: 1 }]);
+  await watcher.subscribe([
+    { topic: "nodemcu/+/status", qos: 1 },
+    { topic: "nodemcu/+/out", qos: 1 },
+  ]);
 
   const before = process.memoryUsage().rss;
   const boards = createFleet(N, { flashDir });

@@ -2,7 +2,7 @@
 // emulator is taken over, and "port is busy" names the program holding the port, not the
 // emulator behind it.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,7 +67,10 @@ test("a second emulate --serial on a link in use is refused with exit 2, and the
   const second = start(link, join(dir, "flash2"));
   assert.equal(await second.started, false, "a second emulator took over the link");
   assert.equal(second.child.exitCode, 2, second.stderr());
-  assert.match(second.stderr(), new RegExp(`^mcu emulate: --serial .*ttyTWICE is in use: the emulator running as process ${first.pid} serves it; stop that one, or choose another path`));
+  assert.match(
+    second.stderr(),
+    new RegExp(`^mcu emulate: --serial .*ttyTWICE is in use: the emulator running as process ${first.pid} serves it; stop that one, or choose another path`),
+  );
   assert.doesNotMatch(second.stderr(), /unexpected error/);
   assert.equal(readLink(link), before);
   assert.ok(existsSync(link), "the first emulator's link no longer leads to its pty");
@@ -100,7 +103,10 @@ test("port is busy names the program holding the port, not the emulator's own ha
   const holder = spawn(
     process.execPath,
     // Holds the port open (and locked, as serialport does) until killed.
-    ["-e", `const { SerialPort } = require("serialport"); new SerialPort({ path: ${JSON.stringify(link)}, baudRate: 115200 }).on("open", () => console.log("open")); setInterval(() => {}, 1e9);`],
+    [
+      "-e",
+      `const { SerialPort } = require("serialport"); new SerialPort({ path: ${JSON.stringify(link)}, baudRate: 115200 }).on("open", () => console.log("open")); setInterval(() => {}, 1e9);`,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   children.push(holder);

@@ -1,7 +1,7 @@
 // The firmware build: what it writes, what it refuses, and that secrets stay out of its output.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -13,9 +13,15 @@ test("writes init, app, contract and config modules with a manifest that matches
   const build = await buildOnce();
   const names = readdirSync(build.outDir).sort();
   for (const need of ["init.lua", "app.lua", "contract.lua", "config.lua", "manifest.json"]) assert.ok(names.includes(need), `${need} missing from ${names}`);
-  const manifest = JSON.parse(readFileSync(join(build.outDir, "manifest.json"), "utf8")) as { version: string; files: { name: string; bytes: number; sha256?: string }[] };
+  const manifest = JSON.parse(readFileSync(join(build.outDir, "manifest.json"), "utf8")) as {
+    version: string;
+    files: { name: string; bytes: number; sha256?: string }[];
+  };
   assert.equal(manifest.version, build.version);
-  assert.deepEqual(manifest.files.map((f) => f.name).sort(), names.filter((n) => n.endsWith(".lua")));
+  assert.deepEqual(
+    manifest.files.map((f) => f.name).sort(),
+    names.filter((n) => n.endsWith(".lua")),
+  );
   for (const f of manifest.files) {
     const bytes = readFileSync(join(build.outDir, f.name));
     assert.equal(f.bytes, bytes.length, f.name);
@@ -61,13 +67,20 @@ const badConfigs: [string, unknown, RegExp][] = [
   ["unknown top-level key", { wifi: { ssid: "n" }, mqtt: { host: "h" }, wlan: {} }, /unknown key "wlan"/],
   ["unknown nested key", { wifi: { ssid: "n", pass: "x" }, mqtt: { host: "h" } }, /unknown key "wifi\.pass"; allowed here: ssid, password/],
   ["id with a wildcard", { id: "a+b", wifi: { ssid: "n" }, mqtt: { host: "h" } }, /"id": device id "a\+b" contains a character/],
-  ["message length too large", { wifi: { ssid: "n" }, mqtt: { host: "h", maxMessageLength: 70000 } }, /"mqtt\.maxMessageLength" must be a whole number from 1 to 65535/],
+  [
+    "message length too large",
+    { wifi: { ssid: "n" }, mqtt: { host: "h", maxMessageLength: 70000 } },
+    /"mqtt\.maxMessageLength" must be a whole number from 1 to 65535/,
+  ],
   ["not an object", [1, 2], /must be a JSON object/],
 ];
 
 for (const [name, raw, message] of badConfigs) {
   test(`config refused: ${name}`, () => {
-    assert.throws(() => parseConfig(raw, "board.json", {}), (err: unknown) => err instanceof ConfigError && message.test(err.message) && err.message.startsWith("board.json"));
+    assert.throws(
+      () => parseConfig(raw, "board.json", {}),
+      (err: unknown) => err instanceof ConfigError && message.test(err.message) && err.message.startsWith("board.json"),
+    );
   });
 }
 
@@ -79,7 +92,11 @@ const secretMistakes: [string, string, () => void][] = [
   ["a Wi-Fi password that is a number", "86753091", () => parseConfig({ wifi: { ssid: "n", password: 86753091 }, mqtt: { host: "h" } }, "f.json", {})],
   ["a wifi section that is an array", SECRET, () => parseConfig({ wifi: ["n", SECRET], mqtt: { host: "h" } }, "f.json", {})],
   ["a top level that is an array", SECRET, () => parseConfig([{ wifi: { ssid: "n", password: SECRET } }], "f.json", {})],
-  ["WIFI_PASSWORD in the environment over 64 bytes", SECRET, () => parseConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }, "f.json", { WIFI_PASSWORD: SECRET.repeat(5) })],
+  [
+    "WIFI_PASSWORD in the environment over 64 bytes",
+    SECRET,
+    () => parseConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }, "f.json", { WIFI_PASSWORD: SECRET.repeat(5) }),
+  ],
   ["an unquoted password in the file", SECRET, () => loadConfig(writeRaw(`{"wifi":{"ssid":"n",\n  "password":${SECRET}"},"mqtt":{"host":"h"}}`), {})],
   ["a password cut short by the end of the file", SECRET, () => loadConfig(writeRaw(`{"wifi":{"ssid":"n","password":"${SECRET}`), {})],
 ];
@@ -92,7 +109,10 @@ function writeRaw(text: string): string {
 
 for (const [name, secret, mistake] of secretMistakes) {
   test(`config errors never show a password: ${name}`, () => {
-    assert.throws(mistake, (err: unknown) => err instanceof ConfigError && !err.message.includes(secret.slice(0, 6)) && /must be|not valid JSON/.test(err.message));
+    assert.throws(
+      mistake,
+      (err: unknown) => err instanceof ConfigError && !err.message.includes(secret.slice(0, 6)) && /must be|not valid JSON/.test(err.message),
+    );
   });
 }
 
@@ -114,12 +134,20 @@ test("the config loader's rules are device.schema.json's: a limit changed in the
   const max = schema.properties.mqtt.properties.keepalive.maximum;
   const ok = { wifi: { ssid: "n" }, mqtt: { host: "h", keepalive: max } };
   assert.equal(parseConfig(ok, "f", {}).mqtt.keepalive, max);
-  assert.throws(() => parseConfig({ ...ok, mqtt: { host: "h", keepalive: max + 1 } }, "f", {}), new RegExp(`"mqtt\\.keepalive" must be a whole number from 0 to ${max}`));
+  assert.throws(
+    () => parseConfig({ ...ok, mqtt: { host: "h", keepalive: max + 1 } }, "f", {}),
+    new RegExp(`"mqtt\\.keepalive" must be a whole number from 0 to ${max}`),
+  );
 });
 
 test("a module over the RAM budget fails the build and says how to fix it", async () => {
   await assert.rejects(
-    buildFirmware({ configFile: writeConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }), outDir: mkdtempSync(join(tmpdir(), "mcu-b-")), ramBudget: 500, log: () => {} }),
+    buildFirmware({
+      configFile: writeConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }),
+      outDir: mkdtempSync(join(tmpdir(), "mcu-b-")),
+      ramBudget: 500,
+      log: () => {},
+    }),
     (err: unknown) => err instanceof BuildError && /over the 500-byte budget/.test(err.message) && /--ram-budget/.test(err.message),
   );
 });

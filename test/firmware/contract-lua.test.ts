@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as C from "../../firmware/src/contract.ts";
-import { luaLiteral, type LuaState } from "../../tools/lua/vm.ts";
+import { type LuaState, luaLiteral } from "../../tools/lua/vm.ts";
 import { buildOnce, stateWithModules } from "../helpers/firmware.ts";
 import { onlineStatus } from "../helpers/status.ts";
 

@@ -58,7 +58,7 @@ test("backoff doubles from the base, caps at 30 s and jitters down by at most ha
   assert.equal(C.backoffMs(1, 0), 2 * C.BASE_BACKOFF_MS);
   assert.equal(C.backoffMs(3, 0), 8 * C.BASE_BACKOFF_MS);
   assert.equal(C.backoffMs(20, 0), C.MAX_BACKOFF_MS);
-  assert.equal(C.backoffMs(1000, 0.999999), Math.floor(C.MAX_BACKOFF_MS / 2 + C.MAX_BACKOFF_MS * 0.000001 / 2));
+  assert.equal(C.backoffMs(1000, 0.999999), Math.floor(C.MAX_BACKOFF_MS / 2 + (C.MAX_BACKOFF_MS * 0.000001) / 2));
   for (let a = 0; a < 12; a++) {
     const hi = C.backoffMs(a, 0);
     const lo = C.backoffMs(a, 0.9999);

@@ -1,8 +1,8 @@
 // Real brokers for tests: Mosquitto spawned on a free port with its own config (and optional
 // password file, TLS listener, persistence), or aedes in-process.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedBroker } from "../../tools/broker/embedded.ts";
@@ -70,14 +70,56 @@ async function waitForPort(port: number, what: string, logFile: string): Promise
 }
 
 function makeCa(dir: string, name: string): void {
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name}`, "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`)], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${name}`,
+      "-keyout",
+      join(dir, `${name}.key`),
+      "-out",
+      join(dir, `${name}.crt`),
+    ],
+    { stdio: "ignore" },
+  );
 }
 
 function makeServerCert(dir: string): void {
   const ext = join(dir, "san.ext");
   writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  execFileSync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.csr")], { stdio: "ignore" });
-  execFileSync("openssl", ["x509", "-req", "-in", join(dir, "server.csr"), "-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key"), "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", join(dir, "server.crt")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.csr")],
+    { stdio: "ignore" },
+  );
+  execFileSync(
+    "openssl",
+    [
+      "x509",
+      "-req",
+      "-in",
+      join(dir, "server.csr"),
+      "-CA",
+      join(dir, "ca.crt"),
+      "-CAkey",
+      join(dir, "ca.key"),
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-extfile",
+      ext,
+      "-out",
+      join(dir, "server.crt"),
+    ],
+    { stdio: "ignore" },
+  );
 }
 
 export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broker> {

@@ -2,9 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildFirmware, type BuildResult } from "../../tools/compiler/build.ts";
+import { type BuildResult, buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
-import { LuaVm, luaLiteral, type LuaState } from "../../tools/lua/vm.ts";
+import { type LuaState, LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
 
 let cached: Promise<BuildResult> | undefined;
 
@@ -55,7 +55,11 @@ export interface FlashedBoard {
 export async function flashedBoard(id: string, broker: { host: string; port: number }, opts: { mqtt?: object; psk?: string } = {}): Promise<FlashedBoard> {
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
   process.on("exit", () => rmSync(flashDir, { recursive: true, force: true }));
-  const configFile = writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port, ...opts.mqtt } });
+  const configFile = writeConfig({
+    id,
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: broker.host, port: broker.port, ...opts.mqtt },
+  });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
   const board = new Board({ flashDir, psk: opts.psk });
   let out = "";

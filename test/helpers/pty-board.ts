@@ -12,10 +12,8 @@ import { openSerialPty, type SerialPty } from "../../tools/emulator/pty.ts";
 // Tests that drive a board wait on its console with the shared helper.
 export { waitFor } from "./wait.ts";
 
-export interface Tap {
-  /** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
-  (chunk: Buffer, before: number): Buffer;
-}
+/** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
+export type Tap = (chunk: Buffer, before: number) => Buffer;
 
 export interface PtyBoard {
   board: Board;
@@ -47,7 +45,9 @@ export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): 
     link,
     flashDir,
     text: () => text,
-    clearText: () => void (text = ""),
+    clearText: () => {
+      text = "";
+    },
     received: () => count,
     tap: undefined,
     close() {

@@ -1,14 +1,15 @@
 // mcu ping and mcu devices, run as the bundled CLI against a real Mosquitto.
-import { mcuBin } from "../helpers/pty-board.ts";
+
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { MqttClient } from "../../host/mqtt/index.ts";
 import { OFFLINE_PAYLOAD, STATUS, topic } from "../../firmware/src/contract.ts";
-import { onlineStatus } from "../helpers/status.ts";
 import { percentile } from "../../host/cli/percentile.ts";
 import { summary } from "../../host/cli/ping.ts";
-import { startMosquitto, type Broker } from "../helpers/broker.ts";
+import { MqttClient } from "../../host/mqtt/index.ts";
+import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { mcuBin } from "../helpers/pty-board.ts";
+import { onlineStatus } from "../helpers/status.ts";
 
 let broker: Broker;
 const children: ChildProcess[] = [];
@@ -51,7 +52,10 @@ test("ping: a line per reply and a ping(8)-style summary", async () => {
   assert.equal(r.code, 0, r.err);
   const replies = r.out.split("\n").filter((l) => /^64 bytes from pinger: seq=\d+ time=[\d.]+ ms$/.test(l));
   assert.equal(replies.length, 5);
-  assert.match(r.out, /--- pinger ping statistics ---\n5 sent, 5 received, 0 lost \(0%\), 0 duplicates\nrtt min\/avg\/p50\/p99\/max = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms/);
+  assert.match(
+    r.out,
+    /--- pinger ping statistics ---\n5 sent, 5 received, 0 lost \(0%\), 0 duplicates\nrtt min\/avg\/p50\/p99\/max = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms/,
+  );
 });
 
 test("ping: duplicated echoes are matched to their request and counted", async () => {
@@ -73,7 +77,10 @@ test("ping statistics: nearest-rank percentiles", () => {
   assert.equal(percentile(s, 50), 50);
   assert.equal(percentile(s, 99), 99);
   assert.equal(percentile([7], 99), 7);
-  assert.match(summary("x", 4, [1, 2, 3], 0), /4 sent, 3 received, 1 lost \(25%\), 0 duplicates\nrtt min\/avg\/p50\/p99\/max = 1\.000\/2\.000\/2\.000\/3\.000\/3\.000 ms/);
+  assert.match(
+    summary("x", 4, [1, 2, 3], 0),
+    /4 sent, 3 received, 1 lost \(25%\), 0 duplicates\nrtt min\/avg\/p50\/p99\/max = 1\.000\/2\.000\/2\.000\/3\.000\/3\.000 ms/,
+  );
 });
 
 test("devices lists retained statuses, online and offline, and survives a bad one", async () => {
@@ -86,7 +93,14 @@ test("devices lists retained statuses, online and offline, and survives a bad on
   const r = await run(["devices", "--prefix", "fleet", "--json"]);
   assert.equal(r.code, 0, r.err);
   const rows = JSON.parse(r.out) as { id: string; state: string; ip: string; heap: number | null; version: string }[];
-  assert.deepEqual(rows.map((x) => [x.id, x.state]), [["k1", "online"], ["k2", "offline"], ["k3", "invalid status"]]);
+  assert.deepEqual(
+    rows.map((x) => [x.id, x.state]),
+    [
+      ["k1", "online"],
+      ["k2", "offline"],
+      ["k3", "invalid status"],
+    ],
+  );
   assert.deepEqual(rows[0], { id: "k1", state: "online", ip: "10.1.2.3", heap: 31337, version: "9.9.9+x", changed: "retained" });
   const text = await run(["devices", "--prefix", "fleet"]);
   assert.match(text.out, /^id\s+state\s+ip\s+heap\s+version\s+changed\nk1\s+online\s+10\.1\.2\.3\s+31337\s+9\.9\.9\+x\s+retained/);

@@ -1,5 +1,5 @@
 // mcu send and mcu serve, run as a user runs them (the bundled CLI) against a real Mosquitto.
-import { mcuBin } from "../helpers/pty-board.ts";
+
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { IN, topic } from "../../firmware/src/contract.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardPayloadLimit } from "../../host/names.ts";
-import { MqttClient, type Message } from "../../host/mqtt/index.ts";
-import { startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
+import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
+import { mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitForMatch } from "../helpers/wait.ts";
 
 let broker: Broker;
@@ -64,7 +65,13 @@ function serveInBackground(args: string[]) {
 }
 
 test("binary payloads go send → broker → serve --json byte for byte", async () => {
-  const payloads = [Buffer.from([0, 1, 0, 255]), Buffer.from([0xc3, 0x28, 0xa0, 0xa1]), Buffer.alloc(0), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from("plain text")];
+  const payloads = [
+    Buffer.from([0, 1, 0, 255]),
+    Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+    Buffer.alloc(0),
+    Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+    Buffer.from("plain text"),
+  ];
   const serve = serveInBackground(["--device", "bin1", "--json", "--count", String(payloads.length), "--timeout", "20"]);
   await untilSubscribed(serve.stderr);
   for (const p of payloads) {
@@ -73,7 +80,11 @@ test("binary payloads go send → broker → serve --json byte for byte", async 
   }
   const r = await serve.done;
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.toString().trim().split("\n").map((l) => JSON.parse(l) as { topic: string; payload: string; encoding: string });
+  const lines = r.stdout
+    .toString()
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { topic: string; payload: string; encoding: string });
   assert.equal(lines.length, payloads.length);
   lines.forEach((l, i) => {
     const got = Buffer.from(l.payload, l.encoding === "base64" ? "base64" : "utf8");
@@ -157,7 +168,10 @@ test("the CLI loads the network stack and native addons only when a verb needs t
   const dir = mkdtempSync(join(tmpdir(), "mcu-load-"));
   const hook = join(dir, "report.cjs");
   const report = join(dir, "loaded.json");
-  writeFileSync(hook, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])))`);
+  writeFileSync(
+    hook,
+    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(report)}, JSON.stringify([...process.moduleLoadList, ...Object.keys(require.cache)])))`,
+  );
   const loaded = async (args: string[]) => {
     const out = openSync(join(dir, "output"), "w");
     await new Promise((resolve) => spawn(process.execPath, ["-r", hook, "dist/mcu.js", ...args], { stdio: ["ignore", out, out] }).on("close", resolve));
@@ -219,7 +233,12 @@ test("send warns when a payload is over what the configured board takes, and sti
   assert.doesNotMatch(fits.stderr, /warning/);
   const over = await mcu(["send", "--config", configFile, "x".repeat(limit + 1)]);
   assert.equal(over.code, 0, over.stderr);
-  assert.match(over.stderr, new RegExp(`warning: message 1 is ${limit + 1} bytes; small takes at most ${limit} on its in topic \\(maxMessageLength 200 in the config file\\), so the board will drop it`));
+  assert.match(
+    over.stderr,
+    new RegExp(
+      `warning: message 1 is ${limit + 1} bytes; small takes at most ${limit} on its in topic \\(maxMessageLength 200 in the config file\\), so the board will drop it`,
+    ),
+  );
   const other = await mcu(["send", "--config", configFile, "--device", "other", "x".repeat(limit + 1)]);
   assert.doesNotMatch(other.stderr, /warning/, "another device's limit is not known");
 });
@@ -231,7 +250,10 @@ test("piped send waits for room instead of overflowing the client's queue: 1,500
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "");
   await until(() => sub.got.length >= numbers.length);
-  assert.deepEqual(sub.got.map((m) => m.payload.toString()), numbers);
+  assert.deepEqual(
+    sub.got.map((m) => m.payload.toString()),
+    numbers,
+  );
   await sub.client.end();
 });
 
@@ -244,7 +266,10 @@ test("piped lines are bytes split on \\n only: invalid UTF-8, NUL and \\r arrive
   const r = await mcu(["send", "--broker", broker.url, "--topic", "p6/bytes"], { input });
   assert.equal(r.code, 0, r.stderr);
   await until(() => sub.got.length >= lines.length);
-  assert.deepEqual(sub.got.map((m) => m.payload), lines);
+  assert.deepEqual(
+    sub.got.map((m) => m.payload),
+    lines,
+  );
   await sub.client.end();
 });
 
@@ -264,7 +289,10 @@ test("serve respects stdout backpressure: at QoS 0 it drops and counts, at QoS 1
       await Promise.all(Array.from({ length: total }, (_, i) => pub.publish(t, `${i} `.padEnd(8192, "x"), { qos: 1 })));
       await pub.end();
       await until(() => /stdout is full/.test(err));
-      assert.match(err, qos === 0 ? /stdout is full \(its reader is behind\): dropping QoS 0 messages until it drains/ : /stopped reading from the broker until it drains/);
+      assert.match(
+        err,
+        qos === 0 ? /stdout is full \(its reader is behind\): dropping QoS 0 messages until it drains/ : /stopped reading from the broker until it drains/,
+      );
       let lines = 0;
       child.stdout.on("data", (d: Buffer) => (lines += d.toString().split("\n").length - 1));
       if (qos === 0) await until(() => /dropped \d+ message\(s\) while stdout was full/.test(err));

@@ -1,7 +1,7 @@
 // Every wait of the host verbs on the broker is bounded, also once CONNACK has arrived: against a
 // server that accepts the session and then says nothing more, each verb exits 27 (its timeout)
 // instead of waiting for keepalive (about 121 s at the default 60) or, with --keepalive 0, forever.
-import { mcuBin } from "../helpers/pty-board.ts";
+
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import mqttPacket from "mqtt-packet";
+import { mcuBin } from "../helpers/pty-board.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-timeouts-"));
 let server: Server;

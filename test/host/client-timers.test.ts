@@ -3,10 +3,10 @@
 // timers are fake, so a test steps through minutes of keepalive and backoff without waiting.
 import assert from "node:assert/strict";
 import { EventEmitter, once } from "node:events";
-import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { afterEach, beforeEach, test, type TestContext } from "node:test";
+import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import { afterEach, beforeEach, type TestContext, test } from "node:test";
 import mqttPacket from "mqtt-packet";
-import { MqttClient, type ClientOptions } from "../../host/mqtt/index.ts";
+import { type ClientOptions, MqttClient } from "../../host/mqtt/index.ts";
 
 /** What the fake server does once a connection's CONNECT has arrived. */
 type Answer = "connack" | "connack-then-close" | "session-present" | "hang-up";
@@ -152,7 +152,10 @@ test("keepalive: no PINGRESP within keepalive seconds of the PINGREQ declares th
   const closed = once(server.connections[0]!.socket, "close");
   tick(1);
   assert.equal(c.connected, false);
-  assert.deepEqual(offline.map((e) => (e as { code?: string }).code), ["KEEPALIVE"]);
+  assert.deepEqual(
+    offline.map((e) => (e as { code?: string }).code),
+    ["KEEPALIVE"],
+  );
   await closed;
 });
 
@@ -212,26 +215,23 @@ test("reconnect backoff: each retry waits twice as long as the one before, up to
   await retryAfter(750);
 });
 
-test(
-  "reconnect: a server that hangs up before CONNACK costs one retry per failure, not two",
-  async (t) => {
-    const tick = fakeClock(t);
-    const c = client({ reconnect: true });
-    c.on("error", () => {}); // each failed attempt is reported; the count is what matters here
-    const scheduled: number[] = [];
-    c.on("reconnect", (e: { attempt: number }) => scheduled.push(e.attempt));
-    await c.connect();
-    server.answer = "hang-up";
-    const first = once(c, "reconnect");
-    server.connections[0]!.socket.destroy();
-    await first;
-    const second = once(c, "reconnect");
-    tick(30_000); // past the first delay
-    await second;
-    await new Promise((r) => setImmediate(r)); // let the failed attempt's promise settle too
-    assert.deepEqual(scheduled, [1, 2]);
-  },
-);
+test("reconnect: a server that hangs up before CONNACK costs one retry per failure, not two", async (t) => {
+  const tick = fakeClock(t);
+  const c = client({ reconnect: true });
+  c.on("error", () => {}); // each failed attempt is reported; the count is what matters here
+  const scheduled: number[] = [];
+  c.on("reconnect", (e: { attempt: number }) => scheduled.push(e.attempt));
+  await c.connect();
+  server.answer = "hang-up";
+  const first = once(c, "reconnect");
+  server.connections[0]!.socket.destroy();
+  await first;
+  const second = once(c, "reconnect");
+  tick(30_000); // past the first delay
+  await second;
+  await new Promise((r) => setImmediate(r)); // let the failed attempt's promise settle too
+  assert.deepEqual(scheduled, [1, 2]);
+});
 
 /**
  * Publishes one QoS 2 message and drops the link after the server has seen `dropAfter`; the
@@ -269,13 +269,19 @@ async function qos2AcrossReconnect(t: TestContext, dropAfter: "publish" | "pubre
 
 test("QoS 2 resume: after PUBREC the reconnected client resends PUBREL, never the PUBLISH", async (t) => {
   const packets = await qos2AcrossReconnect(t, "pubrel");
-  assert.deepEqual(packets.map((p) => p.cmd), ["connect", "pubrel", "disconnect"]);
+  assert.deepEqual(
+    packets.map((p) => p.cmd),
+    ["connect", "pubrel", "disconnect"],
+  );
   assert.equal((packets[0] as mqttPacket.IConnectPacket).clean, false);
 });
 
 test("QoS 2 resume: before PUBREC the reconnected client resends the PUBLISH with DUP set", async (t) => {
   const packets = await qos2AcrossReconnect(t, "publish");
-  assert.deepEqual(packets.map((p) => p.cmd), ["connect", "publish", "pubrel", "disconnect"]);
+  assert.deepEqual(
+    packets.map((p) => p.cmd),
+    ["connect", "publish", "pubrel", "disconnect"],
+  );
   const resent = packets[1] as mqttPacket.IPublishPacket;
   assert.equal(resent.dup, true);
   assert.equal(resent.payload.toString(), "once");

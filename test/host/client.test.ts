@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { MqttClient, MqttError, type ClientOptions, type Message } from "../../host/mqtt/index.ts";
-import { freePort, startAedes, startMosquitto, type Broker } from "../helpers/broker.ts";
+import { type ClientOptions, type Message, MqttClient, MqttError } from "../../host/mqtt/index.ts";
+import { type Broker, freePort, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 let n = 0;
@@ -84,7 +84,10 @@ for (const [name, start] of suites) {
       const got = collect(sub, (g) => g.some((m) => m.topic === "t/sync"));
       await pub.publish("t/retained", "after unsubscribe", { qos: 1 });
       await pub.publish("t/sync", "x", { qos: 1 });
-      assert.deepEqual((await got).map((m) => m.topic), ["t/sync"]);
+      assert.deepEqual(
+        (await got).map((m) => m.topic),
+        ["t/sync"],
+      );
       await Promise.all([sub.end(), pub.end()]);
     });
 
@@ -102,7 +105,10 @@ for (const [name, start] of suites) {
       await a.connect();
       a.destroy();
       const got = await wills;
-      assert.deepEqual(got.map((m) => [m.topic, m.payload.toString()]), [["t/will/a", "gone"]]);
+      assert.deepEqual(
+        got.map((m) => [m.topic, m.payload.toString()]),
+        [["t/will/a", "gone"]],
+      );
       await watcher.end();
     });
   });
@@ -121,7 +127,10 @@ describe("errors", () => {
     const reasons: Record<number, RegExp> = { 4: /bad user name or password/, 5: /not authorized/ };
     await assert.rejects(bad.connect(), (e: unknown) => e instanceof MqttError && e.code === "CONNACK" && reasons[e.returnCode!]!.test(e.message));
     const anon = client(secured);
-    await assert.rejects(anon.connect(), (e: unknown) => e instanceof MqttError && e.code === "CONNACK" && e.returnCode === 5 && /not authorized/.test(e.message));
+    await assert.rejects(
+      anon.connect(),
+      (e: unknown) => e instanceof MqttError && e.code === "CONNACK" && e.returnCode === 5 && /not authorized/.test(e.message),
+    );
     const good = client(secured, { username: "board", password: "right-pass" });
     await good.connect();
     await good.end();
@@ -129,7 +138,10 @@ describe("errors", () => {
 
   test("connection refused names host:port", async () => {
     const port = await freePort();
-    await assert.rejects(client({ host: "127.0.0.1", port }).connect(), (e: unknown) => e instanceof MqttError && e.code === "ECONNREFUSED" && e.message.includes(`127.0.0.1:${port}`));
+    await assert.rejects(
+      client({ host: "127.0.0.1", port }).connect(),
+      (e: unknown) => e instanceof MqttError && e.code === "ECONNREFUSED" && e.message.includes(`127.0.0.1:${port}`),
+    );
   });
 
   test("TLS works with the right CA and fails clearly with the wrong one", async () => {
@@ -138,7 +150,10 @@ describe("errors", () => {
     await ok.connect();
     await ok.end();
     const wrong = client(tlsBroker, { tls: { ca: readFileSync(secured.otherCaFile!) }, username: "board", password: "right-pass" });
-    await assert.rejects(wrong.connect(), (e: unknown) => e instanceof MqttError && e.code === "TLS" && /certificate/.test(e.message) && /--ca/.test(e.message));
+    await assert.rejects(
+      wrong.connect(),
+      (e: unknown) => e instanceof MqttError && e.code === "TLS" && /certificate/.test(e.message) && /--ca/.test(e.message),
+    );
   });
 });
 
@@ -158,7 +173,10 @@ describe("rogue servers", () => {
 
   test("garbage instead of CONNACK is a protocol error, not a hang", async () => {
     reply = (s) => s.write(Buffer.from([0xff, 0xff, 0x00, 0x13, 0x37]));
-    await assert.rejects(client({ host: "127.0.0.1", port }, { connectTimeoutMs: 3000 }).connect(), (e: unknown) => e instanceof MqttError && (e.code === "PROTOCOL" || e.code === "CLOSED"));
+    await assert.rejects(
+      client({ host: "127.0.0.1", port }, { connectTimeoutMs: 3000 }).connect(),
+      (e: unknown) => e instanceof MqttError && (e.code === "PROTOCOL" || e.code === "CLOSED"),
+    );
   });
 
   test("an oversized frame is refused before it is buffered", async () => {

@@ -18,22 +18,50 @@ test("number options: absent is undefined, in range is the number, anything else
   assert.equal(wholeNumber("qos", undefined, { min: 0, max: 2 }), undefined);
   assert.equal(wholeNumber("qos", "2", { min: 0, max: 2 }), 2);
   assert.equal(number("timeout", "0.5", { positive: true, unit: "seconds" }), 0.5);
-  assert.equal(refusal(() => wholeNumber("qos", "3", { min: 0, max: 2 })), '--qos must be a whole number from 0 to 2, got "3"');
-  assert.equal(refusal(() => wholeNumber("heap", "1.5", { min: 4096 })), '--heap must be a whole number of at least 4096, got "1.5"');
-  assert.equal(refusal(() => wholeNumber("ram-budget", "0", { positive: true, unit: "bytes" })), '--ram-budget must be a positive whole number of bytes, got "0"');
-  assert.equal(refusal(() => number("timeout", "Infinity", { positive: true, unit: "seconds" })), '--timeout must be a positive number of seconds, got "Infinity"');
-  assert.equal(refusal(() => number("interval", "", { min: 0, max: 10 })), '--interval must be a number from 0 to 10, got ""');
-  assert.match(refusal(() => wholeNumber("count", "ten", { min: 1 })), /^--count must be a whole number of at least 1/);
+  assert.equal(
+    refusal(() => wholeNumber("qos", "3", { min: 0, max: 2 })),
+    '--qos must be a whole number from 0 to 2, got "3"',
+  );
+  assert.equal(
+    refusal(() => wholeNumber("heap", "1.5", { min: 4096 })),
+    '--heap must be a whole number of at least 4096, got "1.5"',
+  );
+  assert.equal(
+    refusal(() => wholeNumber("ram-budget", "0", { positive: true, unit: "bytes" })),
+    '--ram-budget must be a positive whole number of bytes, got "0"',
+  );
+  assert.equal(
+    refusal(() => number("timeout", "Infinity", { positive: true, unit: "seconds" })),
+    '--timeout must be a positive number of seconds, got "Infinity"',
+  );
+  assert.equal(
+    refusal(() => number("interval", "", { min: 0, max: 10 })),
+    '--interval must be a number from 0 to 10, got ""',
+  );
+  assert.match(
+    refusal(() => wholeNumber("count", "ten", { min: 1 })),
+    /^--count must be a whole number of at least 1/,
+  );
 });
 
 test("table: columns as wide as their widest cell, right-aligned numbers, short rows, trailing spaces trimmed", () => {
   // mcu devices: headers, two spaces between columns.
-  const devices = table([["kitchen", "online", "", "40000"]], ["id", "state", "ip", "heap"].map((header) => ({ header })));
+  const devices = table(
+    [["kitchen", "online", "", "40000"]],
+    ["id", "state", "ip", "heap"].map((header) => ({ header })),
+  );
   assert.deepEqual(devices, ["id       state   ip  heap", "kitchen  online      40000"]);
   // mcu build: indented, one space, fixed minimum widths, a total row without the ram cell.
   const build = table(
-    [["init.lua", "812", "3120"], ["total", "812"]],
-    [{ header: "file", minWidth: 20 }, { header: "bytes", align: "right", minWidth: 7 }, { header: "ram", align: "right", minWidth: 9 }],
+    [
+      ["init.lua", "812", "3120"],
+      ["total", "812"],
+    ],
+    [
+      { header: "file", minWidth: 20 },
+      { header: "bytes", align: "right", minWidth: 7 },
+      { header: "ram", align: "right", minWidth: 9 },
+    ],
     { indent: "  ", gap: " " },
   );
   assert.deepEqual(build, [

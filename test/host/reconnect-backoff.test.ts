@@ -36,6 +36,9 @@ test("reconnect delays are the contract's backoffMs, scaled to minMs and capped 
   await enough;
   client.destroy();
   // backoffMs(a, 0.5) is 750, 1500, 3000, 6000, 12000 ms; at minMs 20 that is 15, 30, 60, 120 -> 100, 240 -> 100.
-  assert.deepEqual(delays, [0, 1, 2, 3, 4].map((a) => Math.min(100, Math.round((backoffMs(a, 0.5) * 20) / 1000))));
+  assert.deepEqual(
+    delays,
+    [0, 1, 2, 3, 4].map((a) => Math.min(100, Math.round((backoffMs(a, 0.5) * 20) / 1000))),
+  );
   assert.deepEqual(delays, [15, 30, 60, 100, 100]);
 });

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
-import { MqttClient, type Message } from "../../host/mqtt/index.ts";
-import { startMosquitto, type Broker } from "../helpers/broker.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
+import { type Broker, startMosquitto } from "../helpers/broker.ts";
 import { flashedBoard } from "../helpers/firmware.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
@@ -33,7 +33,14 @@ after(() => broker.stop());
 
 test(`${RESTARTS} Mosquitto restarts during ${MESSAGES} QoS 1 round trips through a board: none lost`, { timeout: SOAK ? 1_800_000 : 300_000 }, async () => {
   const { board, out } = await flashedBoard("restarts", broker, { mqtt: { keepalive: 5 } });
-  const host = new MqttClient({ host: broker.host, port: broker.port, clientId: "restarts-host", clean: false, reconnect: { minMs: 100, maxMs: 1000 }, maxQueued: MESSAGES + 100 });
+  const host = new MqttClient({
+    host: broker.host,
+    port: broker.port,
+    clientId: "restarts-host",
+    clean: false,
+    reconnect: { minMs: 100, maxMs: 1000 },
+    maxQueued: MESSAGES + 100,
+  });
   host.on("error", () => {}); // refused connects while the broker is down are expected
   const echoes = new Map<number, number>();
   const sentAt = new Map<number, number>();
@@ -79,7 +86,9 @@ test(`${RESTARTS} Mosquitto restarts during ${MESSAGES} QoS 1 round trips throug
     }
     const lost = [...Array(MESSAGES).keys()].filter((n) => !echoes.has(n));
     const duplicates = received - echoes.size;
-    console.log(`# broker restarts: ${restarts}; messages: ${MESSAGES}; echoed: ${echoes.size}; lost: ${lost.length}; duplicates: ${duplicates}; resent by the host: ${resent}`);
+    console.log(
+      `# broker restarts: ${restarts}; messages: ${MESSAGES}; echoed: ${echoes.size}; lost: ${lost.length}; duplicates: ${duplicates}; resent by the host: ${resent}`,
+    );
     assert.equal(restarts, RESTARTS, "every planned restart happened mid-stream");
     assert.deepEqual(lost.slice(0, 20), [], `${lost.length} message(s) never echoed`);
     assert.equal((out().match(/mqtt: connected/g) ?? []).length, RESTARTS + 1, "the board reconnected after every restart");

@@ -2,7 +2,7 @@
 // and the emulated board use): no crash, no hang, and each broken exchange ends in an MqttError
 // that names the server. SOAK=1 runs 100,000.
 import assert from "node:assert/strict";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { test } from "node:test";
 import mqttPacket from "mqtt-packet";
 import { MqttClient, MqttError } from "../../host/mqtt/index.ts";
@@ -84,7 +84,9 @@ test(`${CASES} random and mutated frames from a fake server: no crash, no hang, 
     process.off("uncaughtException", onCrash);
     await new Promise((resolve) => server.close(resolve));
   }
-  console.log(`# client core fuzz (seed ${seed}): ${CASES} frames, ${connected} reached a connected client, refusals and errors: ${JSON.stringify(Object.fromEntries(codes))}`);
+  console.log(
+    `# client core fuzz (seed ${seed}): ${CASES} frames, ${connected} reached a connected client, refusals and errors: ${JSON.stringify(Object.fromEntries(codes))}`,
+  );
   assert.deepEqual(crashes, []);
   assert.ok(codes.size >= 2 && connected > 0, "the cases reached both the CONNACK handling and a connected client");
 });

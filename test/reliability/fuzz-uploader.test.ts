@@ -124,7 +124,9 @@ test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no
   } finally {
     process.off("uncaughtException", onCrash);
   }
-  console.log(`# uploader fuzz (seed ${seed}): ${frames} bad frames over ${cases} sessions; outcomes: ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`);
+  console.log(
+    `# uploader fuzz (seed ${seed}): ${frames} bad frames over ${cases} sessions; outcomes: ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}`,
+  );
   assert.deepEqual(crashes, []);
   assert.equal(outcomes.get("upload ok") ?? 0, 0, "no upload may verify against a board whose checksums are wrong");
   // The fake board must keep up with the session's protocol, or every case would just end CLOSED.

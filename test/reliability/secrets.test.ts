@@ -24,7 +24,11 @@ test("passwords stay out of build output, the serial console, status payloads an
   const out = mkdtempSync(join(tmpdir(), "mcu-secrets-"));
   const pb = ptyBoard({ psk: WIFI });
   try {
-    const config = writeConfig({ id: "secret", wifi: { ssid: "emulated", password: WIFI }, mqtt: { host: "127.0.0.1", port: broker.port, username: "board", password: MQTT } });
+    const config = writeConfig({
+      id: "secret",
+      wifi: { ssid: "emulated", password: WIFI },
+      mqtt: { host: "127.0.0.1", port: broker.port, username: "board", password: MQTT },
+    });
     const build = await mcu(["build", "--config", config, "--out", out]);
     assert.equal(build.code, 0, build.stderr);
     assertClean("mcu build output", build.stdout + build.stderr);
@@ -37,12 +41,16 @@ test("passwords stay out of build output, the serial console, status payloads an
     assert.ok(await waitFor(() => pb.text().includes("mqtt: connected")), pb.text().slice(-300));
     assertClean("the board's serial console", pb.text());
 
-    const devices = await mcu(["devices", "--broker", broker.url, "--username", "pc", "--json", "--verbose", "--timeout", "1"], { env: { MQTT_PASSWORD: MQTT } });
+    const devices = await mcu(["devices", "--broker", broker.url, "--username", "pc", "--json", "--verbose", "--timeout", "1"], {
+      env: { MQTT_PASSWORD: MQTT },
+    });
     assert.match(devices.stdout, /"id":"secret"/);
     assert.match(devices.stdout, /"state":"online"/);
     assertClean("the status payload and mcu devices --verbose", devices.stdout + devices.stderr);
 
-    const sent = await mcu(["send", "--broker", broker.url, "--username", "pc", "--device", "secret", "--wait", "--timeout", "5", "--verbose", "hi"], { env: { MQTT_PASSWORD: MQTT } });
+    const sent = await mcu(["send", "--broker", broker.url, "--username", "pc", "--device", "secret", "--wait", "--timeout", "5", "--verbose", "hi"], {
+      env: { MQTT_PASSWORD: MQTT },
+    });
     assert.equal(sent.code, 0, sent.stderr);
     assertClean("mcu send --verbose", sent.stdout + sent.stderr);
   } finally {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { mcu, mcuBin, ptyBoard, waitFor, type PtyBoard } from "../helpers/pty-board.ts";
+import { mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
 
 let pb: PtyBoard;
 const dir = mkdtempSync(join(tmpdir(), "mcu-names-"));
@@ -23,7 +23,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const accepted = ["€.lua", "two words.lua", "quote\"and\\slash.lua", "ünïcödé-名前.lua", "x".repeat(30), "€".repeat(10)];
+const accepted = ["€.lua", "two words.lua", 'quote"and\\slash.lua', "ünïcödé-名前.lua", "x".repeat(30), "€".repeat(10)];
 
 for (const name of accepted) {
   test(`a board file name round-trips exactly: ${JSON.stringify(name)}`, async () => {

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
 import { openSerialPty } from "../../tools/emulator/pty.ts";
 import { findPort } from "../../tools/serial/ports.ts";
-import { mcu, mcuBin, ptyBoard, waitFor, type PtyBoard } from "../helpers/pty-board.ts";
+import { mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
 
 let pb: PtyBoard;
 const dir = mkdtempSync(join(tmpdir(), "mcu-verbs-"));
@@ -54,7 +54,10 @@ test("mcu ls lists files with sizes and the free space; --json too", async () =>
   assert.match(r.stdout, /\d+ file\(s\); \d+ bytes used, \d+ free of \d+/);
   const j = await mcu(["ls", "--port", pb.link, "--json"]);
   const list = JSON.parse(j.stdout) as { files: { name: string; size: number }[]; total: number };
-  assert.deepEqual(list.files.find((f) => f.name === "listed.lua"), { name: "listed.lua", size: 123 });
+  assert.deepEqual(
+    list.files.find((f) => f.name === "listed.lua"),
+    { name: "listed.lua", size: 123 },
+  );
   assert.ok(list.total > 0);
 });
 
@@ -133,7 +136,12 @@ test("a file larger than the board's free flash is refused before a byte is sent
   const before = pb.received();
   const r = await mcu(["upload", "--port", pb.link, big]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`not enough room on the board's flash: big\\.bin needs ${list.remaining + 1} bytes, ${list.remaining} are free of ${list.total}; see what is there with mcu ls and remove files with mcu rm`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `not enough room on the board's flash: big\\.bin needs ${list.remaining + 1} bytes, ${list.remaining} are free of ${list.total}; see what is there with mcu ls and remove files with mcu rm`,
+    ),
+  );
   assert.ok(pb.received() - before < 4096, "only REPL lines went to the board, not the file");
   assert.equal(existsSync(join(pb.flashDir, "big.bin")), false);
 });
@@ -147,7 +155,10 @@ test("a serial port that sends garbage, or nothing, never gets a prompt: exit 1 
     const [g, s] = await Promise.all([mcu(["ls", "--port", join(dir, "ttyGARBAGE")]), mcu(["ls", "--port", join(dir, "ttySILENT")])]);
     for (const r of [g, s]) {
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /no Lua prompt after 8 s: check that the board runs NodeMCU firmware, the baud rate is right \(--baud\), and no other program has the port; the board last said: /);
+      assert.match(
+        r.stderr,
+        /no Lua prompt after 8 s: check that the board runs NodeMCU firmware, the baud rate is right \(--baud\), and no other program has the port; the board last said: /,
+      );
     }
     assert.match(g.stderr, /the board last said: "[^\n]+"/);
     assert.match(s.stderr, /the board last said: nothing/);
@@ -169,16 +180,22 @@ test("finding the board: one bridge is chosen, several or none are listed", asyn
   const cp210x = { path: "/dev/ttyUSB1", vendorId: "10c4", productId: "EA60" };
   const other = { path: "/dev/ttyS0" };
   assert.equal(await findPort(async () => [other, ch340]), "/dev/ttyUSB0");
-  await assert.rejects(findPort(async () => [ch340, cp210x]), {
-    name: "SerialError",
-    code: "AMBIGUOUS",
-    message: /several USB-serial bridges found; pick the board with --port:\n {2}\/dev\/ttyUSB0 .*CH340\n {2}\/dev\/ttyUSB1 .*CP210x/,
-  });
-  await assert.rejects(findPort(async () => [other]), {
-    name: "SerialError",
-    code: "NOT_FOUND",
-    message: /no USB-serial bridge \(CH340, CP210x, FTDI\) found[\s\S]*serial ports present:\n {2}\/dev\/ttyS0/,
-  });
+  await assert.rejects(
+    findPort(async () => [ch340, cp210x]),
+    {
+      name: "SerialError",
+      code: "AMBIGUOUS",
+      message: /several USB-serial bridges found; pick the board with --port:\n {2}\/dev\/ttyUSB0 .*CH340\n {2}\/dev\/ttyUSB1 .*CP210x/,
+    },
+  );
+  await assert.rejects(
+    findPort(async () => [other]),
+    {
+      name: "SerialError",
+      code: "NOT_FOUND",
+      message: /no USB-serial bridge \(CH340, CP210x, FTDI\) found[\s\S]*serial ports present:\n {2}\/dev\/ttyS0/,
+    },
+  );
 });
 
 test("mcu monitor: shows the console, sends typed lines, marks boot noise, quits on Ctrl-]", async () => {

@@ -12,7 +12,10 @@ const noBoard = ["--port", "/nonexistent/tty", "--no-monitor"];
 test("./flash.sh exits 2 for a config file that is missing or not JSON", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mcu-flashcfg-"));
   writeFileSync(join(dir, "broken.json"), "{ not json");
-  for (const [file, why] of [["missing.json", /missing\.json not found/], ["broken.json", /broken\.json is not valid JSON/]] as const) {
+  for (const [file, why] of [
+    ["missing.json", /missing\.json not found/],
+    ["broken.json", /broken\.json is not valid JSON/],
+  ] as const) {
     const r = await flashSh(["--config", join(dir, file), "--out", join(dir, "out"), ...noBoard]);
     assert.equal(r.code, 2, `${file}: ${r.stderr}`);
     assert.match(r.stderr, why);

@@ -6,10 +6,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { MqttClient, type Message } from "../../host/mqtt/index.ts";
-import { freePort, startMosquitto, type Broker } from "../helpers/broker.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
+import { type Broker, freePort, startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcuBin, ptyBoard, waitFor, type PtyBoard, type Run } from "../helpers/pty-board.ts";
+import { flashSh, mcuBin, type PtyBoard, ptyBoard, type Run, waitFor } from "../helpers/pty-board.ts";
 
 let broker: Broker;
 const outDir = mkdtempSync(join(tmpdir(), "mcu-flash-out-"));
@@ -35,7 +35,10 @@ function flash(args: string[], onSpawn?: (kill: () => void) => void): Promise<Ru
 /** The firmware files under live names (not the upload's "_" temp names, not the build's manifest) and their bytes. */
 function liveFiles(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const n of readdirSync(dir).filter((n) => !n.startsWith("_") && n !== "manifest.json").sort()) out[n] = readFileSync(join(dir, n), "latin1");
+  for (const n of readdirSync(dir)
+    .filter((n) => !n.startsWith("_") && n !== "manifest.json")
+    .sort())
+    out[n] = readFileSync(join(dir, n), "latin1");
   return out;
 }
 
@@ -69,7 +72,10 @@ test("./flash.sh: the board restarts into the build and echoes through Mosquitto
     await watcher.connect();
     const seen: Message[] = [];
     watcher.on("message", (m: Message) => seen.push(m));
-    await watcher.subscribe([{ topic: "nodemcu/flashed/out", qos: 1 }, { topic: "nodemcu/flashed/status", qos: 1 }]);
+    await watcher.subscribe([
+      { topic: "nodemcu/flashed/out", qos: 1 },
+      { topic: "nodemcu/flashed/status", qos: 1 },
+    ]);
     assert.ok(await waitFor(() => seen.some((m) => m.payload.toString().includes('"online"'))), `the board never came online: ${pb.text().slice(-300)}`);
     const payload = Buffer.from([0, 1, 0xff, 0xfe, 0x80, 10, 13, 0]);
     await watcher.publish("nodemcu/flashed/in", payload, { qos: 1 });
@@ -139,7 +145,10 @@ function installOld(dir: string): void {
 /** Deterministic spread of cut points over (0, total): one in each n-th, at a seeded offset. */
 function cutPoints(total: number, n: number): number[] {
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   return Array.from({ length: n }, (_, i) => Math.max(1, Math.floor((total * (i + rnd())) / n)));
 }
 
@@ -160,7 +169,9 @@ const CUTS = process.env.SOAK === "1" ? 100 : 20;
 /** A cut flash and its reboot take about 3.5 s, so a few times that per cut, or half an hour for a soak. */
 const CUT_TIMEOUT_MS = process.env.SOAK === "1" ? 1_800_000 : (CUTS + 2) * 15_000;
 
-test(`the link cut at ${CUTS} points during ./flash.sh: the board always boots the whole old or the whole new firmware, and the next flash completes`, { timeout: CUT_TIMEOUT_MS }, async () => {
+test(`the link cut at ${CUTS} points during ./flash.sh: the board always boots the whole old or the whole new firmware, and the next flash completes`, {
+  timeout: CUT_TIMEOUT_MS,
+}, async () => {
   const pb = ptyBoard();
   const cfg = configFor("cut", await freePort());
   try {
@@ -216,9 +227,13 @@ test("--compile leaves .lc modules the board boots from; a later plain flash rem
   await onPromptingBoard(async (pb) => {
     const compiled = await flash(["--port", pb.link, "--config", configFor("compiled", await freePort()), "--compile"]);
     assert.equal(compiled.code, 0, compiled.stderr);
-    const lcs = readdirSync(pb.flashDir).filter((n) => n.endsWith(".lc")).sort();
+    const lcs = readdirSync(pb.flashDir)
+      .filter((n) => n.endsWith(".lc"))
+      .sort();
     // Every module but init.lua, which the boot loader runs as source.
-    const modules = Object.keys(liveFiles(outDir)).filter((f) => f !== "init.lua").map((f) => f.replace(/\.lua$/, ".lc"));
+    const modules = Object.keys(liveFiles(outDir))
+      .filter((f) => f !== "init.lua")
+      .map((f) => f.replace(/\.lua$/, ".lc"));
     assert.deepEqual(lcs, modules.sort());
     assert.ok(await waitFor(() => pb.text().includes("app: compiled joining")), pb.text().slice(-300));
 
@@ -226,7 +241,12 @@ test("--compile leaves .lc modules the board boots from; a later plain flash rem
     const plain = await flash(["--port", pb.link, "--config", configFor("recompiled", await freePort())]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /uploaded 1 file\(s\)/);
-    assert.deepEqual(readdirSync(pb.flashDir).filter((n) => n.endsWith(".lc")).sort(), modules.filter((m) => m !== "config.lc"));
+    assert.deepEqual(
+      readdirSync(pb.flashDir)
+        .filter((n) => n.endsWith(".lc"))
+        .sort(),
+      modules.filter((m) => m !== "config.lc"),
+    );
     assert.ok(await waitFor(() => pb.text().includes("app: recompiled joining")), pb.text().slice(-300));
   });
 });

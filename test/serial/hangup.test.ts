@@ -2,14 +2,16 @@
 // once the kernel has finished the hang-up. The port must close then, not read again forever:
 // this is what made `mcu monitor` miss a board that went away on a loaded machine.
 import assert from "node:assert/strict";
-import { closeSync, openSync, readSync, constants } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import { openPort } from "../../tools/serial/link.ts";
 import { waitFor } from "../helpers/pty-board.ts";
 
 const require = createRequire(import.meta.url);
-const { requireBinary } = require("@lydell/node-pty/requireBinary.js") as { requireBinary(f: string): { open(c: number, r: number): { master: number; slave: number; pty: string } } };
+const { requireBinary } = require("@lydell/node-pty/requireBinary.js") as {
+  requireBinary(f: string): { open(c: number, r: number): { master: number; slave: number; pty: string } };
+};
 
 test("a serial port closes when its tty hangs up, even if the hang-up finished before the first read", async () => {
   const { master, slave, pty } = requireBinary("pty.node").open(80, 24);

@@ -5,7 +5,13 @@ import { fileProgress } from "../../tools/serial/progress.ts";
 
 test("an upload's rate prints as a whole number of B/s, not a long fraction", async () => {
   let out = "";
-  const stream = { isTTY: false, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+  const stream = {
+    isTTY: false,
+    write: (s: string) => {
+      out += s;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   const bar = fileProgress("tiny.lua", stream);
   // One byte over a few milliseconds is a rate under 1 KB/s, and almost never a whole number.
   await new Promise((r) => setTimeout(r, 7));

@@ -2,7 +2,7 @@
 // CLI kit (host/kit) imports nothing of the project outside itself, and no module imports itself
 // back through others (type-only imports count: a loop of types is still a loop to read).
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { test } from "node:test";
 import ts from "typescript";
@@ -99,6 +99,9 @@ test("the checks catch a wrong-way import, a type-only loop and a lazy import", 
       ["tools/z.ts", `// import("./nothing.ts") in a comment is not an import\nexport const load = () => import("./y.ts");`],
     ]),
   );
-  assert.deepEqual(wrongWay(graph).map((l) => l.split(":")[0]), ["host/cli/x.ts -> tools/y.ts", "host/kit/k.ts -> host/config.ts", "firmware/src/app.ts -> host/names.ts"]);
+  assert.deepEqual(
+    wrongWay(graph).map((l) => l.split(":")[0]),
+    ["host/cli/x.ts -> tools/y.ts", "host/kit/k.ts -> host/config.ts", "firmware/src/app.ts -> host/names.ts"],
+  );
   assert.deepEqual(loops(graph), ["tools/y.ts -> tools/z.ts -> tools/y.ts"]);
 });

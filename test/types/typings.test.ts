@@ -18,10 +18,14 @@ let options: tstl.CompilerOptions;
 
 before(() => {
   // The firmware's own settings (lib ESNext, only the Lua typings), so the fixtures see what firmware code sees.
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(here, "../../firmware/tsconfig.json"), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(here, "../../firmware/tsconfig.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    },
+  );
   options = { ...(parsed!.options as tstl.CompilerOptions), rootDir: fixtures, noEmit: false, outDir: join(fixtures, "out") };
 });
 
@@ -30,17 +34,30 @@ function diagnostics(files: Map<string, string>): readonly ts.Diagnostic[] {
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   host.readFile = (f) => files.get(f) ?? readFile(f);
-  host.fileExists = ((exists) => (f: string) => files.has(f) || exists(f))(host.fileExists.bind(host));
+  host.fileExists = (
+    (exists) => (f: string) =>
+      files.has(f) || exists(f)
+  )(host.fileExists.bind(host));
   const program = ts.createProgram([...files.keys()], options, host);
   return ts.getPreEmitDiagnostics(program);
 }
 
 function describe(ds: readonly ts.Diagnostic[]): string {
-  return ds.map((d) => `${d.file?.fileName ?? ""}:${d.file ? d.file.getLineAndCharacterOfPosition(d.start!).line + 1 : 0} ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`).join("\n");
+  return ds
+    .map(
+      (d) =>
+        `${d.file?.fileName ?? ""}:${d.file ? d.file.getLineAndCharacterOfPosition(d.start!).line + 1 : 0} ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+    )
+    .join("\n");
 }
 
 test("correct calls and the marked misuses both compile cleanly", () => {
-  const ds = diagnostics(new Map([[okFile, readFileSync(okFile, "utf8")], [misuseFile, readFileSync(misuseFile, "utf8")]]));
+  const ds = diagnostics(
+    new Map([
+      [okFile, readFileSync(okFile, "utf8")],
+      [misuseFile, readFileSync(misuseFile, "utf8")],
+    ]),
+  );
   assert.equal(ds.length, 0, describe(ds));
 });
 
@@ -69,10 +86,40 @@ test("methods compile to `:` calls, module functions to `.` calls, callbacks tak
   assert.equal(result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length, 0, describe(result.diagnostics));
   const lua = [...out.entries()].find(([n]) => n.endsWith("ok.lua"))?.[1];
   assert.ok(lua, `no ok.lua among ${[...out.keys()]}`);
-  for (const call of ["t:register(", "t:start(", "t:alarm(", "timer:stop(", "m:lwt(", "m:on(", "m:connect(", "c:subscribe(", "client:publish(", "fd:write(", "fd:seek(", "sk:on(", "s:send("]) {
+  for (const call of [
+    "t:register(",
+    "t:start(",
+    "t:alarm(",
+    "timer:stop(",
+    "m:lwt(",
+    "m:on(",
+    "m:connect(",
+    "c:subscribe(",
+    "client:publish(",
+    "fd:write(",
+    "fd:seek(",
+    "sk:on(",
+    "s:send(",
+  ]) {
     assert.ok(lua.includes(call), `expected ${call}`);
   }
-  for (const call of ["tmr.create(", "node.heap(", "node.task.post(", "wifi.sta.config(", "wifi.eventmon.register(", "mqtt.Client(", "file.open(", "file.fsinfo(", "uart.on(", "rtcmem.read32(", "sjson.encode(", "bit.band(", "bit.lshift(", "string.format(", "net.createConnection("]) {
+  for (const call of [
+    "tmr.create(",
+    "node.heap(",
+    "node.task.post(",
+    "wifi.sta.config(",
+    "wifi.eventmon.register(",
+    "mqtt.Client(",
+    "file.open(",
+    "file.fsinfo(",
+    "uart.on(",
+    "rtcmem.read32(",
+    "sjson.encode(",
+    "bit.band(",
+    "bit.lshift(",
+    "string.format(",
+    "net.createConnection(",
+  ]) {
     assert.ok(lua.includes(call), `expected ${call}`);
   }
   assert.doesNotMatch(lua, /function\(self/, "a callback was given a self parameter");

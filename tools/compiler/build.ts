@@ -2,11 +2,11 @@
 // reference Lua 5.1, plus config.lua from device.json and a manifest the uploader compares
 // against what the board holds.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CONFIG_FILE, loadConfig, type DeviceConfig } from "../../host/config.ts";
-import { EXIT, table, type Column } from "../../host/kit/index.ts";
+import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
+import { type Column, EXIT, table } from "../../host/kit/index.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { concatPlugin } from "./concat-plugin.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
@@ -189,8 +189,13 @@ function earlierBuild(dir: string): string[] {
   const ours = manifestNames(join(dir, MANIFEST));
   const foreign = entries.filter((n) => n !== MANIFEST && !(ours?.has(n) && statSync(join(dir, n)).isFile()));
   if (ours && foreign.length === 0) return entries;
-  const why = ours ? `it holds files no build wrote (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""})` : `it is not empty and holds no ${MANIFEST} of an earlier build`;
-  throw new BuildError(`--out ${dir}: refusing to write the build there: ${why}. The build replaces only its own files; give a new or empty folder, or the folder of an earlier build`, EXIT.usage);
+  const why = ours
+    ? `it holds files no build wrote (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""})`
+    : `it is not empty and holds no ${MANIFEST} of an earlier build`;
+  throw new BuildError(
+    `--out ${dir}: refusing to write the build there: ${why}. The build replaces only its own files; give a new or empty folder, or the folder of an earlier build`,
+    EXIT.usage,
+  );
 }
 
 function fsReason(err: unknown): string {
@@ -244,7 +249,9 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const over = built.filter((f) => f.ram > budget);
   if (over.length > 0) {
     const list = over.map((f) => `${f.name} needs ${f.ram} bytes`).join(", ");
-    throw new BuildError(`${list} of RAM once loaded, over the ${budget}-byte budget per module: split it into smaller modules, or raise the budget with --ram-budget BYTES if your board has the heap`);
+    throw new BuildError(
+      `${list} of RAM once loaded, over the ${budget}-byte budget per module: split it into smaller modules, or raise the budget with --ram-budget BYTES if your board has the heap`,
+    );
   }
 
   for (const name of stale) rmSync(join(outDir, name));
@@ -256,4 +263,3 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   log(`build: ${built.length} files, ${total} bytes, version ${ver} -> ${outDir}`);
   return { outDir, configFile, version: ver, files: built, totalBytes: total };
 }
-

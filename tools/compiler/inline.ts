@@ -172,7 +172,7 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
       const fn = child.type === "CallExpression" && isIdent(child.base) && !hidden.has(child.base.name) ? fns.get(child.base.name) : undefined;
       const args = child.arguments as Node[] | undefined;
       if (fn && !fn.constant && node.type !== "CallStatement" && args?.length === fn.params.length && !args.some((a) => a.type === "VarargLiteral")) {
-        args.forEach((a) => visit(a, hidden));
+        for (const a of args) visit(a, hidden);
         (parent as Record<string | number, Node>)[key] = instantiate(fn, args);
         for (const g of fn.globals) if (!chunk.globals.some((x) => x.name === g.name)) chunk.globals.push(g);
       } else {

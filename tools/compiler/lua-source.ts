@@ -2,9 +2,9 @@
 // bytes and, more importantly, parse time and RAM on a 40 KB heap, so they are removed.
 import luamin from "luamin";
 import luaparse from "luaparse";
-import { dropEmptyExports, inlineCalls, inlinables, joinLiterals } from "./inline.ts";
-import { luaLiteral } from "../lua/vm.ts";
 import type { DeviceConfig } from "../../host/config.ts";
+import { luaLiteral } from "../lua/vm.ts";
+import { dropEmptyExports, inlinables, inlineCalls, joinLiterals } from "./inline.ts";
 
 /**
  * Drops comment lines, indentation and blank lines. Safe for TSTL output only: TSTL prints every

@@ -1,7 +1,7 @@
 // `mcu build`: compiles the firmware for the board described by the config file.
 import { ConfigError } from "../../host/config.ts";
 import { CliError, EXIT, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
-import { BuildError, DEFAULT_RAM_BUDGET, buildFirmware, type BuildOptions, type BuildResult } from "./build.ts";
+import { BuildError, type BuildOptions, type BuildResult, buildFirmware, DEFAULT_RAM_BUDGET } from "./build.ts";
 
 export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES] [--no-minify]
 
@@ -19,7 +19,11 @@ example:
   mcu build --config kitchen.json --out build/kitchen`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOrUsage(argv, { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" }, "no-minify": { type: "boolean" } }, usage);
+  const { values } = parseOrUsage(
+    argv,
+    { config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" }, "no-minify": { type: "boolean" } },
+    usage,
+  );
   const budget = wholeNumber("ram-budget", values["ram-budget"], { positive: true, unit: "bytes" });
   await build({ configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
   return EXIT.ok;

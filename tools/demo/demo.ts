@@ -9,11 +9,11 @@ import { createInterface } from "node:readline";
 import { StringDecoder } from "node:string_decoder";
 import { DEFAULT_PREFIX, IN, STATUS, topic } from "../../firmware/src/contract.ts";
 import { brokerUrl } from "../../host/cli/broker-url.ts";
-import { plainContext, type HostContext } from "../../host/cli/options.ts";
+import { type HostContext, plainContext } from "../../host/cli/options.ts";
 import { ping } from "../../host/cli/ping.ts";
 import { send } from "../../host/cli/send.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
-import { MqttClient, type Message } from "../../host/mqtt/index.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
@@ -62,7 +62,10 @@ function consoleView(board: Board): { start(): void } {
 function online(broker: { host: string; port: number }): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
     const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: `mcu-demo-watch-${process.pid}` });
-    const timer = setTimeout(() => reject(new CliError(`the board did not come online within ${ONLINE_TIMEOUT_MS / 1000} s (see its console above)`, EXIT.failure)), ONLINE_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new CliError(`the board did not come online within ${ONLINE_TIMEOUT_MS / 1000} s (see its console above)`, EXIT.failure)),
+      ONLINE_TIMEOUT_MS,
+    );
     watcher.on("message", (m: Message) => {
       if (!m.payload.toString().includes('"state":"online"')) return;
       clearTimeout(timer);
@@ -117,14 +120,20 @@ export async function run(argv: string[]): Promise<number> {
 
     heading("build");
     const configFile = join(work, "device.json");
-    writeFileSync(configFile, JSON.stringify({ id: DEVICE, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ id: DEVICE, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }),
+    );
     const build = await buildFirmware({ configFile, outDir: join(work, "build") });
 
     heading("board");
     const board = new Board({ flashDir: join(work, "flash") });
     const link = join(work, "ttyDEMO");
     const pty = openSerialPty(link);
-    cleanup.push(() => pty.close(), () => board.powerOff());
+    cleanup.push(
+      () => pty.close(),
+      () => board.powerOff(),
+    );
     pty.onData((d) => board.input(d));
     board.on("output", (d: Buffer) => pty.write(d));
     const view = consoleView(board);
@@ -150,7 +159,9 @@ export async function run(argv: string[]): Promise<number> {
     await ping(plainContext("ping", broker, DEVICE), { device: DEVICE, count: 5, intervalMs: 100, size: 32, timeoutS: 2 });
 
     heading("summary");
-    process.stdout.write(`flashed ${build.files.length} files (${build.totalBytes} bytes) over serial; online in ${onlineSecs.toFixed(1)} s; ${echoed}/${count} messages echoed\n`);
+    process.stdout.write(
+      `flashed ${build.files.length} files (${build.totalBytes} bytes) over serial; online in ${onlineSecs.toFixed(1)} s; ${echoed}/${count} messages echoed\n`,
+    );
     if (process.stdin.isTTY && process.env.CI !== "true") {
       process.off("SIGINT", onSigint);
       await interactive(broker);

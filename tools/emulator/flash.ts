@@ -4,7 +4,7 @@
 // over), not paths. In NodeMCU's SPIFFS "/" and ".." are plain characters: "../x" is one object
 // named "../x". Each object is one host file inside the folder, under a reversible encoding
 // (hostName), so no board name can reach a file outside the folder.
-import { closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /** SPIFFS_MAX_OPEN_FILES in NodeMCU's user_config.h. */

@@ -5,8 +5,9 @@
 // as the pty itself. So the link leads somewhere exactly while its emulator runs: a second
 // emulator can tell a link in use from one left by an emulator that was killed, and "port is
 // busy" can tell the emulator's handle from a program holding the port (tools/serial/ports.ts).
-import { closeSync, openSync, constants, existsSync, symlinkSync, unlinkSync, lstatSync, readlinkSync } from "node:fs";
+
 import { execFileSync } from "node:child_process";
+import { closeSync, constants, existsSync, lstatSync, openSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { ReadStream } from "node:tty";
@@ -50,7 +51,9 @@ function linkError(path: string, err: NodeJS.ErrnoException): CliError {
 /** A link that still leads somewhere: a running emulator's, or one that is not ours at all. */
 function inUse(path: string, target: string): CliError {
   const owner = /^\/proc\/(\d+)\/fd\/\d+$/.exec(target)?.[1];
-  const why = owner ? `is in use: the emulator running as process ${owner} serves it; stop that one` : `is a link to ${target}, not one left by a stopped emulator; remove it`;
+  const why = owner
+    ? `is in use: the emulator running as process ${owner} serves it; stop that one`
+    : `is a link to ${target}, not one left by a stopped emulator; remove it`;
   return new CliError(`--serial ${path} ${why}, or choose another path`, EXIT.usage);
 }
 
@@ -63,7 +66,8 @@ function freeLink(path: string): void {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return; // free, or its folder is missing: symlink says which
     throw linkError(path, err as NodeJS.ErrnoException);
   }
-  if (!isLink) throw new CliError(`--serial ${path} exists and is not a link; choose a path where mcu emulate can put its link, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
+  if (!isLink)
+    throw new CliError(`--serial ${path} exists and is not a link; choose a path where mcu emulate can put its link, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
   if (existsSync(path)) throw inUse(path, readLink(path) ?? "");
   unlinkSync(path);
 }

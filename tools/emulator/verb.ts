@@ -2,9 +2,9 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { CliError, EXIT, interrupted, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
-import { Board, DEFAULT_HEAP, DEFAULT_MODULES, type BoardOptions } from "./board.ts";
+import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
+import { type Flash, NAME_MAX } from "./flash.ts";
 import { createFleet } from "./fleet.ts";
-import { NAME_MAX, type Flash } from "./flash.ts";
 import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { luaLiteral } from "./literal.ts";
 
 export { luaLiteral };
+
 const require = createRequire(import.meta.url);
 
 /** A value that can be handed back to Lua from a synchronous call. */
@@ -79,7 +80,10 @@ export function luaValue(v: LuaValue): string {
 }
 
 function decodeArg(s: string): Buffer {
-  return Buffer.from(s.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1");
+  return Buffer.from(
+    s.replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    "latin1",
+  );
 }
 
 /** One WebAssembly instance of Lua 5.1.5; it can host many independent Lua states. */

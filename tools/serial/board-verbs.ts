@@ -68,7 +68,10 @@ example:
       process.stdout.write(JSON.stringify(list) + "\n");
       return EXIT.ok;
     }
-    const rows = table(list.files.map((f) => [f.name, String(f.size)]), [{ minWidth: 4 }, { align: "right", minWidth: 7 }]);
+    const rows = table(
+      list.files.map((f) => [f.name, String(f.size)]),
+      [{ minWidth: 4 }, { align: "right", minWidth: 7 }],
+    );
     for (const row of rows) process.stdout.write(`${row}\n`);
     process.stdout.write(`${list.files.length} file(s); ${list.used} bytes used, ${list.remaining} free of ${list.total}\n`);
     return EXIT.ok;

@@ -4,14 +4,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
+import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
 import type { BuildResult } from "../compiler/build.ts";
 import { build as buildVerb } from "../compiler/verb.ts";
 import { luaLiteral } from "../lua/literal.ts";
-import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
+import { exitCodeOf, SerialError } from "./errors.ts";
 import { monitor } from "./monitor.ts";
 import { baudOf, openBoard, portOf } from "./options.ts";
 import { fileProgress } from "./progress.ts";
-import { exitCodeOf, SerialError } from "./errors.ts";
 import type { BoardSession } from "./session.ts";
 
 export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-monitor] [--all] [--compile]

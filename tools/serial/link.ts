@@ -10,7 +10,11 @@ import { SerialError } from "./errors.ts";
 export function openPort(path: string, baudRate: number): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path, baudRate, autoOpen: false });
-    port.open((err) => (err ? reject(err) : (eofIsHangup(port), resolve(port))));
+    port.open((err) => {
+      if (err) return reject(err);
+      eofIsHangup(port);
+      resolve(port);
+    });
   });
 }
 
@@ -31,7 +35,8 @@ function eofIsHangup(port: SerialPort): void {
     if (got.bytesRead === 0) throw Object.assign(new Error("the serial port hung up"), { code: "EIO", disconnect: true });
     return got;
   };
-  binding.read = (buffer: Buffer, offset: number, length: number) => unixRead({ binding: binding as never, buffer, offset, length, fsReadAsync: fsReadAsync as never });
+  binding.read = (buffer: Buffer, offset: number, length: number) =>
+    unixRead({ binding: binding as never, buffer, offset, length, fsReadAsync: fsReadAsync as never });
 }
 
 /** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware, as NodeMCU dev boards wire it. */

@@ -28,7 +28,10 @@ const RETRY_MS = 500;
 /** Replaces runs of non-text characters (boot noise) with a marker; keeps line ends and tabs. */
 export function markNoise(text: string): string {
   // Noise read at the wrong baud rate has stray printable bytes in it; they belong to the run.
-  return text.replace(/(?:[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+[^\n\r\t]{0,3})*[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+/g, "«noise»");
+  return text.replace(
+    /(?:[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+[^\n\r\t]{0,3})*[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]+/g,
+    "«noise»",
+  );
 }
 
 interface Sink {
@@ -83,7 +86,10 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
     } catch (err) {
       if (!waiting) process.stderr.write(`monitor: ${path}: ${(err as Error).message}; waiting for it (Ctrl-] quits)\n`);
       waiting = true;
-      await new Promise<void>((r) => ((wake = r), setTimeout(r, RETRY_MS)));
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, RETRY_MS);
+      });
       continue;
     }
     process.stderr.write(`monitor: ${waiting ? "reconnected to" : "connected to"} ${path} at ${baud} baud; Ctrl-] quits\n`);
@@ -94,9 +100,16 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
     port.on("error", () => {});
     if (resetPending) {
       resetPending = false;
-      await pulseReset(port).catch((err: Error) => process.stderr.write(`monitor: cannot pulse RTS/DTR on ${path} (${err.message}); reset the board by hand\n`));
+      await pulseReset(port).catch((err: Error) =>
+        process.stderr.write(`monitor: cannot pulse RTS/DTR on ${path} (${err.message}); reset the board by hand\n`),
+      );
     }
-    await Promise.race([closed, new Promise<void>((r) => (wake = r))]);
+    await Promise.race([
+      closed,
+      new Promise<void>((r) => {
+        wake = r;
+      }),
+    ]);
     if (quit) break;
     process.stderr.write(`monitor: ${path} went away; waiting for it to return (Ctrl-] quits)\n`);
     waiting = true;

@@ -1,6 +1,6 @@
 // What every serial verb shares: --port (or the one USB-serial bridge present) and --baud,
 // opening the port with a useful error, and getting the board's REPL ready for file work.
-import { parseOrUsage, wholeNumber, type Options } from "../../host/kit/index.ts";
+import { type Options, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
 import { cliErrorOf } from "./errors.ts";
 import { findPort, openError } from "./ports.ts";
 import { BoardSession } from "./session.ts";

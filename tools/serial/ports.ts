@@ -68,7 +68,10 @@ export async function findPort(list: () => Promise<PortInfo[]> = listPorts): Pro
   const boards = ports.filter(bridgeOf);
   if (boards.length === 1) return boards[0]!.path;
   if (boards.length > 1) {
-    throw new SerialError("AMBIGUOUS", `several USB-serial bridges found; pick the board with --port:\n${boards.map((p) => `${describe(p)} ${bridgeOf(p)}`).join("\n")}`);
+    throw new SerialError(
+      "AMBIGUOUS",
+      `several USB-serial bridges found; pick the board with --port:\n${boards.map((p) => `${describe(p)} ${bridgeOf(p)}`).join("\n")}`,
+    );
   }
   const rest = ports.length === 0 ? "  (no serial ports at all)" : ports.map(describe).join("\n");
   throw new SerialError(
@@ -108,14 +111,17 @@ function holders(device: string, skip?: string): string[] {
 }
 
 function groupName(gid: number): string {
-  const line = readFileSync("/etc/group", "utf8").split("\n").find((l) => l.split(":")[2] === String(gid));
+  const line = readFileSync("/etc/group", "utf8")
+    .split("\n")
+    .find((l) => l.split(":")[2] === String(gid));
   return line?.split(":")[0] ?? `gid ${gid}`;
 }
 
 /** Turns a failed open into what to do about it. */
 export function openError(path: string, err: Error): SerialError {
   const msg = err.message;
-  if (/ENOENT|No such file/i.test(msg)) return new SerialError("NOT_FOUND", `${path} does not exist: is the board plugged in and the path right? Leave out --port to search for the board`);
+  if (/ENOENT|No such file/i.test(msg))
+    return new SerialError("NOT_FOUND", `${path} does not exist: is the board plugged in and the path right? Leave out --port to search for the board`);
   if (/EACCES|Permission denied/i.test(msg)) {
     let group = "dialout";
     try {
@@ -123,7 +129,10 @@ export function openError(path: string, err: Error): SerialError {
     } catch {
       // keep the usual group
     }
-    return new SerialError("NO_PERMISSION", `no permission to open ${path}: add yourself to its group "${group}" (sudo usermod -aG ${group} $USER), then log in again`);
+    return new SerialError(
+      "NO_PERMISSION",
+      `no permission to open ${path}: add yourself to its group "${group}" (sudo usermod -aG ${group} $USER), then log in again`,
+    );
   }
   if (/lock|busy|EBUSY|temporarily unavailable/i.test(msg)) {
     let who: string[] = [];

@@ -42,9 +42,7 @@ const HELPERS = [
     `uart.write(0,"#L "..s.."\\n")while 1 do local d=f:read(256)if not d then break end uart.write(0,d)end f:close()end`,
 ];
 
-export interface Progress {
-  (sent: number, total: number): void;
-}
+export type Progress = (sent: number, total: number) => void;
 
 /** The board's receiver gave up on a stalled transfer and locked its console (see __k). */
 class UploadCut extends Error {
@@ -71,10 +69,12 @@ export function boardNameError(name: string): string | undefined {
   if (name.includes("\ufffd")) return `${shown} is not valid UTF-8; give the name in UTF-8`;
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return `${shown} holds a control character; board file names take printable characters only`;
-  if (name.includes("/")) return `${shown} holds a "/": the board's flash has no folders; give a plain name (e.g. --as ${JSON.stringify(name.split("/").pop() || "name.lua")})`;
+  if (name.includes("/"))
+    return `${shown} holds a "/": the board's flash has no folders; give a plain name (e.g. --as ${JSON.stringify(name.split("/").pop() || "name.lua")})`;
   if (name === "." || name === "..") return `${shown} is not a file name: the board's flash has no folders`;
   const bytes = Buffer.byteLength(name);
-  if (TEMP_PREFIX.length + bytes > NAME_MAX) return `${shown} is too long (${bytes} bytes): names on the board hold ${NAME_MAX - TEMP_PREFIX.length} bytes here (${NAME_MAX} with the upload's temp prefix)`;
+  if (TEMP_PREFIX.length + bytes > NAME_MAX)
+    return `${shown} is too long (${bytes} bytes): names on the board hold ${NAME_MAX - TEMP_PREFIX.length} bytes here (${NAME_MAX} with the upload's temp prefix)`;
   return undefined;
 }
 
@@ -125,7 +125,10 @@ export class BoardSession {
         // and stop its app in our init.lua's boot pause.
         if (n === 3) await pulseReset(this.link.port).catch(() => {});
         if (Date.now() >= end) {
-          throw new SerialError("NO_PROMPT", `no Lua prompt after ${timeoutMs / 1000} s: check that the board runs NodeMCU firmware, the baud rate is right (--baud), and no other program has the port; the board last said: ${this.link.tail()}`);
+          throw new SerialError(
+            "NO_PROMPT",
+            `no Lua prompt after ${timeoutMs / 1000} s: check that the board runs NodeMCU firmware, the baud rate is right (--baud), and no other program has the port; the board last said: ${this.link.tail()}`,
+          );
         }
       }
     }
@@ -231,8 +234,10 @@ export class BoardSession {
     // Long lists are gathered into a table over several lines, then renamed by one.
     await this.run("__m={}");
     for (const c of chunks) await this.run(`for _,n in ipairs({${c.join(",")}}) do __m[#__m+1]=n end`);
-    const out = await this.run(`local k=0 for _,n in ipairs(__m) do file.remove(n) if n:find("%.lua$") then file.remove(n:sub(1,-4).."lc") end ` +
-        `if file.rename("${TEMP_PREFIX}"..n,n) then k=k+1 end end __m=nil print("#M "..k)`);
+    const out = await this.run(
+      `local k=0 for _,n in ipairs(__m) do file.remove(n) if n:find("%.lua$") then file.remove(n:sub(1,-4).."lc") end ` +
+        `if file.rename("${TEMP_PREFIX}"..n,n) then k=k+1 end end __m=nil print("#M "..k)`,
+    );
     if (!out.includes(`#M ${names.length}`)) throw new SerialError("REJECTED", `renaming the verified uploads into place failed: ${out.trim()}`);
   }
 
@@ -244,7 +249,9 @@ export class BoardSession {
 
   async list(): Promise<{ files: BoardFile[]; remaining: number; used: number; total: number }> {
     const out = await this.run(`for n,s in pairs(file.list()) do print("#F "..s.." "..n) end print("#S "..table.concat({file.fsinfo()}," "))`, 30000);
-    const files = [...out.matchAll(/#F (\d+) ([^\r\n]+)/g)].map((m) => ({ name: fromBoard(m[2]!), size: Number(m[1]) })).sort((a, b) => a.name.localeCompare(b.name));
+    const files = [...out.matchAll(/#F (\d+) ([^\r\n]+)/g)]
+      .map((m) => ({ name: fromBoard(m[2]!), size: Number(m[1]) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const s = /#S (\d+) (\d+) (\d+)/.exec(out);
     if (!s) throw new SerialError("UNEXPECTED", `unexpected answer to a file listing: ${out.trim()}`);
     return { files, remaining: Number(s[1]), used: Number(s[2]), total: Number(s[3]) };

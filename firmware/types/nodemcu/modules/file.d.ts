@@ -26,7 +26,18 @@ declare namespace file {
   /** Whether a file exists. */
   function exists(name: string): boolean;
   /** A file's size and attributes, or nil. */
-  function stat(name: string): { size: number; name: string; is_dir: boolean; is_rdonly: boolean; is_hidden: boolean; is_sys: boolean; is_arch: boolean; time: { year: number; mon: number; day: number; hour: number; min: number; sec: number } } | undefined;
+  function stat(name: string):
+    | {
+        size: number;
+        name: string;
+        is_dir: boolean;
+        is_rdonly: boolean;
+        is_hidden: boolean;
+        is_sys: boolean;
+        is_arch: boolean;
+        time: { year: number; mon: number; day: number; hour: number; min: number; sec: number };
+      }
+    | undefined;
   /** Bytes remaining, used and in total. */
   function fsinfo(): LuaMultiReturn<[number, number, number]>;
   /** A whole file's contents, or nil. */

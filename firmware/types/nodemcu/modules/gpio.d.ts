@@ -8,7 +8,11 @@ declare namespace gpio {
   /** Drives an output pin. */
   function write(pin: number, level: 0 | 1): void;
   /** Calls fn on an edge or level (pins 1–12); "none" turns it off. */
-  function trig(pin: number, type?: "up" | "down" | "both" | "low" | "high" | "none", fn?: (this: void, level: number, when: number, count: number) => void): void;
+  function trig(
+    pin: number,
+    type?: "up" | "down" | "both" | "low" | "high" | "none",
+    fn?: (this: void, level: number, when: number, count: number) => void,
+  ): void;
   /** Output mode. */
   const OUTPUT: 1;
   /** Input mode. */

@@ -52,7 +52,10 @@ declare function gcinfo(): number;
 /** Compiles a string of Lua into a function, or returns nil and the error. */
 declare function loadstring(code: string, chunkname?: string): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
 /** Compiles chunks returned by a reader function. */
-declare function load(reader: (this: void) => string | undefined, chunkname?: string): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
+declare function load(
+  reader: (this: void) => string | undefined,
+  chunkname?: string,
+): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
 /** Compiles a file from flash into a function, or returns nil and the error. */
 declare function loadfile(name: string): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
 /** Runs a file from flash (.lua or .lc) and returns its results. */

@@ -29,7 +29,13 @@ declare namespace mqtt {
   /** A client object; its methods are called with `:`. */
   interface Client {
     /** Connects; conn/fail are the same slots as on("connect") and on("connfail"). */
-    connect(host: string, port?: number, secure?: boolean, conn?: (this: void, client: Client) => void, fail?: (this: void, client: Client, reason: number) => void): void;
+    connect(
+      host: string,
+      port?: number,
+      secure?: boolean,
+      conn?: (this: void, client: Client) => void,
+      fail?: (this: void, client: Client, reason: number) => void,
+    ): void;
     connect(host: string, port: number, conn: (this: void, client: Client) => void, fail?: (this: void, client: Client, reason: number) => void): void;
     /** Sends DISCONNECT and closes; reusable after "offline". */
     close(): void;

@@ -36,10 +36,23 @@ declare namespace node {
   /** Erases the system configuration in flash (Wi-Fi settings and so on). */
   function restore(): void;
   /** Startup options: banner, frequency, delay_mount, command. */
-  function startup(opts?: { banner?: boolean; frequency?: number; delay_mount?: boolean; command?: string }): { banner?: boolean; frequency?: number; delay_mount?: boolean; command?: string };
+  function startup(opts?: { banner?: boolean; frequency?: number; delay_mount?: boolean; command?: string }): {
+    banner?: boolean;
+    frequency?: number;
+    delay_mount?: boolean;
+    command?: string;
+  };
   /** Build and chip facts by group. */
   function info(group: "hw"): { chip_id: number; flash_id: number; flash_size: number; flash_mode: number; flash_speed: number };
-  function info(group: "sw_version"): { git_branch: string; git_commit_id: string; git_release: string; git_commit_dts: string; node_version_major: number; node_version_minor: number; node_version_revision: number };
+  function info(group: "sw_version"): {
+    git_branch: string;
+    git_commit_id: string;
+    git_release: string;
+    git_commit_dts: string;
+    node_version_major: number;
+    node_version_minor: number;
+    node_version_revision: number;
+  };
   function info(group: "build_config"): { ssl: boolean; lfs_size: number; modules: string; number_type: "float" | "integer" | "double" };
   function info(group: "lfs"): { lfs_base: number; lfs_mapped: number; lfs_size: number; lfs_used: number };
   /** 80 MHz CPU clock. */

@@ -14,7 +14,12 @@ declare namespace string {
   /** Iterates over the matches of a pattern. */
   function gmatch(s: string, pattern: string): LuaIterable<string>;
   /** Replaces matches of a pattern; returns the result and the count. */
-  function gsub(s: string, pattern: string, repl: string | LuaTable<string, string> | ((this: void, ...captures: string[]) => string | undefined | false), n?: number): LuaMultiReturn<[string, number]>;
+  function gsub(
+    s: string,
+    pattern: string,
+    repl: string | LuaTable<string, string> | ((this: void, ...captures: string[]) => string | undefined | false),
+    n?: number,
+  ): LuaMultiReturn<[string, number]>;
   /** Length in bytes. */
   function len(s: string): number;
   /** Lower-case copy. */

@@ -133,24 +133,58 @@ declare namespace wifi {
     const WIFI_MODE_CHANGED: 8;
 
     /** STA_CONNECTED's table. */
-    interface Connected { SSID: string; BSSID: string; channel: number }
+    interface Connected {
+      SSID: string;
+      BSSID: string;
+      channel: number;
+    }
     /** STA_DISCONNECTED's table; reason is one of wifi.eventmon.reason. */
-    interface Disconnected { SSID: string; BSSID: string; reason: number }
+    interface Disconnected {
+      SSID: string;
+      BSSID: string;
+      reason: number;
+    }
     /** STA_AUTHMODE_CHANGE's table. */
-    interface AuthModeChange { old_auth_mode: number; new_auth_mode: number }
+    interface AuthModeChange {
+      old_auth_mode: number;
+      new_auth_mode: number;
+    }
     /** STA_GOT_IP's table. */
-    interface GotIp { IP: string; netmask: string; gateway: string }
+    interface GotIp {
+      IP: string;
+      netmask: string;
+      gateway: string;
+    }
 
     /** Disconnect reason codes from the SDK. */
     const reason: {
-      readonly UNSPECIFIED: 1; readonly AUTH_EXPIRE: 2; readonly AUTH_LEAVE: 3; readonly ASSOC_EXPIRE: 4;
-      readonly ASSOC_TOOMANY: 5; readonly NOT_AUTHED: 6; readonly NOT_ASSOCED: 7; readonly ASSOC_LEAVE: 8;
-      readonly ASSOC_NOT_AUTHED: 9; readonly DISASSOC_PWRCAP_BAD: 10; readonly DISASSOC_SUPCHAN_BAD: 11;
-      readonly IE_INVALID: 13; readonly MIC_FAILURE: 14; readonly "4WAY_HANDSHAKE_TIMEOUT": 15;
-      readonly GROUP_KEY_UPDATE_TIMEOUT: 16; readonly IE_IN_4WAY_DIFFERS: 17; readonly GROUP_CIPHER_INVALID: 18;
-      readonly PAIRWISE_CIPHER_INVALID: 19; readonly AKMP_INVALID: 20; readonly UNSUPP_RSN_IE_VERSION: 21;
-      readonly INVALID_RSN_IE_CAP: 22; readonly "802_1X_AUTH_FAILED": 23; readonly CIPHER_SUITE_REJECTED: 24;
-      readonly BEACON_TIMEOUT: 200; readonly NO_AP_FOUND: 201; readonly AUTH_FAIL: 202; readonly ASSOC_FAIL: 203;
+      readonly UNSPECIFIED: 1;
+      readonly AUTH_EXPIRE: 2;
+      readonly AUTH_LEAVE: 3;
+      readonly ASSOC_EXPIRE: 4;
+      readonly ASSOC_TOOMANY: 5;
+      readonly NOT_AUTHED: 6;
+      readonly NOT_ASSOCED: 7;
+      readonly ASSOC_LEAVE: 8;
+      readonly ASSOC_NOT_AUTHED: 9;
+      readonly DISASSOC_PWRCAP_BAD: 10;
+      readonly DISASSOC_SUPCHAN_BAD: 11;
+      readonly IE_INVALID: 13;
+      readonly MIC_FAILURE: 14;
+      readonly "4WAY_HANDSHAKE_TIMEOUT": 15;
+      readonly GROUP_KEY_UPDATE_TIMEOUT: 16;
+      readonly IE_IN_4WAY_DIFFERS: 17;
+      readonly GROUP_CIPHER_INVALID: 18;
+      readonly PAIRWISE_CIPHER_INVALID: 19;
+      readonly AKMP_INVALID: 20;
+      readonly UNSUPP_RSN_IE_VERSION: 21;
+      readonly INVALID_RSN_IE_CAP: 22;
+      readonly "802_1X_AUTH_FAILED": 23;
+      readonly CIPHER_SUITE_REJECTED: 24;
+      readonly BEACON_TIMEOUT: 200;
+      readonly NO_AP_FOUND: 201;
+      readonly AUTH_FAIL: 202;
+      readonly ASSOC_FAIL: 203;
       readonly HANDSHAKE_TIMEOUT: 204;
     };
   }
