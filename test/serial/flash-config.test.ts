@@ -32,3 +32,13 @@ test("./flash.sh resolves a relative --config against the caller's folder, not t
   assert.ok(existsSync(join(caller, "out", "config.lua")), "the build did not go to the caller's out/");
   assert.equal(r.code, 1, r.stderr);
 });
+
+test("./flash.sh --no-build flashes only a finished build: none in --out, or --config beside it, is exit 2", async () => {
+  const empty = mkdtempSync(join(tmpdir(), "mcu-nobuild-"));
+  const none = await flashSh(["--no-build", "--out", empty, ...noBoard]);
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /is not a complete build \(it holds no manifest\.json\): build it first/);
+  const both = await flashSh(["--no-build", "--config", "device.example.json", ...noBoard]);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /--no-build flashes a finished build, which already holds its config/);
+});

@@ -186,8 +186,8 @@ function earlierBuild(dir: string): string[] {
     throw new BuildError(`--out ${dir}: cannot use it as the output folder (${fsReason(err)}); give a folder path you can write to`, EXIT.usage);
   }
   if (entries.length === 0) return [];
-  const ours = manifestNames(join(dir, MANIFEST));
-  const foreign = entries.filter((n) => n !== MANIFEST && !(ours?.has(n) && statSync(join(dir, n)).isFile()));
+  const ours = readManifest(join(dir, MANIFEST))?.names;
+  const foreign = entries.filter((n) => n !== MANIFEST && !(ours?.includes(n) && statSync(join(dir, n)).isFile()));
   if (ours && foreign.length === 0) return entries;
   const why = ours
     ? `it holds files no build wrote (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""})`
@@ -209,15 +209,30 @@ function fsReason(err: unknown): string {
   return (code && reasons[code]) ?? code ?? String(err);
 }
 
-/** The file names an earlier build's manifest lists, or undefined when there is no such manifest. */
-function manifestNames(file: string): Set<string> | undefined {
+/** What an upload needs of a build: where it is, its version and its files. */
+export type Firmware = Pick<BuildResult, "outDir" | "version"> & { files: { name: string }[] };
+
+/** An earlier build's manifest: its version and file names, or undefined when there is no such manifest. */
+function readManifest(file: string): { version: string; names: string[] } | undefined {
   try {
     const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[] };
     if (typeof m.version !== "string" || !Array.isArray(m.files)) return undefined;
-    return new Set(m.files.map((f) => f.name).filter((n): n is string => typeof n === "string"));
+    return { version: m.version, names: m.files.map((f) => f.name).filter((n): n is string => typeof n === "string") };
   } catch {
     return undefined;
   }
+}
+
+/** The build already in `dir` (default build/lua), to flash it again without building. */
+export function readBuild(dir?: string): Firmware {
+  const outDir = resolve(dir ?? join(ROOT, "build/lua"));
+  const manifest = readManifest(join(outDir, MANIFEST));
+  const missing = manifest?.names.filter((n) => !existsSync(join(outDir, n))) ?? [];
+  if (!manifest || missing.length > 0) {
+    const why = manifest ? `it lacks ${missing.join(", ")} of its ${MANIFEST}` : `it holds no ${MANIFEST}`;
+    throw new BuildError(`${outDir} is not a complete build (${why}): build it first (mcu build --out DIR), or flash without --no-build`, EXIT.usage);
+  }
+  return { outDir, version: manifest.version, files: manifest.names.map((name) => ({ name })) };
 }
 
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */

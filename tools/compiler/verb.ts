@@ -1,7 +1,7 @@
 // `mcu build`: compiles the firmware for the board described by the config file.
 import { ConfigError } from "../../host/config.ts";
 import { CliError, EXIT, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
-import { BuildError, type BuildOptions, type BuildResult, buildFirmware, DEFAULT_RAM_BUDGET } from "./build.ts";
+import { BuildError, type BuildOptions, type BuildResult, buildFirmware, DEFAULT_RAM_BUDGET, type Firmware, readBuild } from "./build.ts";
 
 export const usage = `usage: mcu build [--config FILE] [--out DIR] [--ram-budget BYTES] [--no-minify]
 
@@ -34,8 +34,21 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   try {
     return await buildFirmware(opts);
   } catch (err) {
-    if (err instanceof ConfigError) throw new CliError(err.message, EXIT.usage);
-    if (err instanceof BuildError) throw new CliError(err.message, err.exitCode);
-    throw err;
+    throw cliError(err);
   }
+}
+
+/** readBuild for a verb: a folder that holds no complete build is exit 2. */
+export function existingBuild(dir: string | undefined): Firmware {
+  try {
+    return readBuild(dir);
+  } catch (err) {
+    throw cliError(err);
+  }
+}
+
+function cliError(err: unknown): unknown {
+  if (err instanceof ConfigError) return new CliError(err.message, EXIT.usage);
+  if (err instanceof BuildError) return new CliError(err.message, err.exitCode);
+  return err;
 }

@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
 import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
-import type { BuildResult } from "../compiler/build.ts";
-import { build as buildVerb } from "../compiler/verb.ts";
+import type { Firmware } from "../compiler/build.ts";
+import { build as buildVerb, existingBuild } from "../compiler/verb.ts";
 import { luaLiteral } from "../lua/literal.ts";
 import { exitCodeOf, SerialError } from "./errors.ts";
 import { monitor } from "./monitor.ts";
@@ -14,7 +14,7 @@ import { baudOf, openBoard, portOf } from "./options.ts";
 import { fileProgress } from "./progress.ts";
 import type { BoardSession } from "./session.ts";
 
-export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-monitor] [--all] [--compile]
+export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-build] [--no-monitor] [--all] [--compile]
 
 Builds the firmware, uploads the files whose size or checksum differ from the board's (each
 verified on the board under a temporary name, then all renamed into place in one step, init.lua
@@ -24,6 +24,7 @@ included), restarts the board and shows its console (Ctrl-] quits).
   --baud N       line speed (default 115200)
   --config FILE  device config (default: the project's device.json)
   --out DIR      where the build goes (default build/lua; only an earlier build's files are replaced)
+  --no-build     flash the build already in --out as it is (one build, many boards)
   --all          upload every file, changed or not
   --compile      compile the modules to .lc on the board (init.lua stays source)
   --no-monitor   exit after the restart instead of showing the console
@@ -51,7 +52,7 @@ interface Plan {
 }
 
 /** The build's files that differ from the board's (all of them with --all). */
-async function changed(session: BoardSession, build: BuildResult, all: boolean): Promise<Plan[]> {
+async function changed(session: BoardSession, build: Firmware, all: boolean): Promise<Plan[]> {
   const plan: Plan[] = [];
   for (const f of build.files) {
     const data = readFileSync(join(build.outDir, f.name));
@@ -84,7 +85,7 @@ async function upload(session: BoardSession, plan: Plan[]): Promise<number> {
   return bytes;
 }
 
-async function compile(session: BoardSession, build: BuildResult): Promise<void> {
+async function compile(session: BoardSession, build: Firmware): Promise<void> {
   for (const f of build.files) {
     if (!f.name.endsWith(".lua") || f.name === "init.lua") continue;
     const lc = f.name.replace(/\.lua$/, ".lc");
@@ -96,7 +97,7 @@ async function compile(session: BoardSession, build: BuildResult): Promise<void>
 }
 
 export interface FlashOptions {
-  build: BuildResult;
+  build: Firmware;
   port: string;
   baud: number;
   all?: boolean;
@@ -140,13 +141,18 @@ export async function run(argv: string[]): Promise<number> {
       config: { type: "string" },
       out: { type: "string" },
       "no-monitor": { type: "boolean" },
+      "no-build": { type: "boolean" },
       all: { type: "boolean" },
       compile: { type: "boolean" },
     },
     usage,
   );
   const baud = baudOf(values.baud);
-  const build = await step("build", () => buildVerb({ configFile: values.config, outDir: values.out }));
+  if (values["no-build"] && values.config !== undefined)
+    throw new CliError("--no-build flashes a finished build, which already holds its config: drop --config, or --no-build", EXIT.usage);
+  const build = await step("build", async () =>
+    values["no-build"] ? existingBuild(values.out) : buildVerb({ configFile: values.config, outDir: values.out }),
+  );
   const port = await step("find the port", () => portOf(values.port));
   await flashBoard({ build, port, baud, all: values.all, compile: values.compile });
   if (values["no-monitor"]) return EXIT.ok;
