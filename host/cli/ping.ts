@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { EXIT, interrupted, number, wholeNumber } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
+import { delayedAckHint } from "./delayed-ack.ts";
 import { COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { percentile } from "./percentile.ts";
 
@@ -105,6 +106,8 @@ export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
     const deadline = performance.now() + waitMs;
     while (replied.size < seq && performance.now() < deadline && !stop) await new Promise((r) => setTimeout(r, 10));
     process.stdout.write(summary(id, seq, rtts, dups));
+    const hint = delayedAckHint(rtts);
+    if (hint) process.stderr.write(`${hint}\n`);
     return rtts.length > 0 ? EXIT.ok : EXIT.timeout;
   } catch (err) {
     throw cliErrorOf(err);
