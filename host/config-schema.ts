@@ -60,6 +60,13 @@ function describe(leaf: OutputUnit, raw: unknown): SchemaProblem {
   return { field, expected: expected(node, path.length === 0), got: value };
 }
 
+/** The schema's maxLength for a dotted field, e.g. "wifi.ssid": the loader checks it in bytes too. */
+export function maxLengthOf(field: string): number {
+  const max = nodeAt(field.split(".")).maxLength;
+  if (max === undefined) throw new Error(`device.schema.json gives ${field} no maxLength`);
+  return max;
+}
+
 function nodeAt(path: string[]): SchemaNode {
   return path.reduce((node, k) => node.properties?.[k] ?? {}, ROOT);
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { type ParseError, parse as parseLoose, printParseErrorCode } from "jsonc-parser";
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX } from "../firmware/src/contract.ts";
-import { schemaProblem } from "./config-schema.ts";
+import { maxLengthOf, schemaProblem } from "./config-schema.ts";
 
 export interface DeviceConfig {
   /** Device id; when absent the board derives one from its chip id. */
@@ -57,16 +57,17 @@ function fail(file: string, field: string, expected: string, got?: unknown): nev
   throw new ConfigError(`${file}: "${field}" must be ${expected} (${described(field, got)})`);
 }
 
-/** The schema counts characters; the board counts bytes of UTF-8. */
-function fits(file: string, field: string, v: string | undefined, max: number): string | undefined {
+/** The schema counts characters; the board counts bytes of UTF-8. `limit` is the schema field whose maxLength applies. */
+function fits(file: string, field: string, v: string | undefined, limit = field): string | undefined {
+  const max = maxLengthOf(limit);
   if (v !== undefined && Buffer.byteLength(v) > max) fail(file, field, `at most ${max} bytes long`, v);
   return v;
 }
 
 /** A password from the environment (which wins) or the file, checked either way. */
-function secret(file: string, field: string, v: string | undefined, env: Env, variable: string, max: number): string | undefined {
+function secret(file: string, field: string, v: string | undefined, env: Env, variable: string): string | undefined {
   const fromEnv = env[variable];
-  return fromEnv !== undefined ? fits("the environment", variable, fromEnv, max) : fits(file, field, v, max);
+  return fromEnv !== undefined ? fits("the environment", variable, fromEnv, field) : fits(file, field, v);
 }
 
 /** Checks parsed JSON against device.schema.json, or throws with the first problem. */
@@ -88,14 +89,14 @@ export function parseConfig(raw: unknown, file: string, env: Env = process.env):
     id,
     prefix: prefix ?? DEFAULT_PREFIX,
     wifi: {
-      ssid: fits(file, "wifi.ssid", wifi.ssid, 32)!,
-      password: secret(file, "wifi.password", wifi.password, env, "WIFI_PASSWORD", 64) ?? "",
+      ssid: fits(file, "wifi.ssid", wifi.ssid)!,
+      password: secret(file, "wifi.password", wifi.password, env, "WIFI_PASSWORD") ?? "",
     },
     mqtt: {
-      host: fits(file, "mqtt.host", mqtt.host, 253)!,
+      host: fits(file, "mqtt.host", mqtt.host)!,
       port: mqtt.port ?? (tls ? 8883 : 1883),
-      username: fits(file, "mqtt.username", mqtt.username, 256),
-      password: secret(file, "mqtt.password", mqtt.password, env, "MQTT_PASSWORD", 256),
+      username: fits(file, "mqtt.username", mqtt.username),
+      password: secret(file, "mqtt.password", mqtt.password, env, "MQTT_PASSWORD"),
       tls,
       keepalive: mqtt.keepalive ?? 60,
       maxMessageLength: mqtt.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH,
