@@ -9,6 +9,7 @@
 // upload's own random key, "#U<key>". A stalled host that wakes up sends its remaining blocks
 // into the lock; the next prompt() (or a person at the monitor, who is shown the key) unlocks it.
 import { randomInt } from "node:crypto";
+// Names go as Lua literals in plain ASCII, so their UTF-8 bytes arrive exactly whatever the port does.
 import { luaLiteral } from "../lua/literal.ts";
 import { adler32 } from "./adler32.ts";
 import { SerialError } from "./errors.ts";
@@ -49,8 +50,8 @@ class UploadCut extends Error {
   override name = "UploadCut";
 }
 
-/** The lock's notice: "#K <key>". */
-const LOCKED = /#K (\d+) upload cut/;
+/** The lock's notice, "#K <key> upload cut…", for one key or (by default) any, captured. */
+const locked = (key = "(\\d+)") => `#K ${key} upload cut`;
 
 export interface BoardFile {
   name: string;
@@ -67,7 +68,6 @@ export function boardNameError(name: string): string | undefined {
   const shown = JSON.stringify(name);
   if (name === "") return "a board file name cannot be empty";
   if (name.includes("\ufffd")) return `${shown} is not valid UTF-8; give the name in UTF-8`;
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return `${shown} holds a control character; board file names take printable characters only`;
   if (name.includes("/"))
     return `${shown} holds a "/": the board's flash has no folders; give a plain name (e.g. --as ${JSON.stringify(name.split("/").pop() || "name.lua")})`;
@@ -78,8 +78,6 @@ export function boardNameError(name: string): string | undefined {
   return undefined;
 }
 
-/** A name as a Lua literal in plain ASCII, so its UTF-8 bytes arrive exactly whatever the port's encoding. */
-const lit = (name: string) => luaLiteral(name);
 /** A name the board printed (bytes, held as latin1) as the UTF-8 text it was given as. */
 const fromBoard = (raw: string) => Buffer.from(raw, "latin1").toString("utf8");
 const toStderr = (line: string) => void process.stderr.write(`\n${line}\n`);
@@ -115,7 +113,7 @@ export class BoardSession {
       const abort = this.link.saw("type abort() to stay in the REPL") ? "abort()\r\n" : "";
       await this.link.write(`${abort}\r\n=\r\n=\r\nprint("#P".."${n}")\r\n`);
       try {
-        const m = await this.link.expect(new RegExp(`#P${n}\r\n> |${LOCKED.source}`), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
+        const m = await this.link.expect(new RegExp(`#P${n}\r\n> |${locked()}`), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
         if (m[1] === undefined) return;
         // A cut upload locked the console: lift the lock with its key, then ask again.
         await this.link.write(`\r\n#U${m[1]}\r\n`);
@@ -179,7 +177,7 @@ export class BoardSession {
 
   /** Size and Adler-32 of a file on the board, or undefined when it is missing. */
   async checksum(name: string): Promise<{ size: number; adler: number } | undefined> {
-    const out = await this.run(`__ck(${lit(name)})`, 60000);
+    const out = await this.run(`__ck(${luaLiteral(name)})`, 60000);
     const m = /#C (-?\d+) (\d+) (\d+)/.exec(out);
     if (!m) throw new SerialError("UNEXPECTED", `unexpected answer to a checksum request for ${name}: ${out.trim()}`);
     return Number(m[1]) < 0 ? undefined : { size: Number(m[1]), adler: Number(m[3]) * 65536 + Number(m[2]) };
@@ -225,7 +223,7 @@ export class BoardSession {
    */
   async commit(names: string[]): Promise<void> {
     const chunks: string[][] = [[]];
-    for (const n of names.map(lit)) {
+    for (const n of names.map((n) => luaLiteral(n))) {
       const cur = chunks[chunks.length - 1]!;
       if (cur.join().length + n.length > 150) chunks.push([n]);
       else cur.push(n);
@@ -278,7 +276,7 @@ export class BoardSession {
   /** The bytes of a file on the board, or undefined when it is missing. */
   async read(name: string): Promise<Buffer | undefined> {
     this.link.clear();
-    await this.link.write(`__c(${lit(name)})\r\n`);
+    await this.link.write(`__c(${luaLiteral(name)})\r\n`);
     const m = await this.link.expect(/#L (-?\d+)\r?\n/, 10000, `the size of ${name}`);
     const size = Number(m[1]);
     if (size < 0) return undefined;
@@ -287,18 +285,18 @@ export class BoardSession {
 
   async remove(name: string): Promise<boolean> {
     // The name once: a 30-byte UTF-8 name is 122 characters as a literal, twice too long a line.
-    const out = await this.run(`local n=${lit(name)} print(file.exists(n))file.remove(n)`);
+    const out = await this.run(`local n=${luaLiteral(name)} print(file.exists(n))file.remove(n)`);
     return /^true$/m.test(out);
   }
 
   private async send(tmp: string, data: Buffer, progress?: Progress): Promise<void> {
     if (data.length === 0) {
-      await this.run(`file.open(${lit(tmp)},"w"):close()`);
+      await this.run(`file.open(${luaLiteral(tmp)},"w"):close()`);
       return;
     }
     this.link.clear();
     const key = String(randomInt(1e8, 1e9));
-    await this.link.write(`__up(${lit(tmp)},${data.length},${BLOCK},"${key}")\r\n`);
+    await this.link.write(`__up(${luaLiteral(tmp)},${data.length},${BLOCK},"${key}")\r\n`);
     await this.expectFromBoard(/#R\r?\n/, "the board's receiver", key);
     const blocks = Math.ceil(data.length / BLOCK);
     let acked = 0;
@@ -322,7 +320,7 @@ export class BoardSession {
    * upload's lock notice means its receiver gave up on us.
    */
   private async expectFromBoard(re: RegExp, what: string, key: string): Promise<void> {
-    const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})|(#K ${key} )`), ACK_TIMEOUT_MS, what);
+    const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})|(${locked(key)})`), ACK_TIMEOUT_MS, what);
     if (m[m.length - 2] !== undefined) throw new SerialError("BOARD_RESET", `the board restarted while waiting for ${what}`);
     if (m[m.length - 1] !== undefined) throw new UploadCut(`the board's receiver gave up while waiting for ${what}`);
   }
