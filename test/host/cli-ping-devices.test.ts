@@ -3,16 +3,17 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
-import { OFFLINE_PAYLOAD, STATUS, topic } from "../../firmware/src/contract.ts";
+import { IN, OFFLINE_PAYLOAD, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { percentile } from "../../host/cli/percentile.ts";
 import { summary } from "../../host/cli/ping.ts";
-import { MqttClient } from "../../host/mqtt/index.ts";
+import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
 import { mcuBin } from "../helpers/pty-board.ts";
 import { onlineStatus } from "../helpers/status.ts";
 
 let broker: Broker;
 const children: ChildProcess[] = [];
+const closers: (() => Promise<unknown>)[] = [];
 
 before(async () => {
   mcuBin(); // never rebuild dist/ while other test files run the CLI from it
@@ -20,6 +21,7 @@ before(async () => {
 });
 after(async () => {
   for (const c of children) c.kill("SIGINT");
+  for (const close of closers) await close();
   await broker.stop();
 });
 
@@ -58,8 +60,23 @@ test("ping: a line per reply and a ping(8)-style summary", async () => {
   );
 });
 
+/**
+ * A board that echoes every message twice, back to back on one connection. (Two separate echo
+ * boards made the last duplicate a race: ping ends once every request has its reply, as
+ * ping(8) does, and a second board's copy could come after that.)
+ */
+async function doubleEchoBoard(id: string): Promise<void> {
+  const c = new MqttClient({ host: broker.host, port: broker.port, clientId: `double-${id}` });
+  await c.connect();
+  c.on("message", (m: Message) => {
+    for (let i = 0; i < 2; i++) c.publish(topic("nodemcu", id, OUT), m.payload, { qos: 1 }).catch(() => {});
+  });
+  await c.subscribe(topic("nodemcu", id, IN), 1);
+  closers.push(() => c.end());
+}
+
 test("ping: duplicated echoes are matched to their request and counted", async () => {
-  await Promise.all([echoBoard("twice"), echoBoard("twice")]);
+  await doubleEchoBoard("twice");
   const r = await run(["ping", "--device", "twice", "--count", "3", "--interval", "20"]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /3 sent, 3 received, 0 lost \(0%\), 3 duplicates/);
