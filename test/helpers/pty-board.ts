@@ -29,14 +29,16 @@ export interface PtyBoard {
   close(): void;
 }
 
-/** A board on a pty; with `baud`, both directions run at that line rate, as a real UART does. */
+/**
+ * A board on a pty. Its input always runs at its UART's speed (BoardOptions.baud, default 115200);
+ * with `baud` its output does too.
+ */
 export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): PtyBoard {
   const dir = mkdtempSync(join(tmpdir(), "mcu-pty-"));
   const link = join(dir, "ttyBOARD");
   const flashDir = opts.flashDir ?? join(dir, "flash");
   const board = new Board({ ...opts, flashDir });
   const pty: SerialPty = openSerialPty(link);
-  const rx = new Line(opts.baud, (d) => board.input(d));
   const tx = new Line(opts.baud, (d) => pty.write(d));
   let text = "";
   let count = 0;
@@ -51,7 +53,6 @@ export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): 
     received: () => count,
     tap: undefined,
     close() {
-      rx.close();
       tx.close();
       board.powerOff();
       pty.close();
@@ -62,7 +63,7 @@ export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): 
     const before = count;
     count += d.length;
     const out = self.tap ? self.tap(d, before) : d;
-    if (out.length > 0) rx.send(out);
+    if (out.length > 0) board.input(out);
   });
   board.on("output", (d: Buffer) => {
     text += d.toString("latin1");

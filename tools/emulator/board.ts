@@ -6,7 +6,9 @@
 import { EventEmitter } from "node:events";
 import { type LuaState, LuaVm, luaLiteral } from "../lua/vm.ts";
 import { Console } from "./console.ts";
+import { CpuClock } from "./cpu-clock.ts";
 import { Flash } from "./flash.ts";
+import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
 import { encoderHost } from "./modules/encoder.ts";
 import { fileHost } from "./modules/file.ts";
 import { GpioHost } from "./modules/gpio.ts";
@@ -19,6 +21,7 @@ import { TmrHost } from "./modules/tmr.ts";
 import { uartHost } from "./modules/uart.ts";
 import { WifiHost } from "./modules/wifi.ts";
 import { dispatch, type HostModules, type LuaCall, RUNTIME } from "./runtime.ts";
+import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
 
 /** A typical build with what our firmware needs; `encoder` is absent unless asked for, as on many boards. */
 export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "net", "node", "rtcmem", "sjson", "tmr", "uart", "wifi"];
@@ -35,6 +38,19 @@ export interface BoardOptions {
   psk?: string;
   /** The board's address on it. */
   ip?: string;
+  /** UART0's speed at boot (default 115200): serial input reaches the board no faster. */
+  baud?: number;
+  /** How long flash writes and erases take (default "typical"; ./flash-timing.ts). */
+  flashTiming?: FlashProfile;
+  /** The filesystem starts written over, so SPIFFS erases as it writes. */
+  flashAged?: boolean;
+}
+
+/** One entry into Lua: `due` is when it became due on the board's clock; `input` marks work the serial input task queued. */
+interface Job {
+  run: () => void;
+  due: number;
+  input: boolean;
 }
 
 /** The ROM bootloader talks at 74880 baud; read at 115200 it is noise like this. */
@@ -54,6 +70,9 @@ export class Board extends EventEmitter {
   readonly heapBudget: number;
   readonly modules: string[];
   readonly console: Console;
+  /** The serial receive path: its counters say what a real board would have lost. */
+  readonly rx: UartRx;
+  private readonly clock = new CpuClock();
   /** Pin levels by NodeMCU index, as the firmware drives them. */
   readonly gpio: Map<number, number>;
   private lua: LuaState | undefined;
@@ -66,26 +85,39 @@ export class Board extends EventEmitter {
   private readonly net: NetHost;
   /** Every module's host half, by module name, for dispatch(). */
   private readonly host: HostModules;
-  private queue: (() => void)[] = [];
+  private queue: Job[] = [];
   private running = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+  /** Lua work the input task queued that has not run yet: the task waits for it. */
+  private inputJobs = 0;
+  /** Set while the input task hands a byte on: the board time that byte arrived. */
+  private inputAt: number | undefined;
+  /** Output stamped later than now on the board's clock waits until then. */
+  private held: { at: number; bytes: Buffer }[] = [];
+  private heldTimer: NodeJS.Timeout | undefined;
   private reason: [number, number] = BOOT_POWER_ON;
   private restartPending = false;
   private generation = 0;
 
   constructor(opts: BoardOptions) {
     super();
-    this.flash = new Flash(opts.flashDir);
+    this.flash = new Flash(opts.flashDir, {
+      timing: FLASH_TIMINGS[opts.flashTiming ?? "typical"],
+      aged: opts.flashAged,
+      busy: (ms) => this.clock.stall(ms),
+    });
     this.chipId = opts.chipId ?? 0x00c0ffee;
     this.heapBudget = opts.heap ?? DEFAULT_HEAP;
     this.modules = opts.modules ?? DEFAULT_MODULES;
     this.console = new Console(
-      (bytes) => this.emit("output", bytes),
+      (bytes) => this.output(bytes),
       (line) => this.enqueue(() => this.console.execute(line, (chunk) => this.replLine(chunk))),
       (data) => this.enqueue(() => this.callback(`__E.data(${luaLiteral(data)})`)),
     );
+    this.rx = new UartRx(this.clock, (byte, t) => this.inputTask(byte, t), opts.baud ?? DEFAULT_BAUD);
     const call: LuaCall = (code) => this.enqueue(() => this.callback(code));
     const online = () => this.wifi.ip !== undefined;
-    this.tmr = new TmrHost(call);
+    this.tmr = new TmrHost(call, () => this.clock.now());
     const ap = { ssid: opts.ssid ?? "emulated", psk: opts.psk ?? "nodemcu-emulator", ip: opts.ip ?? "192.168.4.2" };
     this.wifi = new WifiHost(call, ap, () => this.mqtt.linkLost());
     this.mqtt = new MqttHost(call, online);
@@ -116,7 +148,7 @@ export class Board extends EventEmitter {
       tmr: this.tmr.calls,
       rtcmem: this.rtc.calls,
       file: fileHost(this.flash),
-      uart: uartHost(this.console, (bytes) => this.emit("output", bytes)),
+      uart: uartHost(this.console, this.rx, (bytes) => this.output(bytes)),
       wifi: this.wifi.calls,
       mqtt: this.mqtt.calls,
       gpio: gpio.calls,
@@ -132,8 +164,9 @@ export class Board extends EventEmitter {
     this.generation++;
     this.tmr.boot();
     this.console.reset();
+    this.rx.reset();
     this.emit("boot", this.reason);
-    this.emit("output", ROM_NOISE);
+    this.output(ROM_NOISE);
     const vm = LuaVm.shared();
     this.lua = vm.newState({ onPrint: (line) => this.console.print(line + "\n"), onSys: (call, args) => dispatch(this.host, call, args) });
     for (const chunk of RUNTIME) {
@@ -151,6 +184,9 @@ export class Board extends EventEmitter {
   /** Cuts the power: Lua state, timers and open files are gone; RTC memory is not kept. */
   powerOff(): void {
     this.shutdown();
+    this.rx.close();
+    clearTimeout(this.heldTimer);
+    this.held = [];
     this.reason = BOOT_POWER_ON;
   }
 
@@ -173,6 +209,10 @@ export class Board extends EventEmitter {
     this.net.shutdown();
     this.tmr.stopAll();
     this.queue = [];
+    clearTimeout(this.drainTimer);
+    this.running = false;
+    this.inputJobs = 0;
+    this.clock.reset();
     this.flash.closeAll();
     this.lua?.close();
     this.lua = undefined;
@@ -200,14 +240,46 @@ export class Board extends EventEmitter {
     return this.rtc.slot(slot);
   }
 
-  /** Serial bytes into the board (what a terminal or uploader sends). */
+  /** Serial bytes into the board (what a terminal or uploader sends), down the wire at the UART's speed. */
   input(bytes: Buffer | string): void {
-    this.console.input(typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes);
+    this.rx.receive(typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes);
+  }
+
+  /** The input task hands one byte to the console; true when that queued Lua work. */
+  private inputTask(byte: number, t: number): boolean {
+    const before = this.inputJobs;
+    this.inputAt = t;
+    try {
+      this.console.input(Buffer.of(byte));
+    } finally {
+      this.inputAt = undefined;
+    }
+    return this.inputJobs > before;
+  }
+
+  /** Console output leaves when the board's clock says it was written: after the flash work before it. */
+  private output(bytes: Buffer): void {
+    const at = this.clock.now();
+    if (this.held.length === 0 && at <= performance.now()) {
+      this.emit("output", bytes);
+      return;
+    }
+    this.held.push({ at, bytes });
+    if (!this.heldTimer) this.release();
+  }
+
+  private release(): void {
+    this.heldTimer = undefined;
+    const now = performance.now();
+    while (this.held.length > 0 && this.held[0]!.at <= now) this.emit("output", this.held.shift()!.bytes);
+    if (this.held.length > 0) this.heldTimer = setTimeout(() => this.release(), Math.max(1, this.held[0]!.at - now));
   }
 
   // Entries into Lua run one at a time, in order, each to completion.
-  private enqueue(job: () => void): void {
-    this.queue.push(job);
+  private enqueue(run: () => void): void {
+    const input = this.inputAt !== undefined;
+    if (input) this.inputJobs++;
+    this.queue.push({ run, due: this.inputAt ?? performance.now(), input });
     if (!this.running) {
       this.running = true;
       setImmediate(() => this.drain());
@@ -215,8 +287,21 @@ export class Board extends EventEmitter {
   }
 
   private drain(): void {
+    this.drainTimer = undefined;
     const gen = this.generation;
-    while (this.queue.length > 0 && this.lua && gen === this.generation && !this.restartPending) this.queue.shift()!();
+    while (this.queue.length > 0 && this.lua && gen === this.generation && !this.restartPending) {
+      // Flash work of the last job holds the CPU: what comes next waits for it, in real time.
+      const wait = this.clock.free - performance.now();
+      if (wait >= 1) {
+        this.drainTimer = setTimeout(() => this.drain(), wait);
+        return;
+      }
+      const job = this.queue.shift()!;
+      this.clock.begin(job.due);
+      job.run();
+      this.clock.end();
+      if (job.input && --this.inputJobs === 0) this.rx.resume();
+    }
     this.running = false;
     if (this.restartPending && gen === this.generation) {
       this.restartPending = false;

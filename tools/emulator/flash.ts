@@ -6,6 +6,7 @@
 // (hostName), so no board name can reach a file outside the folder.
 import { closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { FlashWear, PAGE, type WearOptions } from "./flash-timing.ts";
 
 /** SPIFFS_MAX_OPEN_FILES in NodeMCU's user_config.h. */
 const MAX_OPEN = 4;
@@ -65,17 +66,28 @@ interface Handle {
   fd: number;
   pos: number;
   append: boolean;
+  /** Bytes written into SPIFFS's page cache and not yet programmed. */
+  cached: number;
 }
 
+/** The filesystem NodeMCU makes on a 4 MB module. */
+const TOTAL_BYTES = 3_448_832;
+
+export type FlashOptions = Partial<Omit<WearOptions, "capacity">>;
+
 export class Flash {
+  readonly totalBytes = TOTAL_BYTES;
   private readonly handles = new Map<number, Handle>();
   private next = 1;
+  private readonly wear: FlashWear;
 
+  /** With `busy`, each operation reports how long it keeps the flash busy (./flash-timing.ts). */
   constructor(
     readonly dir: string,
-    readonly totalBytes = 3_448_832,
+    o: FlashOptions = {},
   ) {
     mkdirSync(dir, { recursive: true });
+    this.wear = new FlashWear({ ...o, capacity: this.totalBytes, busy: o.busy ?? (() => {}) });
   }
 
   /** The host file for a board path, or null when the path names no object. */
@@ -101,7 +113,7 @@ export class Flash {
     if (st ? !st.isFile() : flags.startsWith("r")) return null;
     const fd = openSync(p, flags);
     const id = this.next++;
-    this.handles.set(id, { fd, pos: flags.startsWith("a") ? fstatSync(fd).size : 0, append: flags.startsWith("a") });
+    this.handles.set(id, { fd, pos: flags.startsWith("a") ? fstatSync(fd).size : 0, append: flags.startsWith("a"), cached: 0 });
     return id;
   }
 
@@ -115,13 +127,27 @@ export class Flash {
   close(id: number): void {
     const h = this.handles.get(id);
     if (!h) return;
+    this.flush(id);
     closeSync(h.fd);
     this.handles.delete(id);
   }
 
-  /** Closes everything: what a reboot does to open files. */
+  /** Programs the cached partial page and the object's index page. */
+  flush(id: number): boolean {
+    const h = this.handles.get(id);
+    if (!h) return false;
+    this.wear.program(Math.ceil(h.cached / PAGE));
+    this.wear.touch();
+    h.cached = 0;
+    return true;
+  }
+
+  /** Closes everything: what a reboot does to open files (power is cut: nothing is programmed). */
   closeAll(): void {
-    for (const id of [...this.handles.keys()]) this.close(id);
+    for (const [id, h] of this.handles) {
+      closeSync(h.fd);
+      this.handles.delete(id);
+    }
   }
 
   read(id: number, n: number): Buffer | null {
@@ -153,6 +179,10 @@ export class Flash {
     if (this.usedBytes() + data.length > this.totalBytes) return false;
     writeSync(h.fd, data, 0, data.length, h.pos);
     h.pos += data.length;
+    // Full pages leave the cache for the flash as they fill.
+    h.cached += data.length;
+    this.wear.program(Math.floor(h.cached / PAGE));
+    h.cached %= PAGE;
     return true;
   }
 
@@ -176,7 +206,9 @@ export class Flash {
 
   remove(name: string): void {
     const p = this.path(name);
-    if (p !== null && sizeOf(p) !== null) rmSync(p);
+    if (p === null || sizeOf(p) === null) return;
+    rmSync(p);
+    this.wear.touch();
   }
 
   rename(from: string, to: string): boolean {
@@ -184,6 +216,7 @@ export class Flash {
     const dst = this.path(to);
     if (src === null || dst === null || sizeOf(src) === null || lstatSync(dst, { throwIfNoEntry: false })) return false;
     renameSync(src, dst);
+    this.wear.touch();
     return true;
   }
 
@@ -194,5 +227,6 @@ export class Flash {
   format(): void {
     this.closeAll();
     for (const o of this.objects()) rmSync(o.file);
+    this.wear.format();
   }
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CliError, EXIT, interrupted, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
 import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
 import { type Flash, NAME_MAX } from "./flash.ts";
+import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
 import { createFleet } from "./fleet.ts";
 import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
@@ -21,7 +22,10 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
   --ssid S --psk P the simulated access point (default "emulated" / "nodemcu-emulator")
   --heap BYTES     free heap at boot (default ${DEFAULT_HEAP})
   --modules LIST   firmware modules (default ${DEFAULT_MODULES.join(",")})
-  --baud N         make the serial link as slow as a real UART at N baud (10 bits a byte)
+  --baud N         UART0's speed at boot (default 115200): input reaches the board at that
+                   rate through a 128-byte FIFO and a 256-byte ring, as on a real board
+  --flash-timing P flash write and erase times: typical (default) or worst (datasheet maxima)
+  --flash-aged     start with a written-over filesystem, so SPIFFS erases as it writes
   --fleet N        boot N boards (distinct chip ids, shared flash) with no console, for load tests
 
 example:
@@ -38,6 +42,8 @@ const options = {
   modules: { type: "string" },
   fleet: { type: "string" },
   baud: { type: "string" },
+  "flash-timing": { type: "string" },
+  "flash-aged": { type: "boolean" },
 } as const;
 
 /** What was wrong with a folder given on the command line. */
@@ -63,9 +69,35 @@ function load(flash: Flash, dir: string): void {
   }
 }
 
+function flashTiming(value: string | undefined): FlashProfile | undefined {
+  if (value === undefined || Object.hasOwn(FLASH_TIMINGS, value)) return value as FlashProfile | undefined;
+  throw new CliError(`--flash-timing ${value}: give one of ${Object.keys(FLASH_TIMINGS).join(", ")}`, EXIT.usage);
+}
+
+/** Says on standard error, at most once a second, when serial input was lost as a real board would lose it. */
+function reportLoss(board: Board): () => void {
+  let said = "";
+  const say = () => {
+    const { overflowed, lost } = board.rx;
+    const now = `${overflowed} ${lost}`;
+    if (now === said) return;
+    said = now;
+    process.stderr.write(
+      `mcu emulate: serial input lost so far: ${overflowed} bytes overflowed the UART's FIFO during flash work, ${lost} lost from the full ring buffer\n`,
+    );
+  };
+  said = "0 0";
+  const timer = setInterval(say, 1000);
+  return () => {
+    clearInterval(timer);
+    say();
+  };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(argv, options, usage);
   const flashDir = values.flash ?? join(".emulator", "flash");
+  const baud = wholeNumber("baud", values.baud, { min: 300 });
   const opts: BoardOptions = {
     flashDir,
     chipId: wholeNumber("chip-id", values["chip-id"], { min: 0 }),
@@ -73,6 +105,9 @@ export async function run(argv: string[]): Promise<number> {
     modules: values.modules?.split(",").map((m) => m.trim()),
     ssid: values.ssid,
     psk: values.psk,
+    baud,
+    flashTiming: flashTiming(values["flash-timing"]),
+    flashAged: values["flash-aged"],
   };
   const fleet = wholeNumber("fleet", values.fleet, { min: 1 });
   let board: Board;
@@ -83,14 +118,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.load) load(board.flash, values.load);
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
-  const baud = wholeNumber("baud", values.baud, { min: 300 });
   // Listening before the link exists: a signal as soon as it shows still removes it.
   const powerOff = interrupted();
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
   if (pty) {
-    const rx = new Line(baud, (d) => board.input(d));
     const tx = new Line(baud, (d) => pty.write(d));
-    pty.onData((d) => rx.send(d));
+    pty.onData((d) => board.input(d));
     board.on("output", (d: Buffer) => tx.send(d));
     process.stderr.write(`mcu emulate: serial console on ${values.serial} -> ${pty.device}; Ctrl-C powers off\n`);
   } else {
@@ -98,8 +131,10 @@ export async function run(argv: string[]): Promise<number> {
     if (process.stdin.isTTY) process.stdin.setRawMode(true);
     process.stdin.on("data", (d: Buffer) => (d.includes(3) ? process.emit("SIGINT") : board.input(d)));
   }
+  const lossReport = reportLoss(board);
   board.boot();
   await powerOff;
+  lossReport();
   // Power off: sockets dropped without DISCONNECT, so the broker publishes the will.
   board.powerOff();
   pty?.close();

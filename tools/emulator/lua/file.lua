@@ -37,7 +37,11 @@ function File:write(s)
 end
 function File:writeline(s) return self:write(tostring(s) .. "\n") end
 function File:seek(whence, off) return sys("file.seek", self.h, whence or "cur", off or 0) end
-function File:flush() return true end
+-- file.c:344-354: true, or nil when the flush fails; a closed file has no fd: "open a file first".
+function File:flush()
+  if not self.h then error("open a file first", 2) end
+  return sys("file.flush", self.h) or nil
+end
 local function cur() if not current or not current.h then error("open a file first", 3) end return current end
 function file.close() if current then current:close() end end
 function file.read(n) return cur():read(n) end

@@ -7,6 +7,7 @@ export function fileHost(flash: Flash): HostModule {
   return {
     open: (a) => flash.open(a.text(0), a.text(1)),
     close: (a) => void flash.close(a.number(0)),
+    flush: (a) => flash.flush(a.number(0)),
     read: (a) => flash.read(a.number(0), a.number(1)),
     /** Up to and including the first byte of the string argument (file.read("\n")). */
     readTo: (a) => flash.readTo(a.number(0), a.bytes(1)[0]!),

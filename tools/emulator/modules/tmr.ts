@@ -6,18 +6,22 @@ export class TmrHost {
   private readonly timeouts = new Map<number, NodeJS.Timeout>();
   private bootedAt = 0;
 
-  constructor(private readonly call: LuaCall) {}
+  /** `clock`: the board's time in ms (inside a callback, how far it has got, flash work included). */
+  constructor(
+    private readonly call: LuaCall,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   readonly calls: HostModule = {
     arm: (a) => void this.arm(a.number(0), a.number(1)),
     disarm: (a) => void this.disarm(a.number(0)),
     /** Microseconds since boot, in 31 bits. */
-    now: () => Math.floor((performance.now() - this.bootedAt) * 1000) % 2 ** 31,
+    now: () => Math.floor((this.clock() - this.bootedAt) * 1000) % 2 ** 31,
   };
 
   /** The clock starts again at boot. */
   boot(): void {
-    this.bootedAt = performance.now();
+    this.bootedAt = this.clock();
   }
 
   /** Every timer stops: what a restart or power cut does. */
