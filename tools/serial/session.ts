@@ -1,7 +1,10 @@
 // Talking to NodeMCU's Lua REPL over serial: get the prompt, run short lines, and move files with
 // a small receiver installed on the board. The receiver takes raw blocks through
-// uart.on("data", BLOCK, cb, 0) — no encoding, no echo, no `encoder` module — and acks each one,
-// while the host keeps one block ahead, so the line never idles waiting for a prompt.
+// uart.on("data", BLOCK, cb, 0) — no encoding, no echo, no `encoder` module — into RAM, a window
+// of WINDOW blocks at a time. Only when a window is whole does it write it to flash, and only
+// after that does it grant the next one: nothing is on the wire while the flash is busy. That
+// matters on a real board: its UART interrupt cannot run during a flash write or erase, and the
+// 128-byte hardware FIFO alone would overflow in the tens of milliseconds an erase takes.
 //
 // File bytes must never reach the Lua interpreter, however the host is paused (Ctrl-Z, SIGSTOP,
 // a loaded machine). So a receiver that hears nothing for 3 s does not hand the console back: it
@@ -17,6 +20,11 @@ import { Link, pulseReset } from "./link.ts";
 
 /** Bytes per raw block; uart.on takes fewer than 256. */
 export const BLOCK = 240;
+/**
+ * Blocks the board holds in RAM before writing them out: 16 x 240 bytes. A bigger window spends
+ * less time on round trips but more heap; the flash time per byte is the same either way.
+ */
+export const WINDOW = 16;
 /** Prefix of the name a file is written to before it is verified and renamed into place. */
 export const TEMP_PREFIX = "_";
 /** SPIFFS names on NodeMCU hold at most 31 bytes (SPIFFS_OBJ_NAME_LEN 32, with the NUL). */
@@ -37,8 +45,12 @@ const HELPERS = [
     `function(d)if d:find("#U"..k,1,true)then uart.on("data")else uart.write(0,m)end end,0)uart.write(0,m)end`,
   // The receiver gives up after 3 s without data and locks the console with the upload's key.
   `function __w(f,k)local w=tmr.create()w:register(3000,0,function()f:close()__k(k)end)w:start()return w end`,
-  `function __up(t,s,B,k)local f,g=file.open(t,"w"),0 local w=__w(f,k)uart.on("data",B,function(d)d=d:sub(1,s-g)f:write(d)g=g+#d ` +
-    `w:stop()if g<s then w:start()else w:unregister()f:close()uart.on("data")end print("#A"..g)end,0)print("#R")end`,
+  // The receiver: blocks gather in q until the window is whole (or the file is), then go to
+  // flash while the host waits for "#A<bytes so far>", its grant of the next window. The timer,
+  // stopped at the last block, goes with the callback that holds it.
+  `function __b(f,s,W,w)local g,q=0,{}return function(d)w:stop()d=d:sub(1,s-g)g=g+#d q[#q+1]=d if g<s and #q<W then return w:start()end ` +
+    `for i=1,#q do f:write(q[i])end q={}if g<s then w:start()else f:close()uart.on("data")end print("#A"..g)end end`,
+  `function __up(t,s,B,W,k)local f=file.open(t,"w")uart.on("data",B,__b(f,s,W,__w(f,k)),0)print("#R")end`,
   `function __c(n)local f=file.open(n,"r")if not f then return print("#L -1")end local s=f:seek("end")f:seek("set")` +
     `uart.write(0,"#L "..s.."\\n")while 1 do local d=f:read(256)if not d then break end uart.write(0,d)end f:close()end`,
 ];
@@ -296,22 +308,20 @@ export class BoardSession {
     }
     this.link.clear();
     const key = String(randomInt(1e8, 1e9));
-    await this.link.write(`__up(${luaLiteral(tmp)},${data.length},${BLOCK},"${key}")\r\n`);
+    // "\n" alone ends this line: a "\r\n" could leave its "\n" for the receiver, which a board
+    // may already be running when that byte arrives.
+    await this.link.write(`__up(${luaLiteral(tmp)},${data.length},${BLOCK},${WINDOW},"${key}")\n`);
     await this.expectFromBoard(/#R\r?\n/, "the board's receiver", key);
-    const blocks = Math.ceil(data.length / BLOCK);
-    let acked = 0;
-    let next = 0;
-    const sendBlock = async (i: number) => {
-      const block = Buffer.alloc(BLOCK); // the last block is padded; the board keeps `size` bytes
-      data.copy(block, 0, i * BLOCK, Math.min(data.length, (i + 1) * BLOCK));
-      await this.link.write(block);
-    };
-    while (next < Math.min(2, blocks)) await sendBlock(next++);
-    while (acked < blocks) {
-      await this.expectFromBoard(/#A(\d+)\r?\n/, `the board's ack of block ${acked + 1}/${blocks}`, key);
-      acked++;
-      progress?.(Math.min(acked * BLOCK, data.length), data.length);
-      if (next < blocks) await sendBlock(next++);
+    const span = BLOCK * WINDOW;
+    const windows = Math.ceil(data.length / span);
+    for (let i = 0; i < windows; i++) {
+      // Whole blocks: the last one is padded, and the board keeps `size` bytes.
+      const bytes = Math.min(span, Math.ceil((data.length - i * span) / BLOCK) * BLOCK);
+      const window = Buffer.alloc(bytes);
+      data.copy(window, 0, i * span, Math.min(data.length, i * span + bytes));
+      await this.link.write(window);
+      await this.expectFromBoard(/#A(\d+)\r?\n/, `the board's grant after window ${i + 1}/${windows}`, key);
+      progress?.(Math.min((i + 1) * span, data.length), data.length);
     }
   }
 
