@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { startMosquitto } from "../test/helpers/broker.ts";
 import { writeConfig } from "../test/helpers/firmware.ts";
 import { buildFirmware } from "../tools/compiler/build.ts";
+import { DEFAULT_MODULES } from "../tools/emulator/board.ts";
 import { BoardSession } from "../tools/serial/session.ts";
 import { coldStart, has, mqttJsBin, serveThroughput } from "./cli-speed.ts";
 import { brokerOnly, throughBoard } from "./echo.ts";
@@ -84,33 +85,58 @@ try {
     });
   }
 
-  // 2. Upload rate on the emulated 115200-baud line.
+  // 2. Upload rate on the emulated 115200-baud line, to a strict board with an aged filesystem.
   const big = payload(tmp, 32 * 1024);
   const data = readFileSync(big);
-  const upRates: number[] = [];
-  for (let i = 0; i < Math.min(RUNS, 3); i++) {
-    const b = pacedBoard();
-    const s = await BoardSession.open(b.link, 115200);
-    try {
-      await s.ready();
-      const t0 = performance.now();
-      await s.upload(`up${i}.bin`, data);
-      upRates.push(data.length / ((performance.now() - t0) / 1000));
-    } finally {
-      await s.close();
-      b.close();
+  for (const timing of ["typical", "worst"] as const) {
+    const rates: number[] = [];
+    const commands: number[] = [];
+    let exact = true;
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      const b = pacedBoard(DEFAULT_MODULES, timing);
+      try {
+        const s = await BoardSession.open(b.link, 115200);
+        try {
+          await s.ready();
+          // The transfer: from the receiver's start to the board's grant after the last window.
+          const t0 = performance.now();
+          let t1 = t0;
+          await s.stage(`up${i}.bin`, data, (sent, total) => {
+            if (sent === total) t1 = performance.now();
+          });
+          rates.push(data.length / ((t1 - t0) / 1000));
+        } finally {
+          await s.close();
+        }
+        // The whole command as a user waits for it: port, prompt, helpers, checks, transfer, rename.
+        commands.push(await timed(process.execPath, [join(ROOT, "dist", "mcu.js"), "upload", "--port", b.link, big]));
+        exact &&= readFileSync(join(b.board.flash.dir, "payload.bin")).equals(data) && b.board.rx.overflowed + b.board.rx.lost === 0;
+      } finally {
+        b.close();
+      }
     }
+    const rate = sample(rates.map((r) => r / LINE_BYTES_PER_S));
+    const target = timing === "typical" ? 0.85 : undefined;
+    add({
+      row: "2 upload",
+      measure: `payload bytes/s ÷ 11,520 (32 KB transfer; strict board, aged filesystem, ${timing} flash timing)`,
+      ours: fmt(sample(rates), 0, " B/s"),
+      reference: "11,520 B/s line rate",
+      ratio: rate.median,
+      target: target === undefined ? "byte-exact" : `≥ ${target}, byte-exact`,
+      met: exact && (target === undefined || rate.median >= target),
+    });
+    const whole = sample(commands);
+    add({
+      row: "2 upload",
+      measure: `whole mcu upload command, 32 KB (s): line time ÷ command time (${timing} flash timing)`,
+      ours: fmt(whole, 2, " s"),
+      reference: `${(data.length / LINE_BYTES_PER_S).toFixed(2)} s on the line`,
+      ratio: data.length / LINE_BYTES_PER_S / whole.median,
+      target: "info",
+      met: undefined,
+    });
   }
-  const up = sample(upRates.map((r) => r / LINE_BYTES_PER_S));
-  add({
-    row: "2 upload",
-    measure: "payload bytes/s ÷ 11,520 (32 KB, verified, 115200 baud emulated)",
-    ours: fmt(sample(upRates), 0, " B/s"),
-    reference: "11,520 B/s line rate",
-    ratio: up.median,
-    target: "≥ 0.75",
-    met: up.median >= 0.75,
-  });
 
   const tool = nodemcuTool(ROOT);
   const small = payload(join(tmp), 8 * 1024);

@@ -1,12 +1,14 @@
 // A serial line as slow as a real UART: 10 bits a byte (start, 8 data, stop), so --baud 115200
-// carries 11,520 bytes a second each way.
+// carries 11,520 bytes a second. Bytes are handed on when their last bit would have arrived.
 
 /** Hands bytes on at the line rate, in order; with no baud it hands them on at once. */
 export class Line {
   private queue: Buffer[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private credit = 0;
-  private last = 0;
+  /** When the line is free: the last queued byte's last bit has gone out. */
+  private freeAt = 0;
+  /** When each queued chunk has arrived whole. */
+  private due: number[] = [];
 
   constructor(
     private readonly baud: number | undefined,
@@ -15,35 +17,29 @@ export class Line {
 
   send(bytes: Buffer): void {
     if (!this.baud) return this.sink(bytes);
+    this.freeAt = Math.max(this.freeAt, performance.now()) + (bytes.length * 10_000) / this.baud;
     this.queue.push(bytes);
-    if (!this.timer) {
-      this.last = performance.now();
-      this.credit = 0;
-      this.pump();
-    }
+    this.due.push(this.freeAt);
+    if (!this.timer) this.pump();
   }
 
   private pump(): void {
+    this.timer = undefined;
     const now = performance.now();
-    this.credit += ((now - this.last) / 1000) * (this.baud! / 10);
-    this.last = now;
-    let budget = Math.floor(this.credit);
     const out: Buffer[] = [];
-    while (budget > 0 && this.queue.length > 0) {
-      const head = this.queue[0]!;
-      const take = Math.min(budget, head.length);
-      out.push(head.subarray(0, take));
-      budget -= take;
-      this.credit -= take;
-      if (take === head.length) this.queue.shift();
-      else this.queue[0] = head.subarray(take);
+    while (this.queue.length > 0 && this.due[0]! <= now) {
+      out.push(this.queue.shift()!);
+      this.due.shift();
     }
     if (out.length > 0) this.sink(Buffer.concat(out));
-    this.timer = this.queue.length > 0 ? setTimeout(() => this.pump(), 5) : undefined;
+    // Timers are not finer than a millisecond; what is due within one goes in the next batch.
+    if (this.queue.length > 0) this.timer = setTimeout(() => this.pump(), Math.max(1, this.due[0]! - now));
   }
 
   close(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.queue = [];
+    this.due = [];
   }
 }

@@ -55,6 +55,9 @@ const HELPERS = [
     `uart.write(0,"#L "..s.."\\n")while 1 do local d=f:read(256)if not d then break end uart.write(0,d)end f:close()end`,
 ];
 
+/** This version of the helpers, as the board keeps it in __hv once they are installed. */
+const HELPERS_ID = adler32(Buffer.from(HELPERS.join("\n"))).toString(36);
+
 export type Progress = (sent: number, total: number) => void;
 
 /** The board's receiver gave up on a stalled transfer and locked its console (see __k). */
@@ -145,20 +148,23 @@ export class BoardSession {
   }
 
   /**
-   * Runs one REPL line and returns what it printed. A marker line follows it, and the marker's
-   * output ends the answer: the answer does not hang on matching the line's echo, which an app
-   * printing at the same time can split (at 9600 baud a long line echoes for a quarter second).
-   * Such an app's lines can be in the answer; callers look for their own "#X" lines in it.
+   * Runs REPL lines (one, or several sent in one go) and returns what they printed. A marker line
+   * follows them, and the marker's output ends the answer: the answer does not hang on matching
+   * the lines' echo, which an app printing at the same time can split (at 9600 baud a long line
+   * echoes for a quarter second). Such an app's lines can be in the answer; callers look for
+   * their own "#X" lines in it.
    */
-  async run(line: string, timeoutMs = 10000): Promise<string> {
-    if (line.length > 254) throw new SerialError("TOO_LONG", `REPL line too long (${line.length} characters; the board takes 255)`);
+  async run(lines: string | string[], timeoutMs = 10000): Promise<string> {
+    const all = typeof lines === "string" ? [lines] : lines;
+    const long = all.find((l) => l.length > 254);
+    if (long !== undefined) throw new SerialError("TOO_LONG", `REPL line too long (${long.length} characters; the board takes 255)`);
     const n = ++this.runs;
     // Split in the source, so the echo of the marker line cannot pass for its output.
     const marker = `print("#Q".."${n}")`;
     this.link.clear();
-    await this.link.write(`${line}\r\n${marker}\r\n`);
-    const m = await this.link.expect(new RegExp(`([\\s\\S]*?)#Q${n}\r\n`), timeoutMs, `the answer to ${JSON.stringify(line.slice(0, 40))}`);
-    const echoes = m[1]!.split(`${line}\r\n`).join("").split(`${marker}\r\n`).join("");
+    await this.link.write([...all, marker, ""].join("\r\n"));
+    const m = await this.link.expect(new RegExp(`([\\s\\S]*?)#Q${n}\r\n`), timeoutMs, `the answer to ${JSON.stringify(all[0]!.slice(0, 40))}`);
+    const echoes = [...all, marker].reduce((out, l) => out.split(`${l}\r\n`).join(""), m[1]!);
     return echoes.replace(/^(?:>>? )+/gm, "").replace(/\r\n/g, "\n");
   }
 
@@ -179,12 +185,12 @@ export class BoardSession {
     await this.banner(10000, "the board's restart banner");
   }
 
+  /** Installs the helpers in one go, unless the board already has this version of them (since its last restart). */
   private async installHelpers(): Promise<void> {
-    for (const h of HELPERS) {
-      const out = await this.run(h);
-      const error = /stdin:\d+:.*/.exec(out);
-      if (error) throw new SerialError("REJECTED", `the board rejected the upload helper: ${error[0]}`);
-    }
+    if ((await this.run(`print(__hv=="${HELPERS_ID}" and "#H1" or "#H0")`)).includes("#H1")) return;
+    const out = await this.run([...HELPERS, `__hv="${HELPERS_ID}"`]);
+    const error = /stdin:\d+:.*/.exec(out);
+    if (error) throw new SerialError("REJECTED", `the board rejected the upload helper: ${error[0]}`);
   }
 
   /** Size and Adler-32 of a file on the board, or undefined when it is missing. */
