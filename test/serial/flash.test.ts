@@ -178,7 +178,8 @@ const CUT_TIMEOUT_MS = process.env.SOAK === "1" ? 1_800_000 : (CUTS + 2) * 15_00
 test(`the link cut at ${CUTS} points during ./flash.sh: the board always boots the whole old or the whole new firmware, and the next flash completes`, {
   timeout: CUT_TIMEOUT_MS,
 }, async () => {
-  const pb = ptyBoard();
+  // A strict board whose filesystem is written over: SPIFFS erases as the upload writes.
+  const pb = ptyBoard({ flashAged: true });
   const cfg = configFor("cut", await freePort());
   try {
     // How many bytes a full flash sends from the old firmware to the new.
