@@ -5,6 +5,7 @@
 // through one queue.
 import { EventEmitter } from "node:events";
 import { type LuaState, LuaVm, luaLiteral } from "../lua/vm.ts";
+import { inBuildOrder, type NumberType, RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
 import { Console } from "./console.ts";
 import { CpuClock } from "./cpu-clock.ts";
 import { Flash } from "./flash.ts";
@@ -23,8 +24,8 @@ import { WifiHost } from "./modules/wifi.ts";
 import { dispatch, type HostModules, type LuaCall, RUNTIME } from "./runtime.ts";
 import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
 
-/** A typical build with what our firmware needs; `encoder` is absent unless asked for, as on many boards. */
-export const DEFAULT_MODULES = ["bit", "file", "gpio", "mqtt", "net", "node", "rtcmem", "sjson", "tmr", "uart", "wifi"];
+/** The build README.md recommends (tools/nodemcu/builds.ts); NodeMCU's own default lacks rtcmem and sjson. */
+export const DEFAULT_MODULES: readonly string[] = RECOMMENDED_BUILD;
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
 
@@ -32,7 +33,12 @@ export interface BoardOptions {
   flashDir: string;
   chipId?: number;
   heap?: number;
-  modules?: string[];
+  /** The build's C modules (default DEFAULT_MODULES); one the emulator does not model is a table that raises on use. */
+  modules?: readonly string[];
+  /** An SSL build (CLIENT_SSL_ENABLE, app/include/user_config.h:129): without it, secure MQTT raises "ssl not available". */
+  ssl?: boolean;
+  /** "integer": a LUA_NUMBER_INTEGRAL build, modelled by its effects only (docs/emulator.md). */
+  numberType?: NumberType;
   /** The simulated access point (default ssid "emulated", psk "nodemcu-emulator"). */
   ssid?: string;
   psk?: string;
@@ -68,7 +74,9 @@ export class Board extends EventEmitter {
   readonly flash: Flash;
   readonly chipId: number;
   readonly heapBudget: number;
-  readonly modules: string[];
+  readonly modules: readonly string[];
+  readonly ssl: boolean;
+  readonly numberType: NumberType;
   readonly console: Console;
   /** The serial receive path: its counters say what a real board would have lost. */
   readonly rx: UartRx;
@@ -108,7 +116,9 @@ export class Board extends EventEmitter {
     });
     this.chipId = opts.chipId ?? 0x00c0ffee;
     this.heapBudget = opts.heap ?? DEFAULT_HEAP;
-    this.modules = opts.modules ?? DEFAULT_MODULES;
+    this.modules = inBuildOrder(opts.modules ?? DEFAULT_MODULES);
+    this.ssl = opts.ssl ?? false;
+    this.numberType = opts.numberType ?? "float";
     this.console = new Console(
       (bytes) => this.output(bytes),
       (line) => this.enqueue(() => this.console.execute(line, (chunk) => this.replLine(chunk))),
@@ -125,7 +135,7 @@ export class Board extends EventEmitter {
     const gpio = new GpioHost();
     this.gpio = gpio.levels;
     this.host = {
-      // The prelude (lua/runtime.lua): print, errors in callbacks, and which modules the build has.
+      // The prelude (lua/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type.
       runtime: {
         print: (a) => void this.console.print(a.text(0)),
         panic: (a) => void this.panic(a.text(0)),
@@ -133,7 +143,8 @@ export class Board extends EventEmitter {
           const gen = this.generation;
           setTimeout(() => gen === this.generation && this.enqueue(() => this.restart(BOOT_SOFTWARE)), a.number(0));
         },
-        modules: () => this.modules,
+        modules: () => [...this.modules],
+        build: () => [this.ssl, this.numberType],
       },
       node: nodeHost(
         {
@@ -218,11 +229,12 @@ export class Board extends EventEmitter {
     this.lua = undefined;
   }
 
+  // As print_version (app/lua53/lua.c:111-114) prints NODE_VERSION_LONG (tools/update_buildinfo.sh:56-65).
   private banner(): string {
     return (
       "\nNodeMCU 3.0.0.0 \n\tbranch: release\n\tcommit: 0000000000000000000000000000000000000000\n" +
-      "\trelease: 3.0.0-release_emulated\n\trelease DTS: 202402250000\n\tSSL: false\n\tbuild type: float\n" +
-      `\tLFS: 0x0 bytes total capacity\n\tmodules: ${[...this.modules].sort().join(",")}\n` +
+      `\trelease: 3.0.0-release_emulated\n\trelease DTS: 202402250000\n\tSSL: ${this.ssl}\n\tbuild type: ${this.numberType}\n` +
+      `\tLFS: 0 bytes total capacity\n\tmodules: ${this.modules.join(",")}\n` +
       " build 2024-02-25 00:00 powered by Lua 5.1.4 on SDK 3.0.1-dev(fce080e)\n"
     );
   }

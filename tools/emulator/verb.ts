@@ -1,7 +1,8 @@
 // `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { CliError, EXIT, interrupted, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
+import { CliError, EXIT, interrupted, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
+import { type NumberType, parseModules } from "../nodemcu/builds.ts";
 import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
 import { type Flash, NAME_MAX } from "./flash.ts";
 import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
@@ -9,7 +10,8 @@ import { createFleet } from "./fleet.ts";
 import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 
-export const usage = `usage: mcu emulate [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES] [--modules LIST]
+export const usage = `usage: mcu emulate [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES]
+                    [--modules LIST|default|recommended] [--ssl] [--number float|integer]
 
 Boots an emulated NodeMCU 3.x board (Lua 5.1) from its flash folder. Its serial console is this
 terminal, or with --serial a pseudo-terminal linked at PATH that any serial program opens like
@@ -21,7 +23,11 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
   --chip-id N      chip id (default 12648430)
   --ssid S --psk P the simulated access point (default "emulated" / "nodemcu-emulator")
   --heap BYTES     free heap at boot (default ${DEFAULT_HEAP})
-  --modules LIST   firmware modules (default ${DEFAULT_MODULES.join(",")})
+  --modules LIST   the NodeMCU build's modules: a comma list, "default" (NodeMCU's default
+                   build: no rtcmem, no sjson) or "recommended" (the README's, the default:
+                   ${DEFAULT_MODULES.join(",")})
+  --ssl            an SSL build (without it, secure MQTT raises "ssl not available")
+  --number TYPE    "float" (default) or "integer" build (banner, node.info, node.random)
   --baud N         UART0's speed at boot (default 115200): input reaches the board at that
                    rate through a 128-byte FIFO and a 256-byte ring, as on a real board
   --flash-timing P flash write and erase times: typical (default) or worst (datasheet maxima)
@@ -40,6 +46,8 @@ const options = {
   psk: { type: "string" },
   heap: { type: "string" },
   modules: { type: "string" },
+  ssl: { type: "boolean" },
+  number: { type: "string" },
   fleet: { type: "string" },
   baud: { type: "string" },
   "flash-timing": { type: "string" },
@@ -94,6 +102,19 @@ function reportLoss(board: Board): () => void {
   };
 }
 
+function modulesOf(spec: string): string[] {
+  try {
+    return parseModules(spec);
+  } catch (err) {
+    return usageError(`--modules ${spec}: ${(err as Error).message}`);
+  }
+}
+
+function numberTypeOf(v: string | undefined): NumberType | undefined {
+  if (v === undefined || v === "float" || v === "integer") return v;
+  return usageError(`--number ${v}: give "float" or "integer" (the build type a NodeMCU banner shows)`);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(argv, options, usage);
   const flashDir = values.flash ?? join(".emulator", "flash");
@@ -102,7 +123,9 @@ export async function run(argv: string[]): Promise<number> {
     flashDir,
     chipId: wholeNumber("chip-id", values["chip-id"], { min: 0 }),
     heap: wholeNumber("heap", values.heap, { min: 4096 }),
-    modules: values.modules?.split(",").map((m) => m.trim()),
+    modules: values.modules === undefined ? undefined : modulesOf(values.modules),
+    ssl: values.ssl,
+    numberType: numberTypeOf(values.number),
     ssid: values.ssid,
     psk: values.psk,
     baud,

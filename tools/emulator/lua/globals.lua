@@ -4,8 +4,15 @@ local rt = __rt
 local sys, rotable, file = rt.sys, rt.rotable, rt.modules.file
 local error = error
 
+-- A module of the build that the emulator does not re-create (adc, i2c, …) is there, as on the
+-- board, but any use of it stops with a message saying so.
+local function unmodelled(m)
+  return setmetatable({}, { __index = function(_, k)
+    error("the emulator does not model NodeMCU's " .. m .. " module (" .. m .. "." .. tostring(k) .. ")", 2)
+  end })
+end
 for _, m in ipairs({ sys("runtime.modules") }) do
-  if rt.modules[m] then _G[m] = rotable(m, rt.modules[m]) end
+  _G[m] = rotable(m, rt.modules[m] or unmodelled(m))
 end
 io, os, debug = nil, nil, nil
 package.loaded.io, package.loaded.os, package.loaded.debug = nil, nil, nil

@@ -43,7 +43,9 @@ function Client:connect(host, ...)
   local a, i = { ... }, 1
   local port, secure = 1883, false
   if type(a[i]) == "number" then port = a[i] i = i + 1 end
-  if type(a[i]) == "boolean" then secure = a[i] i = i + 1 elseif type(a[i]) == "number" then i = i + 1 end
+  if type(a[i]) == "boolean" then secure = a[i] i = i + 1 elseif type(a[i]) == "number" then secure = a[i] ~= 0 i = i + 1 end
+  -- A build without CLIENT_SSL_ENABLE refuses a secure connect (app/modules/mqtt.c:1082-1086).
+  if secure and not sys("runtime.build") then error("ssl not available", 2) end
   if type(a[i]) == "function" then self.cb.connect = a[i] i = i + 1 end
   if type(a[i]) == "function" then self.cb.connfail = a[i] end
   local w = self.will or {}

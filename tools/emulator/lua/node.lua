@@ -16,7 +16,11 @@ local INFO = {
     return { git_branch = "release", git_commit_id = "0000000000000000000000000000000000000000", git_release = "3.0.0-release_emulated",
       git_commit_dts = "202402250000", node_version_major = 3, node_version_minor = 0, node_version_revision = 0 }
   end,
-  build_config = function() return { ssl = false, lfs_size = 0, modules = table.concat({ sys("runtime.modules") }, ","), number_type = "float" } end,
+  -- app/modules/node.c:288-297
+  build_config = function()
+    local ssl, number_type = sys("runtime.build")
+    return { ssl = ssl, lfs_size = 0, modules = table.concat({ sys("runtime.modules") }, ","), number_type = number_type }
+  end,
   lfs = function() return { lfs_size = 0 } end,
 }
 function node.info(group)
@@ -30,8 +34,10 @@ function node.info(group)
 end
 function node.restart() sys("node.restart") end
 function node.bootreason() return sys("node.bootreason") end
+-- With no arguments an integer build answers 0, the only integer in [0, 1) (app/modules/node.c:691-693).
+local integral = select(2, sys("runtime.build")) == "integer"
 function node.random(m, n)
-  if m == nil then return math.random() end
+  if m == nil then return integral and 0 or math.random() end
   return math.random(m, n)
 end
 node.setonerror = rt.setonerror
