@@ -29,6 +29,8 @@ function assertWholeLoop(stdout: string): void {
     /== broker/,
     /== build\n[\s\S]*build: \d+ files/,
     /== board\nemulated NodeMCU board/,
+    /its NodeMCU build: the README's recommended modules \(file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi\), SSL false, float numbers\n/,
+    /flash: \S+: NodeMCU modules file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi; SSL false; float build/,
     /flash: uploaded \d+ file\(s\)/,
     /board │ NodeMCU 3\.0\.0\.0/,
     /board │ (> )?app: demo joining [^\n]*, broker 127\.0\.0\.1:\d+\n/,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type BuildResult, buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { type LuaState, LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
+import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 
 let cached: Promise<BuildResult> | undefined;
 
@@ -61,7 +62,8 @@ export async function flashedBoard(id: string, broker: { host: string; port: num
     mqtt: { host: broker.host, port: broker.port, ...opts.mqtt },
   });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
-  const board = new Board({ flashDir, psk: opts.psk });
+  // The build README.md recommends: the one these tests prove the firmware on.
+  const board = new Board({ flashDir, psk: opts.psk, modules: RECOMMENDED_BUILD });
   let out = "";
   board.on("output", (d: Buffer) => (out += d.toString("latin1")));
   board.boot();

@@ -31,7 +31,8 @@ export interface PtyBoard {
 
 /**
  * A board on a pty. Its input always runs at its UART's speed (BoardOptions.baud, default 115200);
- * with `baud` its output does too.
+ * with `baud` its output does too. Its NodeMCU build is the Board's default (the README's
+ * recommended modules, no SSL, float) unless `modules`, `ssl` or `numberType` say otherwise.
  */
 export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): PtyBoard {
   const dir = mkdtempSync(join(tmpdir(), "mcu-pty-"));

@@ -28,7 +28,7 @@ test("./flash.sh resolves a relative --config against the caller's folder, not t
   // Valid, so the build passes and the run reaches the port step, which fails on the missing port.
   writeFileSync(join(caller, "cfg", "dev.json"), JSON.stringify({ id: "here", wifi: { ssid: "n" }, mqtt: { host: "h" } }));
   const r = await flashSh(["--config", "cfg/dev.json", "--out", "out", ...noBoard], { cwd: caller });
-  assert.match(r.stderr, /step 3\/7 \(get the REPL\) failed: \/nonexistent\/tty does not exist/, r.stderr);
+  assert.match(r.stderr, /step 3\/8 \(get the REPL\) failed: \/nonexistent\/tty does not exist/, r.stderr);
   assert.ok(existsSync(join(caller, "out", "config.lua")), "the build did not go to the caller's out/");
   assert.equal(r.code, 1, r.stderr);
 });

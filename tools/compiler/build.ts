@@ -10,6 +10,7 @@ import { type Column, EXIT, table } from "../../host/kit/index.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { concatPlugin } from "./concat-plugin.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
+import { type BoardNeeds, boardNeeds } from "./needs.ts";
 
 // The project folder: found by walking up, since this code runs from tools/compiler and from dist/.
 function projectRoot(): string {
@@ -56,6 +57,8 @@ export interface BuildResult {
   version: string;
   files: BuiltFile[];
   totalBytes: number;
+  /** What the firmware asks of the board's NodeMCU build, as manifest.json records it. */
+  needs: BoardNeeds;
 }
 
 /** The build cannot go on; the message says what to fix. Exit 2 where the user's arguments are at fault. */
@@ -209,15 +212,16 @@ function fsReason(err: unknown): string {
   return (code && reasons[code]) ?? code ?? String(err);
 }
 
-/** What an upload needs of a build: where it is, its version and its files. */
-export type Firmware = Pick<BuildResult, "outDir" | "version"> & { files: { name: string }[] };
+/** What an upload needs of a build: where it is, its version, its files and what it asks of the board. */
+export type Firmware = Pick<BuildResult, "outDir" | "version" | "needs"> & { files: { name: string }[] };
 
-/** An earlier build's manifest: its version and file names, or undefined when there is no such manifest. */
-function readManifest(file: string): { version: string; names: string[] } | undefined {
+/** An earlier build's manifest: its version, file names and needs (absent before builds recorded them), or undefined when there is no such manifest. */
+function readManifest(file: string): { version: string; names: string[]; needs?: BoardNeeds } | undefined {
   try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[] };
+    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[]; needs?: BoardNeeds };
     if (typeof m.version !== "string" || !Array.isArray(m.files)) return undefined;
-    return { version: m.version, names: m.files.map((f) => f.name).filter((n): n is string => typeof n === "string") };
+    const needs = Array.isArray(m.needs?.modules) && Array.isArray(m.needs.floats) ? m.needs : undefined;
+    return { version: m.version, names: m.files.map((f) => f.name).filter((n): n is string => typeof n === "string"), needs };
   } catch {
     return undefined;
   }
@@ -228,11 +232,15 @@ export function readBuild(dir?: string): Firmware {
   const outDir = resolve(dir ?? join(ROOT, "build/lua"));
   const manifest = readManifest(join(outDir, MANIFEST));
   const missing = manifest?.names.filter((n) => !existsSync(join(outDir, n))) ?? [];
-  if (!manifest || missing.length > 0) {
-    const why = manifest ? `it lacks ${missing.join(", ")} of its ${MANIFEST}` : `it holds no ${MANIFEST}`;
+  if (!manifest || missing.length > 0 || !manifest.needs) {
+    const why = !manifest
+      ? `it holds no ${MANIFEST}`
+      : missing.length > 0
+        ? `it lacks ${missing.join(", ")} of its ${MANIFEST}`
+        : `its ${MANIFEST} is from an older mcu that did not record what the firmware needs of the board`;
     throw new BuildError(`${outDir} is not a complete build (${why}): build it first (mcu build --out DIR), or flash without --no-build`, EXIT.usage);
   }
-  return { outDir, version: manifest.version, files: manifest.names.map((name) => ({ name })) };
+  return { outDir, version: manifest.version, files: manifest.names.map((name) => ({ name })), needs: manifest.needs };
 }
 
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
@@ -273,8 +281,14 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   mkdirSync(outDir, { recursive: true });
   // Only the owner may read the passwords (mode applies as the file is created, and stale files are gone).
   for (const [name, code] of files) writeFileSync(join(outDir, name), code, { mode: name === SECRET_FILE ? 0o600 : 0o644 });
-  const manifest = { version: ver, files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })) };
+  const needs = boardNeeds(
+    files,
+    config.mqtt.tls,
+    built.reduce((n, f) => n + f.ram, 0),
+  );
+  const manifest = { version: ver, files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })), needs };
   writeFileSync(join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   log(`build: ${built.length} files, ${total} bytes, version ${ver} -> ${outDir}`);
-  return { outDir, configFile, version: ver, files: built, totalBytes: total };
+  log(`build: needs NodeMCU modules ${needs.modules.join(" ")}${needs.ssl ? ", an SSL build" : ""}${needs.floats.length > 0 ? ", a float build" : ""}`);
+  return { outDir, configFile, version: ver, files: built, totalBytes: total, needs };
 }

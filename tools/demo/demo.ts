@@ -18,6 +18,7 @@ import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/pty.ts";
+import { RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
 import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";
 
@@ -127,7 +128,8 @@ export async function run(argv: string[]): Promise<number> {
     const build = await buildFirmware({ configFile, outDir: join(work, "build") });
 
     heading("board");
-    const board = new Board({ flashDir: join(work, "flash") });
+    // The build README.md tells users to make, so the demo shows what their board will do.
+    const board = new Board({ flashDir: join(work, "flash"), modules: RECOMMENDED_BUILD });
     const link = join(work, "ttyDEMO");
     const pty = openSerialPty(link);
     cleanup.push(
@@ -139,6 +141,7 @@ export async function run(argv: string[]): Promise<number> {
     const view = consoleView(board);
     board.boot();
     process.stdout.write(`emulated NodeMCU board (chip id ${board.chipId}) with an empty flash; serial console on ${link} -> ${pty.device}\n`);
+    process.stdout.write(`its NodeMCU build: the README's recommended modules (${board.modules.join(",")}), SSL ${board.ssl}, ${board.numberType} numbers\n`);
 
     heading(`flash (the ./flash.sh upload path, over ${link})`);
     const flashStart = performance.now();

@@ -19,6 +19,8 @@
 //                  or compile)
 //   UNEXPECTED     an answer we cannot parse                                     1
 //   TOO_LONG       a REPL line longer than the board's 255-character buffer      1
+//   WRONG_BUILD    the board's NodeMCU build cannot run the firmware (a missing   1
+//                  module, no SSL for tls, integer numbers where it needs floats)
 //
 // Every code is exit 1, "a step failed": none is a bad argument (names are checked up front,
 // exit 2) and none is the user's --timeout (exit 27). A port given with --port that does not
@@ -39,7 +41,8 @@ export type SerialErrorCode =
   | "BOARD_RESET"
   | "REJECTED"
   | "UNEXPECTED"
-  | "TOO_LONG";
+  | "TOO_LONG"
+  | "WRONG_BUILD";
 
 const EXIT_OF: Record<SerialErrorCode, number> = {
   TIMEOUT: EXIT.failure,
@@ -56,6 +59,7 @@ const EXIT_OF: Record<SerialErrorCode, number> = {
   REJECTED: EXIT.failure,
   UNEXPECTED: EXIT.failure,
   TOO_LONG: EXIT.failure,
+  WRONG_BUILD: EXIT.failure,
 };
 
 export class SerialError extends Error {

@@ -1,6 +1,6 @@
-// `mcu flash` (what ./flash.sh runs): build, find the port, get the REPL, upload what changed
-// (each file verified on the board, then all renamed into place at once), optionally compile,
-// restart, then show the console.
+// `mcu flash` (what ./flash.sh runs): build, find the port, get the REPL, check the board's
+// NodeMCU build against the firmware's needs, upload what changed (each file verified on the
+// board, then all renamed into place at once), optionally compile, restart, then show the console.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
@@ -11,14 +11,16 @@ import { luaLiteral } from "../lua/literal.ts";
 import { exitCodeOf, SerialError } from "./errors.ts";
 import { monitor } from "./monitor.ts";
 import { baudOf, openBoard, portOf } from "./options.ts";
+import { checkBoard, describeBoard, readBoardBuild } from "./preflight.ts";
 import { fileProgress } from "./progress.ts";
 import type { BoardSession } from "./session.ts";
 
 export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-build] [--no-monitor] [--all] [--compile]
 
-Builds the firmware, uploads the files whose size or checksum differ from the board's (each
-verified on the board under a temporary name, then all renamed into place in one step, init.lua
-included), restarts the board and shows its console (Ctrl-] quits).
+Builds the firmware, checks that the board's NodeMCU build has the modules, SSL and number type
+it needs (refused before any upload otherwise), uploads the files whose size or checksum differ
+from the board's (each verified on the board under a temporary name, then all renamed into place
+in one step, init.lua included), restarts the board and shows its console (Ctrl-] quits).
 
   --port PATH    the board's serial port (default: the one USB-serial bridge present)
   --baud N       line speed (default 115200)
@@ -29,12 +31,13 @@ included), restarts the board and shows its console (Ctrl-] quits).
   --compile      compile the modules to .lc on the board (init.lua stays source)
   --no-monitor   exit after the restart instead of showing the console
 
-exit status: 0 done, 1 a step failed (named in the message), 2 bad arguments or config
+exit status: 0 done, 1 a step failed (named in the message; a board whose NodeMCU build cannot
+run the firmware is one), 2 bad arguments or config
 
 example:
   ./flash.sh --port /dev/ttyUSB0`;
 
-const STEPS = ["build", "find the port", "get the REPL", "upload", "compile", "restart", "monitor"] as const;
+const STEPS = ["build", "find the port", "get the REPL", "check the board", "upload", "compile", "restart", "monitor"] as const;
 type Step = (typeof STEPS)[number];
 
 async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
@@ -96,6 +99,13 @@ async function compile(session: BoardSession, build: Firmware): Promise<void> {
   }
 }
 
+/** Refuses a board whose NodeMCU build cannot run the firmware; says what it found and warns of what differs. */
+async function preflight(session: BoardSession, o: FlashOptions): Promise<void> {
+  const board = await readBoardBuild(session);
+  process.stdout.write(`flash: ${o.port}: ${describeBoard(board)}\n`);
+  for (const w of checkBoard(board, o.build.needs)) process.stderr.write(`flash: warning: ${w}\n`);
+}
+
 export interface FlashOptions {
   build: Firmware;
   port: string;
@@ -108,6 +118,7 @@ export interface FlashOptions {
 export async function flashBoard(o: FlashOptions): Promise<void> {
   const session = await step("get the REPL", () => openBoard(o.port, o.baud));
   try {
+    await step("check the board", () => preflight(session, o));
     const plan = await step("upload", () => changed(session, o.build, o.all === true));
     if (plan.length === 0) {
       process.stdout.write(`flash: nothing to upload: the board already has all ${o.build.files.length} files of this build\n`);
