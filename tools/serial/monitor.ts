@@ -1,6 +1,6 @@
-// `mcu monitor`: the board's serial console on this terminal. Boot noise (the ROM talks at 74880
-// baud) is marked, typed input goes to the REPL, Ctrl-] quits, and an unplugged or reset board
-// is waited for and reconnected.
+// `mcu monitor`: the board's serial console on this terminal. It starts at a line boundary, boot
+// noise (the ROM talks at 74880 baud) is marked, typed input goes to the REPL, Ctrl-] quits, and
+// an unplugged or reset board is waited for and reconnected.
 import { appendFileSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import type { SerialPort } from "serialport";
@@ -34,6 +34,37 @@ export function markNoise(text: string): string {
   );
 }
 
+/** How long the line must have been quiet after the port opens for its first byte to start a line. */
+const QUIET_MS = 100;
+/** A "line" longer than this is shown anyway: the board is sending something that has no line ends. */
+const SKIP_MAX = 1024;
+
+/**
+ * Where the console starts showing: a port opened while the board was mid-line (the rest of a
+ * banner, a print) first delivers that line's tail, so text that comes at once after opening is
+ * dropped up to its first line end. Text that comes after the line was quiet for QUIET_MS starts
+ * a line; once the user types, what comes is the echo and shown whole.
+ */
+export function lineStart(now: () => number = () => performance.now()): { take(text: string): string; sync(): void } {
+  const opened = now();
+  let state: "new" | "skipping" | "synced" = "new";
+  let skipped = 0;
+  return {
+    sync() {
+      state = "synced";
+    },
+    take(text) {
+      if (state === "new") state = now() - opened >= QUIET_MS ? "synced" : "skipping";
+      if (state === "synced") return text;
+      const end = text.indexOf("\n");
+      skipped += end < 0 ? text.length : end + 1;
+      if (end < 0 && skipped <= SKIP_MAX) return "";
+      state = "synced";
+      return end < 0 ? text : text.slice(end + 1);
+    },
+  };
+}
+
 interface Sink {
   write(text: string): void;
 }
@@ -61,6 +92,7 @@ function sink(timestamps: boolean, log: string | undefined): Sink {
 export async function monitor(path: string, baud: number, opts: { timestamps?: boolean; log?: string; reset?: boolean } = {}): Promise<number> {
   const out = sink(opts.timestamps === true, opts.log);
   let port: SerialPort | undefined;
+  let start = lineStart();
   let quit = false;
   let resetPending = opts.reset === true;
   let wake: () => void = () => {};
@@ -72,6 +104,7 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
   if (raw) process.stdin.setRawMode(true);
   const onInput = (d: Buffer) => {
     if (d.includes(QUIT) || (raw && d.includes(3))) return stop();
+    start.sync();
     port?.write(raw ? Buffer.from(d.toString("latin1").replace(/\r/g, "\r\n"), "latin1") : d);
   };
   process.stdin.on("data", onInput);
@@ -95,7 +128,11 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
     process.stderr.write(`monitor: ${waiting ? "reconnected to" : "connected to"} ${path} at ${baud} baud; Ctrl-] quits\n`);
     waiting = false;
     const decoder = new StringDecoder("utf8");
-    port.on("data", (d: Buffer) => out.write(markNoise(decoder.write(d))));
+    start = lineStart();
+    port.on("data", (d: Buffer) => {
+      const text = start.take(decoder.write(d));
+      if (text) out.write(markNoise(text));
+    });
     const closed = new Promise<void>((r) => port!.once("close", () => r()));
     port.on("error", () => {});
     if (resetPending) {
