@@ -12,8 +12,9 @@ export interface BoardNeeds {
   ssl: boolean;
   /**
    * Number literals an integer build cannot run, as "file: literal". Its lexer reads numbers with
-   * strtol (app/lua/luaconf.h:585), so "0.5" or "1e3" is a "malformed number" (app/lua/llex.c:180)
-   * and the file does not load; a value past 32 bits does not fit its numbers. Empty: the code
+   * strtol (app/lua/luaconf.h:585), so "0.5" or "1e3" leaves characters over (app/lua/lobject.c:121-123),
+   * a "malformed number" (app/lua/llex.c:180), and the file does not load; a value past 32 bits does
+   * not fit its numbers. Empty: the code
    * loads and runs on an integer build, where `/` rounds down and node.random() is 0.
    */
   floats: string[];
