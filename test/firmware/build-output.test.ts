@@ -38,7 +38,7 @@ test("./flash.sh --out refuses a folder that is not an earlier build before touc
   const dir = usersFolder();
   const r = await flashSh(["--config", config(), "--out", dir, "--port", "/nonexistent/tty", "--no-monitor"]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /step 1\/7 \(build\) failed: --out .*refusing/);
+  assert.match(r.stderr, /step 1\/8 \(build\) failed: --out .*refusing/);
   assertUntouched(dir);
 });
 
