@@ -52,7 +52,8 @@ test("./flash.sh's console after the restart shows only whole lines of what the 
     let kill = () => {};
     const done = flashSh(["--no-build", "--out", out, "--port", pb.link], {
       onSpawn: (k) => (kill = k),
-      onStdout: (s) => /boot: starting app[^\n]*\n/.test(s.split("restarted into firmware")[1] ?? "") && kill(),
+      // Enough console to judge: up to the app's Wi-Fi address (whether the banner's last line made it whole or not).
+      onStdout: (s) => /wifi: got ip[^\n]*\n/.test(s.split("restarted into firmware")[1] ?? "") && kill(),
     });
     const r = await done;
     const shown = r.stdout.split(/restarted into firmware[^\n]*\n/)[1];

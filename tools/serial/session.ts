@@ -187,7 +187,9 @@ export class BoardSession {
 
   /** Installs the helpers in one go, unless the board already has this version of them (since its last restart). */
   private async installHelpers(): Promise<void> {
-    if ((await this.run(`print(__hv=="${HELPERS_ID}" and "#H1" or "#H0")`)).includes("#H1")) return;
+    // The answer is split in the source so that the line's echo, should an app's output break it
+    // up and keep it in the answer, cannot pass for it.
+    if ((await this.run(`print(__hv=="${HELPERS_ID}" and "#H".."1" or "")`)).includes("#H1")) return;
     const out = await this.run([...HELPERS, `__hv="${HELPERS_ID}"`]);
     const error = /stdin:\d+:.*/.exec(out);
     if (error) throw new SerialError("REJECTED", `the board rejected the upload helper: ${error[0]}`);
