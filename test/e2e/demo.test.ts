@@ -69,7 +69,8 @@ test("npm run demo -- --broker uses a real Mosquitto", async () => {
 
 test("Ctrl-C part way (mcu demo) stops the demo cleanly: exit 130, its pseudo-terminal and temp files gone", async () => {
   const d = demo([], false);
-  assert.ok(await waitFor(() => d.out.stdout.includes("serial console on")), d.out.stdout);
+  // After the build, which takes a while on a loaded machine.
+  assert.ok(await waitFor(() => d.out.stdout.includes("serial console on"), 60000), d.out.stdout);
   const link = /serial console on (\S+) ->/.exec(d.out.stdout)![1]!;
   process.kill(-d.child.pid!, "SIGINT");
   assert.equal(await d.exit, 130, d.out.stderr + d.out.stdout);

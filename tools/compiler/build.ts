@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
 import { type Column, EXIT, table } from "../../host/kit/index.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
+import { appPaths, type StagedApp, stageApp } from "./app.ts";
 import { concatPlugin } from "./concat-plugin.ts";
+import { BuildError } from "./errors.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
 import { type BoardNeeds, boardNeeds } from "./needs.ts";
 
@@ -33,7 +35,9 @@ const MAX_NAME = 31;
 export const DEFAULT_RAM_BUDGET = 12 * 1024;
 
 export interface BuildOptions {
-  /** device.json to read; when absent: ./device.json, else device.example.json with a warning. */
+  /** An app folder (mcu new): its src/ instead of firmware/src's app, its device.json and build/lua by default. */
+  appDir?: string;
+  /** device.json to read; when absent: the project's (or the app's) device.json, else device.example.json with a warning. */
   configFile?: string;
   outDir?: string;
   ramBudget?: number;
@@ -61,16 +65,7 @@ export interface BuildResult {
   needs: BoardNeeds;
 }
 
-/** The build cannot go on; the message says what to fix. Exit 2 where the user's arguments are at fault. */
-export class BuildError extends Error {
-  override name = "BuildError";
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT.failure,
-  ) {
-    super(message);
-  }
-}
+export { BuildError };
 
 /** The build's file that holds the Wi-Fi and broker passwords. */
 const SECRET_FILE = "config.lua";
@@ -78,22 +73,34 @@ const MANIFEST = "manifest.json";
 
 const ROOT = projectRoot();
 const FIRMWARE_TSCONFIG = join(ROOT, "firmware/tsconfig.json");
+/** The project's firmware sources (the echo app, the boot guard, the contract). */
+export const FIRMWARE_SRC = join(ROOT, "firmware/src");
 const EXAMPLE_CONFIG = join(ROOT, "device.example.json");
 
 // A --config path is the caller's (relative to where they run the command); the default is the
 // project's device.json, wherever the command runs from, like the default build/lua.
 function pickConfig(opts: BuildOptions, log: (l: string) => void): { file: string; config: DeviceConfig } {
   if (opts.configFile) return { file: opts.configFile, config: loadConfig(opts.configFile) };
-  const own = join(ROOT, DEFAULT_CONFIG_FILE);
+  const own = opts.appDir ? appPaths(opts.appDir).config : join(ROOT, DEFAULT_CONFIG_FILE);
   if (existsSync(own)) return { file: own, config: loadConfig(own) };
-  log(`build: ${own} not found; using device.example.json (copy it to ${DEFAULT_CONFIG_FILE} in ${ROOT} for your board)`);
+  log(`build: ${own} not found; using device.example.json (copy it to ${own} for your board)`);
   return { file: EXAMPLE_CONFIG, config: loadConfig(EXAMPLE_CONFIG) };
 }
 
-async function transpile(): Promise<Map<string, string>> {
+/** Compiles the firmware (the project's, or an app folder's staged beside the shared files) to Lua, by output file name. */
+async function transpile(appDir: string | undefined): Promise<Map<string, string>> {
+  const app: StagedApp | undefined = appDir ? stageApp(ROOT, appDir) : undefined;
+  try {
+    return await compile(app?.tsconfig ?? FIRMWARE_TSCONFIG, app?.restore ?? ((t) => t));
+  } finally {
+    app?.remove();
+  }
+}
+
+async function compile(tsconfig: string, restore: (text: string) => string): Promise<Map<string, string>> {
   const [tstl, ts] = await Promise.all([import("typescript-to-lua"), import("typescript")]);
   const out = new Map<string, string>();
-  const parsed = tstl.parseConfigFileWithSystem(FIRMWARE_TSCONFIG);
+  const parsed = tstl.parseConfigFileWithSystem(tsconfig);
   const program = ts.default.createProgram(parsed.fileNames, parsed.options);
   const result = new tstl.Transpiler().emit({
     program,
@@ -108,7 +115,7 @@ async function transpile(): Promise<Map<string, string>> {
       getCurrentDirectory: () => process.cwd(),
       getNewLine: () => "\n",
     };
-    throw new BuildError(`firmware does not compile:\n${ts.default.formatDiagnosticsWithColorAndContext(errors, host)}`);
+    throw new BuildError(`firmware does not compile:\n${restore(ts.default.formatDiagnosticsWithColorAndContext(errors, host))}`);
   }
   return out;
 }
@@ -246,12 +253,12 @@ export function readBuild(dir?: string): Firmware {
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const outDir = resolve(opts.outDir ?? join(ROOT, "build/lua"));
+  const outDir = resolve(opts.outDir ?? (opts.appDir ? appPaths(opts.appDir).out : join(ROOT, "build/lua")));
   const budget = opts.ramBudget ?? DEFAULT_RAM_BUDGET;
   const { file: configFile, config } = pickConfig(opts, log);
   const stale = earlierBuild(outDir);
 
-  const emitted = await transpile();
+  const emitted = await transpile(opts.appDir);
   const ver = version(emitted);
   const board = new Map(reachable(emitted).map((name) => [name, emitted.get(name)!]));
   const files = opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code)])) : minifyModules(board);

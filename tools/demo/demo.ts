@@ -15,14 +15,14 @@ import { send } from "../../host/cli/send.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
-import { buildFirmware } from "../compiler/build.ts";
+import { BuildError, buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/pty.ts";
 import { RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
 import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";
 
-export const usage = `usage: mcu demo [--broker mqtt://host:port] [--messages N]
+export const usage = `usage: mcu demo [--broker mqtt://host:port] [--messages N] [--app DIR]
 
 Runs the whole loop on this PC: builds the firmware, starts an embedded MQTT broker (or uses
 --broker), boots an emulated NodeMCU board on a pseudo-terminal, flashes the build onto it over
@@ -32,6 +32,8 @@ messages; Ctrl-C quits) unless CI=true or stdin is not a terminal.
 
   --broker URL    use this broker instead of the embedded one (mqtt:// only)
   --messages N    how many messages to send (default 3)
+  --app DIR       run an app folder of your own (mcu new) instead of the project's echo; it must
+                  echo as the echo app does (what mcu new starts it from), or the demo fails
 
 example:
   npm run demo`;
@@ -98,7 +100,7 @@ async function interactive(broker: { host: string; port: number }): Promise<void
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" } }, usage);
+  const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" }, app: { type: "string" } }, usage);
   const count = wholeNumber("messages", values.messages, { min: 1, max: 1000 }) ?? 3;
   const work = mkdtempSync(join(tmpdir(), "mcu-demo-"));
   const cleanup: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
@@ -125,7 +127,9 @@ export async function run(argv: string[]): Promise<number> {
       configFile,
       JSON.stringify({ id: DEVICE, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }),
     );
-    const build = await buildFirmware({ configFile, outDir: join(work, "build") });
+    const build = await buildFirmware({ appDir: values.app, configFile, outDir: join(work, "build") }).catch((err: unknown) => {
+      throw err instanceof BuildError ? new CliError(err.message, err.exitCode) : err;
+    });
 
     heading("board");
     // The build README.md tells users to make, so the demo shows what their board will do.

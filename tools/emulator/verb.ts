@@ -1,7 +1,9 @@
 // `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { loadConfig } from "../../host/config.ts";
 import { CliError, EXIT, interrupted, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
+import { build } from "../compiler/verb.ts";
 import { type NumberType, parseModules } from "../nodemcu/builds.ts";
 import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
 import { type Flash, NAME_MAX } from "./flash.ts";
@@ -10,13 +12,15 @@ import { createFleet } from "./fleet.ts";
 import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 
-export const usage = `usage: mcu emulate [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES]
+export const usage = `usage: mcu emulate [--app DIR] [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES]
                     [--modules LIST|default|recommended] [--ssl] [--number float|integer]
 
 Boots an emulated NodeMCU 3.x board (Lua 5.1) from its flash folder. Its serial console is this
 terminal, or with --serial a pseudo-terminal linked at PATH that any serial program opens like
 /dev/ttyUSB0. Its Wi-Fi sees one access point (--ssid, --psk); its MQTT goes over real TCP.
 
+  --app DIR        build an app folder of your own (mcu new) and load it; the access point
+                   is its device.json's Wi-Fi unless --ssid/--psk say otherwise
   --flash DIR      the board's flash (default .emulator/flash)
   --load DIR       copy a build's .lua/.lc files into the flash first (e.g. build/lua)
   --serial PATH    expose the console on a pty with a symlink at PATH
@@ -38,6 +42,7 @@ example:
   mcu build && mcu emulate --load build/lua --serial /tmp/ttyNODEMCU`;
 
 const options = {
+  app: { type: "string" },
   flash: { type: "string" },
   load: { type: "string" },
   serial: { type: "string" },
@@ -119,6 +124,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(argv, options, usage);
   const flashDir = values.flash ?? join(".emulator", "flash");
   const baud = wholeNumber("baud", values.baud, { min: 300 });
+  // The app's build, and its Wi-Fi as the access point the board finds.
+  const app = values.app === undefined ? undefined : await build({ appDir: values.app, log: (l) => process.stderr.write(`${l}\n`) });
+  const wifi = app ? loadConfig(app.configFile).wifi : undefined;
   const opts: BoardOptions = {
     flashDir,
     chipId: wholeNumber("chip-id", values["chip-id"], { min: 0 }),
@@ -126,8 +134,8 @@ export async function run(argv: string[]): Promise<number> {
     modules: values.modules === undefined ? undefined : modulesOf(values.modules),
     ssl: values.ssl,
     numberType: numberTypeOf(values.number),
-    ssid: values.ssid,
-    psk: values.psk,
+    ssid: values.ssid ?? wifi?.ssid,
+    psk: values.psk ?? wifi?.password,
     baud,
     flashTiming: flashTiming(values["flash-timing"]),
     flashAged: values["flash-aged"],
@@ -140,6 +148,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--flash ${flashDir}: ${why(err)}; give a folder for the board's flash (it is created if missing)`, EXIT.usage);
   }
   if (values.load) load(board.flash, values.load);
+  if (app) load(board.flash, app.outDir);
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
   // Listening before the link exists: a signal as soon as it shows still removes it.
   const powerOff = interrupted();
