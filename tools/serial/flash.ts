@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
 import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
-import type { Firmware } from "../compiler/build.ts";
+import { appPaths } from "../compiler/app.ts";
+import { FIRMWARE_SRC, type Firmware } from "../compiler/build.ts";
 import { build as buildVerb, existingBuild } from "../compiler/verb.ts";
 import { luaLiteral } from "../lua/literal.ts";
 import { exitCodeOf, SerialError } from "./errors.ts";
@@ -14,14 +15,17 @@ import { baudOf, openBoard, portOf } from "./options.ts";
 import { checkBoard, describeBoard, readBoardBuild } from "./preflight.ts";
 import { fileProgress } from "./progress.ts";
 import type { BoardSession } from "./session.ts";
+import { watchAndFlash } from "./watch.ts";
 
-export const usage = `usage: ./flash.sh [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-build] [--no-monitor] [--all] [--compile]
+export const usage = `usage: ./flash.sh [--app DIR] [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-build] [--no-monitor]
+                  [--all] [--compile] [--watch]
 
 Builds the firmware, checks that the board's NodeMCU build has the modules, SSL and number type
 it needs (refused before any upload otherwise), uploads the files whose size or checksum differ
 from the board's (each verified on the board under a temporary name, then all renamed into place
 in one step, init.lua included), restarts the board and shows its console (Ctrl-] quits).
 
+  --app DIR      an app folder of your own (mcu new): its src/, device.json and build/lua
   --port PATH    the board's serial port (default: the one USB-serial bridge present)
   --baud N       line speed (default 115200)
   --config FILE  device config (default: the project's device.json)
@@ -30,6 +34,9 @@ in one step, init.lua included), restarts the board and shows its console (Ctrl-
   --all          upload every file, changed or not
   --compile      compile the modules to .lc on the board (init.lua stays source)
   --no-monitor   exit after the restart instead of showing the console
+  --watch        after the console opens, build and flash again on every save of the sources
+                 or the config (only the files that changed go up); a failed build is shown
+                 and the board keeps its last good build. Ctrl-] or Ctrl-C quits
 
 exit status: 0 done, 1 a step failed (named in the message; a board whose NodeMCU build cannot
 run the firmware is one), 2 bad arguments or config
@@ -147,9 +154,11 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(
     argv,
     {
+      app: { type: "string" },
       port: { type: "string" },
       baud: { type: "string" },
       config: { type: "string" },
+      watch: { type: "boolean" },
       out: { type: "string" },
       "no-monitor": { type: "boolean" },
       "no-build": { type: "boolean" },
@@ -161,11 +170,17 @@ export async function run(argv: string[]): Promise<number> {
   const baud = baudOf(values.baud);
   if (values["no-build"] && values.config !== undefined)
     throw new CliError("--no-build flashes a finished build, which already holds its config: drop --config, or --no-build", EXIT.usage);
-  const build = await step("build", async () =>
-    values["no-build"] ? existingBuild(values.out) : buildVerb({ configFile: values.config, outDir: values.out }),
-  );
+  if (values.watch && (values["no-build"] || values["no-monitor"]))
+    throw new CliError("--watch builds on every save and shows the console: drop --no-build and --no-monitor", EXIT.usage);
+  const out = values.out ?? (values.app ? appPaths(values.app).out : undefined);
+  const rebuild = () => buildVerb({ appDir: values.app, configFile: values.config, outDir: out });
+  const build = await step("build", async () => (values["no-build"] ? existingBuild(out) : rebuild()));
   const port = await step("find the port", () => portOf(values.port));
-  await flashBoard({ build, port, baud, all: values.all, compile: values.compile });
+  const flash = (b: Firmware) => flashBoard({ build: b, port, baud, all: values.all, compile: values.compile });
+  await flash(build);
   if (values["no-monitor"]) return EXIT.ok;
-  return step("monitor", () => monitor(port, baud));
+  if (!values.watch) return step("monitor", () => monitor(port, baud));
+  const sources = values.app ? appPaths(values.app).src : FIRMWARE_SRC;
+  const config = "configFile" in build ? [build.configFile] : [];
+  return watchAndFlash({ paths: [sources, ...config], port, baud, build: rebuild, flash });
 }

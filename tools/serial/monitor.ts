@@ -88,8 +88,16 @@ function sink(timestamps: boolean, log: string | undefined): Sink {
   };
 }
 
-/** Shows the console until Ctrl-] (or Ctrl-C, or SIGTERM); reconnects when the port returns. */
-export async function monitor(path: string, baud: number, opts: { timestamps?: boolean; log?: string; reset?: boolean } = {}): Promise<number> {
+export interface MonitorOptions {
+  timestamps?: boolean;
+  log?: string;
+  reset?: boolean;
+  /** Lets go of the port when this settles (./flash.sh --watch, to flash again). */
+  until?: Promise<unknown>;
+}
+
+/** Shows the console until Ctrl-] (or Ctrl-C, or SIGTERM), or `until`; reconnects when the port returns. */
+export async function monitor(path: string, baud: number, opts: MonitorOptions = {}): Promise<number> {
   const out = sink(opts.timestamps === true, opts.log);
   let port: SerialPort | undefined;
   let start = lineStart();
@@ -112,6 +120,7 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
   // console keeps being shown and logged until Ctrl-], Ctrl-C or SIGTERM.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  void opts.until?.then(stop, stop);
   let waiting = false;
   while (!quit) {
     try {
@@ -153,6 +162,8 @@ export async function monitor(path: string, baud: number, opts: { timestamps?: b
     port = undefined;
   }
   process.stdin.off("data", onInput);
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
   process.stdin.pause();
   if (raw) process.stdin.setRawMode(false);
   if (port?.isOpen) await new Promise((r) => port!.close(r));
