@@ -7,7 +7,7 @@ import { allDevices } from "../names.ts";
 import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { BufferedOut, jsonLine, textLine } from "./output.ts";
 
-export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--json] [--count N] [--timeout S] [--echo]
+export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--share GROUP] [--json] [--count N] [--timeout S] [--echo]
 
 Subscribes to a device's out and status topics (--all: every device's; --topic: any topics,
 repeatable) and prints each message with its time and topic. --json prints one JSON object
@@ -17,6 +17,10 @@ not reached, or if nothing arrived). Without --timeout, SUBACK must come within 
 27); then serve runs until Ctrl-C, and a dead link is noticed by keepalive within twice
 --keepalive (exit 1; never with --keepalive 0). --echo plays the board: every message on the
 device's in topic is published back on its out topic, byte for byte.
+--share GROUP subscribes through $share/GROUP/ (a shared subscription: Mosquitto 2, EMQX,
+HiveMQ…): every serve in the group gets its own share of the messages, each message goes to
+one of them, so several machines split the load. Order holds within each serve's share only:
+two messages from one device may be printed by two different serves.
 Without --json, control characters in topics and payloads are shown escaped (\\x1b, \\r).
 When stdout is full (its reader is behind): at QoS 0 messages are dropped and the count is
 reported on stderr; at QoS 1 and 2 serve stops reading from the broker until stdout drains.
@@ -26,7 +30,8 @@ ${COMMON_USAGE}
 examples:
   mcu serve --device kitchen
   mcu serve --topic /buteco/topico --json --count 10
-  mcu serve --device kitchen --echo`;
+  mcu serve --device kitchen --echo
+  mcu serve --all --share printers       # run on two machines: each message printed once`;
 
 const own = {
   all: { type: "boolean" },
@@ -35,7 +40,16 @@ const own = {
   count: { type: "string" },
   timeout: { type: "string" },
   echo: { type: "boolean" },
+  share: { type: "string" },
 } as const;
+
+/** A shared subscription's group name: MQTT 5 §4.8.2 forbids "/", "+" and "#" in it. */
+function shared(group: string | undefined, subs: string[]): string[] {
+  if (group === undefined) return subs;
+  if (group === "" || /[/+#]/.test(group))
+    usageError(`--share ${JSON.stringify(group)}: a group name is one or more characters without "/", "+" or "#" (e.g. --share printers)`);
+  return subs.map((f) => `$share/${group}/${f}`);
+}
 
 function filters(ctx: HostContext, v: { all?: boolean; topic?: string[]; echo?: boolean }): string[] {
   if (v.topic && v.topic.length > 0) {
@@ -56,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   const ctx = hostContext(values, "serve");
   const count = wholeNumber("count", values.count, { min: 1 });
   const timeoutS = number("timeout", values.timeout, { positive: true, unit: "seconds" });
-  const subs = filters(ctx, values);
+  const subs = shared(values.share, filters(ctx, values));
   const client = await connect(ctx);
   const drops = new Drops();
   // When stdout's reader falls behind: QoS 0 messages are dropped and counted; at QoS 1/2 the
