@@ -6,19 +6,38 @@ import { allDevices, deviceOf } from "../names.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
 import { printable } from "./output.ts";
 
-export const usage = `usage: mcu devices [--prefix P] [--timeout S] [--json]
+export const usage = `usage: mcu devices [--prefix P] [--state S] [--match PATTERN] [--timeout S] [--json]
 
-Lists every device that left a status under the prefix: id, state, ip, free heap, firmware
-version, and when the status changed ("retained" for one stored before we looked). Control
-characters in them are shown escaped (\\x1b). --timeout S (default 3) bounds the whole listing,
-the wait for SUBACK included: exit 27 when the broker does not answer in time.
+Lists every device that left a status under the prefix, in id order (dev2 before dev10): id,
+state, ip, free heap, firmware version, and when the status changed ("retained" for one stored
+before we looked). Control characters in them are shown escaped (\\x1b). --state S keeps the
+devices in that state (online, offline; comma-separated for several); --match PATTERN keeps the
+ids it matches (* any characters, ? one). --timeout S (default 3) bounds the whole listing, the
+wait for SUBACK included: exit 27 when the broker does not answer in time.
 
 ${COMMON_USAGE}
 
 example:
-  mcu devices --broker mqtt://192.168.1.10 --json`;
+  mcu devices --broker mqtt://192.168.1.10 --json
+  mcu devices --state offline --match 'kitchen-*'`;
 
-const own = { timeout: { type: "string" }, json: { type: "boolean" } } as const;
+const own = { timeout: { type: "string" }, json: { type: "boolean" }, state: { type: "string" }, match: { type: "string" } } as const;
+
+/** --match's glob as a whole-id regular expression. */
+function globOf(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "s");
+}
+
+/** The rows --state and --match keep. */
+function kept(rows: DeviceRow[], state: string | undefined, match: string | undefined): DeviceRow[] {
+  const states = state === undefined ? undefined : new Set(state.split(",").map((s) => s.trim()));
+  const re = match === undefined ? undefined : globOf(match);
+  return rows.filter((r) => (!states || states.has(r.state)) && (!re || re.test(r.id)));
+}
 
 export interface DeviceRow {
   id: string;
@@ -71,7 +90,9 @@ export async function run(argv: string[]): Promise<number> {
     });
     // --timeout bounds the whole listing, from CONNACK: the wait for SUBACK, then the statuses.
     const deadline = performance.now() + limitMs;
-    await within(client.subscribe(allDevices(ctx.prefix, STATUS), 1), limitMs / 1000, () => `no SUBACK from ${ctx.address}`);
+    // QoS 0: a stock Mosquitto holds at most 20 in flight plus max_queued_messages (1000) QoS 1
+    // messages per client and drops the rest, so at QoS 1 a fleet past 1,020 boards came back cut.
+    await within(client.subscribe(allDevices(ctx.prefix, STATUS), 0), limitMs / 1000, () => `no SUBACK from ${ctx.address}`);
     const start = performance.now();
     // Retained statuses come right after SUBACK; a short quiet spell means we have them all.
     while ((performance.now() - last < 300 || performance.now() - start < 300) && performance.now() < deadline) {
@@ -82,9 +103,13 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await client.end({ timeoutMs: 1000 });
   }
-  const list = [...rows.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const list = kept(
+    [...rows.values()].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })),
+    values.state,
+    values.match,
+  );
   if (values.json) process.stdout.write(JSON.stringify(list) + "\n");
-  else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/\n`);
+  else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/${rows.size > 0 ? ` that match (${rows.size} in all)` : ""}\n`);
   else process.stdout.write(listing(list));
   return EXIT.ok;
 }
