@@ -13,6 +13,10 @@ interface SchemaNode {
   maximum?: number;
   properties?: Record<string, SchemaNode>;
   required?: string[];
+  items?: SchemaNode;
+  minItems?: number;
+  maxItems?: number;
+  pattern?: string;
 }
 
 /** What is wrong with one field: either what it should be (with the value found), or a whole message. */
@@ -27,7 +31,7 @@ export interface SchemaProblem {
 const ROOT = schema as SchemaNode;
 const validator = new Validator(schema as unknown as Schema, "2020-12", false);
 /** Keywords that say what is wrong, not merely that something below is. */
-const LEAVES = new Set(["type", "required", "minimum", "maximum", "minLength", "maxLength", "pattern", "false"]);
+const LEAVES = new Set(["type", "required", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "false"]);
 /** Fields whose rules live in code shared with the firmware's topic checks. */
 const NAME_RULES: Record<string, (v: unknown) => string | undefined> = { id: idError, prefix: prefixError };
 
@@ -68,12 +72,14 @@ export function maxLengthOf(field: string): number {
 }
 
 function nodeAt(path: string[]): SchemaNode {
-  return path.reduce((node, k) => node.properties?.[k] ?? {}, ROOT);
+  return path.reduce((node, k) => node.properties?.[k] ?? (/^\d+$/.test(k) ? node.items : undefined) ?? {}, ROOT);
 }
 
 function expected(node: SchemaNode, top: boolean): string {
   if (node.type === "object") return top ? "a JSON object" : "an object";
   if (node.type === "boolean") return "true or false";
   if (node.type === "integer") return `a whole number from ${node.minimum} to ${node.maximum}`;
+  if (node.type === "array") return `a list of ${node.minItems} to ${node.maxItems} ${node.items?.pattern ? '"host" or "host:port" strings' : "values"}`;
+  if (node.pattern?.includes(":[0-9]")) return '"host" or "host:port"';
   return node.minLength ? "a non-empty string" : "a string";
 }

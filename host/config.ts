@@ -11,8 +11,13 @@ export interface DeviceConfig {
   prefix: string;
   wifi: { ssid: string; password: string };
   mqtt: {
+    /** The first broker (the one the PC's verbs use). */
     host: string;
     port: number;
+    /** Every broker the board may use, in order: mqtt.hosts, or mqtt.host alone. */
+    brokers: { host: string; port: number }[];
+    /** Seconds on a later broker before the board tries the first again. */
+    failback: number;
     username?: string;
     password?: string;
     tls: boolean;
@@ -35,7 +40,17 @@ interface DeviceJson {
   id?: string;
   prefix?: string;
   wifi: { ssid: string; password?: string };
-  mqtt: { host: string; port?: number; username?: string; password?: string; tls?: boolean; keepalive?: number; maxMessageLength?: number };
+  mqtt: {
+    host?: string;
+    hosts?: string[];
+    port?: number;
+    failback?: number;
+    username?: string;
+    password?: string;
+    tls?: boolean;
+    keepalive?: number;
+    maxMessageLength?: number;
+  };
 }
 
 /** Fields whose values never appear in a message: a password must not reach a terminal or a log. */
@@ -82,9 +97,25 @@ function checked(raw: unknown, file: string): DeviceJson {
  * Validates parsed JSON into a DeviceConfig. Secrets may come from the environment instead
  * (WIFI_PASSWORD, MQTT_PASSWORD); the environment wins so a committed file can hold none.
  */
+/** mqtt.host, or each "host[:port]" of mqtt.hosts, with the default port. */
+function brokersOf(file: string, mqtt: DeviceJson["mqtt"], port: number): { host: string; port: number }[] {
+  if (mqtt.host !== undefined && mqtt.hosts !== undefined) throw new ConfigError(`${file}: give "mqtt.host" (one broker) or "mqtt.hosts" (a list), not both`);
+  if (mqtt.hosts === undefined) {
+    if (mqtt.host === undefined) fail(file, "mqtt.host", 'a non-empty string, or give "mqtt.hosts", a list of brokers');
+    return [{ host: fits(file, "mqtt.host", mqtt.host)!, port }];
+  }
+  return mqtt.hosts.map((entry, i) => {
+    const [host, p] = entry.split(":") as [string, string | undefined];
+    const n = p === undefined ? port : Number(p);
+    if (n < 1 || n > 65535) fail(file, `mqtt.hosts.${i}`, "a port from 1 to 65535 after the colon", entry);
+    return { host: fits(file, `mqtt.hosts.${i}`, host, "mqtt.host")!, port: n };
+  });
+}
+
 export function parseConfig(raw: unknown, file: string, env: Env = process.env): DeviceConfig {
   const { id, prefix, wifi, mqtt } = checked(raw, file);
   const tls = mqtt.tls ?? false;
+  const brokers = brokersOf(file, mqtt, mqtt.port ?? (tls ? 8883 : 1883));
   return {
     id,
     prefix: prefix ?? DEFAULT_PREFIX,
@@ -93,8 +124,10 @@ export function parseConfig(raw: unknown, file: string, env: Env = process.env):
       password: secret(file, "wifi.password", wifi.password, env, "WIFI_PASSWORD") ?? "",
     },
     mqtt: {
-      host: fits(file, "mqtt.host", mqtt.host)!,
-      port: mqtt.port ?? (tls ? 8883 : 1883),
+      host: brokers[0]!.host,
+      port: brokers[0]!.port,
+      brokers,
+      failback: mqtt.failback ?? 300,
       username: fits(file, "mqtt.username", mqtt.username),
       password: secret(file, "mqtt.password", mqtt.password, env, "MQTT_PASSWORD"),
       tls,

@@ -26,6 +26,15 @@ function field(name: string, value: string | number | boolean | undefined): stri
   return `${name}=${v},`;
 }
 
+/**
+ * The brokers after the first as one flat list (host, port, host, port…) and the failback time;
+ * nothing for a single broker, so its board's heap holds no list.
+ */
+function brokers(list: { host: string; port: number }[], failback: number): string {
+  if (list.length < 2) return "";
+  return `hosts={${list.map((b) => `${luaLiteral(b.host)},${b.port}`).join(",")}},${field("failback", failback)}`;
+}
+
 /** config.lua: the settings the firmware reads with require("config"). */
 export function configLua(cfg: DeviceConfig, version: string): string {
   const m = cfg.mqtt;
@@ -37,6 +46,7 @@ export function configLua(cfg: DeviceConfig, version: string): string {
     field("pwd", cfg.wifi.password) +
     field("host", m.host) +
     field("port", m.port) +
+    brokers(m.brokers, m.failback) +
     field("tls", m.tls) +
     field("user", m.username) +
     field("password", m.password) +
