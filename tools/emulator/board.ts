@@ -50,6 +50,8 @@ export interface BoardOptions {
   flashTiming?: FlashProfile;
   /** The filesystem starts written over, so SPIFFS erases as it writes. */
   flashAged?: boolean;
+  /** From a Lua panic to the watchdog's reset (default DEFAULT_WATCHDOG_MS). */
+  watchdogMs?: number;
 }
 
 /** One entry into Lua: `due` is when it became due on the board's clock; `input` marks work the serial input task queued. */
@@ -68,7 +70,10 @@ const ROM_NOISE = Buffer.from([
 /** bootreason codes (rawcode, reason) per docs/modules/node.md. */
 const BOOT_POWER_ON: [number, number] = [1, 0];
 const BOOT_SOFTWARE: [number, number] = [2, 4];
-const BOOT_EXCEPTION: [number, number] = [2, 2];
+/** A Lua panic spins (app/lua/lauxlib.c:946-951) until the software watchdog resets the chip: raw 4, reason 3. */
+const BOOT_SOFT_WDT: [number, number] = [4, 3];
+/** How long that spin lasts: the ESP8266 SDK's software watchdog, about 3 s (nodemcu-board-limits.md). */
+export const DEFAULT_WATCHDOG_MS = 3000;
 
 export class Board extends EventEmitter {
   readonly flash: Flash;
@@ -85,6 +90,8 @@ export class Board extends EventEmitter {
   readonly gpio: Map<number, number>;
   private lua: LuaState | undefined;
   private baseline = 0;
+  /** Heap the C modules hold (mqtt's queued packets), since boot. */
+  private cHeap = 0;
   // The host halves of the modules that keep state on the board.
   private readonly tmr: TmrHost;
   private readonly rtc = new RtcmemHost();
@@ -105,6 +112,10 @@ export class Board extends EventEmitter {
   private heldTimer: NodeJS.Timeout | undefined;
   private reason: [number, number] = BOOT_POWER_ON;
   private restartPending = false;
+  /** The reset that follows a restart or a panic, once it is scheduled. */
+  private resetTimer: NodeJS.Timeout | undefined;
+  private resetAfterMs = 0;
+  private readonly watchdogMs: number;
   private generation = 0;
 
   constructor(opts: BoardOptions) {
@@ -116,6 +127,7 @@ export class Board extends EventEmitter {
     });
     this.chipId = opts.chipId ?? 0x00c0ffee;
     this.heapBudget = opts.heap ?? DEFAULT_HEAP;
+    this.watchdogMs = opts.watchdogMs ?? DEFAULT_WATCHDOG_MS;
     this.modules = inBuildOrder(opts.modules ?? DEFAULT_MODULES);
     this.ssl = opts.ssl ?? false;
     this.numberType = opts.numberType ?? "float";
@@ -130,7 +142,12 @@ export class Board extends EventEmitter {
     this.tmr = new TmrHost(call, () => this.clock.now());
     const ap = { ssid: opts.ssid ?? "emulated", psk: opts.psk ?? "nodemcu-emulator", ip: opts.ip ?? "192.168.4.2" };
     this.wifi = new WifiHost(call, ap, () => this.mqtt.linkLost());
-    this.mqtt = new MqttHost(call, online);
+    this.mqtt = new MqttHost({
+      run: (job) => this.enqueue(job),
+      lua: (code) => this.callNow(code),
+      heap: { take: (n) => this.heapTake(n), give: (n) => this.heapGive(n) },
+      online,
+    });
     this.net = new NetHost(call, online);
     const gpio = new GpioHost();
     this.gpio = gpio.levels;
@@ -186,7 +203,8 @@ export class Board extends EventEmitter {
     }
     this.lua.exec('collectgarbage("collect")');
     this.baseline = this.lua.memoryBytes();
-    this.lua.exec(`__E.limit(${this.baseline + this.heapBudget})`, "=limit");
+    this.cHeap = 0;
+    this.setLuaLimit();
     this.console.print(this.banner());
     this.enqueue(() => this.callback("__E.boot()"));
     this.enqueue(() => this.console.prompt(false));
@@ -215,6 +233,9 @@ export class Board extends EventEmitter {
   }
 
   private shutdown(): void {
+    clearTimeout(this.resetTimer);
+    this.resetTimer = undefined;
+    this.restartPending = false;
     this.wifi.shutdown();
     this.mqtt.shutdown();
     this.net.shutdown();
@@ -239,12 +260,30 @@ export class Board extends EventEmitter {
     );
   }
 
-  /** Free heap as node.heap() reports it: the budget less what the firmware's Lua holds. */
+  /** Free heap as node.heap() reports it: the budget less what the firmware's Lua and the C modules hold. */
   heap(): number {
     if (!this.lua) return this.heapBudget;
     // NodeMCU's emergency GC (EGC_ALWAYS) keeps the heap close to what is live.
     this.lua.exec('collectgarbage("collect")', "=heap");
-    return Math.max(0, this.heapBudget - (this.lua.memoryBytes() - this.baseline));
+    return Math.max(0, this.heapBudget - (this.lua.memoryBytes() - this.baseline) - this.cHeap);
+  }
+
+  /** A C module's malloc (the mqtt queue's copies): false when it does not fit, as malloc returns NULL. */
+  private heapTake(bytes: number): boolean {
+    if (this.heap() < bytes) return false;
+    this.cHeap += bytes;
+    this.setLuaLimit();
+    return true;
+  }
+
+  private heapGive(bytes: number): void {
+    this.cHeap -= bytes;
+    this.setLuaLimit();
+  }
+
+  /** Lua may grow into what the C modules leave free. */
+  private setLuaLimit(): void {
+    this.lua?.exec(`__E.limit(${this.baseline + this.heapBudget - this.cHeap})`, "=limit");
   }
 
   /** RTC memory slot, for tests. */
@@ -315,22 +354,28 @@ export class Board extends EventEmitter {
       if (job.input && --this.inputJobs === 0) this.rx.resume();
     }
     this.running = false;
-    if (this.restartPending && gen === this.generation) {
-      this.restartPending = false;
-      setImmediate(() => this.boot());
-    }
+    if (this.restartPending && gen === this.generation && !this.resetTimer) this.resetTimer = setTimeout(() => this.boot(), this.resetAfterMs);
   }
 
-  private restart(reason: [number, number]): void {
+  /** Nothing more runs; the chip resets after `afterMs`. */
+  private restart(reason: [number, number], afterMs = 0): void {
     this.reason = reason;
     this.restartPending = true;
+    this.resetAfterMs = afterMs;
   }
 
   private panic(message: string): void {
     // NodeMCU's panic handler, then the watchdog resets the chip.
     this.console.print(`PANIC: unprotected error in call to Lua API (${message})\n`);
     this.emit("panic", message);
-    this.restart(BOOT_EXCEPTION);
+    this.restart(BOOT_SOFT_WDT, this.watchdogMs);
+  }
+
+  /** Runs Lua inside the current job: false once the board has panicked (nothing more may run). */
+  private callNow(code: string): boolean {
+    if (!this.lua || this.restartPending) return false;
+    this.callback(code);
+    return !this.restartPending;
   }
 
   private callback(code: string): void {

@@ -1,5 +1,5 @@
--- mqtt: NodeMCU's mqtt module (host half: ../modules/mqtt.ts, the host's MQTT client on a real
--- TCP connection). The host calls E.mqtt(id, event, ...) for each client event.
+-- mqtt: NodeMCU's mqtt module (host half: ../modules/mqtt.ts and mqtt-session.ts, NodeMCU's client
+-- re-written over a real TCP connection). The host calls E.mqtt(id, event, ...) for each callback.
 local rt = __rt
 local sys, E = rt.sys, rt.E
 local error, type, tostring, setmetatable = error, type, tostring, setmetatable
@@ -38,53 +38,70 @@ function Client:on(event, fn)
   if type(fn) ~= "function" then error("bad argument #3 to 'on' (function expected)", 2) end
   self.cb[event] = fn
 end
+-- luaL_check* messages for the arguments the C functions check.
+local function check(v, n, fname, want)
+  if want == "string" and (type(v) == "string" or type(v) == "number") then return tostring(v) end
+  if want == "number" and (type(v) == "number" or (type(v) == "string" and tonumber(v))) then return math.floor(tonumber(v)) end
+  local got = v == nil and "no value" or type(v)
+  error("bad argument #" .. n .. " to '" .. fname .. "' (" .. want .. " expected, got " .. got .. ")", 3)
+end
+-- The host (../modules/mqtt.ts) knows whether the TCP link is up (mqtt.c:98: not the MQTT session).
+local function need(self) if not sys("mqtt.connected", self.id) then error("not connected", 3) end end
 function Client:connect(host, ...)
-  if self.connected then error("already connected", 2) end
   local a, i = { ... }, 1
   local port, secure = 1883, false
   if type(a[i]) == "number" then port = a[i] i = i + 1 end
   if type(a[i]) == "boolean" then secure = a[i] i = i + 1 elseif type(a[i]) == "number" then secure = a[i] ~= 0 i = i + 1 end
-  -- A build without CLIENT_SSL_ENABLE refuses a secure connect (app/modules/mqtt.c:1082-1086).
+  -- mqtt_socket_connect's refusals, in its order (mqtt.c:1050, 1082-1086): a build without
+  -- CLIENT_SSL_ENABLE refuses a secure connect.
+  if sys("mqtt.connected", self.id) then error("already connected", 2) end
   if secure and not sys("runtime.build") then error("ssl not available", 2) end
-  if type(a[i]) == "function" then self.cb.connect = a[i] i = i + 1 end
-  if type(a[i]) == "function" then self.cb.connfail = a[i] end
   local w = self.will or {}
   sys("mqtt.connect", self.id, host, port, secure, self.clientid, self.keepalive, self.user or "", self.pass or "", self.clean and 1 or 0,
     w[1] or "", w[2] or "", w[3] or 0, w[4] and 1 or 0, self.maxlen)
+  -- The connfail callback is read from the slot after the connect callback's, whatever that holds (mqtt.c:1089-1103).
+  if type(a[i]) == "function" then self.cb.connect = a[i] end
+  if type(a[i + 1]) == "function" then self.cb.connfail = a[i + 1] end
 end
 function Client:close() sys("mqtt.close", self.id) end
-local function need(self) if not self.connected then error("not connected", 3) end end
 function Client:publish(topic, payload, qos, retain, cb)
   need(self)
-  if cb then self.cb.puback = cb end
-  return sys("mqtt.publish", self.id, topic, tostring(payload), qos, retain) == true
+  topic = check(topic, 1, "publish", "string")
+  payload = check(payload, 2, "publish", "string")
+  qos, retain = check(qos, 3, "publish", "number"), check(retain, 4, "publish", "number")
+  if type(cb) == "function" then self.cb.puback = cb end
+  return sys("mqtt.publish", self.id, topic, payload, qos, retain) == true
 end
 function Client:subscribe(topic, qos, cb)
   need(self)
   local list = {}
   if type(topic) == "table" then
     cb = qos
-    for t, q in pairs(topic) do list[#list + 1] = t list[#list + 1] = q end
+    for t, q in pairs(topic) do list[#list + 1] = check(t, 1, "subscribe", "string") list[#list + 1] = check(q, 1, "subscribe", "number") end
     if #list == 0 then error("no topics found", 2) end
   else
-    list = { topic, qos }
+    list = { check(topic, 1, "subscribe", "string"), check(qos, 2, "subscribe", "number") }
   end
-  if cb then self.cb.suback = cb end
+  if type(cb) == "function" then self.cb.suback = cb end
   return sys("mqtt.subscribe", self.id, unpack(list)) == true
 end
 function Client:unsubscribe(topic, cb)
   need(self)
   local list = {}
-  if type(topic) == "table" then for t in pairs(topic) do list[#list + 1] = t end else list = { topic } end
-  if cb then self.cb.unsuback = cb end
+  if type(topic) == "table" then
+    for t in pairs(topic) do list[#list + 1] = check(t, 1, "unsubscribe", "string") end
+    if #list == 0 then error("no topics found", 2) end
+  else
+    list = { check(topic, 1, "unsubscribe", "string") }
+  end
+  if type(cb) == "function" then self.cb.unsuback = cb end
   return sys("mqtt.unsubscribe", self.id, unpack(list)) == true
 end
--- MQTT callbacks run unprotected on the device (plain lua_call): an error in one panics.
+-- The host runs these inside its own jobs, as the C code's lua_call: unprotected, so an error
+-- in one panics the board.
 function E.mqtt(id, event, ...)
   local c = clients[id]
-  if not c then return end
-  if event == "connect" then c.connected = true elseif event == "offline" or event == "connfail" then c.connected = false end
-  local fn = c.cb[event]
+  local fn = c and c.cb[event]
   if fn then fn(c, ...) end
 end
 

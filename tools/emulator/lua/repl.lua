@@ -25,15 +25,20 @@ function E.repl(chunk)
 end
 
 -- The heap is finite: every few thousand instructions the board checks what Lua holds and, past
--- the limit even after a full collection (NodeMCU's emergency GC), fails the allocation.
+-- the limit even after a full collection (NodeMCU's emergency GC), fails the allocation. The
+-- board moves the limit as C modules take and give back heap (mqtt's queued packets).
+local limit
 function E.limit(bytes)
-  local count, collect = collectgarbage, collectgarbage
-  dbg.sethook(function()
-    if count("count") * 1024 > bytes then
-      collect("collect")
-      if count("count") * 1024 > bytes then error("not enough memory", 0) end
-    end
-  end, "", 2000)
+  if not limit then
+    local count, collect = collectgarbage, collectgarbage
+    dbg.sethook(function()
+      if count("count") * 1024 > limit then
+        collect("collect")
+        if count("count") * 1024 > limit then error("not enough memory", 0) end
+      end
+    end, "", 2000)
+  end
+  limit = bytes
 end
 
 -- Boot: run init.lua, as pmain does with LUA_INIT_STRING "@init.lua".
