@@ -77,7 +77,7 @@ test("when the heap cannot hold another copy, publish returns false and Lua's al
       local heap = node.heap()
       ballast = nil collectgarbage()
       print("queued " .. n .. " heap " .. heap)
-      local ok, err = pcall(string.rep, "y", 6000)
+      local ok, err = pcall(function() local t = {} for i = 1, 200 do t[i] = string.rep("y", 100) .. i end end)
       print("alloc", ok, err)`),
   );
   await broker.next("connect");
@@ -85,8 +85,9 @@ test("when the heap cannot hold another copy, publish returns false and Lua's al
   await waitForMatch(board.out, /alloc\t(true|false)\t.*\r\n/);
   const [, n, heap] = /queued (\d+) heap (\d+)/.exec(board.out())!.map(Number);
   assert.ok(n! > 10 && n! < 44, `queued ${n} of 1.4 KB on a 44 KB heap`);
-  // The refused copy needed 1440 bytes; the call itself holds some heap while it runs.
-  assert.ok(heap! < 1440 + 1024, `free heap ${heap} would have held another copy`);
+  // The refused copy needed 1440 bytes; while the call runs, the emulator's call channel holds
+  // two more copies of its arguments (docs/emulator.md), so up to about 3 × 1440 may be left.
+  assert.ok(heap! < 3 * 1440 + 200, `free heap ${heap} would have held another copy`);
   assert.match(board.out(), /alloc\tfalse\tnot enough memory\r\n/);
   assert.doesNotMatch(board.out(), /PANIC/);
 });
