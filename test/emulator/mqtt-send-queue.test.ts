@@ -3,8 +3,8 @@
 // the board's heap.
 import assert from "node:assert/strict";
 import { after, afterEach, before, test } from "node:test";
-import { startScriptedBroker, type ScriptedBroker } from "../helpers/scripted-broker.ts";
 import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
+import { type ScriptedBroker, startScriptedBroker } from "../helpers/scripted-broker.ts";
 import { waitForMatch, waitUntil } from "../helpers/wait.ts";
 
 let broker: ScriptedBroker;
@@ -28,12 +28,7 @@ m:connect("127.0.0.1", ${broker.port}, false, function(c) ${onConnect} end)`;
 const nextTurn = () => new Promise((r) => setImmediate(r));
 
 test("a QoS 1 PUBLISH holds the head: what is queued behind it, the PUBACK the board owes included, waits for its PUBACK", async () => {
-  board = scriptBoard(
-    client(
-      `c:publish("t/a", "first", 1, 0) c:publish("t/b", "second", 0, 0)`,
-      `m:on("message", function(c, t, d) print("got " .. d) end)`,
-    ),
-  );
+  board = scriptBoard(client(`c:publish("t/a", "first", 1, 0) c:publish("t/b", "second", 0, 0)`, `m:on("message", function(c, t, d) print("got " .. d) end)`));
   await broker.next("connect");
   broker.send({ cmd: "connack", returnCode: 0, sessionPresent: false });
   const first = await broker.next("publish");
