@@ -7,11 +7,13 @@ export class RtcmemHost {
 
   readonly calls: HostModule = {
     read: (a) => this.slots[a.number(0)] ?? 0,
+    // rtc_mem_write stores (uint32_t) of the integer: the low 32 bits.
     write: (a) => {
       this.slots[a.number(0)] = a.number(1) >>> 0;
     },
   };
 
+  /** A slot as stored (unsigned), for tests. */
   slot(i: number): number {
     return this.slots[i]!;
   }

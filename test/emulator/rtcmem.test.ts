@@ -1,0 +1,37 @@
+// rtcmem as app/modules/rtcmem.c does it: signed 32-bit values, reads that stop at the last slot,
+// and a write past it refused whole.
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
+import { waitForMatch } from "../helpers/wait.ts";
+
+let board: ScriptBoard | undefined;
+afterEach(() => {
+  board?.stop();
+  board = undefined;
+});
+
+async function repl(line: string, expect: RegExp): Promise<void> {
+  board ??= scriptBoard("");
+  await waitForMatch(board.out, /> $/);
+  board.board.input(line + "\r\n");
+  await waitForMatch(board.out, expect);
+}
+
+test("rtcmem.read32 returns signed 32-bit values", async () => {
+  await repl("rtcmem.write32(0, 0xFFFFFFFF, 0x80000000, 7) print(rtcmem.read32(0, 3))", /\r\n-1\t-2147483648\t7\r\n> $/);
+});
+
+test("rtcmem.read32 returns only the slots that exist, and nothing for n = 0", async () => {
+  await repl(
+    "rtcmem.write32(126, 1, 2) print(select('#', rtcmem.read32(126, 5)), select('#', rtcmem.read32(0, 0)), select('#', rtcmem.read32(128)))",
+    /\r\n2\t0\t0\r\n> $/,
+  );
+});
+
+test("rtcmem.write32 past the last slot raises 'RTC mem would overrun' and writes nothing", async () => {
+  await repl(
+    "rtcmem.write32(127, 5) print(pcall(rtcmem.write32, 127, 1, 2)) print(rtcmem.read32(127))",
+    /\r\nfalse\tbad argument #1 to 'write32' \(RTC mem would overrun\)\r\n5\r\n> $/,
+  );
+});
