@@ -1,6 +1,5 @@
 // rtcmem as app/modules/rtcmem.c does it: signed 32-bit values, reads that stop at the last slot,
 // and a write past it refused whole.
-import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
 import { waitForMatch } from "../helpers/wait.ts";
