@@ -13,15 +13,19 @@ export interface Rtt {
   p99: number;
 }
 
-async function roundTrips(client: MqttClient, to: string, from: string, n: number): Promise<Rtt> {
+/**
+ * Requests go out on `sender`, echoes come back on `receiver`: on one connection a broker with
+ * Nagle on would hold each echo behind its PUBACK for the request until our delayed ACK (host/cli/ping.ts).
+ */
+async function roundTrips(sender: MqttClient, receiver: MqttClient, to: string, from: string, n: number): Promise<Rtt> {
   let wake: (() => void) | undefined;
-  client.on("message", (m: Message) => m.topic === from && wake?.());
-  await client.subscribe(from, 1);
+  receiver.on("message", (m: Message) => m.topic === from && wake?.());
+  await receiver.subscribe(from, 1);
   const rtts: number[] = [];
   for (let i = 0; i < n + 20; i++) {
     const got = new Promise<void>((r) => (wake = r));
     const t0 = performance.now();
-    await client.publish(to, `rtt ${i}`, { qos: 1 });
+    await sender.publish(to, `rtt ${i}`, { qos: 1 });
     await got;
     if (i >= 20) rtts.push(performance.now() - t0); // the first 20 warm up
   }
@@ -29,13 +33,19 @@ async function roundTrips(client: MqttClient, to: string, from: string, n: numbe
   return { p50: percentile(rtts, 50), p99: percentile(rtts, 99) };
 }
 
+/** Two connections to the broker on `port`, for roundTrips. */
+async function pair(port: number, name: string): Promise<[MqttClient, MqttClient]> {
+  const clients = [0, 1].map((i) => new MqttClient({ host: "127.0.0.1", port, clientId: `${name}-${i}-${process.pid}` }));
+  await Promise.all(clients.map((c) => c.connect()));
+  return [clients[0]!, clients[1]!];
+}
+
 export async function brokerOnly(port: number, n: number): Promise<Rtt> {
-  const c = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-rtt-${process.pid}` });
-  await c.connect();
+  const [tx, rx] = await pair(port, "bench-rtt");
   try {
-    return await roundTrips(c, "bench/loop", "bench/loop", n);
+    return await roundTrips(tx, rx, "bench/loop", "bench/loop", n);
   } finally {
-    await c.end();
+    await Promise.all([tx.end(), rx.end()]);
   }
 }
 
@@ -47,15 +57,15 @@ export async function throughBoard(root: string, buildDir: string, port: number,
   });
   let out = "";
   board.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  const c = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-echo-${process.pid}` });
+  let clients: MqttClient[] = [];
   try {
     const end = Date.now() + 20000;
     while (!out.includes("mqtt: connected") && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     if (!out.includes("mqtt: connected")) throw new Error(`the emulated board did not come online: ${out.slice(-300)}`);
-    await c.connect();
-    return await roundTrips(c, topic("nodemcu", "bench-echo", IN), topic("nodemcu", "bench-echo", OUT), n);
+    clients = await pair(port, "bench-echo");
+    return await roundTrips(clients[0]!, clients[1]!, topic("nodemcu", "bench-echo", IN), topic("nodemcu", "bench-echo", OUT), n);
   } finally {
-    await c.end();
+    await Promise.all(clients.map((c) => c.end()));
     board.kill("SIGTERM");
     await new Promise((r) => board.once("close", r));
     rmSync(flash, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { EXIT, interrupted, number, wholeNumber } from "../kit/index.ts";
-import type { Message } from "../mqtt/index.ts";
+import type { Message, MqttClient } from "../mqtt/index.ts";
 import { delayedAckHint } from "./delayed-ack.ts";
 import { COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { percentile } from "./percentile.ts";
@@ -75,7 +75,12 @@ export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
   let dups = 0;
 
   const client = await connect(ctx);
+  // Requests go out on a second connection. On one, a broker with Nagle on (Mosquitto's default)
+  // holds the echo behind the PUBACK it just sent for the request, until our kernel's delayed ACK
+  // (about 40 ms) acknowledges that PUBACK (docs/cli.md).
+  let sender: MqttClient | undefined;
   try {
+    sender = await connect(ctx, { clientId: `${ctx.client.clientId}-tx` });
     client.on("message", (m: Message) => {
       const text = m.payload.toString("latin1");
       if (!text.startsWith(head)) return;
@@ -100,7 +105,7 @@ export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
       const payload = Buffer.alloc(size, ".");
       payload.write(`${head}${seq} `);
       started.set(seq, performance.now());
-      client.publish(target, payload, { qos: ctx.qos }).catch(() => {});
+      sender.publish(target, payload, { qos: ctx.qos }).catch(() => {});
       if (seq < count - 1) await new Promise((r) => setTimeout(r, intervalMs));
     }
     const deadline = performance.now() + waitMs;
@@ -112,6 +117,6 @@ export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
   } catch (err) {
     throw cliErrorOf(err);
   } finally {
-    await client.end({ timeoutMs: 1000 });
+    await Promise.all([client.end({ timeoutMs: 1000 }), sender?.end({ timeoutMs: 1000 })]);
   }
 }
