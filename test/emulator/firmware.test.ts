@@ -95,33 +95,37 @@ test("a wrong Wi-Fi password gives STA_DISCONNECTED with reason 15 and no MQTT",
   board.powerOff();
 });
 
-test("Wi-Fi lost past the keepalive: offline by the will, online again, and what was sent meanwhile is echoed after", async () => {
+test("Wi-Fi lost past the keepalive: offline by the will, online again and echoing; what was sent meanwhile came with the CONNACK and is lost", async () => {
   // keepalive 2 s: Mosquitto gives up on the silent link after 1.5 × 2 s (checked about once a
   // few seconds) and publishes the will; the radio stays off until then.
   const { board, out } = await flashed("emu3", { keepalive: 2 });
-  await waitUntil("online", on("nodemcu/emu3/status"));
-  const from = seen.length;
-  board.wifiDrop();
-  const offline = await waitUntil("offline will", on("nodemcu/emu3/status", from), 20000);
-  assert.deepEqual(JSON.parse(offline.payload.toString()), { state: "offline" });
-  assert.match(out(), /wifi: disconnected from emulated, reason 200/);
-  // The board is away; its persistent session (clean session 0, QoS 1 subscription) keeps these.
-  const queued = ["while away 1", "while away 2", "while away 3"];
-  for (const q of queued) await watcher.publish("nodemcu/emu3/in", q, { qos: 1 });
-  const from2 = seen.length;
-  board.wifiReturn();
-  const online = await waitUntil("online again", on("nodemcu/emu3/status", from2), 15000);
-  assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online", out());
-  const echoes = () =>
-    seen
+  try {
+    await waitUntil("online", on("nodemcu/emu3/status"));
+    const from = seen.length;
+    board.wifiDrop();
+    const offline = await waitUntil("offline will", on("nodemcu/emu3/status", from), 20000);
+    assert.deepEqual(JSON.parse(offline.payload.toString()), { state: "offline" });
+    assert.match(out(), /wifi: disconnected from emulated, reason 200/);
+    // The board's persistent session (clean session 0, QoS 1 subscription) keeps these; Mosquitto
+    // sends them right behind the CONNACK when the board is back, and NodeMCU reads nothing more
+    // of that read (mqtt.c:409-439): they are neither delivered nor acknowledged.
+    const queued = ["while away 1", "while away 2", "while away 3"];
+    for (const q of queued) await watcher.publish("nodemcu/emu3/in", q, { qos: 1 });
+    const from2 = seen.length;
+    board.wifiReturn();
+    const online = await waitUntil("online again", on("nodemcu/emu3/status", from2), 15000);
+    assert.equal((JSON.parse(online.payload.toString()) as { state: string }).state, "online", out());
+    const from3 = seen.length;
+    await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
+    assert.equal((await waitUntil("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
+    const echoed = seen
       .slice(from)
       .filter((m) => m.topic === "nodemcu/emu3/out")
       .map((m) => m.payload.toString());
-  await waitUntil("queued echoes", () => queued.every((q) => echoes().includes(q)));
-  const from3 = seen.length;
-  await watcher.publish("nodemcu/emu3/in", "after the drop", { qos: 1 });
-  assert.equal((await waitUntil("echo", on("nodemcu/emu3/out", from3))).payload.toString(), "after the drop");
-  board.powerOff();
+    assert.ok(!echoed.includes(queued[0]!), `the first message queued while away came with the CONNACK and is lost; echoed: ${echoed.join(", ")}`);
+  } finally {
+    board.powerOff();
+  }
 });
 
 for (const [what, app, crash] of [
