@@ -1,18 +1,18 @@
 -- Hand-written reference: the echo app in plain, idiomatic NodeMCU Lua, with the TypeScript
 -- firmware's duties (Wi-Fi events, persistent session, retained status and will, echo,
--- overflow count, backoff with jitter). Used by the footprint benchmark only.
+-- overflow and dropped-echo counts, backoff with jitter). Used by the footprint benchmark only.
 local cfg = require("config")
 local id = cfg.id or string.format("esp-%06x", node.chipid())
 local base = cfg.prefix .. "/" .. id .. "/"
 local tin, tout, tstatus = base .. "in", base .. "out", base .. "status"
-local up, online, busy, attempt, overflows = false, false, false, 0, 0
+local up, online, busy, attempt, overflows, dropped = false, false, false, 0, 0, 0
 local retry = tmr.create()
 local m = mqtt.Client(id, cfg.keepalive, cfg.user or "", cfg.password or "", 0, cfg.maxlen)
 
 local function status()
   local ip = wifi.sta.getip()
-  m:publish(tstatus, string.format('{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d}',
-    cfg.version, ip or "", node.heap(), overflows), 1, 1)
+  m:publish(tstatus, string.format('{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d}',
+    cfg.version, ip or "", node.heap(), overflows, dropped), 1, 1)
 end
 
 local connect
@@ -43,7 +43,7 @@ connect = function()
 end
 
 m:lwt(tstatus, '{"state":"offline"}', 1, 1)
-m:on("message", function(c, _, data) c:publish(tout, data or "", 1, 0) end)
+m:on("message", function(c, _, data) if not c:publish(tout, data or "", 1, 0) then dropped = dropped + 1 end end)
 m:on("overflow", function(_, t)
   overflows = overflows + 1
   print("mqtt: message on " .. t .. " too long, dropped")

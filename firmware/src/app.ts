@@ -18,6 +18,9 @@ let online = false;
 let connecting = false;
 let attempt = 0;
 let overflows = 0;
+// Echoes mqtt refused: not built (over MQTT_BUF_SIZE) or no heap for the queued copy. Counted, not
+// printed: the message callback runs unprotected, and a print needs heap the board may not have.
+let dropped = 0;
 const retry = tmr.create();
 // cleansession 0: a persistent session, so messages sent while the board is away are kept by the
 // broker. Username and password must be strings for NodeMCU to read the arguments after them.
@@ -25,7 +28,7 @@ const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.pass
 
 function publishStatus(): void {
   const [ip] = wifi.sta.getip();
-  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), overflows), 1, 1);
+  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), overflows, dropped), 1, 1);
 }
 
 function onConnect(c: mqtt.Client): void {
@@ -61,7 +64,7 @@ function connect(): void {
 
 client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
 client.on("message", (c, _topic, data) => {
-  if (!c.publish(tOut, data ?? "", 1, 0)) print("mqtt: echo not sent");
+  if (!c.publish(tOut, data ?? "", 1, 0)) dropped = dropped + 1;
 });
 client.on("overflow", (_c, topic) => {
   overflows = overflows + 1;

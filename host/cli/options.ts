@@ -1,11 +1,11 @@
 // Options every host verb shares: broker, credentials, identity, topic prefix and device, with
 // defaults from the same device config file the firmware is built from.
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_PREFIX, IN, topic } from "../../firmware/src/contract.ts";
+import { DEFAULT_PREFIX, IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../config.ts";
 import { CliError, connackExit, EXIT, type Options, parseOrUsage, usageError, wholeNumber } from "../kit/index.ts";
 import { type ClientOptions, MqttClient, MqttError, type QoS } from "../mqtt/index.ts";
-import { boardPayloadLimit, idError, prefixError } from "../names.ts";
+import { boardEchoLimit, boardPayloadLimit, idError, prefixError } from "../names.ts";
 import { type BrokerAddress, brokerUrl } from "./broker-url.ts";
 
 export const COMMON_USAGE = `connection options:
@@ -41,7 +41,8 @@ export interface HostContext {
   qos: QoS;
   verbose: boolean;
   /** For the board the config file describes: the largest payload it takes on its in topic. */
-  boardLimit: { bytes: number; maxMessageLength: number } | undefined;
+  /** What the configured board takes in on its in topic, and the most it can echo back (MQTT_BUF_SIZE). */
+  boardLimit: { bytes: number; echoBytes: number; maxMessageLength: number } | undefined;
   log(line: string): void;
 }
 
@@ -120,7 +121,11 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
   // The board subscribes with QoS 1, so what it receives carries a packet id unless sent at QoS 0.
   const boardLimit =
     cfg && device !== undefined && device === cfg.id
-      ? { bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos), maxMessageLength: cfg.mqtt.maxMessageLength }
+      ? {
+          bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos),
+          echoBytes: boardEchoLimit(topic(prefix, device, OUT)),
+          maxMessageLength: cfg.mqtt.maxMessageLength,
+        }
       : undefined;
   return {
     client,

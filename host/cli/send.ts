@@ -201,6 +201,11 @@ export async function send(ctx: HostContext, o: SendOptions): Promise<number> {
           `mcu send: warning: message ${count + 1} is ${payload.length} bytes; ${ctx.device} takes at most ${limit.bytes} on its in topic ` +
             `(maxMessageLength ${limit.maxMessageLength} in the config file), so the board will drop it and count an overflow\n`,
         );
+      } else if (limit && payload.length > limit.echoBytes) {
+        process.stderr.write(
+          `mcu send: warning: message ${count + 1} is ${payload.length} bytes; ${ctx.device} takes it in but can echo at most ${limit.echoBytes} ` +
+            `(NodeMCU builds each PUBLISH in 1460 bytes), so it will count it as dropped\n`,
+        );
       }
       await within(acks.room(), timeoutS, unacked);
       echoes?.sent(payload);

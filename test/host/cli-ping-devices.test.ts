@@ -103,7 +103,7 @@ test("ping statistics: nearest-rank percentiles", () => {
 test("devices lists retained statuses, online and offline, and survives a bad one", async () => {
   const c = new MqttClient({ host: broker.host, port: broker.port, clientId: "status-writer" });
   await c.connect();
-  await c.publish(topic("fleet", "k1", STATUS), onlineStatus("9.9.9+x", "10.1.2.3", 31337, 0), { qos: 1, retain: true });
+  await c.publish(topic("fleet", "k1", STATUS), onlineStatus("9.9.9+x", "10.1.2.3", 31337, 0, 0), { qos: 1, retain: true });
   await c.publish(topic("fleet", "k2", STATUS), OFFLINE_PAYLOAD, { qos: 1, retain: true });
   await c.publish(topic("fleet", "k3", STATUS), "not json", { qos: 1, retain: true });
   await c.end();

@@ -6,9 +6,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { IN, topic } from "../../firmware/src/contract.ts";
+import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
-import { boardPayloadLimit } from "../../host/names.ts";
+import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 import { mcuBin } from "../helpers/pty-board.ts";
@@ -241,6 +241,17 @@ test("send warns when a payload is over what the configured board takes, and sti
   );
   const other = await mcu(["send", "--config", configFile, "--device", "other", "x".repeat(limit + 1)]);
   assert.doesNotMatch(other.stderr, /warning/, "another device's limit is not known");
+});
+
+test("send warns when the configured board takes a payload in but cannot echo it (NodeMCU's 1460-byte build buffer)", async () => {
+  const configFile = writeConfig({ id: "wide", wifi: { ssid: "n" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 2048 } });
+  const echo = boardEchoLimit(topic("nodemcu", "wide", OUT));
+  assert.ok(echo < boardPayloadLimit(2048, topic("nodemcu", "wide", IN), 1));
+  const fits = await mcu(["send", "--config", configFile, "x".repeat(echo)]);
+  assert.doesNotMatch(fits.stderr, /warning/);
+  const over = await mcu(["send", "--config", configFile, "x".repeat(echo + 1)]);
+  assert.equal(over.code, 0, over.stderr);
+  assert.match(over.stderr, new RegExp(`warning: message 1 is ${echo + 1} bytes; wide takes it in but can echo at most ${echo} .*dropped`));
 });
 
 test("piped send waits for room instead of overflowing the client's queue: 1,500 lines at QoS 1 all arrive", async () => {

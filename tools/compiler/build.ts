@@ -5,8 +5,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultId, IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
 import { type Column, EXIT, table } from "../../host/kit/index.ts";
+import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { appPaths, type StagedApp, stageApp } from "./app.ts";
 import { concatPlugin } from "./concat-plugin.ts";
@@ -250,6 +252,20 @@ export function readBuild(dir?: string): Firmware {
   return { outDir, version: manifest.version, files: manifest.names.map((name) => ({ name })), needs: manifest.needs };
 }
 
+/**
+ * What maxMessageLength buys in each direction: the board takes in what fits the limit, but builds
+ * every echo in NodeMCU's 1460-byte buffer. Without an id the topics' length is that of the
+ * chip-id default (esp-xxxxxx).
+ */
+export function messageLimits(config: DeviceConfig): string {
+  const id = config.id ?? defaultId("000000");
+  const max = config.mqtt.maxMessageLength;
+  const inBytes = boardPayloadLimit(max, topic(config.prefix, id, IN), 1);
+  const outBytes = Math.min(inBytes, boardEchoLimit(topic(config.prefix, id, OUT)));
+  const note = inBytes > outBytes ? `; longer ones arrive but are not echoed (counted as dropped)` : "";
+  return `build: maxMessageLength ${max}: the board takes messages of up to ${inBytes} bytes and echoes up to ${outBytes}${note}`;
+}
+
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -297,5 +313,6 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   writeFileSync(join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   log(`build: ${built.length} files, ${total} bytes, version ${ver} -> ${outDir}`);
   log(`build: needs NodeMCU modules ${needs.modules.join(" ")}${needs.ssl ? ", an SSL build" : ""}${needs.floats.length > 0 ? ", a float build" : ""}`);
+  log(messageLimits(config));
   return { outDir, configFile, version: ver, files: built, totalBytes: total, needs };
 }
