@@ -95,7 +95,7 @@ test("a wrong Wi-Fi password gives STA_DISCONNECTED with reason 15 and no MQTT",
   board.powerOff();
 });
 
-test("Wi-Fi lost past the keepalive: offline by the will, online again and echoing; what was sent meanwhile came with the CONNACK and is lost", async () => {
+test("Wi-Fi lost past the keepalive: offline by the will, online again and echoing what follows; what was sent meanwhile is lost if it came with the CONNACK", async () => {
   // keepalive 2 s: Mosquitto gives up on the silent link after 1.5 × 2 s (checked about once a
   // few seconds) and publishes the will; the radio stays off until then.
   const { board, out } = await flashed("emu3", { keepalive: 2 });
@@ -108,7 +108,9 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again and echoi
     assert.match(out(), /wifi: disconnected from emulated, reason 200/);
     // The board's persistent session (clean session 0, QoS 1 subscription) keeps these; Mosquitto
     // sends them right behind the CONNACK when the board is back, and NodeMCU reads nothing more
-    // of that read (mqtt.c:409-439): they are neither delivered nor acknowledged.
+    // of the read that holds the CONNACK (mqtt.c:409-439): those in it are neither delivered nor
+    // acknowledged. Which ones share that read is the broker's and the host's timing; the rule
+    // itself is tested with a scripted broker (mqtt-connect.test.ts).
     const queued = ["while away 1", "while away 2", "while away 3"];
     for (const q of queued) await watcher.publish("nodemcu/emu3/in", q, { qos: 1 });
     const from2 = seen.length;
@@ -122,7 +124,11 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again and echoi
       .slice(from)
       .filter((m) => m.topic === "nodemcu/emu3/out")
       .map((m) => m.payload.toString());
-    assert.ok(!echoed.includes(queued[0]!), `the first message queued while away came with the CONNACK and is lost; echoed: ${echoed.join(", ")}`);
+    assert.deepEqual(
+      echoed.filter((e) => e !== "after the drop" && !queued.includes(e)),
+      [],
+      "only what was sent is echoed",
+    );
   } finally {
     board.powerOff();
   }
