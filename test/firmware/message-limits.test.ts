@@ -9,7 +9,7 @@ const config = (maxMessageLength: number): DeviceConfig => ({
   id: "kitchen",
   prefix: "nodemcu",
   wifi: { ssid: "n", password: "p" },
-  mqtt: { host: "h", port: 1883, tls: false, keepalive: 60, maxMessageLength },
+  mqtt: { host: "h", port: 1883, brokers: [{ host: "h", port: 1883 }], failback: 0, tls: false, keepalive: 60, maxMessageLength },
 });
 
 test("at the default 1024 the board echoes everything it takes in", () => {
