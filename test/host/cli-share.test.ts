@@ -30,7 +30,12 @@ function serve(args: string[]): Serve {
   return { child, out: () => out, err: () => err };
 }
 
-const payloads = (s: Serve) => s.out().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { payload: string }).payload);
+const payloads = (s: Serve) =>
+  s
+    .out()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { payload: string }).payload);
 
 test("two serves sharing a group print every message exactly once between them, each a share", async () => {
   const a = serve(["--topic", "shared/+/out", "--share", "printers", "--json"]);
