@@ -25,10 +25,12 @@ const retry = tmr.create();
 // cleansession 0: a persistent session, so messages sent while the board is away are kept by the
 // broker. Username and password must be strings for NodeMCU to read the arguments after them.
 const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
+// More than one broker (mqtt.hosts): brokers.lua points cfg.host and cfg.port at the next to try.
+const many = cfg.hosts ? (require("brokers") as typeof import("./brokers")).brokers(cfg, () => client.close()) : undefined;
 
 function publishStatus(): void {
   const [ip] = wifi.sta.getip();
-  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), overflows, dropped), 1, 1);
+  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), overflows, dropped, cfg.at ?? ""), 1, 1);
 }
 
 function onConnect(c: mqtt.Client): void {
@@ -59,6 +61,7 @@ function onFail(_c: mqtt.Client, reason: number): void {
 function connect(): void {
   if (online || connecting || !wifiUp) return;
   connecting = true;
+  if (many) many();
   client.connect(cfg.host, cfg.port, cfg.tls, onConnect, onFail);
 }
 

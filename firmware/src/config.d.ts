@@ -9,6 +9,12 @@ declare module "config" {
   export const pwd: string;
   export const host: string;
   export const port: number;
+  /** Every broker, host, port, host, port… in order; only when there is more than one. */
+  export const hosts: (string | number)[] | undefined;
+  /** Seconds on a later broker before trying the first again; with hosts only. */
+  export const failback: number | undefined;
+  /** With hosts: the status field naming the broker in use, kept by brokers.ts. */
+  export const at: string | undefined;
   export const tls: boolean;
   export const user: string | undefined;
   export const password: string | undefined;

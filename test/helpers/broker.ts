@@ -34,6 +34,11 @@ export interface MosquittoOptions {
    * own defaults, as a user's stock broker is; only a test about the tuned broker sets it.
    */
   tcpNoDelay?: boolean;
+  /**
+   * A bridge to another broker on this host: `topics` (patterns) go both ways at QoS 1. The bridge
+   * retries every second, so it is back soon after the other broker returns.
+   */
+  bridgeTo?: { port: number; topics: string[] };
 }
 
 const live = new Set<ChildProcess>();
@@ -151,6 +156,17 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
     conf.push(`password_file ${pw}`);
   }
   if (opts.persistence) conf.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");
+  if (opts.bridgeTo) {
+    conf.push(
+      "connection bridge",
+      `address 127.0.0.1:${opts.bridgeTo.port}`,
+      ...opts.bridgeTo.topics.map((t) => `topic ${t} both 1`),
+      "restart_timeout 1",
+      "keepalive_interval 5",
+      "cleansession true",
+      "notifications false",
+    );
+  }
   if (tlsPort) {
     makeCa(dir, "ca");
     makeCa(dir, "other-ca");
