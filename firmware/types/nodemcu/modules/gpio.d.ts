@@ -13,6 +13,8 @@ declare namespace gpio {
     type?: "up" | "down" | "both" | "low" | "high" | "none",
     fn?: (this: void, level: number, when: number, count: number) => void,
   ): void;
+  /** Toggles a pin after each delay in delay_times (µs), cycle_num times; with a callback it runs from a timer and calls back at the end. */
+  function serout(pin: number, start_level: 0 | 1, delay_times: number[], cycle_num?: number, callback?: ((this: void) => void) | number): void;
   /** Output mode. */
   const OUTPUT: 1;
   /** Input mode. */
@@ -29,4 +31,40 @@ declare namespace gpio {
   const PULLUP: 1;
   /** No pull-up. */
   const FLOAT: 0;
+
+  /** Timed pulse trains on several pins (firmware built with GPIO_PULSE); one pulser runs at a time. */
+  namespace pulse {
+    /** position (nil when finished), steps run, µs to the next step (negative when finished), tmr.now() then. */
+    type State = LuaMultiReturn<[position: number | undefined, steps: number, offset: number, now: number]>;
+    /** Called with the same values getstate returns. */
+    type Callback = (this: void, position: number | undefined, steps: number, offset: number, now: number) => void;
+    /** One step: pin levels by pin number, then how long to wait (µs, up to 64 s), its allowed range, and an optional loop back. */
+    interface Step {
+      [pin: number]: 0 | 1;
+      delay?: number;
+      min?: number;
+      max?: number;
+      count?: number;
+      loop?: number;
+    }
+    /** A pulser from a list of steps (set the pins to output first). */
+    function build(steps: Step[]): Pulser;
+    /** A pulser; its methods are called with `:`. */
+    interface Pulser {
+      /** Starts, adding adjust µs to the next adjustable step; calls back when done. */
+      start(callback: Callback): void;
+      start(adjust: number, callback: Callback): void;
+      /** Where it is now. */
+      getstate(): State;
+      /** Stops on entering step position (or the next step); true if it will stop. */
+      stop(callback?: Callback): boolean;
+      stop(position: number, callback?: Callback): boolean;
+      /** Stops at once; the state then. */
+      cancel(): State;
+      /** Sets the µs to use up in min/max steps; the state. */
+      adjust(offset: number): State;
+      /** Replaces step entrynum (1-based) with a new table. */
+      update(entrynum: number, entry: Step): void;
+    }
+  }
 }

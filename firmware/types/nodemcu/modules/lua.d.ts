@@ -60,7 +60,10 @@ declare function load(
 declare function loadfile(name: string): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
 /** Runs a file from flash (.lua or .lc) and returns its results. */
 declare function dofile(name: string): any;
-/** Loads a module from flash ("?.lc;?.lua") once and returns it. */
+/** Lua modules from NodeMCU's lua_modules with typings, by the name require takes. */
+interface NodeMCULuaModules {}
+/** Loads a module from flash ("?.lc;?.lua") once and returns it; typed for the modules in NodeMCULuaModules. */
+declare function require<K extends keyof NodeMCULuaModules>(name: K): NodeMCULuaModules[K];
 declare function require(name: string): any;
 /** A function's or the stack level's environment table. */
 declare function getfenv(f?: Function | number): object;

@@ -55,6 +55,32 @@ declare namespace node {
   };
   function info(group: "build_config"): { ssl: boolean; lfs_size: number; modules: string; number_type: "float" | "integer" | "double" };
   function info(group: "lfs"): { lfs_base: number; lfs_mapped: number; lfs_size: number; lfs_used: number };
+  /** A module in LFS, or nil (the 2.x name of node.LFS.get). */
+  function flashindex(name: string): ((this: void) => unknown) | undefined;
+  /** Flashes an LFS image and restarts (the 2.x name of node.LFS.reload); an error string on failure. */
+  function flashreload(image: string): string | undefined;
+  /** The flash layout: LFS and SPIFFS base addresses and sizes in bytes. */
+  function getpartitiontable(): { lfs_addr: number; lfs_size: number; spiffs_addr: number; spiffs_size: number };
+  /** Changes the flash layout (addresses and sizes in bytes); restarts the chip when it changed. */
+  function setpartitiontable(info: { lfs_addr?: number; lfs_size?: number; spiffs_addr?: number; spiffs_size?: number }): void;
+  /** Turns the SDK's debug output on or off (firmware built with DEVELOPMENT_TOOLS). */
+  function osprint(enabled: boolean): void;
+  /** Light sleep until an interrupt on wake_pin (1–12); firmware built with PMSLEEP_ENABLE. */
+  function sleep(cfg: { wake_pin: number; int_type?: number; resume_cb?: (this: void) => void; preserve_mode?: boolean }): void;
+  /** Replaces init.lua at boot: "@file" runs a file, "=chunk" runs code; false if it could not be saved. Deprecated: node.startup({command}). */
+  function startupcommand(command: string): boolean;
+  /** CPU cycles at each step of boot, after adding a marker if given (firmware built with PLATFORM_STARTUP_COUNT). */
+  function startupcounts(marker?: string): Array<{ [key: string]: string | number }>;
+  /** node.sleep wake on a rising edge. */
+  const INT_UP: number;
+  /** node.sleep wake on a falling edge. */
+  const INT_DOWN: number;
+  /** node.sleep wake on both edges. */
+  const INT_BOTH: number;
+  /** node.sleep wake on a low level (default). */
+  const INT_LOW: number;
+  /** node.sleep wake on a high level. */
+  const INT_HIGH: number;
   /** 80 MHz CPU clock. */
   const CPU80MHZ: 80;
   /** 160 MHz CPU clock. */

@@ -11,6 +11,42 @@ declare namespace wifi {
   function getphymode(): number;
   /** The channel in use. */
   function getchannel(): number;
+  /** The mode stored in flash. */
+  function getdefaultmode(): number;
+  /** The country settings. */
+  function getcountry(): CountryInfo;
+  /** Sets the country settings (an empty table restores the defaults); true on success. */
+  function setcountry(info: Partial<CountryInfo>): boolean;
+  /** Caps the transmit power, in 0.25 dBm steps (0–82). */
+  function setmaxtxpower(max_tpw: number): void;
+  /** Turns automatic sleep in NULLMODE on or off; returns the setting. */
+  function nullmodesleep(enable?: boolean): boolean;
+  /** Suspends Wi-Fi for duration µs (0: until resume) and returns nothing; with no argument, the state (0 awake, 1 pending, 2 suspended). */
+  function suspend(cfg: { duration: number; suspend_cb?: (this: void) => void; resume_cb?: (this: void) => void; preserve_mode?: boolean }): void;
+  function suspend(): 0 | 1 | 2;
+  /** Wakes Wi-Fi from suspension. */
+  function resume(resume_cb?: (this: void) => void): void;
+  /** Starts SmartConfig (0 ESP-TOUCH, 1 AirKiss), when the firmware was built with WIFI_SMART_ENABLE. */
+  function startsmart(type: 0 | 1, callback: (this: void, ssid: string, password: string) => void): void;
+  /** Stops SmartConfig. */
+  function stopsmart(): void;
+  /** Country settings: code, first and last channel, policy (COUNTRY_AUTO from the access point, COUNTRY_MANUAL local). */
+  interface CountryInfo {
+    country: string;
+    start_ch: number;
+    end_ch: number;
+    policy: number;
+  }
+  /** Use the access point's country settings. */
+  const COUNTRY_AUTO: 0;
+  /** Use the local country settings. */
+  const COUNTRY_MANUAL: 1;
+  /** Radio always on. */
+  const NONE_SLEEP: 0;
+  /** The CPU may sleep too. */
+  const LIGHT_SLEEP: 1;
+  /** The radio sleeps between beacons (default). */
+  const MODEM_SLEEP: 2;
   /** No Wi-Fi. */
   const NULLMODE: 0;
   /** Station: joins an access point. */
@@ -98,6 +134,94 @@ declare namespace wifi {
     function setip(cfg: { ip: string; netmask: string; gateway: string }): boolean;
     /** The settings in use (or stored in flash with true). */
     function getconfig(asTable: true, fromFlash?: boolean): { ssid: string; pwd: string; bssid_set: number; bssid: string };
+    /** The settings in use as ssid, password, bssid_set, bssid. */
+    function getconfig(asTable?: false): LuaMultiReturn<[string, string, number, string]>;
+    /** The settings stored in flash. */
+    function getdefaultconfig(asTable: true): { ssid: string; pwd?: string; bssid_set: boolean; bssid: string };
+    function getdefaultconfig(asTable?: false): LuaMultiReturn<[string, string, number, string]>;
+    /** Switches to stored access point 1–5; true on success. */
+    function changeap(ap_index: number): boolean;
+    /** Erases the station settings from flash; true on success. */
+    function clearconfig(): boolean;
+    /** Scans for access points; the table is keyed by SSID (format 0) or BSSID (format 1) with comma-separated details. */
+    function getap(callback: (this: void, aps: LuaTable<string, string>) => void): void;
+    function getap(format: 0 | 1, callback: (this: void, aps: LuaTable<string, string>) => void): void;
+    function getap(cfg: ScanConfig, format: 0 | 1, callback: (this: void, aps: LuaTable<string, string>) => void): void;
+    /** The index (1–5) of the stored access point in use. */
+    function getapindex(): number;
+    /** The stored access points: qty and, by index, their settings. */
+    function getapinfo(): { qty: number } & LuaTable<number, { ssid: string; pwd?: string; bssid?: string }>;
+    /** The broadcast address, or nil without an IP. */
+    function getbroadcast(): string | undefined;
+    /** How many access points to store in flash (1–5); true on success. */
+    function setaplimit(qty: number): boolean;
+    /** Sets the sleep type (wifi.NONE_SLEEP, LIGHT_SLEEP, MODEM_SLEEP); the type set. */
+    function sleeptype(type_wanted: number): number;
+    /** Filters for getap. */
+    interface ScanConfig {
+      ssid?: string;
+      bssid?: string;
+      channel?: number;
+      show_hidden?: 0 | 1;
+    }
+  }
+
+  /** Access point settings for wifi.ap.config. */
+  interface ApConfig {
+    /** Network name, 1–32 bytes. */
+    ssid: string;
+    /** Password, 8–64 bytes. */
+    pwd?: string;
+    /** wifi.OPEN (default), WPA_PSK, WPA2_PSK or WPA_WPA2_PSK. */
+    auth?: number;
+    /** Channel 1–14 (default 6). */
+    channel?: number;
+    hidden?: boolean;
+    /** Most clients, 1–4. */
+    max?: number;
+    /** Beacon interval, 100–60000 ms. */
+    beacon?: number;
+    /** Store in flash (default true). */
+    save?: boolean;
+    staconnected_cb?: (this: void, T: { MAC: string; AID: number }) => void;
+    stadisconnected_cb?: (this: void, T: { MAC: string; AID: number }) => void;
+    probereq_cb?: (this: void, T: { MAC: string; RSSI: number }) => void;
+  }
+
+  /** The access point interface. */
+  namespace ap {
+    /** Sets up the access point; true on success. */
+    function config(cfg: ApConfig): boolean;
+    /** Disconnects one station by MAC, or all; false in STATION mode. */
+    function deauth(mac?: string): boolean;
+    /** The broadcast address, or nil without an IP. */
+    function getbroadcast(): string | undefined;
+    /** Connected clients, MAC to IP. */
+    function getclient(): LuaTable<string, string>;
+    /** The settings in use. */
+    function getconfig(asTable: true): { ssid: string; pwd?: string; auth: number; channel: number; hidden: boolean; max: number; beacon: number };
+    function getconfig(asTable?: false): LuaMultiReturn<[string, string]>;
+    /** The settings stored in flash. */
+    function getdefaultconfig(asTable: true): { ssid: string; pwd?: string; auth: number; channel: number; hidden: boolean; max: number; beacon: number };
+    function getdefaultconfig(asTable?: false): LuaMultiReturn<[string, string]>;
+    /** IP, netmask and gateway, or nil without an address. */
+    function getip(): LuaMultiReturn<[string, string, string] | [undefined]>;
+    /** The access point's MAC. */
+    function getmac(): string;
+    /** Sets the access point's IP; true on success. */
+    function setip(cfg: { ip: string; netmask: string; gateway: string }): boolean;
+    /** Sets the access point's MAC; true on success. */
+    function setmac(mac: string): boolean;
+
+    /** The access point's DHCP server. */
+    namespace dhcp {
+      /** Sets the pool's first address; the pool's first and last. */
+      function config(cfg: { start: string }): LuaMultiReturn<[string, string]>;
+      /** Starts the DHCP server; true on success. */
+      function start(): boolean;
+      /** Stops the DHCP server; true on success. */
+      function stop(): boolean;
+    }
   }
 
   /** Wi-Fi events, delivered to registered callbacks. */
