@@ -61,6 +61,7 @@ declare function loadfile(name: string): LuaMultiReturn<[(this: void, ...args: a
 /** Runs a file from flash (.lua or .lc) and returns its results. */
 declare function dofile(name: string): any;
 /** Lua modules from NodeMCU's lua_modules with typings, by the name require takes. */
+// biome-ignore lint/suspicious/noEmptyInterface: each Lua module's file adds itself here (declaration merging)
 interface NodeMCULuaModules {}
 /** Loads a module from flash ("?.lc;?.lua") once and returns it; typed for the modules in NodeMCULuaModules. */
 declare function require<K extends keyof NodeMCULuaModules>(name: K): NodeMCULuaModules[K];

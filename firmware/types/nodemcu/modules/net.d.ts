@@ -8,9 +8,9 @@ declare namespace net {
   /** A UDP socket. */
   function createUDPSocket(): net.UdpSocket;
   /** Interface 0 (station) or 1 (access point): addresses and DHCP details, or nil if there is no such interface. */
-  function ifinfo(if_index: 0 | 1):
-    | { ip?: string; netmask?: string; gateway?: string; dhcp?: { server_ip: string; client_ip: string; ntp_server: string } }
-    | undefined;
+  function ifinfo(
+    if_index: 0 | 1,
+  ): { ip?: string; netmask?: string; gateway?: string; dhcp?: { server_ip: string; client_ip: string; ntp_server: string } } | undefined;
   /** Joins a multicast group on an interface IP ("any" or "" for all). */
   function multicastJoin(if_ip: string, multicast_ip: string): void;
   /** Leaves a multicast group. */

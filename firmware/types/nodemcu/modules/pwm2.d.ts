@@ -16,7 +16,9 @@ declare namespace pwm2 {
   /** Whether started, the wanted interrupt period in CPU ticks and the actual one in timer ticks. */
   function get_timer_data(): LuaMultiReturn<[isStarted: boolean, interruptTimerCPUTicks: number, interruptTimerTicks: number]>;
   /** A pin's setup: whether set up, duty, period steps, frequency, divisor, ticks per step, interrupts per step. */
-  function get_pin_data(pin: number): LuaMultiReturn<
+  function get_pin_data(
+    pin: number,
+  ): LuaMultiReturn<
     [
       isPinSetup: boolean,
       duty: number,
