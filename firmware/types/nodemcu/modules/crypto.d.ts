@@ -8,10 +8,12 @@ declare namespace crypto {
     /** The binary digest. */
     finalize(): string;
   }
+  /** The ciphers (matched without regard to case, app/crypto/mech.c). */
+  type CipherName = "AES-ECB" | "AES-CBC" | "aes-ecb" | "aes-cbc";
   /** Encrypts with "AES-ECB" or "AES-CBC" (16-byte key, zero padding to 16 bytes). */
-  function encrypt(algo: "AES-ECB" | "AES-CBC", key: string, plain: string, iv?: string): string;
+  function encrypt(algo: CipherName, key: string, plain: string, iv?: string): string;
   /** Decrypts; the result keeps the zero padding. */
-  function decrypt(algo: "AES-ECB" | "AES-CBC", key: string, cipher: string, iv?: string): string;
+  function decrypt(algo: CipherName, key: string, cipher: string, iv?: string): string;
   /** The binary digest of a file's contents. */
   function fhash(algo: string, filename: string): string;
   /** The binary digest of a string. */

@@ -27,10 +27,10 @@ declare namespace ow {
   function skip(pin: number): void;
   /** Makes the next search look only for one family code. */
   function target_search(pin: number, family_code: number): void;
-  /** Writes a byte; power 1 keeps the bus high for parasite power. */
-  function write(pin: number, v: number, power: 0 | 1): void;
-  /** Writes bytes; power 1 keeps the bus high for parasite power. */
-  function write_bytes(pin: number, buf: string, power: 0 | 1): void;
+  /** Writes a byte; power 1 keeps the bus high for parasite power (the docs require it; the firmware defaults to 0, app/modules/ow.c). */
+  function write(pin: number, v: number, power?: 0 | 1): void;
+  /** Writes bytes; power 1 keeps the bus high for parasite power (optional as for write). */
+  function write_bytes(pin: number, buf: string, power?: 0 | 1): void;
   /** Sets the bit timings in microseconds; nil leaves one as it is. */
   function set_timings(
     reset_tx: number | undefined,

@@ -15,12 +15,12 @@ declare namespace pwm2 {
   function release_pin(pin: number): void;
   /** Whether started, the wanted interrupt period in CPU ticks and the actual one in timer ticks. */
   function get_timer_data(): LuaMultiReturn<[isStarted: boolean, interruptTimerCPUTicks: number, interruptTimerTicks: number]>;
-  /** A pin's setup: whether set up, duty, period steps, frequency, divisor, ticks per step, interrupts per step. */
+  /** A pin's setup: whether set up (a number, non-zero when set up: app/modules/pwm2.c), duty, period steps, frequency, divisor, ticks per step, interrupts per step. */
   function get_pin_data(
     pin: number,
   ): LuaMultiReturn<
     [
-      isPinSetup: boolean,
+      isPinSetup: number,
       duty: number,
       pulseResolutions: number,
       divisableFrequency: number,
