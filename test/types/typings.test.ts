@@ -113,6 +113,8 @@ test("methods compile to `:` calls, module functions to `.` calls, callbacks tak
     "p:unread(",
     "p:reader(",
     "ds:read_temp(",
+    "sensor:read(",
+    "sensor:startreadout(",
     "disp:drawStr(",
     "spiDisp:setFont(",
   ]) {
@@ -154,6 +156,7 @@ test("methods compile to `:` calls, module functions to `.` calls, callbacks tak
     "pipe.create(",
     "bme280.read(",
     'require("ds18b20")',
+    'require("bme280").setup(',
     "ds.enable_debug(",
     "u8g2.ssd1306_i2c_128x64_noname(",
   ]) {

@@ -40,3 +40,4 @@
 /// <reference path="./modules/bme280.d.ts" />
 /// <reference path="./modules/u8g2.d.ts" />
 /// <reference path="./modules/ds18b20.d.ts" />
+/// <reference path="./modules/bme280-lua.d.ts" />

@@ -1,4 +1,5 @@
-// bme280: the BME280/BMP280 sensor over I²C (i2c.setup first), in fixed-point integers.
+// bme280: the BME280/BMP280 C module over I²C (i2c.setup first), in fixed-point integers. The Lua
+// module of the same name, require("bme280"), is in bme280-lua.d.ts.
 /** @noSelf */
 declare namespace bme280 {
   /** Altitude in metres × 100 for pressure P and sea-level pressure QNH (both hPa × 1000). */

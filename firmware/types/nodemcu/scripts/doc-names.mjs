@@ -7,7 +7,7 @@ const REPO = process.argv[2] ?? "/work/.mirror/nodemcu+nodemcu-firmware/repo";
 const COMMIT = "36cbf9f";
 const BRANCH = "release";
 
-/** module name -> its page in the repository. */
+/** module name -> its page (or pages) in the repository. */
 const PAGES = {
   adc: "docs/modules/adc.md",
   bit: "docs/modules/bit.md",
@@ -39,7 +39,7 @@ const PAGES = {
   crypto: "docs/modules/crypto.md",
   struct: "docs/modules/struct.md",
   pipe: "docs/modules/pipe.md",
-  bme280: "docs/modules/bme280.md",
+  bme280: ["docs/modules/bme280.md", "docs/lua-modules/bme280.md"],
   u8g2: "docs/modules/u8g2.md",
   ds18b20: "docs/lua-modules/ds18b20.md",
 };
@@ -70,8 +70,12 @@ const out = {
   },
   modules: {},
 };
-for (const [mod, path] of Object.entries(PAGES)) {
-  const text = page(path).replace(/```[\s\S]*?```/g, ""); // examples are not API
+for (const [mod, paths] of Object.entries(PAGES)) {
+  const text = [paths]
+    .flat()
+    .map(page)
+    .join("\n")
+    .replace(/```[\s\S]*?```/g, ""); // examples are not API
   const names = new Set();
   for (const line of text.split("\n")) {
     const h = /^#{1,4}\s+(.+?)\s*$/.exec(line);
