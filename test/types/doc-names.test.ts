@@ -2,7 +2,8 @@
 // page names (doc-names.json, made by the package's scripts/doc-names.mjs) is typed, or listed in
 // untyped.json with a reason, and that list is in the package README.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -65,6 +66,15 @@ function typedNames(): Map<string, Set<string>> {
 }
 
 const typed = typedNames();
+
+/** A NodeMCU firmware git repository to check doc-names.json against (the shared mirror by default). */
+const nodemcuRepo = process.env.NODEMCU_REPO ?? "/work/.mirror/nodemcu+nodemcu-firmware/repo";
+
+test("doc-names.json is what scripts/doc-names.mjs makes from NodeMCU's docs", (t) => {
+  if (!existsSync(nodemcuRepo)) return t.skip(`no NodeMCU repository at ${nodemcuRepo} (set NODEMCU_REPO)`);
+  const made = execFileSync(process.execPath, [join(pkg, "scripts/doc-names.mjs"), nodemcuRepo], { encoding: "utf8" });
+  assert.equal(made, readFileSync(join(pkg, "doc-names.json"), "utf8"));
+});
 
 test("every documented module has typings", () => {
   const missing = Object.keys(documented).filter((m) => !typed.has(m));
