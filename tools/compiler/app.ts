@@ -1,14 +1,14 @@
 // An app folder (made by `mcu new`): the user's firmware in its own src/, built together with the
-// project's boot guard (init.ts), topic contract (contract.ts) and config typings, which stay one
-// copy here. The build compiles them side by side in a staging folder inside the project (so
+// project's other firmware files (the boot guard init.ts, the topic contract, brokers.ts, the
+// config typings), which stay one copy here. The build compiles them side by side in a staging folder inside the project (so
 // TypeScript finds the project's node_modules), and error messages name the user's own files.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { EXIT } from "../../host/kit/index.ts";
 import { BuildError } from "./errors.ts";
 
-/** The project's firmware files an app is built with; an app's own file of the same name wins. */
-const SHARED = ["init.ts", "contract.ts", "config.d.ts"];
+/** The project's firmware files an app is built with: all but the echo's app.ts. An app's own file of the same name wins. */
+const shared = (root: string) => sources(join(root, "firmware", "src")).filter((f) => f !== "app.ts");
 
 export interface StagedApp {
   /** The tsconfig to compile. */
@@ -45,7 +45,7 @@ export function stageApp(root: string, appDir: string): StagedApp {
   mkdirSync(join(root, "build"), { recursive: true });
   const stage = mkdtempSync(join(root, "build", ".app-"));
   const origin = new Map<string, string>();
-  for (const f of SHARED) origin.set(join(stage, "src", f), join(root, "firmware", "src", f));
+  for (const f of shared(root)) origin.set(join(stage, "src", f), join(root, "firmware", "src", f));
   for (const f of sources(src)) origin.set(join(stage, "src", f), join(src, f));
   for (const [to, from] of origin) cpSync(from, to);
   const tsconfig = join(stage, "tsconfig.json");

@@ -67,7 +67,9 @@ function tsconfigJson(toolkit: string, common: string): string {
       rootDir: common,
       outDir: "build/tsc",
     },
-    include: ["src/**/*.ts", `${toolkit}/firmware/src/contract.ts`, `${toolkit}/firmware/src/config.d.ts`],
+    // The toolkit's firmware files but its app.ts, which src/app.ts takes the place of.
+    include: ["src/**/*.ts", `${toolkit}/firmware/src/*.ts`],
+    exclude: [`${toolkit}/firmware/src/app.ts`],
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
