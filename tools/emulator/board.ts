@@ -10,17 +10,22 @@ import { Console } from "./console.ts";
 import { CpuClock } from "./cpu-clock.ts";
 import { Flash } from "./flash.ts";
 import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
+import { AdcHost } from "./modules/adc.ts";
+import { DhtHost } from "./modules/dht.ts";
 import { encoderHost } from "./modules/encoder.ts";
 import { fileHost } from "./modules/file.ts";
-import { GpioHost } from "./modules/gpio.ts";
+import { GpioHost, INPUT, OUTPUT } from "./modules/gpio.ts";
 import { MqttHost } from "./modules/mqtt.ts";
 import { NetHost } from "./modules/net.ts";
 import { nodeHost } from "./modules/node.ts";
+import { OwHost } from "./modules/ow.ts";
+import { PwmHost } from "./modules/pwm.ts";
 import { RtcmemHost } from "./modules/rtcmem.ts";
 import { sjsonHost } from "./modules/sjson.ts";
 import { TmrHost } from "./modules/tmr.ts";
 import { uartHost } from "./modules/uart.ts";
 import { WifiHost } from "./modules/wifi.ts";
+import { Peripherals } from "./peripherals.ts";
 import { dispatch, type HostModules, type LuaCall, RUNTIME } from "./runtime.ts";
 import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
 
@@ -88,6 +93,8 @@ export class Board extends EventEmitter {
   private readonly clock = new CpuClock();
   /** Pin levels by NodeMCU index, as the firmware drives them. */
   readonly gpio: Map<number, number>;
+  /** The hardware around the board: inputs the host drives, sensors it attaches, outputs it reads. */
+  readonly io: Peripherals;
   private lua: LuaState | undefined;
   private baseline = 0;
   /** Heap the C modules hold (mqtt's queued packets), since boot. */
@@ -98,6 +105,9 @@ export class Board extends EventEmitter {
   private readonly wifi: WifiHost;
   private readonly mqtt: MqttHost;
   private readonly net: NetHost;
+  private readonly pins: GpioHost;
+  private readonly adc = new AdcHost();
+  private readonly pwm: PwmHost;
   /** Every module's host half, by module name, for dispatch(). */
   private readonly host: HostModules;
   private queue: Job[] = [];
@@ -117,6 +127,7 @@ export class Board extends EventEmitter {
   private resetAfterMs = 0;
   private readonly watchdogMs: number;
   private generation = 0;
+  private bootedAt = 0;
 
   constructor(opts: BoardOptions) {
     super();
@@ -149,8 +160,14 @@ export class Board extends EventEmitter {
       online,
     });
     this.net = new NetHost(call, online);
-    const gpio = new GpioHost();
+    const micros = () => Math.floor((this.clock.now() - this.bootedAt) * 1000);
+    const gpio = new GpioHost(call, micros, (pin) => this.pwm.close(pin));
+    this.pins = gpio;
     this.gpio = gpio.levels;
+    this.pwm = new PwmHost((pin) => gpio.setMode(pin, OUTPUT, false));
+    const dht = new DhtHost((pin) => gpio.setMode(pin, INPUT, true));
+    const ow = new OwHost((pin) => gpio.setMode(pin, INPUT, true));
+    this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, dht, ow, now: () => this.clock.now() });
     this.host = {
       // The prelude (lua/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type.
       runtime: {
@@ -183,6 +200,10 @@ export class Board extends EventEmitter {
       encoder: encoderHost,
       sjson: sjsonHost,
       net: this.net.calls,
+      adc: this.adc.calls,
+      pwm: this.pwm.calls,
+      dht: dht.calls,
+      ow: ow.calls,
     };
   }
 
@@ -191,6 +212,10 @@ export class Board extends EventEmitter {
     this.shutdown();
     this.generation++;
     this.tmr.boot();
+    this.bootedAt = this.clock.now();
+    this.pins.reset();
+    this.pwm.reset();
+    this.adc.boot();
     this.console.reset();
     this.rx.reset();
     this.emit("boot", this.reason);

@@ -49,6 +49,16 @@ function E.protected(fn, ...)
   local args, n = { ... }, select("#", ...)
   local ok, e = xpcall(function() return fn(unpack(args, 1, n)) end, traceback)
   if not ok then report(e) end
+  return ok
+end
+
+-- The C modules' argument checks: luaL_checkinteger (truncating toward zero) and luaL_argcheck,
+-- raised at the caller of the module function.
+local floor = math.floor
+local function argerror(n, fname, msg) error("bad argument #" .. n .. " to '" .. fname .. "' (" .. msg .. ")", 4) end
+local function checkint(v, n, fname)
+  if type(v) ~= "number" then argerror(n, fname, "number expected, got " .. (v == nil and "no value" or type(v))) end
+  return v >= 0 and floor(v) or -floor(-v)
 end
 
 __rt = {
@@ -58,6 +68,8 @@ __rt = {
   rotable = rotable,
   traceback = traceback,
   setonerror = function(fn) onerror = fn end,
+  checkint = checkint,
+  argcheck = function(ok, n, fname, msg) if not ok then argerror(n, fname, msg) end end,
   -- Each module file adds its table here; globals.lua installs those the build has.
   modules = {},
 }

@@ -1,0 +1,91 @@
+// What the host sees and drives of an emulated board's hardware while it runs: input pins, the
+// ADC, DHT sensors and DS18B20s it attaches, and the outputs (pin levels, PWM) the firmware sets.
+// Tests use it through Board.io; `mcu emulate --io` speaks it over a socket (io.ts).
+import { EventEmitter } from "node:events";
+import { Ds18b20 } from "./devices/ds18b20.ts";
+import type { AdcHost } from "./modules/adc.ts";
+import type { DhtHost, DhtSensor } from "./modules/dht.ts";
+import { GPIO_PINS, type GpioHost } from "./modules/gpio.ts";
+import type { OwHost } from "./modules/ow.ts";
+import type { PwmHost, PwmOutput } from "./modules/pwm.ts";
+
+export interface PeripheralHosts {
+  gpio: GpioHost;
+  adc: AdcHost;
+  pwm: PwmHost;
+  dht: DhtHost;
+  ow: OwHost;
+  /** The board's clock in ms (a DS18B20's conversion time runs on it). */
+  now: () => number;
+}
+
+/** Emits "gpio" (pin, level) when a pin's level changes and "pwm" (pin, clock, duty) when a PWM output does. */
+export class Peripherals extends EventEmitter {
+  private readonly thermometers = new Map<string, Ds18b20>();
+
+  constructor(private readonly hosts: PeripheralHosts) {
+    super();
+    hosts.gpio.on("level", (pin: number, level: number) => this.emit("gpio", pin, level));
+    hosts.pwm.on("pwm", (pin: number, clock: number, duty: number) => this.emit("pwm", pin, clock, duty));
+  }
+
+  /** Drives `pin` to `level` (0 or 1) from outside, as a button or a sensor would; undefined lets go. */
+  setPin(pin: number, level: number | undefined): void {
+    checkPin(pin);
+    if (level !== undefined && level !== 0 && level !== 1) throw new RangeError(`a pin level is 0 or 1, not ${level}`);
+    this.hosts.gpio.drive(pin, level);
+  }
+
+  /** A pin's level on the pad and its gpio mode (0 INPUT, 1 OUTPUT, 2 INT, 3 OPENDRAIN). */
+  pin(pin: number): { level: number; mode: number } {
+    checkPin(pin);
+    return { level: this.hosts.gpio.level(pin), mode: this.hosts.gpio.mode(pin) };
+  }
+
+  /** What adc.read(0) reads: 0..1024. */
+  setAdc(value: number): void {
+    if (!Number.isInteger(value) || value < 0 || value > 1024) throw new RangeError(`the ADC reads 0..1024, not ${value}`);
+    this.hosts.adc.value = value;
+  }
+
+  /** What adc.readvdd33() reads, in mV. */
+  setVdd33(mv: number): void {
+    if (!Number.isInteger(mv) || mv < 0 || mv > 65534) throw new RangeError(`vdd33 is whole mV, 0..65534, not ${mv}`);
+    this.hosts.adc.vdd33 = mv;
+  }
+
+  /** A PWM pin's clock and output duty, or undefined when the pin is no PWM channel. */
+  pwm(pin: number): PwmOutput | undefined {
+    checkPin(pin);
+    return this.hosts.pwm.pin(pin);
+  }
+
+  /** Puts a DHT sensor on `pin` (or changes it); undefined takes it away. */
+  setDht(pin: number, sensor: DhtSensor | undefined): void {
+    checkPin(pin);
+    if (sensor) this.hosts.dht.sensors.set(pin, { ...sensor });
+    else this.hosts.dht.sensors.delete(pin);
+  }
+
+  /**
+   * Sets what the DS18B20 with serial number `serial` on `pin` measures, putting it on that bus
+   * first if it is not there. Returns its ROM code as hex.
+   */
+  setDs18b20(pin: number, temperature: number, serial = 1): string {
+    checkPin(pin);
+    if (!Number.isFinite(temperature) || temperature < -55 || temperature > 125) throw new RangeError(`a DS18B20 measures -55..125 °C, not ${temperature}`);
+    const key = `${pin}:${serial}`;
+    let t = this.thermometers.get(key);
+    if (!t) {
+      t = new Ds18b20(temperature, serial, this.hosts.now);
+      this.thermometers.set(key, t);
+      this.hosts.ow.attach(pin, t);
+    }
+    t.temperature = temperature;
+    return t.rom.toString("hex");
+  }
+}
+
+function checkPin(pin: number): void {
+  if (!Number.isInteger(pin) || pin < 0 || pin >= GPIO_PINS) throw new RangeError(`NodeMCU pins are 0..${GPIO_PINS - 1}, not ${pin}`);
+}
