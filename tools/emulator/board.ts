@@ -15,6 +15,7 @@ import { DhtHost } from "./modules/dht.ts";
 import { encoderHost } from "./modules/encoder.ts";
 import { fileHost } from "./modules/file.ts";
 import { GpioHost, INPUT, OUTPUT } from "./modules/gpio.ts";
+import { I2cHost } from "./modules/i2c.ts";
 import { MqttHost } from "./modules/mqtt.ts";
 import { NetHost } from "./modules/net.ts";
 import { nodeHost } from "./modules/node.ts";
@@ -108,6 +109,7 @@ export class Board extends EventEmitter {
   private readonly pins: GpioHost;
   private readonly adc = new AdcHost();
   private readonly pwm: PwmHost;
+  private readonly i2c: I2cHost;
   /** Every module's host half, by module name, for dispatch(). */
   private readonly host: HostModules;
   private queue: Job[] = [];
@@ -167,7 +169,8 @@ export class Board extends EventEmitter {
     this.pwm = new PwmHost((pin) => gpio.setMode(pin, OUTPUT, false));
     const dht = new DhtHost((pin) => gpio.setMode(pin, INPUT, true));
     const ow = new OwHost((pin) => gpio.setMode(pin, INPUT, true));
-    this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, dht, ow, now: () => this.clock.now() });
+    this.i2c = new I2cHost((pin) => gpio.setMode(pin, INPUT, true));
+    this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, dht, ow, i2c: this.i2c, now: () => this.clock.now() });
     this.host = {
       // The prelude (lua/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type.
       runtime: {
@@ -204,6 +207,7 @@ export class Board extends EventEmitter {
       pwm: this.pwm.calls,
       dht: dht.calls,
       ow: ow.calls,
+      i2c: this.i2c.calls,
     };
   }
 
@@ -215,6 +219,7 @@ export class Board extends EventEmitter {
     this.bootedAt = this.clock.now();
     this.pins.reset();
     this.pwm.reset();
+    this.i2c.reset();
     this.adc.boot();
     this.console.reset();
     this.rx.reset();

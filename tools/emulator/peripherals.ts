@@ -1,11 +1,13 @@
 // What the host sees and drives of an emulated board's hardware while it runs: input pins, the
-// ADC, DHT sensors and DS18B20s it attaches, and the outputs (pin levels, PWM) the firmware sets.
+// ADC, DHT sensors, DS18B20s and BME280s it attaches, and the outputs (pin levels, PWM) the firmware sets.
 // Tests use it through Board.io; `mcu emulate --io` speaks it over a socket (io.ts).
 import { EventEmitter } from "node:events";
+import { Bme280 } from "./devices/bme280.ts";
 import { Ds18b20 } from "./devices/ds18b20.ts";
 import type { AdcHost } from "./modules/adc.ts";
 import type { DhtHost, DhtSensor } from "./modules/dht.ts";
 import { GPIO_PINS, type GpioHost } from "./modules/gpio.ts";
+import type { I2cHost } from "./modules/i2c.ts";
 import type { OwHost } from "./modules/ow.ts";
 import type { PwmHost, PwmOutput } from "./modules/pwm.ts";
 
@@ -15,6 +17,7 @@ export interface PeripheralHosts {
   pwm: PwmHost;
   dht: DhtHost;
   ow: OwHost;
+  i2c: I2cHost;
   /** The board's clock in ms (a DS18B20's conversion time runs on it). */
   now: () => number;
 }
@@ -83,6 +86,23 @@ export class Peripherals extends EventEmitter {
     }
     t.temperature = temperature;
     return t.rom.toString("hex");
+  }
+
+  /**
+   * Sets what the BME280 at I2C address `address` (0x76 or 0x77) measures, putting it on the bus
+   * first: °C, and optionally %RH and hPa (unchanged when not given).
+   */
+  setBme280(temperature: number, humidity?: number, pressure?: number, address = 0x76): void {
+    if (address !== 0x76 && address !== 0x77) throw new RangeError(`a BME280 answers at 0x76 or 0x77, not 0x${address.toString(16)}`);
+    if (!Number.isFinite(temperature) || temperature < -40 || temperature > 85) throw new RangeError(`a BME280 measures -40..85 °C, not ${temperature}`);
+    if (humidity !== undefined && !(humidity >= 0 && humidity <= 100)) throw new RangeError(`humidity is 0..100 %RH, not ${humidity}`);
+    if (pressure !== undefined && !(pressure >= 300 && pressure <= 1100)) throw new RangeError(`a BME280 measures 300..1100 hPa, not ${pressure}`);
+    const found = this.hosts.i2c.devices.get(address);
+    const chip = found instanceof Bme280 ? found : new Bme280(address);
+    this.hosts.i2c.attach(chip);
+    chip.temperature = temperature;
+    if (humidity !== undefined) chip.humidity = humidity;
+    if (pressure !== undefined) chip.pressure = pressure;
   }
 }
 
