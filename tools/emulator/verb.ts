@@ -9,11 +9,12 @@ import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board
 import { type Flash, NAME_MAX } from "./flash.ts";
 import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
 import { createFleet } from "./fleet.ts";
+import { serveIo } from "./io.ts";
 import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 
 export const usage = `usage: mcu emulate [--app DIR] [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES]
-                    [--modules LIST|default|recommended] [--ssl] [--number float|integer]
+                    [--modules LIST|default|recommended] [--ssl] [--number float|integer] [--io SOCKET]
 
 Boots an emulated NodeMCU 3.x board (Lua 5.1) from its flash folder. Its serial console is this
 terminal, or with --serial a pseudo-terminal linked at PATH that any serial program opens like
@@ -36,6 +37,9 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
                    rate through a 128-byte FIFO and a 256-byte ring, as on a real board
   --flash-timing P flash write and erase times: typical (default) or worst (datasheet maxima)
   --flash-aged     start with a written-over filesystem, so SPIFFS erases as it writes
+  --io SOCKET      the board's hardware on a Unix socket at SOCKET: drive inputs (pins, ADC,
+                   DHT, DS18B20, BME280) and read outputs (pins, PWM) with line commands;
+                   send "help" for them (docs/emulator.md)
   --fleet N        boot N boards (distinct chip ids, shared flash) with no console, for load tests
 
 example:
@@ -57,6 +61,7 @@ const options = {
   baud: { type: "string" },
   "flash-timing": { type: "string" },
   "flash-aged": { type: "boolean" },
+  io: { type: "string" },
 } as const;
 
 /** What was wrong with a folder given on the command line. */
@@ -149,7 +154,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.load) load(board.flash, values.load);
   if (app) load(board.flash, app.outDir);
+  if (fleet !== undefined && values.io !== undefined) usageError("--io serves one board; leave it out with --fleet");
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
+  const io = values.io === undefined ? undefined : await serveIo(board.io, values.io).catch((err: Error) => usageError(`--io ${values.io}: ${err.message}`));
+  if (io) process.stderr.write(`mcu emulate: hardware on ${values.io} (send "help")\n`);
   // Listening before the link exists: a signal as soon as it shows still removes it.
   const powerOff = interrupted();
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
@@ -170,6 +178,7 @@ export async function run(argv: string[]): Promise<number> {
   // Power off: sockets dropped without DISCONNECT, so the broker publishes the will.
   board.powerOff();
   pty?.close();
+  io?.close();
   process.stdin.pause();
   return EXIT.ok;
 }
