@@ -35,15 +35,15 @@ async function repl(b: { b: Board; out: () => string }, line: string, answer: Re
   await until(b.out, new RegExp(`${answer.source}\\r\\n> $`));
 }
 
-test("NodeMCU's default build: the banner lists user_modules.h's modules, rtcmem and sjson are nil, adc is there but not modelled", async () => {
+test("NodeMCU's default build: the banner lists user_modules.h's modules, rtcmem and sjson are nil, spi is there but not modelled", async () => {
   const b = await board({ modules: parseModules("default") });
   assert.match(b.out(), /\tSSL: false\r\n\tbuild type: float\r\n.*\r\n\tmodules: adc,bit,dht,file,gpio,i2c,mqtt,net,node,ow,spi,tmr,uart,wifi\r\n/);
   await repl(
     b,
-    "print(rtcmem, sjson, type(adc), node.info('build_config').modules)",
+    "print(rtcmem, sjson, type(spi), node.info('build_config').modules)",
     /nil\tnil\ttable\tadc,bit,dht,file,gpio,i2c,mqtt,net,node,ow,spi,tmr,uart,wifi/,
   );
-  await repl(b, "print(pcall(function() return adc.read(0) end))", /false\tstdin:1: the emulator does not model NodeMCU's adc module \(adc\.read\)/);
+  await repl(b, "print(pcall(function() return spi.setup(1) end))", /false\tstdin:1: the emulator does not model NodeMCU's spi module \(spi\.setup\)/);
 });
 
 test("the banner lists modules in NodeMCU's order (uart before u8g2), as tools/update_buildinfo.sh does", async () => {

@@ -4,7 +4,7 @@ local rt = __rt
 local sys, rotable, file = rt.sys, rt.rotable, rt.modules.file
 local error = error
 
--- A module of the build that the emulator does not re-create (adc, i2c, …) is there, as on the
+-- A module of the build that the emulator does not re-create (spi, …) is there, as on the
 -- board, but any use of it stops with a message saying so.
 local function unmodelled(m)
   return setmetatable({}, { __index = function(_, k)
