@@ -21,6 +21,7 @@ import { NetHost } from "./modules/net.ts";
 import { nodeHost } from "./modules/node.ts";
 import { OwHost } from "./modules/ow.ts";
 import { PwmHost } from "./modules/pwm.ts";
+import { Pwm2Host } from "./modules/pwm2.ts";
 import { RtcmemHost } from "./modules/rtcmem.ts";
 import { sjsonHost } from "./modules/sjson.ts";
 import { TmrHost } from "./modules/tmr.ts";
@@ -110,6 +111,7 @@ export class Board extends EventEmitter {
   private readonly adc = new AdcHost();
   private readonly pwm: PwmHost;
   private readonly i2c: I2cHost;
+  private readonly pwm2 = new Pwm2Host();
   /** Every module's host half, by module name, for dispatch(). */
   private readonly host: HostModules;
   private queue: Job[] = [];
@@ -170,7 +172,7 @@ export class Board extends EventEmitter {
     const dht = new DhtHost((pin) => gpio.setMode(pin, INPUT, true));
     const ow = new OwHost((pin) => gpio.setMode(pin, INPUT, true));
     this.i2c = new I2cHost((pin) => gpio.setMode(pin, INPUT, true));
-    this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, dht, ow, i2c: this.i2c, now: () => this.clock.now() });
+    this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, pwm2: this.pwm2, dht, ow, i2c: this.i2c, now: () => this.clock.now() });
     this.host = {
       // The prelude (lua/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type.
       runtime: {
@@ -205,6 +207,7 @@ export class Board extends EventEmitter {
       net: this.net.calls,
       adc: this.adc.calls,
       pwm: this.pwm.calls,
+      pwm2: this.pwm2.calls,
       dht: dht.calls,
       ow: ow.calls,
       i2c: this.i2c.calls,
@@ -220,6 +223,7 @@ export class Board extends EventEmitter {
     this.pins.reset();
     this.pwm.reset();
     this.i2c.reset();
+    this.pwm2.reset();
     this.adc.boot();
     this.console.reset();
     this.rx.reset();

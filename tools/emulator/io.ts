@@ -14,6 +14,7 @@ export const HELP = [
   "set adc VALUE                  what adc.read(0) reads, 0..1024",
   "set vdd33 MV                   what adc.readvdd33() reads",
   "get pwm PIN                    -> ok CLOCK DUTY, or ok off",
+  "get pwm2 PIN                   -> ok HZ DUTY RESOLUTION running|stopped, or ok off",
   "set dht PIN dht11|dht22 TEMP HUMIDITY [timeout|checksum]",
   "set dht PIN absent             take the sensor away",
   "set ds18b20 PIN TEMP [SERIAL]  -> ok ROM (hex)",
@@ -54,6 +55,9 @@ export function command(io: Peripherals, line: string): string {
     else if (key === "get pwm") {
       const p = io.pwm(num(args[0], "PIN"));
       return p ? `ok ${p.clock} ${p.duty}` : "ok off";
+    } else if (key === "get pwm2") {
+      const p = io.pwm2(num(args[0], "PIN"));
+      return p ? `ok ${p.frequency} ${p.duty} ${p.resolution} ${p.running ? "running" : "stopped"}` : "ok off";
     } else if (key === "set dht") io.setDht(num(args[0], "PIN"), dht(args));
     else if (key === "set ds18b20")
       return `ok ${io.setDs18b20(num(args[0], "PIN"), num(args[1], "TEMP"), args[2] === undefined ? undefined : num(args[2], "SERIAL"))}`;

@@ -10,11 +10,13 @@ import { GPIO_PINS, type GpioHost } from "./modules/gpio.ts";
 import type { I2cHost } from "./modules/i2c.ts";
 import type { OwHost } from "./modules/ow.ts";
 import type { PwmHost, PwmOutput } from "./modules/pwm.ts";
+import type { Pwm2Host, Pwm2Output } from "./modules/pwm2.ts";
 
 export interface PeripheralHosts {
   gpio: GpioHost;
   adc: AdcHost;
   pwm: PwmHost;
+  pwm2: Pwm2Host;
   dht: DhtHost;
   ow: OwHost;
   i2c: I2cHost;
@@ -61,6 +63,12 @@ export class Peripherals extends EventEmitter {
   pwm(pin: number): PwmOutput | undefined {
     checkPin(pin);
     return this.hosts.pwm.pin(pin);
+  }
+
+  /** A pwm2 pin's frequency (Hz), duty, resolution and whether pwm2 runs, or undefined when it is not set up. */
+  pwm2(pin: number): Pwm2Output | undefined {
+    checkPin(pin);
+    return this.hosts.pwm2.pin(pin);
   }
 
   /** Puts a DHT sensor on `pin` (or changes it); undefined takes it away. */
