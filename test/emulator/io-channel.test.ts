@@ -82,6 +82,16 @@ test("a second emulator on the same --io socket is refused with exit 2", async (
   assert.match(second.stderr, /--io .*io\.sock: .* is in use by another running emulator; stop it or choose another path/);
 });
 
+test("--io in a folder that does not exist, or with --fleet, is exit 2 with the reason", async () => {
+  const missing = await mcu(["emulate", "--flash", join(dir, "flash3"), "--io", "/nonexistent/dir/io.sock"]);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /^mcu emulate: --io \/nonexistent\/dir\/io\.sock: the folder \/nonexistent\/dir does not exist; choose another path/);
+  const fleet = await mcu(["emulate", "--flash", join(dir, "flash3"), "--fleet", "2", "--io", join(dir, "f.sock")]);
+  assert.equal(fleet.code, 2, fleet.stderr);
+  assert.match(fleet.stderr, /--io serves one board; leave it out with --fleet/);
+  assert.doesNotMatch(missing.stderr + fleet.stderr, /\n\s+at /);
+});
+
 test("commands: each answers ok or an error that says what was expected", async () => {
   const board = await ioBoard();
   after(() => board.stop());

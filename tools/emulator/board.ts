@@ -112,6 +112,7 @@ export class Board extends EventEmitter {
   private readonly pwm: PwmHost;
   private readonly i2c: I2cHost;
   private readonly pwm2 = new Pwm2Host();
+  private readonly ow: OwHost;
   /** Every module's host half, by module name, for dispatch(). */
   private readonly host: HostModules;
   private queue: Job[] = [];
@@ -171,6 +172,7 @@ export class Board extends EventEmitter {
     this.pwm = new PwmHost((pin) => gpio.setMode(pin, OUTPUT, false));
     const dht = new DhtHost((pin) => gpio.setMode(pin, INPUT, true));
     const ow = new OwHost((pin) => gpio.setMode(pin, INPUT, true));
+    this.ow = ow;
     this.i2c = new I2cHost((pin) => gpio.setMode(pin, INPUT, true));
     this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, pwm2: this.pwm2, dht, ow, i2c: this.i2c, now: () => this.clock.now() });
     this.host = {
@@ -224,6 +226,7 @@ export class Board extends EventEmitter {
     this.pwm.reset();
     this.i2c.reset();
     this.pwm2.reset();
+    this.ow.reset();
     this.adc.boot();
     this.console.reset();
     this.rx.reset();

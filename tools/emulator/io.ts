@@ -89,6 +89,7 @@ function answers(path: string): Promise<boolean> {
  * replaced; a live one, or any other file, is refused with a message saying what to do.
  */
 export async function serveIo(io: Peripherals, path: string): Promise<{ close: () => void }> {
+  if (!existsSync(dirname(path))) throw new Error(`the folder ${dirname(path)} does not exist; choose another path`);
   if (existsSync(path)) {
     if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; choose another path`);
     if (await answers(path)) throw new Error(`${path} is in use by another running emulator; stop it or choose another path`);
@@ -115,9 +116,7 @@ export async function serveIo(io: Peripherals, path: string): Promise<{ close: (
     socket.on("error", () => clients.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === "ENOENT" ? `the folder ${dirname(path)} does not exist; choose another path` : err.message)),
-    );
+    server.once("error", (err: Error) => reject(new Error(`${err.message}; choose another path`)));
     server.listen(path, () => resolve());
   });
   return {

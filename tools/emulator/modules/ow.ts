@@ -41,6 +41,11 @@ export class OwHost {
     crc16: (a) => crc16(a.bytes(0), a.number(1)),
   };
 
+  /** The search state is the firmware's (static in onewire.c:72-75): gone at boot; the devices stay. */
+  reset(): void {
+    this.searches.clear();
+  }
+
   /** The bus on `pin` (devices are attached by the host). */
   bus(pin: number): OneWireBus {
     const bus = this.buses.get(pin) ?? new OneWireBus();
