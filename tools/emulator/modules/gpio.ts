@@ -47,7 +47,7 @@ function triggers(type: number, was: number, now: number): boolean {
   return false;
 }
 
-/** Emits "level" (pin, level) whenever a pin's level changes, and "mode" (pin, mode). */
+/** Emits "level" (pin, level) whenever a pin's level changes. */
 export class GpioHost extends EventEmitter {
   /** Pin levels by NodeMCU index, as they are on the pad. */
   readonly levels = new Map<number, number>();
@@ -114,7 +114,6 @@ export class GpioHost extends EventEmitter {
       if (mode !== INT) p.intType = NONE;
       p.armed = NONE;
     });
-    this.emit("mode", pin, mode);
   }
 
   write(pin: number, level: number): void {
