@@ -88,3 +88,16 @@ test("input arrives no faster than the UART's speed: at 9600 baud 960 bytes take
     assert.ok(us >= 959 * (10 / 9600) * 1e6 * 0.95, `960 bytes reached the callback within ${us} us`);
   });
 });
+
+test("power cut during long flash work: the board boots at once and its banner shows", async () => {
+  await withBoard({}, async (b, out) => {
+    // file.format erases every sector: tens of seconds of flash work, and its answer waits for it.
+    b.input("file.format() print('#F')\n");
+    assert.ok(await waitFor(() => out().includes("file.format()")), out());
+    const before = out().length;
+    b.powerOff();
+    b.boot();
+    assert.ok(await waitFor(() => out().slice(before).includes("NodeMCU 3.0")), `no banner after the power cycle: ${JSON.stringify(out().slice(before))}`);
+    assert.doesNotMatch(out().slice(before), /#F/, "the format's answer came after the power was cut");
+  });
+});

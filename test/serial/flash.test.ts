@@ -205,7 +205,10 @@ test(`the link cut at ${CUTS} points during ./flash.sh: the board always boots t
       const files = liveFiles(pb.flashDir);
       if (files["contract.lua"] === undefined) {
         assert.deepEqual(files, OLD, `cut at byte ${at}: a mix of old and new files`);
-        assert.ok(await waitFor(() => pb.text().includes("old app running")), `cut at byte ${at}: the old firmware did not boot`);
+        assert.ok(
+          await waitFor(() => pb.text().includes("old app running")),
+          `cut at byte ${at}: the old firmware did not boot: ${JSON.stringify(pb.text().slice(-600))}`,
+        );
         outcomes.old++;
       } else {
         assert.deepEqual(files, fresh, `cut at byte ${at}: a mix of old and new files`);

@@ -252,6 +252,7 @@ export class Board extends EventEmitter {
     this.shutdown();
     this.rx.close();
     clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
     this.held = [];
     this.reason = BOOT_POWER_ON;
   }

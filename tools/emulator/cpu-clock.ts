@@ -51,9 +51,10 @@ export class CpuClock {
     return undefined;
   }
 
-  /** Forgets everything: a reboot. */
+  /** Forgets everything: a reboot stops flash work and starts the CPU afresh. */
   reset(): void {
     this.at = undefined;
+    this.freeFrom = 0;
     this.flash = [];
   }
 }
