@@ -43,6 +43,12 @@ export interface BuildOptions {
   configFile?: string;
   outDir?: string;
   ramBudget?: number;
+  /**
+   * A fixed tag for the version instead of the sources' hash: ./flash.sh --watch builds every
+   * edit as `+watch`, so config.lua (which holds the version) stays the same and only the edited
+   * modules are uploaded.
+   */
+  versionTag?: string;
   /** false keeps line breaks and names (readable errors on the board); default true. */
   minify?: boolean;
   log?: (line: string) => void;
@@ -122,8 +128,10 @@ async function compile(tsconfig: string, restore: (text: string) => string): Pro
   return out;
 }
 
-function version(sources: Map<string, string>): string {
+/** `<package version>+<tag>`, the tag by default a hash of the sources. */
+function version(sources: Map<string, string>, tag?: string): string {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  if (tag !== undefined) return `${pkg.version}+${tag}`;
   const h = createHash("sha256");
   for (const name of [...sources.keys()].sort()) h.update(name).update(sources.get(name)!);
   return `${pkg.version}+${h.digest("hex").slice(0, 7)}`;
@@ -275,7 +283,7 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const stale = earlierBuild(outDir);
 
   const emitted = await transpile(opts.appDir);
-  const ver = version(emitted);
+  const ver = version(emitted, opts.versionTag);
   const board = new Map(reachable(emitted).map((name) => [name, emitted.get(name)!]));
   const files = opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code)])) : minifyModules(board);
   files.set("config.lua", configLua(config, ver));

@@ -173,7 +173,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.watch && (values["no-build"] || values["no-monitor"]))
     throw new CliError("--watch builds on every save and shows the console: drop --no-build and --no-monitor", EXIT.usage);
   const out = values.out ?? (values.app ? appPaths(values.app).out : undefined);
-  const rebuild = () => buildVerb({ appDir: values.app, configFile: values.config, outDir: out });
+  const rebuild = () => buildVerb({ appDir: values.app, configFile: values.config, outDir: out, versionTag: values.watch ? "watch" : undefined });
   const build = await step("build", async () => (values["no-build"] ? existingBuild(out) : rebuild()));
   const port = await step("find the port", () => portOf(values.port));
   const flash = (b: Firmware) => flashBoard({ build: b, port, baud, all: values.all, compile: values.compile });
