@@ -24,6 +24,7 @@ import { PwmHost } from "./modules/pwm.ts";
 import { Pwm2Host } from "./modules/pwm2.ts";
 import { RtcmemHost } from "./modules/rtcmem.ts";
 import { sjsonHost } from "./modules/sjson.ts";
+import { SysParam } from "./modules/sysparam.ts";
 import { TmrHost } from "./modules/tmr.ts";
 import { uartHost } from "./modules/uart.ts";
 import { WifiHost } from "./modules/wifi.ts";
@@ -81,6 +82,10 @@ const BOOT_SOFTWARE: [number, number] = [2, 4];
 const BOOT_SOFT_WDT: [number, number] = [4, 3];
 /** How long that spin lasts: the ESP8266 SDK's software watchdog, about 3 s (nodemcu-board-limits.md). */
 export const DEFAULT_WATCHDOG_MS = 3000;
+/** Wake from deep sleep through the reset pin (docs/modules/node.md bootreason table). */
+const BOOT_DEEP_SLEEP: [number, number] = [2, 5];
+/** node.dsleep(0) sleeps until the reset pin: the longest timer Node has (about 24.8 days). */
+const NEVER_MS = 2 ** 31 - 1;
 
 export class Board extends EventEmitter {
   readonly flash: Flash;
@@ -104,6 +109,7 @@ export class Board extends EventEmitter {
   // The host halves of the modules that keep state on the board.
   private readonly tmr: TmrHost;
   private readonly rtc = new RtcmemHost();
+  private readonly sysparam = new SysParam();
   private readonly wifi: WifiHost;
   private readonly mqtt: MqttHost;
   private readonly net: NetHost;
@@ -155,7 +161,11 @@ export class Board extends EventEmitter {
     this.rx = new UartRx(this.clock, (byte, t) => this.inputTask(byte, t), opts.baud ?? DEFAULT_BAUD);
     const call: LuaCall = (code) => this.enqueue(() => this.callback(code));
     const online = () => this.wifi.ip !== undefined;
-    this.tmr = new TmrHost(call, () => this.clock.now());
+    this.tmr = new TmrHost(
+      call,
+      () => this.clock.now(),
+      () => this.enqueue(() => this.restart(BOOT_SOFTWARE)),
+    );
     const ap = { ssid: opts.ssid ?? "emulated", psk: opts.psk ?? "nodemcu-emulator", ip: opts.ip ?? "192.168.4.2" };
     this.wifi = new WifiHost(call, ap, () => this.mqtt.linkLost());
     this.mqtt = new MqttHost({
@@ -194,6 +204,8 @@ export class Board extends EventEmitter {
           bootReason: () => this.reason,
           restart: () => this.restart(BOOT_SOFTWARE),
           input: (bytes) => this.console.input(bytes),
+          deepSleep: (us) => this.restart(BOOT_DEEP_SLEEP, us === 0 ? NEVER_MS : us / 1000),
+          hang: () => this.restart(BOOT_SOFT_WDT, this.watchdogMs),
         },
         call,
       ),
@@ -213,6 +225,7 @@ export class Board extends EventEmitter {
       dht: dht.calls,
       ow: ow.calls,
       i2c: this.i2c.calls,
+      sysparam: this.sysparam.calls,
     };
   }
 
@@ -242,7 +255,8 @@ export class Board extends EventEmitter {
     this.baseline = this.lua.memoryBytes();
     this.cHeap = 0;
     this.setLuaLimit();
-    this.console.print(this.banner());
+    // node.startup{banner=false} (app/lua53/lua.c:235).
+    if (Number(this.sysparam.get("rcr.startup") ?? 0) % 2 === 0) this.console.print(this.banner());
     this.enqueue(() => this.callback("__E.boot()"));
     this.enqueue(() => this.console.prompt(false));
   }
@@ -336,6 +350,7 @@ export class Board extends EventEmitter {
 
   /** The input task hands one byte to the console; true when that queued Lua work. */
   private inputTask(byte: number, t: number): boolean {
+    if (!this.lua) return false; // asleep or off: nothing reads the UART
     const before = this.inputJobs;
     this.inputAt = t;
     try {

@@ -41,10 +41,23 @@ function E.limit(bytes)
   limit = bytes
 end
 
--- Boot: run init.lua, as pmain does with LUA_INIT_STRING "@init.lua".
+-- Boot: run the startup command (node.startupcommand; "@init.lua" by default) as pmain does
+-- (app/lua53/lua.c:244-264): "@name" loads that file, "!name" an LFS module (this board has no LFS),
+-- anything else is Lua source named "=INIT". A load or run error is printed, and the REPL starts.
 function E.boot()
-  local f = loadfile("init.lua")
-  if not f then sys("runtime.print", "cannot open init.lua: \n") return end
-  local ok, err = xpcall(f, traceback)
-  if not ok then print(err) end
+  local init = sys("sysparam.get", "rcr.initstr") or "@init.lua"
+  local f, err
+  if init:sub(1, 1) == "!" then
+    f, err = nil, "cannot load LFS." .. init:sub(2)
+  elseif init:sub(1, 1) == "@" then
+    local name = init:sub(2)
+    -- luaL_loadfile's message for a missing file ends in the (empty) errno text.
+    if not sys("file.exists", name) then sys("runtime.print", "cannot open " .. name .. ": \n") return end
+    f, err = loadfile(name)
+  else
+    f, err = loadstring(init, "=INIT")
+  end
+  if not f then print(err) return end
+  local ok, e = xpcall(f, traceback)
+  if not ok then print(e) end
 end

@@ -15,6 +15,7 @@ local function rotable(name, t)
   return setmetatable({}, { __index = t, __newindex = function() error("attempt to write to a read-only table " .. name, 2) end, __metatable = false })
 end
 
+local output
 -- Console output: NUL ends a print as on the device (puts); "\n" becomes "\r\n" on the wire.
 function print(...)
   local n = select("#", ...)
@@ -26,7 +27,10 @@ function print(...)
   local s = concat(parts, "\t", 1, n)
   local z = s:find("%z")
   if z then s = s:sub(1, z - 1) end
-  sys("runtime.print", s .. "\n")
+  s = s .. "\n"
+  -- node.output: the redirect takes the text and says whether the UART gets it too (node.c:373-393).
+  if output and not output(s) then return end
+  sys("runtime.print", s)
 end
 
 -- Protected callbacks (tmr, uart, wifi events, tasks) report errors through node.setonerror.
@@ -70,6 +74,7 @@ __rt = {
   setonerror = function(fn) onerror = fn end,
   checkint = checkint,
   argcheck = function(ok, n, fname, msg) if not ok then argerror(n, fname, msg) end end,
+  setoutput = function(fn) output = fn end,
   -- Each module file adds its table here; globals.lua installs those the build has.
   modules = {},
 }

@@ -71,7 +71,11 @@ function tmr.now() return sys("tmr.now") + 0 end
 function tmr.time() return math.floor((sys("tmr.now") + 0) / 1000000) end
 function tmr.delay(us) if type(us) ~= "number" or us <= 0 then error("wrong arg range", 2) end end
 function tmr.wdclr() end
-function tmr.softwd() end
-function tmr.ccount() return (sys("tmr.now") * 80) % 4294967296 end
+function tmr.softwd(n)
+  if type(n) ~= "number" then error("bad argument #1 to 'softwd' (number expected, got " .. (n == nil and "no value" or type(n)) .. ")", 2) end
+  sys("tmr.softwd", n)
+end
+-- CCOUNT counts CPU cycles: microseconds times the clock in MHz, in 32 bits.
+function tmr.ccount() return (sys("tmr.now") * rt.cpufreq()) % 4294967296 end
 
 rt.modules.tmr = tmr

@@ -1,5 +1,5 @@
 // node's host half (lua/node.lua): heap, chip id, boot reason, restart, node.task.post and
-// node.input, on the board.
+// node.input, deep sleep and the watchdog, on the board.
 import type { HostModule, LuaCall } from "../runtime.ts";
 
 /** What node's calls reach on the board. */
@@ -13,6 +13,10 @@ export interface NodeBoard {
   restart(): void;
   /** Bytes as if typed on the console. */
   input(bytes: Buffer): void;
+  /** system_deep_sleep: quiet once the running Lua returns, then a reset after `us` (0: never). */
+  deepSleep(us: number): void;
+  /** A busy loop until the watchdog resets the board (node.setpartitiontable's `while(1)`). */
+  hang(): void;
 }
 
 export function nodeHost(board: NodeBoard, call: LuaCall): HostModule {
@@ -21,8 +25,10 @@ export function nodeHost(board: NodeBoard, call: LuaCall): HostModule {
     chipid: () => board.chipId,
     bootreason: () => board.bootReason(),
     restart: () => void board.restart(),
-    /** node.task.post: the task runs behind what is already queued. */
-    post: (a) => void call(`__E.task(${a.number(0)}, ${a.number(1)})`),
+    /** node.task.post: one turn behind what is already queued; Lua picks the task. */
+    post: () => void call("__E.task()"),
     input: (a) => void board.input(a.bytes(0)),
+    dsleep: (a) => void board.deepSleep(a.number(0)),
+    hang: () => void board.hang(),
   };
 }
