@@ -12,7 +12,9 @@ local nodemcu = { "bit", "encoder", "file", "gpio", "mqtt", "net", "node", "rtcm
 -- __E entry points and its table to modules. The emulated functions keep NodeMCU's
 -- parameter names even where the emulation ignores them.
 local writable = { read_only = false, other_fields = true }
-local rt = { fields = { sys = {}, debug = { other_fields = true }, E = writable, rotable = {}, traceback = {}, setonerror = {}, checkint = {}, argcheck = {}, modules = writable } }
+-- cpufreq: node.lua sets it, tmr.lua reads it (tmr.ccount follows node.setcpufreq).
+local rt = { fields = { sys = {}, debug = { other_fields = true }, E = writable, rotable = {}, traceback = {}, setonerror = {}, checkint = {}, argcheck = {},
+  setoutput = {}, cpufreq = { read_only = false }, modules = writable } }
 files["tools/emulator/lua"] = { read_globals = { __rt = rt }, unused_args = false }
 -- The prelude takes the host channel __sys, sets up the entry points __E and replaces print.
 files["tools/emulator/lua/runtime.lua"] = { globals = { "__sys", "__E", "__rt", "print" } }
