@@ -174,7 +174,7 @@ export class Board extends EventEmitter {
       heap: { take: (n) => this.heapTake(n), give: (n) => this.heapGive(n) },
       online,
     });
-    this.net = new NetHost(call, online);
+    this.net = new NetHost(call, online, () => this.wifi.ip);
     const micros = () => Math.floor((this.clock.now() - this.bootedAt) * 1000);
     const gpio = new GpioHost(call, micros, (pin) => this.pwm.close(pin));
     this.pins = gpio;
@@ -336,6 +336,11 @@ export class Board extends EventEmitter {
   /** Lua may grow into what the C modules leave free. */
   private setLuaLimit(): void {
     this.lua?.exec(`__E.limit(${this.baseline + this.heapBudget - this.cHeap})`, "=limit");
+  }
+
+  /** The host port behind a TCP or UDP port the board listens on (net.createServer, createUDPSocket), once bound. */
+  netPort(kind: "tcp" | "udp", boardPort: number): number | undefined {
+    return this.net.hostPort(kind, boardPort);
   }
 
   /** RTC memory slot, for tests. */

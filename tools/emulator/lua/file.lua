@@ -89,5 +89,16 @@ function file.putcontents(name, s)
   return ok
 end
 function file.format() sys("file.format") end
+-- file.c:189-198: where SPIFFS sits in flash and its size, as the partition table says.
+function file.fscfg()
+  local pt = rt.modules.node.getpartitiontable()
+  return pt.spiffs_addr, pt.spiffs_size
+end
+-- file.c:91-121: the "rtc" callback gives FatFS its file times; SPIFFS keeps none, so on this
+-- board it is accepted and never called.
+function file.on(event, fn)
+  if event ~= "rtc" and event ~= nil then error("bad argument #1 to 'on' (invalid option '" .. tostring(event) .. "')", 2) end
+  if fn ~= nil and type(fn) ~= "function" then error("Callback should be function or nil", 2) end
+end
 
 rt.modules.file = file

@@ -54,6 +54,27 @@ function gpio.trig(pin, kind, ...)
   sys("gpio.trig", pin, t)
 end
 
+-- gpio.serout (gpio.c:259-317), by its effect: the pin is driven from `level`, toggling after
+-- each delay, `repeats` times over; it ends at the last level written. Without a fifth argument it
+-- blocks (no time passes here); with one, the sequence runs on the hardware timer and a function
+-- there is called once it ends. A new serout replaces one still running.
+local seroutdone
+function gpio.serout(pin, level, delays, repeats, done)
+  pin, level = integer(pin, 1, "serout"), integer(level, 2, "serout")
+  repeats = repeats == nil and 1 or integer(repeats, 4, "serout")
+  argcheck(pin >= 0 and pin < NPINS, 1, "serout", "Invalid pin")
+  argcheck(level == 0 or level == 1, 2, "serout", "Wrong level type")
+  argcheck(type(delays) == "table" and #delays < 256, 3, "serout", "Invalid delay_times")
+  local total = 0
+  for i = 1, #delays do total = total + integer(delays[i], 3, "serout") end
+  local times = repeats < 1 and 1 or repeats
+  local writes = #delays * times
+  local last = writes == 0 and -1 or (writes % 2 == 1 and level or 1 - level)
+  seroutdone = type(done) == "function" and done or nil
+  sys("gpio.serout", pin, last, done ~= nil and total * times or -1)
+end
+function E.seroutdone() if seroutdone then local fn = seroutdone seroutdone = nil E.protected(fn) end end
+
 -- The task the ISR posts (gpio.c:36-89): the callback gets the level, the interrupt's time in µs
 -- (31 bits) and how many interrupts it stands for. gpio.c runs it again when the ISR counted more
 -- between posting and this point; here the ISR cannot run in between, so once is all. A level

@@ -2,7 +2,7 @@
 -- the host (../modules/sjson.ts) and comes back as a Lua table constructor.
 local rt = __rt
 local sys = rt.sys
-local pcall, error, type, tostring, concat = pcall, error, type, tostring, table.concat
+local pcall, error, type, tostring, tonumber, concat, setmetatable = pcall, error, type, tostring, tonumber, table.concat, setmetatable
 
 local NULL = newproxy and newproxy() or {}
 local sjson = { NULL = NULL }
@@ -46,6 +46,29 @@ function sjson.encode(v, opts)
   local ok, r = pcall(encode, v, depth)
   if not ok then error(r, 2) end
   return r
+end
+-- sjson.encoder(table, opts): the text is read in pieces, read(n) giving up to n bytes (default
+-- 1024, at least 1) and nil at the end (sjson.c:638-690, 920-981). The C encoder walks the table
+-- as it is read; this one encodes it at the first read, so functions in it run then.
+local Encoder = {}
+Encoder.__index = Encoder
+function Encoder:read(n)
+  if type(n) ~= "number" then n = 1024 elseif n < 1 then n = 1 end
+  if not self.text then
+    local ok, r = pcall(encode, self.value, self.depth)
+    if not ok then error(r, 2) end
+    self.text, self.value = r, nil
+  end
+  local piece = self.text:sub(self.at, self.at + n - 1)
+  self.at = self.at + #piece
+  if piece == "" then return nil end
+  return piece
+end
+function sjson.encoder(v, opts)
+  if type(v) ~= "table" then error("bad argument #1 to 'encoder' (table expected, got " .. (v == nil and "no value" or type(v)) .. ")", 2) end
+  local depth = type(opts) == "table" and tonumber(opts.depth) or 0
+  if depth == 0 then depth = 20 elseif depth < 4 then depth = 4 elseif depth > 1000 then depth = 1000 end
+  return setmetatable({ value = v, depth = depth, at = 1 }, Encoder)
 end
 function sjson.decode(text, opts)
   local src, err = sys("sjson.decode", tostring(text))

@@ -77,10 +77,18 @@ export class GpioHost extends EventEmitter {
     },
     /** After the callbacks: a level interrupt is enabled again (gpio.c:84-87). */
     rearm: (a) => void this.rearm(a.number(0)),
+    /** serout(pin, last level or -1, async duration in us or -1): the pin's final level, and the end of an async run. */
+    serout: (a) => {
+      if (a.number(1) >= 0) this.write(a.number(0), a.number(1));
+      clearTimeout(this.serout);
+      if (a.number(2) >= 0) this.serout = setTimeout(() => this.call("__E.seroutdone()"), a.number(2) / 1000);
+    },
   };
+  private serout: NodeJS.Timeout | undefined;
 
   /** Power-on: every pin an input with no interrupt; what the host drives stays driven. */
   reset(): void {
+    clearTimeout(this.serout);
     const driven = this.pins.map((p) => p.driven);
     this.pins = Array.from({ length: GPIO_PINS }, (_, i) => ({ ...newPin(), driven: driven[i] }));
     this.levels.clear();
