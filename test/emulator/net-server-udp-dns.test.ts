@@ -87,3 +87,14 @@ test("socket:ttl works on an open socket only: 255 by default, then what was set
   await run("u = net.createUDPSocket() print(pcall(u.ttl, u))", /false\t.*socket is not open\/bound yet/);
   await run("u:listen(0) print(u:ttl(), u:ttl(1), u:ttl())", /255\t1\t1\r\n/);
 });
+
+test("net.ifinfo describes the station interface once it has an address; multicastJoin checks its addresses", async () => {
+  const { run } = await bootBoard();
+  await run("print(net.ifinfo(0))", /\r\nnil\r\n/);
+  await run(ONLINE, /online\r\n/);
+  await run(
+    "i = net.ifinfo() print(i.ip, i.netmask, i.gateway, #i.hwaddr, i.dhcp.server_ip)",
+    /192\.168\.4\.2\t255\.255\.255\.0\t192\.168\.4\.1\t6\t192\.168\.4\.1\r\n/,
+  );
+  await run("net.multicastJoin('any', '239.1.2.3') print(pcall(net.multicastJoin, '1.2', '239.1.2.3'))", /false\t.*invalid if ip/);
+});

@@ -28,6 +28,10 @@ test("node.LFS on a board without LFS: list and get are nil, reload says there i
   const { run } = await bootBoard();
   await run("print(node.LFS.list(), node.LFS.get('x'), node.LFS.anything, node.LFS.reload('lfs.img'))", /nil\tnil\tnil\tNo LFS partition allocated\r\n/);
   await run("print(node.getpartitiontable().lfs_size)", /^.*\r\n0\r\n/);
+  await run(
+    "print(node.flashindex('x'), node.flashreload('lfs.img'))",
+    /Warning, deprecated API! node\.flashreload\. It will be removed soon\. Use node\.LFS interface instead\. See documentation for details\.\r\nnil\tNo LFS partition allocated\r\n/,
+  );
 });
 
 test("node.output sends printed text to a function through a pipe; with 0 the UART gets none of it", async () => {

@@ -37,3 +37,11 @@ test("gpio.serout leaves the pin at the last level of the sequence; the async fo
   await run("print(pcall(gpio.serout, 1, 2, {1}))", /false\t.*Wrong level type/);
   await run("print(pcall(gpio.serout, 1, 1, 'x'))", /false\t.*Invalid delay_times/);
 });
+
+test("sjson.decoder takes the text in pieces: the write that completes it returns the value; errors stick", async () => {
+  const { run } = await bootBoard();
+  await run("d = sjson.decoder() print(d:write('{\"a\":'), pcall(d.result, d))", /nil\tfalse\t.*decode not complete/);
+  await run("t = d:write('[1,2]}') print(t.a[2], d:result().a[1])", /2\t1\r\n/);
+  await run("e = sjson.decoder() print(pcall(e.write, e, '{x'))", /false\t.*JSON parse error/);
+  await run("print(pcall(e.write, e, '}'))", /false\t.*JSON parse error: previous call/);
+});

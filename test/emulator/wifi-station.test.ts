@@ -124,3 +124,11 @@ test("disconnect() on a joined station fires STA_DISCONNECTED (reason 8); setmod
   await run("print(wifi.sta.getip(), wifi.sta.status())", /nil\t0\r\n/);
   await run("print(wifi.setmode(wifi.STATIONAP))", /3\r\n[\s\S]*mode\t1\t3\r\n/);
 });
+
+test("radio settings as the SDK answers them: phymode, tx power, NULLMODE sleep, sleeptype; clearconfig forgets the saved AP", async () => {
+  const { run } = await bootBoard();
+  await run("print(wifi.getphymode(), wifi.setphymode(wifi.PHYMODE_G), wifi.getphymode(), pcall(wifi.setphymode, 7))", /3\t2\t2\tfalse\t.*wrong arg type/);
+  await run("print(wifi.setmaxtxpower(40), pcall(wifi.setmaxtxpower, 83))", /40\tfalse\t.*tx power out of range/);
+  await run("print(wifi.nullmodesleep(), wifi.nullmodesleep(false), wifi.sta.sleeptype(), wifi.sta.sleeptype(wifi.LIGHT_SLEEP))", /true\tfalse\t2\t1\r\n/);
+  await run(JOIN + ", auto = false} print(wifi.sta.clearconfig(), wifi.sta.getdefaultconfig(true).ssid == '')", /true\ttrue\r\n/);
+});

@@ -138,6 +138,29 @@ net.dns = rt.rotable("net.dns", {
   end,
 })
 
+-- net.ifinfo(0) (net.c:984-1016): the station interface; only while it has an address here.
+function net.ifinfo(i)
+  i = i or 0
+  if i ~= 0 and i ~= 1 then return end
+  if i == 1 then return nil end
+  local ip, nm, gw = rt.modules.wifi.sta.getip()
+  if not ip then return nil end
+  local hw = rt.modules.wifi.sta.getmac():gsub("(%x%x):?", function(h) return string.char(tonumber(h, 16)) end)
+  return { hwaddr = hw, ip = ip, netmask = nm, gateway = gw, dhcp = { server_ip = gw, client_ip = ip, ntp_server = "0.0.0.0" } }
+end
+-- net.multicastJoin/Leave (net.c:809-855): checked and accepted; the emulated network carries
+-- no multicast, so nothing arrives.
+local function multicast(ifip, group)
+  if type(ifip) ~= "string" and type(ifip) ~= "number" then error("wrong arg type", 3) end
+  ifip = tostring(ifip)
+  if ifip == "" or ifip:lower() == "any" then ifip = "0.0.0.0" end
+  if #ifip > 15 or #ifip < 7 then error("invalid if ip", 3) end
+  if type(group) ~= "string" and type(group) ~= "number" then error("wrong arg type", 3) end
+  if #tostring(group) > 15 or #tostring(group) < 7 then error("invalid multicast ip", 3) end
+end
+function net.multicastJoin(ifip, group) multicast(ifip, group) end
+function net.multicastLeave(ifip, group) multicast(ifip, group) end
+
 function E.net(id, event, ...)
   local sk = sockets[id]
   if not sk then return end

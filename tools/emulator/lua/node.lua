@@ -202,6 +202,13 @@ node.LFS = setmetatable({}, { __index = function(_, k)
   return nil
 end, __newindex = function() error("attempt to write to a read-only table node.LFS", 2) end, __metatable = false })
 
+-- The deprecated names of LFS.get and LFS.reload (node.c:793-805).
+function node.flashindex(name) return node.LFS.get(name) end
+function node.flashreload(img)
+  print("Warning, deprecated API! node.flashreload. It will be removed soon. Use node.LFS interface instead. See documentation for details.")
+  return node.LFS.reload(img)
+end
+
 -- node.output(fn, serial): printed text goes to fn through a pipe, as a medium-priority task
 -- (node.c:396-413); serial 0 keeps it off the UART.
 function node.output(fn, serial)

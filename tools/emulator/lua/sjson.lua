@@ -78,4 +78,31 @@ function sjson.decode(text, opts)
   return setfenv(assert(loadstring(src)), { N = null })()
 end
 
+-- sjson.decoder(opts): text written in pieces; the write that completes the value returns it,
+-- result() gives it afterwards ("decode not complete" before); after a parse error every write
+-- fails (sjson.c:403-506).
+local Decoder = {}
+Decoder.__index = Decoder
+function Decoder:write(text)
+  if type(text) ~= "string" and type(text) ~= "number" then error("bad argument #2 to 'write' (string expected, got " .. type(text) .. ")", 2) end
+  if self.failed then error("JSON parse error: previous call", 2) end
+  if self.done then return self.value end
+  self.text = self.text .. text
+  local src, err = sys("sjson.decode", self.text)
+  if err and err:find("^Incomplete") then return end
+  if err then self.failed = true error(err, 2) end
+  self.done = true
+  self.value = setfenv(assert(loadstring(src)), { N = self.null })()
+  return self.value
+end
+function Decoder:result()
+  if not self.done then error("decode not complete", 2) end
+  return self.value
+end
+function sjson.decoder(opts)
+  local null = NULL
+  if type(opts) == "table" and opts.null ~= nil then null = opts.null end
+  return setmetatable({ text = "", null = null }, Decoder)
+end
+
 rt.modules.sjson = sjson

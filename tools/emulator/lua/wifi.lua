@@ -57,6 +57,27 @@ end
 function wifi.getmode() return mode end
 function wifi.getdefaultmode() return load("sdk.mode", 1) end
 function wifi.getchannel() return sys("wifi.channel") + 0 end
+-- Radio settings the emulated link does not depend on, kept as the SDK answers them
+-- (wifi.c:391-425, 526-543): 802.11n by default, tx power 1-82, auto sleep in NULLMODE on.
+wifi.PHYMODE_B, wifi.PHYMODE_G, wifi.PHYMODE_N = 1, 2, 3
+wifi.NONE_SLEEP, wifi.LIGHT_SLEEP, wifi.MODEM_SLEEP = 0, 1, 2
+local phymode, nullsleep, sleeptype = 3, true, 2
+function wifi.setphymode(m)
+  m = checkint(1, m)
+  if m ~= 1 and m ~= 2 and m ~= 3 then error("wrong arg type", 2) end
+  phymode = m
+  return m
+end
+function wifi.getphymode() return phymode end
+function wifi.setmaxtxpower(p)
+  p = checkint(1, p)
+  if p <= 0 or p >= 83 then error("bad argument #1 to 'setmaxtxpower' (tx power out of range (0->82))", 2) end
+  return p
+end
+function wifi.nullmodesleep(on)
+  if on ~= nil then nullsleep = on and true or false end
+  return nullsleep
+end
 -- wifi.c:218-333; the SDK's default country is CN, channels 1-13, policy auto.
 local country = { country = "CN", start_ch = 1, end_ch = 13, policy = 0 }
 function wifi.getcountry() return { country = country.country, start_ch = country.start_ch, end_ch = country.end_ch, policy = country.policy } end
@@ -133,6 +154,16 @@ function sta.config(cfg)
   auto = cfg.auto == false and 0 or 1
   save("sdk.auto", auto)
   if auto == 1 then connect() end
+  return true
+end
+-- wifi.c:846-871: an empty config saved, auto-connect off, the station left.
+function sta.clearconfig()
+  sys("wifi.disconnect")
+  current = { ssid = "", pwd = "" }
+  aps[apcur] = current
+  saveaps(aps, apcur)
+  auto = 0
+  save("sdk.auto", 0)
   return true
 end
 function sta.connect(cb)
@@ -236,6 +267,14 @@ function sta.getbroadcast()
   local ip = sta.getip()
   if not ip then return nil end
   return (ip:gsub("%d+$", "255"))
+end
+-- wifi.c:1345-1362: the station's power saving (modem sleep by default).
+function sta.sleeptype(t)
+  if type(t) == "number" then
+    if t ~= 0 and t ~= 1 and t ~= 2 then error("bad argument #1 to 'sleeptype' (range:0-2)", 2) end
+    sleeptype = t
+  end
+  return sleeptype
 end
 function sta.status() return sys("wifi.status") + 0 end
 -- wifi.c:1373-1385: the SDK answers 31 when not associated, and that reads as nil.
