@@ -79,7 +79,10 @@ export class GpioHost extends EventEmitter {
     rearm: (a) => void this.rearm(a.number(0)),
     /** serout(pin, last level or -1, async duration in us or -1): the pin's final level, and the end of an async run. */
     serout: (a) => {
-      if (a.number(1) >= 0) this.write(a.number(0), a.number(1));
+      const pin = a.number(0);
+      // GPIO_OUTPUT_SET (gpio.c:308) also enables the pin's output driver.
+      if (this.mode(pin) !== OUTPUT && this.mode(pin) !== OPENDRAIN) this.setMode(pin, OUTPUT, false);
+      if (a.number(1) >= 0) this.write(pin, a.number(1));
       clearTimeout(this.serout);
       if (a.number(2) >= 0) this.serout = setTimeout(() => this.call("__E.seroutdone()"), a.number(2) / 1000);
     },
