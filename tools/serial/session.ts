@@ -51,9 +51,12 @@ const HELPERS = [
   `function __b(f,s,W,w)local g,q=0,{}return function(d)w:stop()d=d:sub(1,s-g)g=g+#d q[#q+1]=d if g<s and #q<W then return w:start()end ` +
     `for i=1,#q do f:write(q[i])end q={}if g<s then w:start()else f:close()uart.on("data")end print("#A"..g)end end`,
   `function __up(t,s,B,W,k)local f=file.open(t,"w")uart.on("data",B,__b(f,s,W,__w(f,k)),0)print("#R")end`,
-  `function __c(n)local f=file.open(n,"r")if not f then return print("#L -1")end local s=f:seek("end")f:seek("set")` +
-    `uart.write(0,"#L "..s.."\\n")while 1 do local d=f:read(256)if not d then break end uart.write(0,d)end f:close()end`,
 ];
+
+/** Streams a file as "#L size\n" and its bytes; only `mcu cat` needs it, so it is sent when asked for. */
+const CAT_HELPER =
+  `function __c(n)local f=file.open(n,"r")if not f then return print("#L -1")end local s=f:seek("end")f:seek("set")` +
+  `uart.write(0,"#L "..s.."\\n")while 1 do local d=f:read(256)if not d then break end uart.write(0,d)end f:close()end`;
 
 /** This version of the helpers, as the board keeps it in __hv once they are installed. */
 const HELPERS_ID = adler32(Buffer.from(HELPERS.join("\n"))).toString(36);
@@ -100,6 +103,8 @@ const toStderr = (line: string) => void process.stderr.write(`\n${line}\n`);
 export class BoardSession {
   /** Lines run so far: numbers each run()'s end marker. */
   private runs = 0;
+  /** CAT_HELPER has been sent in this session. */
+  private catReady = false;
 
   private constructor(
     readonly link: Link,
@@ -242,21 +247,29 @@ export class BoardSession {
    * all old or all new files: a line runs whole or not at all.
    */
   async commit(names: string[]): Promise<void> {
+    // A stale .lc would shadow its new .lua (require tries .lc first), so it goes too.
+    const rename = (list: string) =>
+      `local k=0 for _,n in ipairs(${list}) do file.remove(n) if n:find("%.lua$") then file.remove(n:sub(1,-4).."lc") end ` +
+      `if file.rename("${TEMP_PREFIX}"..n,n) then k=k+1 end end __m=nil print("#M "..k)`;
+    const literals = names.map((n) => luaLiteral(n));
+    const inline = rename(`{${literals.join(",")}}`);
+    // A short list goes in the renaming line itself; a long one is gathered into a table over
+    // several lines first, then renamed by one.
+    if (inline.length > 254) await this.gather(literals);
+    const out = await this.run(inline.length > 254 ? rename("__m") : inline);
+    if (!out.includes(`#M ${names.length}`)) throw new SerialError("REJECTED", `renaming the verified uploads into place failed: ${out.trim()}`);
+  }
+
+  /** Builds the table __m of these Lua string literals on the board, a line at a time. */
+  private async gather(literals: string[]): Promise<void> {
     const chunks: string[][] = [[]];
-    for (const n of names.map((n) => luaLiteral(n))) {
+    for (const n of literals) {
       const cur = chunks[chunks.length - 1]!;
       if (cur.join().length + n.length > 150) chunks.push([n]);
       else cur.push(n);
     }
-    // A stale .lc would shadow its new .lua (require tries .lc first), so it goes too.
-    // Long lists are gathered into a table over several lines, then renamed by one.
     await this.run("__m={}");
     for (const c of chunks) await this.run(`for _,n in ipairs({${c.join(",")}}) do __m[#__m+1]=n end`);
-    const out = await this.run(
-      `local k=0 for _,n in ipairs(__m) do file.remove(n) if n:find("%.lua$") then file.remove(n:sub(1,-4).."lc") end ` +
-        `if file.rename("${TEMP_PREFIX}"..n,n) then k=k+1 end end __m=nil print("#M "..k)`,
-    );
-    if (!out.includes(`#M ${names.length}`)) throw new SerialError("REJECTED", `renaming the verified uploads into place failed: ${out.trim()}`);
   }
 
   /** Stage, then commit one file. */
@@ -295,6 +308,8 @@ export class BoardSession {
 
   /** The bytes of a file on the board, or undefined when it is missing. */
   async read(name: string): Promise<Buffer | undefined> {
+    if (!this.catReady) await this.run(CAT_HELPER);
+    this.catReady = true;
     this.link.clear();
     await this.link.write(`__c(${luaLiteral(name)})\r\n`);
     const m = await this.link.expect(/#L (-?\d+)\r?\n/, 10000, `the size of ${name}`);
