@@ -61,6 +61,17 @@ return join("a", next()) .. ":" .. scaled(next(), 0.25) .. ":" .. SLOT`;
   assert.equal(run(out), "a/1:15:64");
 });
 
+test("an alias that inlining left unread is dropped; one still read stays", () => {
+  const out = build(`${head}local NAME = l.NAME
+local twice = l.twice
+return join("a", "b") .. SLOT .. tostring(twice)`);
+  const code = out.get("app.lua")!;
+  // join and SLOT were written in place, NAME was never read: their aliases go. twice is read.
+  assert.doesNotMatch(code, /\.join\b|\.SLOT\b|\.NAME\b|\.scaled\b/, code);
+  assert.match(code, /\.twice\b/, code);
+  assert.match(run(out), /^a\/b64function/);
+});
+
 test("calls that cannot be inlined exactly stay calls", () => {
   const cases: [string, string, RegExp][] = [
     ["a parameter read twice", `local f = l.twice return f("x")`, /\bf\("x"\)|\ba\("x"\)|\("x"\)/],

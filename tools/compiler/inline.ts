@@ -240,3 +240,18 @@ export function dropEmptyExports(chunk: Chunk): void {
   const returns = last?.type === "ReturnStatement" && isIdent((last.arguments as Node[])[0], "____exports");
   if (uses === 2 && declares && returns) chunk.body = chunk.body.slice(1, -1);
 }
+
+/**
+ * Drops `local NAME = module.NAME` aliases that inlining left unread: each would still cost the
+ * board a table read, a constant and a local's debug entry, and on-demand modules (ota.lua) must
+ * stay small enough for node.compile on a board whose app already holds most of the heap. A name
+ * seen anywhere else (even an inner local of the same name) keeps its alias.
+ */
+export function dropUnreadAliases(chunk: Chunk): void {
+  const count = (root: Node, name: string) => [...walk(root)].filter((n) => isIdent(n, name)).length;
+  chunk.body = chunk.body.filter((s) => {
+    const name = s.type === "LocalStatement" && (s.variables as Node[]).length === 1 ? ((s.variables as Node[])[0]!.name as string) : undefined;
+    // Its own statement names it twice (`local N = m.N`): read nowhere else when the chunk has no more.
+    return !(name !== undefined && isAlias(s, name) && count(chunk as unknown as Node, name) === count(s, name));
+  });
+}

@@ -4,7 +4,7 @@ import luamin from "luamin";
 import luaparse from "luaparse";
 import type { DeviceConfig } from "../../host/config.ts";
 import { luaLiteral } from "../lua/vm.ts";
-import { dropEmptyExports, inlinables, inlineCalls, joinLiterals } from "./inline.ts";
+import { dropEmptyExports, dropUnreadAliases, inlinables, inlineCalls, joinLiterals } from "./inline.ts";
 
 /**
  * Drops comment lines, indentation and blank lines. Safe for TSTL output only: TSTL prints every
@@ -69,6 +69,7 @@ export function minifyModules(modules: Map<string, string>): Map<string, string>
   const out = new Map<string, string>();
   for (const [name, chunk] of chunks) {
     inlineCalls(chunk, exported);
+    dropUnreadAliases(chunk);
     joinLiterals(chunk);
     dropEmptyExports(chunk);
     out.set(name, luamin.minify(chunk) + "\n");
