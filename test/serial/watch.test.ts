@@ -31,7 +31,10 @@ test("./flash.sh --watch: a saved edit reaches the board (only what it changed i
 
     const source = join(app, "src", "app.ts");
     writeFileSync(source, readFileSync(source, "utf8").replace('" joining "', '" watching "'));
-    assert.ok(await waitFor(() => out.includes("app: w watching"), 60000), `the edit never ran on the board:\n${out.slice(-2000)}`);
+    if (!(await waitFor(() => out.includes("app: w watching"), 60000))) {
+      kill();
+      assert.fail(`the edit never ran on the board:\n${out.slice(-2000)}\nstderr: ${(await done).stderr}\nboard: ${pb.text().slice(-1500)}`);
+    }
     const round = out.slice(out.indexOf("changed; building"));
     const uploaded = [...round.matchAll(/^ {2}(\S+)\s+[\d.]+ K?B in .*verified$/gm)].map((m) => m[1]).sort();
     // Only app.lua: a --watch build's version is "+watch", so config.lua stays as it was.
