@@ -4,100 +4,76 @@
 // aged filesystem; the same receiver run stop-and-wait loses none.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
+import { bootBoard } from "../helpers/emulated-board.ts";
 import { waitFor } from "../helpers/wait.ts";
-
-/** A booted board at its prompt, its console output gathered, for the length of `fn`. */
-async function withBoard(opts: Partial<BoardOptions>, fn: (b: Board, out: () => string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "mcu-uart-"));
-  const b = new Board({ flashDir: join(dir, "flash"), ...opts });
-  let text = "";
-  b.on("output", (d: Buffer) => {
-    text += d.toString("latin1");
-  });
-  b.boot();
-  try {
-    assert.ok(await waitFor(() => text.endsWith("> ")), "the board never prompted");
-    await fn(b, () => text);
-  } finally {
-    b.powerOff();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 // Writes each 240-byte block to flash as it comes and acknowledges it with "#A".
 const RECEIVER = `f=file.open("rx.bin","w") uart.on("data",240,function(d) f:write(d) print("#A") end,0) print("#R")\n`;
 
 test("a receiver that writes flash while the host keeps sending loses bytes on an aged filesystem, and the counters say how many", async () => {
-  await withBoard({ flashAged: true }, async (b, out) => {
-    b.input(RECEIVER);
-    assert.ok(await waitFor(() => out().includes("#R")), out());
-    const data = randomBytes(240 * 100);
-    b.input(data);
-    assert.ok(await waitFor(() => b.rx.pending === 0, 20000), "the board never took in what was sent");
-    const { overflowed, lost } = b.rx;
-    assert.ok(overflowed > 0, "no byte overflowed the FIFO, though SPIFFS erased blocks while the host kept sending");
-    // Every byte the board took in reached the receiver: whole blocks went to flash, the rest waits for a block to fill.
-    const kept = data.length - overflowed - lost;
-    const written = readFileSync(join(b.flash.dir, "rx.bin")).length;
-    assert.equal(written, Math.floor(kept / 240) * 240, `took in ${kept} bytes, wrote ${written}`);
-  });
+  const { b, out } = await bootBoard({}, { flashAged: true });
+  b.input(RECEIVER);
+  assert.ok(await waitFor(() => out().includes("#R")), out());
+  const data = randomBytes(240 * 100);
+  b.input(data);
+  assert.ok(await waitFor(() => b.rx.pending === 0, 20000), "the board never took in what was sent");
+  const { overflowed, lost } = b.rx;
+  assert.ok(overflowed > 0, "no byte overflowed the FIFO, though SPIFFS erased blocks while the host kept sending");
+  // Every byte the board took in reached the receiver: whole blocks went to flash, the rest waits for a block to fill.
+  const kept = data.length - overflowed - lost;
+  const written = readFileSync(join(b.flash.dir, "rx.bin")).length;
+  assert.equal(written, Math.floor(kept / 240) * 240, `took in ${kept} bytes, wrote ${written}`);
 });
 
 test("the same receiver, sent to stop-and-wait (a block only after the last one's ack), loses nothing", async () => {
-  await withBoard({ flashAged: true }, async (b, out) => {
-    b.input(RECEIVER);
-    assert.ok(await waitFor(() => out().includes("#R")), out());
-    const data = randomBytes(240 * 40);
-    for (let i = 0; i < 40; i++) {
-      const acks = out().split("#A").length;
-      b.input(data.subarray(i * 240, (i + 1) * 240));
-      assert.ok(await waitFor(() => out().split("#A").length > acks), `no ack for block ${i + 1}`);
-    }
-    assert.deepEqual({ overflowed: b.rx.overflowed, lost: b.rx.lost }, { overflowed: 0, lost: 0 });
-    assert.deepEqual(readFileSync(join(b.flash.dir, "rx.bin")), data);
-  });
+  const { b, out } = await bootBoard({}, { flashAged: true });
+  b.input(RECEIVER);
+  assert.ok(await waitFor(() => out().includes("#R")), out());
+  const data = randomBytes(240 * 40);
+  for (let i = 0; i < 40; i++) {
+    const acks = out().split("#A").length;
+    b.input(data.subarray(i * 240, (i + 1) * 240));
+    assert.ok(await waitFor(() => out().split("#A").length > acks), `no ack for block ${i + 1}`);
+  }
+  assert.deepEqual({ overflowed: b.rx.overflowed, lost: b.rx.lost }, { overflowed: 0, lost: 0 });
+  assert.deepEqual(readFileSync(join(b.flash.dir, "rx.bin")), data);
 });
 
 test("on a fresh filesystem SPIFFS does not erase, so the same continuous sending loses nothing", async () => {
-  await withBoard({}, async (b, out) => {
-    b.input(RECEIVER);
-    assert.ok(await waitFor(() => out().includes("#R")), out());
-    const data = randomBytes(240 * 40);
-    b.input(data);
-    assert.ok(await waitFor(() => b.rx.pending === 0 && out().split("#A\r\n").length === 41, 20000), "the board never took in what was sent");
-    assert.deepEqual({ overflowed: b.rx.overflowed, lost: b.rx.lost }, { overflowed: 0, lost: 0 });
-    assert.deepEqual(readFileSync(join(b.flash.dir, "rx.bin")), data);
-  });
+  const { b, out } = await bootBoard({}, {});
+  b.input(RECEIVER);
+  assert.ok(await waitFor(() => out().includes("#R")), out());
+  const data = randomBytes(240 * 40);
+  b.input(data);
+  assert.ok(await waitFor(() => b.rx.pending === 0 && out().split("#A\r\n").length === 41, 20000), "the board never took in what was sent");
+  assert.deepEqual({ overflowed: b.rx.overflowed, lost: b.rx.lost }, { overflowed: 0, lost: 0 });
+  assert.deepEqual(readFileSync(join(b.flash.dir, "rx.bin")), data);
 });
 
 test("input arrives no faster than the UART's speed: at 9600 baud 960 bytes take a second of board time", async () => {
-  await withBoard({ baud: 9600 }, async (b, out) => {
-    // The board counts what its callback got against its own clock (tmr.now, microseconds).
-    b.input(`n,t0=0,nil uart.on("data",0,function(d) n=n+1 t0=t0 or tmr.now() if n==960 then print("#T",tmr.now()-t0) end end,0)\n`);
-    assert.ok(await waitFor(() => out().endsWith("> ") && out().includes("uart.on")), out());
-    b.input(Buffer.alloc(960, 0x41));
-    const m = await waitFor(() => /#T\t(\d+)/.test(out()), 10000);
-    assert.ok(m, out());
-    const us = Number(/#T\t(\d+)/.exec(out())![1]);
-    // 959 byte times between the first and the last byte, at 10 bits each.
-    assert.ok(us >= 959 * (10 / 9600) * 1e6 * 0.95, `960 bytes reached the callback within ${us} us`);
-  });
+  const { b, out } = await bootBoard({}, { baud: 9600 });
+  // The board counts what its callback got against its own clock (tmr.now, microseconds).
+  b.input(`n,t0=0,nil uart.on("data",0,function(d) n=n+1 t0=t0 or tmr.now() if n==960 then print("#T",tmr.now()-t0) end end,0)\n`);
+  assert.ok(await waitFor(() => out().endsWith("> ") && out().includes("uart.on")), out());
+  b.input(Buffer.alloc(960, 0x41));
+  const m = await waitFor(() => /#T\t(\d+)/.test(out()), 10000);
+  assert.ok(m, out());
+  const us = Number(/#T\t(\d+)/.exec(out())![1]);
+  // 959 byte times between the first and the last byte, at 10 bits each.
+  assert.ok(us >= 959 * (10 / 9600) * 1e6 * 0.95, `960 bytes reached the callback within ${us} us`);
 });
 
 test("power cut during long flash work: the board boots at once and its banner shows", async () => {
-  await withBoard({}, async (b, out) => {
-    // file.format erases every sector: tens of seconds of flash work, and its answer waits for it.
-    b.input("file.format() print('#F')\n");
-    assert.ok(await waitFor(() => out().includes("file.format()")), out());
-    const before = out().length;
-    b.powerOff();
-    b.boot();
-    assert.ok(await waitFor(() => out().slice(before).includes("NodeMCU 3.0")), `no banner after the power cycle: ${JSON.stringify(out().slice(before))}`);
-    assert.doesNotMatch(out().slice(before), /#F/, "the format's answer came after the power was cut");
-  });
+  const { b, out } = await bootBoard({}, {});
+  // file.format erases every sector: tens of seconds of flash work, and its answer waits for it.
+  b.input("file.format() print('#F')\n");
+  assert.ok(await waitFor(() => out().includes("file.format()")), out());
+  const before = out().length;
+  b.powerOff();
+  b.boot();
+  assert.ok(await waitFor(() => out().slice(before).includes("NodeMCU 3.0")), `no banner after the power cycle: ${JSON.stringify(out().slice(before))}`);
+  assert.doesNotMatch(out().slice(before), /#F/, "the format's answer came after the power was cut");
 });
