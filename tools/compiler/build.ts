@@ -80,6 +80,8 @@ const SECRET_FILE = "config.lua";
 const MANIFEST = "manifest.json";
 
 const ROOT = projectRoot();
+/** The toolkit's folder (the one holding firmware/), wherever this code runs from. */
+export const PROJECT_ROOT = ROOT;
 const FIRMWARE_TSCONFIG = join(ROOT, "firmware/tsconfig.json");
 /** The project's firmware sources (the echo app, the boot guard, the contract). */
 export const FIRMWARE_SRC = join(ROOT, "firmware/src");

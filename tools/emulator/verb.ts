@@ -94,7 +94,7 @@ function flashTiming(value: string | undefined): FlashProfile | undefined {
 
 /** Says on standard error, at most once a second, when serial input was lost as a real board would lose it. */
 function reportLoss(board: Board): () => void {
-  let said = "";
+  let said = "0 0";
   const say = () => {
     const { overflowed, lost } = board.rx;
     const now = `${overflowed} ${lost}`;
@@ -104,7 +104,6 @@ function reportLoss(board: Board): () => void {
       `mcu emulate: serial input lost so far: ${overflowed} bytes overflowed the UART's FIFO during flash work, ${lost} lost from the full ring buffer\n`,
     );
   };
-  said = "0 0";
   const timer = setInterval(say, 1000);
   return () => {
     clearInterval(timer);

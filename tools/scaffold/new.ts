@@ -4,9 +4,9 @@
 // run this toolkit's mcu with --app. The boot guard and the contract stay one copy, here.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
 import { idError } from "../../host/names.ts";
+import { PROJECT_ROOT } from "../compiler/build.ts";
 
 export const usage = `usage: mcu new DIR
 
@@ -25,13 +25,6 @@ exit status: 0 done, 2 bad arguments or DIR not empty
 
 example:
   mcu new ../my-board && cd ../my-board && npm test`;
-
-/** The toolkit's folder: found by walking up, since this code runs from tools/scaffold and from dist/. */
-function toolkitRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "firmware", "tsconfig.json"))) dir = dirname(dir);
-  return dir;
-}
 
 /** The deepest folder that holds both paths. */
 function commonFolder(a: string, b: string): string {
@@ -87,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   const dir = resolve(positionals[0]!);
   if (existsSync(dir) && readdirSync(dir).length > 0)
     throw new CliError(`${positionals[0]} is not empty: mcu new writes only into a new or empty folder, so nothing of yours is overwritten`, EXIT.usage);
-  const root = toolkitRoot();
+  const root = PROJECT_ROOT;
   const name = basename(dir);
   const toolkit = posix(relative(dir, root)) || ".";
   mkdirSync(join(dir, "src"), { recursive: true });
