@@ -1,18 +1,22 @@
 -- Hand-written reference: the echo app in plain, idiomatic NodeMCU Lua, with the TypeScript
--- firmware's duties (Wi-Fi events, persistent session, retained status and will, echo,
--- overflow and dropped-echo counts, backoff with jitter). Used by the footprint benchmark only.
+-- firmware's duties (Wi-Fi events, persistent session, retained status naming version, IP, heap,
+-- counts and broker, will, echo, overflow and dropped-echo counts, backoff with jitter). Used by
+-- the footprint benchmark only. Written as tight as an expert would: the config table (and its
+-- Wi-Fi password) let go once read, one flag for "connecting or connected", no name kept that a
+-- callback does not read.
 local cfg = require("config")
+package.loaded.config = nil
 local id = cfg.id or string.format("esp-%06x", node.chipid())
 local base = cfg.prefix .. "/" .. id .. "/"
 local tin, tout, tstatus = base .. "in", base .. "out", base .. "status"
-local up, online, busy, attempt, overflows, dropped = false, false, false, 0, 0, 0
+local host, port, tls, version, maxlen = cfg.host, cfg.port, cfg.tls, cfg.version, cfg.maxlen
+local up, busy, attempt, overflows, dropped = false, false, 0, 0, 0
 local retry = tmr.create()
-local m = mqtt.Client(id, cfg.keepalive, cfg.user or "", cfg.password or "", 0, cfg.maxlen)
+local m = mqtt.Client(id, cfg.keepalive, cfg.user or "", cfg.password or "", 0, maxlen)
 
 local function status()
-  local ip = wifi.sta.getip()
-  m:publish(tstatus, string.format('{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d}',
-    cfg.version, ip or "", node.heap(), overflows, dropped), 1, 1)
+  m:publish(tstatus, string.format('{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"}',
+    version, wifi.sta.getip() or "", node.heap(), overflows, dropped, host, port), 1, 1)
 end
 
 local connect
@@ -27,12 +31,12 @@ local function later()
 end
 
 connect = function()
-  if online or busy or not up then return end
+  if busy or not up then return end
   busy = true
-  m:connect(cfg.host, cfg.port, cfg.tls, function(c)
-    busy, online, attempt = false, true, 0
+  m:connect(host, port, tls, function(c)
+    attempt = 0
     rtcmem.write32(64, 0)
-    print("mqtt: connected to " .. cfg.host .. ":" .. cfg.port .. " as " .. id)
+    print("mqtt: connected")
     c:subscribe(tin, 1)
     status()
   end, function(_, r)
@@ -49,7 +53,7 @@ m:on("overflow", function(_, t)
   print("mqtt: message on " .. t .. " too long, dropped")
   status()
 end)
-m:on("offline", function() online = false print("mqtt: offline") later() end)
+m:on("offline", function() busy = false print("mqtt: offline") later() end)
 
 local ev = wifi.eventmon
 ev.register(ev.STA_CONNECTED, function(T) print("wifi: connected to " .. T.SSID .. " on channel " .. T.channel) end)

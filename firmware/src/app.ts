@@ -4,18 +4,25 @@
 import * as cfg from "config";
 import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
 
-// What the app needs is in locals now; dropping the module table lets the rest be collected.
+// What the app needs is in locals now; dropping the module tables lets the rest be collected:
+// config.lua's table holds the Wi-Fi password and a dozen fields only the start needs. No function
+// below may read `cfg`, or it would keep the whole table alive.
 packageLib.loaded.set("contract", undefined);
+packageLib.loaded.set("config", undefined);
 
 const id = cfg.id ?? defaultId(string.format("%06x", node.chipid()));
 const prefix = cfg.prefix;
+const { tls, version } = cfg;
+let host = cfg.host;
+let port = cfg.port;
 const tIn = topic(prefix, id, IN);
 const tOut = topic(prefix, id, OUT);
 const tStatus = topic(prefix, id, STATUS);
 
 let wifiUp = false;
-let online = false;
-let connecting = false;
+// Connecting or connected: connect() starts nothing while it is set. One flag for both states
+// saves an upvalue in every callback that reads it.
+let busy = false;
 let attempt = 0;
 let overflows = 0;
 // Echoes mqtt refused: not built (over MQTT_BUF_SIZE) or no heap for the queued copy. Counted, not
@@ -25,17 +32,13 @@ const retry = tmr.create();
 // cleansession 0: a persistent session, so messages sent while the board is away are kept by the
 // broker. Username and password must be strings for NodeMCU to read the arguments after them.
 const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
-// More than one broker (mqtt.hosts): brokers.lua points cfg.host and cfg.port at the next to try.
-const many = cfg.hosts ? (require("brokers") as typeof import("./brokers")).brokers(cfg, () => client.close()) : undefined;
 
 function publishStatus(): void {
   const [ip] = wifi.sta.getip();
-  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), overflows, dropped, cfg.at ?? ""), 1, 1);
+  client.publish(tStatus, string.format(ONLINE_FORMAT, version, ip ?? "", node.heap(), overflows, dropped, host, port), 1, 1);
 }
 
 function onConnect(c: mqtt.Client): void {
-  connecting = false;
-  online = true;
   attempt = 0;
   rtcmem.write32(BOOT_GUARD_SLOT, 0);
   print("mqtt: connected");
@@ -43,26 +46,37 @@ function onConnect(c: mqtt.Client): void {
   publishStatus();
 }
 
-function scheduleRetry(): void {
+let scheduleRetry = (): void => {
   if (!wifiUp) return; // GOT_IP starts over
   // node.random draws on the hardware generator, so boards restarted together do not retry in step.
   const delay = backoffMs(attempt, node.random());
   attempt = attempt + 1;
   print("mqtt: retrying in " + delay + " ms");
   retry.alarm(delay, tmr.ALARM_SINGLE, connect);
-}
+};
 
 function onFail(_c: mqtt.Client, reason: number): void {
-  connecting = false;
+  busy = false;
   print("mqtt: connect failed, reason " + reason);
   scheduleRetry();
 }
 
 function connect(): void {
-  if (online || connecting || !wifiUp) return;
-  connecting = true;
-  if (many) many();
-  client.connect(cfg.host, cfg.port, cfg.tls, onConnect, onFail);
+  if (busy || !wifiUp) return;
+  busy = true;
+  client.connect(host, port, tls, onConnect, onFail);
+}
+
+// More than one broker (mqtt.hosts): before each retry brokers.lua moves host and port on to the
+// next broker. Wrapping the retry here, rather than testing for it in connect, leaves a board with
+// one broker without a byte of it.
+if (cfg.hosts) {
+  const next = (require("brokers") as typeof import("./brokers")).brokers(cfg.hosts, cfg.failback ?? 0, () => client.close());
+  const later = scheduleRetry;
+  scheduleRetry = () => {
+    if (wifiUp) [host, port] = next();
+    later();
+  };
 }
 
 client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
@@ -71,11 +85,12 @@ client.on("message", (c, _topic, data) => {
 });
 client.on("overflow", (_c, topic) => {
   overflows = overflows + 1;
-  print("mqtt: message on " + topic + " longer than " + cfg.maxlen + " bytes dropped");
+  // The limit is printed at start: naming it here would hold it in one more upvalue for good.
+  print("mqtt: message on " + topic + " too long, dropped");
   publishStatus();
 });
 client.on("offline", () => {
-  online = false;
+  busy = false;
   print("mqtt: offline");
   scheduleRetry();
 });
@@ -97,6 +112,6 @@ wifi.eventmon.register(wifi.eventmon.STA_GOT_IP, (T) => {
 
 // The id was checked when this firmware was built (names.ts), or comes from the chip id. The
 // broker's address is printed here once: a line in a callback would hold its strings for good.
-print("app: " + id + " joining " + cfg.ssid + ", broker " + cfg.host + ":" + cfg.port);
+print("app: " + id + " joining " + cfg.ssid + ", broker " + host + ":" + port + ", messages up to " + cfg.maxlen + " bytes");
 wifi.setmode(wifi.STATION);
 wifi.sta.config({ ssid: cfg.ssid, pwd: cfg.pwd, auto: true, save: false });

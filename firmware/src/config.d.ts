@@ -13,8 +13,6 @@ declare module "config" {
   export const hosts: (string | number)[] | undefined;
   /** Seconds on a later broker before trying the first again; with hosts only. */
   export const failback: number | undefined;
-  /** With hosts: the status field naming the broker in use, kept by brokers.ts. */
-  export const at: string | undefined;
   export const tls: boolean;
   export const user: string | undefined;
   export const password: string | undefined;

@@ -86,5 +86,5 @@ test("echoes cross the bridge; A killed: the board fails over to B and echoes go
   assert.ok(await waitFor(() => status()?.broker === onA, (FAILBACK_S + 20) * 1000), `the board did not return to A: ${board.out().slice(-800)}`);
   const back = await send("back", 10);
   assert.ok(await waitFor(() => back.every((p) => echoes().has(p)), 15000), "echoes did not cross the bridge again");
-  assert.match(board.out(), /mqtt: trying 127\.0\.0\.1:\d+/);
+  assert.match(board.out(), /mqtt: next broker 127\.0\.0\.1:\d+/);
 });

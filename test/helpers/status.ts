@@ -2,9 +2,9 @@
 // tests that need a status payload (the board itself never runs this).
 import { ONLINE_FORMAT } from "../../firmware/src/contract.ts";
 
-/** `broker`: the status field a board on several brokers adds (',"broker":"host:port"'), else "". */
-export function onlineStatus(version: string, ip: string, heap: number, overflows: number, dropped: number, broker = ""): string {
-  const values = [version, ip, Math.trunc(heap), Math.trunc(overflows), Math.trunc(dropped), broker];
+/** `host` and `port`: the broker the board is on. */
+export function onlineStatus(version: string, ip: string, heap: number, overflows: number, dropped: number, host = "127.0.0.1", port = 1883): string {
+  const values = [version, ip, Math.trunc(heap), Math.trunc(overflows), Math.trunc(dropped), host, Math.trunc(port)];
   let i = 0;
   return ONLINE_FORMAT.replace(/%[sd]/g, () => String(values[i++]));
 }
