@@ -83,10 +83,10 @@ client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
 client.on("message", (c, _topic, data) => {
   if (!c.publish(tOut, data ?? "", 1, 0)) dropped = dropped + 1;
 });
-client.on("overflow", (_c, topic) => {
+client.on("overflow", (_c, on) => {
   overflows = overflows + 1;
   // The limit is printed at start: naming it here would hold it in one more upvalue for good.
-  print("mqtt: message on " + topic + " too long, dropped");
+  print("mqtt: message on " + on + " too long, dropped");
   publishStatus();
 });
 client.on("offline", () => {

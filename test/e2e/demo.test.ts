@@ -33,7 +33,7 @@ function assertWholeLoop(stdout: string): void {
     /flash: \S+: NodeMCU modules file,gpio,mqtt,net,node,rtcmem,sjson,tmr,uart,wifi; SSL false; float build/,
     /flash: uploaded \d+ file\(s\)/,
     /board │ NodeMCU 3\.0\.0\.0/,
-    /board │ (> )?app: demo joining [^\n]*, broker 127\.0\.0\.1:\d+\n/,
+    /board │ (> )?app: demo joining [^\n]*, broker 127\.0\.0\.1:\d+, messages up to \d+ bytes\n/,
     /board │ mqtt: connected\n/,
     /demo: the board is online/,
     /echo from demo in [\d.]+ ms: hello #1 from the PC/,

@@ -58,7 +58,7 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   console.log(`# free heap after boot with the echo firmware: ${s.heap} of 44000 bytes`);
   assert.match(
     out(),
-    /boot: starting app in 1500 ms[\s\S]*app: emu1 joining emulated, broker 127\.0\.0\.1:\d+\r\nwifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected\r\n/,
+    /boot: starting app in 1500 ms[\s\S]*app: emu1 joining emulated, broker 127\.0\.0\.1:\d+, messages up to 200 bytes\r\nwifi: connected to emulated on channel 6\r\nwifi: got ip 192\.168\.4\.2\r\nmqtt: connected\r\n/,
   );
   assert.equal(board.rtcmem(64), 0, "coming online clears the boot guard");
 

@@ -9,10 +9,12 @@ import { ConfigError, loadConfig, parseConfig } from "../../host/config.ts";
 import { BuildError, buildFirmware } from "../../tools/compiler/build.ts";
 import { buildOnce, writeConfig } from "../helpers/firmware.ts";
 
-test("writes init, app, contract and config modules with a manifest that matches the files", async () => {
+test("writes init, app and config modules with a manifest that matches the files; the contract is written into them, not shipped", async () => {
   const build = await buildOnce();
   const names = readdirSync(build.outDir).sort();
-  for (const need of ["init.lua", "app.lua", "contract.lua", "config.lua", "manifest.json"]) assert.ok(names.includes(need), `${need} missing from ${names}`);
+  for (const need of ["init.lua", "app.lua", "config.lua", "manifest.json"]) assert.ok(names.includes(need), `${need} missing from ${names}`);
+  assert.ok(!names.includes("contract.lua"), `contract.lua shipped though nothing requires it: ${names}`);
+  for (const name of ["init.lua", "app.lua"]) assert.doesNotMatch(readFileSync(join(build.outDir, name), "utf8"), /require\("contract"\)/, name);
   const manifest = JSON.parse(readFileSync(join(build.outDir, "manifest.json"), "utf8")) as {
     version: string;
     files: { name: string; bytes: number; sha256?: string }[];

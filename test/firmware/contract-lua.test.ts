@@ -1,16 +1,25 @@
 // The same contract, compiled by the real build, run on Lua 5.1: both sides must agree exactly.
 // (The naming rules in names.ts stay on the host and in the build; the board never loads them.)
+// The board's build writes the contract's constants and one-expression functions into the modules
+// that use them and ships no contract.lua; a build without minifying keeps the module to test.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as C from "../../firmware/src/contract.ts";
+import { buildFirmware } from "../../tools/compiler/build.ts";
 import { type LuaState, luaLiteral } from "../../tools/lua/vm.ts";
-import { buildOnce, stateWithModules } from "../helpers/firmware.ts";
+import { stateWithModules, writeConfig } from "../helpers/firmware.ts";
 import { onlineStatus } from "../helpers/status.ts";
 
 let lua: LuaState;
 
 before(async () => {
-  const build = await buildOnce();
+  const configFile = writeConfig({ id: "testboard", wifi: { ssid: "testnet", password: "wifi-secret-1" }, mqtt: { host: "127.0.0.1", port: 1883 } });
+  const outDir = mkdtempSync(join(tmpdir(), "mcu-contract-"));
+  after(() => rmSync(outDir, { recursive: true, force: true }));
+  const build = await buildFirmware({ configFile, outDir, minify: false, log: () => {} });
   lua = stateWithModules(build.outDir, ["contract"]);
   const r = lua.exec('C = require("contract")');
   assert.ok(r.ok, r.ok ? "" : r.error);

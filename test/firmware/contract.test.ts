@@ -43,13 +43,14 @@ test("deviceOf reads the id back from a contract topic and rejects others", () =
 });
 
 test("status payloads are JSON with the documented fields", () => {
-  assert.deepEqual(JSON.parse(onlineStatus("0.1.0+abc", "192.168.1.7", 31000, 2, 3)), {
+  assert.deepEqual(JSON.parse(onlineStatus("0.1.0+abc", "192.168.1.7", 31000, 2, 3, "broker.lan", 8883)), {
     state: "online",
     version: "0.1.0+abc",
     ip: "192.168.1.7",
     heap: 31000,
     overflows: 2,
     dropped: 3,
+    broker: "broker.lan:8883",
   });
   assert.deepEqual(JSON.parse(C.OFFLINE_PAYLOAD), { state: "offline" });
 });

@@ -28,7 +28,7 @@ before(async () => {
   // The same build with a fraction in app.lua, its manifest's needs read from that Lua as the build would.
   cpSync(plain, floats, { recursive: true });
   writeFileSync(join(floats, "app.lua"), `${readFileSync(join(floats, "app.lua"), "utf8")}\nlocal half=0.5`);
-  const files = new Map(["init.lua", "app.lua", "contract.lua", "config.lua"].map((n) => [n, readFileSync(join(floats, n), "utf8")]));
+  const files = new Map(["init.lua", "app.lua", "config.lua"].map((n) => [n, readFileSync(join(floats, n), "utf8")]));
   const manifest = JSON.parse(readFileSync(join(floats, "manifest.json"), "utf8"));
   manifest.needs = boardNeeds(files, false, manifest.needs.heap);
   writeFileSync(join(floats, "manifest.json"), JSON.stringify(manifest));

@@ -25,12 +25,13 @@ function build(app: string): Map<string, string> {
   );
 }
 
-/** Runs app.lua with lib.lua preloaded, and returns what it returns as a string. */
+/** Runs app.lua with lib.lua preloaded (when the build shipped it), and returns what it returns as a string. */
 function run(files: Map<string, string>): string {
+  const lib = files.get("lib.lua");
   const s = LuaVm.shared().newState({ onPrint: () => {} });
   try {
     const r = s.exec(
-      `package.preload.lib = loadstring(${luaLiteral(files.get("lib.lua")!)}) return tostring(loadstring(${luaLiteral(files.get("app.lua")!)})())`,
+      `${lib ? `package.preload.lib = loadstring(${luaLiteral(lib)}) ` : ""}return tostring(loadstring(${luaLiteral(files.get("app.lua")!)})())`,
       "=t",
       1,
     );
@@ -104,4 +105,29 @@ test("a module that exports nothing returns nothing, so require keeps no table",
   const out = build(`local ____exports = {}\nprint("hi")\nreturn ____exports`);
   assert.doesNotMatch(out.get("app.lua")!, /return/);
   assert.match(out.get("lib.lua")!, /return a$/m, "a module with exports keeps its table");
+});
+
+test("a constant passed straight to an inlined function is folded too", () => {
+  const out = build(`${head}local NAME = l.NAME
+return join("a", NAME)`);
+  const code = out.get("app.lua")!;
+  assert.match(code, /"a\/n"|"a".."\/".."n"|"a\/".."n"/, code);
+  assert.doesNotMatch(code, /\.NAME\b/, code);
+  assert.equal(run(out), "a/n");
+});
+
+test("a module that only defines things, once inlining leaves it unrequired, is not shipped; one still read, or with effects, is", () => {
+  const all = build(`${head}return join("a", "b") .. SLOT`);
+  assert.deepEqual([...all.keys()], ["app.lua"], "lib.lua is required by nothing now");
+  assert.doesNotMatch(all.get("app.lua")!, /require/);
+  const read = build(`${head}local twice = l.twice return twice("x")`);
+  assert.deepEqual([...read.keys()].sort(), ["app.lua", "lib.lua"]);
+  const effects = minifyModules(
+    new Map([
+      ["fx.lua", `local ____exports = {}\nprint("loaded")\n____exports.N = 1\nreturn ____exports`],
+      ["app.lua", `local f = require("fx")\nlocal N = f.N\nreturn N`],
+    ]),
+  );
+  assert.deepEqual([...effects.keys()].sort(), ["app.lua", "fx.lua"], "a module that prints when loaded is still required");
+  assert.match(effects.get("app.lua")!, /require\("fx"\)/);
 });

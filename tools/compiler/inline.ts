@@ -173,6 +173,13 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
       const args = child.arguments as Node[] | undefined;
       if (fn && !fn.constant && node.type !== "CallStatement" && args?.length === fn.params.length && !args.some((a) => a.type === "VarargLiteral")) {
         for (const a of args) visit(a, hidden);
+        // A constant passed straight in (topic(prefix, id, IN)) is folded too: the parent visit
+        // folds only what it finds below an argument, not the argument itself.
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i]!;
+          const c = isIdent(a) && !hidden.has(a.name) ? fns.get(a.name) : undefined;
+          if (c?.constant) args[i] = structuredClone(c.body);
+        }
         (parent as Record<string | number, Node>)[key] = instantiate(fn, args);
         for (const g of fn.globals) if (!chunk.globals.some((x) => x.name === g.name)) chunk.globals.push(g);
       } else {
@@ -253,5 +260,45 @@ export function dropUnreadAliases(chunk: Chunk): void {
     const name = s.type === "LocalStatement" && (s.variables as Node[]).length === 1 ? ((s.variables as Node[])[0]!.name as string) : undefined;
     // Its own statement names it twice (`local N = m.N`): read nowhere else when the chunk has no more.
     return !(name !== undefined && isAlias(s, name) && count(chunk as unknown as Node, name) === count(s, name));
+  });
+}
+
+/** What a chunk's statement may be for requiring the chunk to do nothing but define things. */
+function defines(s: Node): boolean {
+  const values = [...((s.init as Node[] | undefined) ?? [])];
+  if (s.type === "LocalStatement")
+    return values.every((v) => LITERALS.has(v.type) || v.type === "TableConstructorExpression" || v.type === "FunctionDeclaration");
+  if (s.type === "FunctionDeclaration" || s.type === "ReturnStatement") return true;
+  if (s.type !== "AssignmentStatement") return false;
+  const intoExports = (s.variables as Node[]).every((v) => v.type === "MemberExpression" && isIdent(v.base, "____exports"));
+  return intoExports && values.every((v) => LITERALS.has(v.type) || v.type === "FunctionDeclaration" || isIdent(v));
+}
+
+/** A module (contract.lua) that only defines constants and functions: requiring it has no effect of its own. */
+export const definesOnly = (chunk: Chunk): boolean => chunk.body.every(defines);
+
+/** The modules a chunk requires by name anywhere (require("name")). */
+export function requiredNames(chunk: Chunk): Set<string> {
+  const names = new Set<string>();
+  for (const n of walk(chunk)) {
+    const arg = n.type === "CallExpression" && isIdent(n.base, "require") ? (n.arguments as Node[])[0] : undefined;
+    if (arg?.type === "StringLiteral") names.add(arg.value as string);
+  }
+  return names;
+}
+
+/**
+ * Drops `local m = require("name")` once inlining has left `m` unread, for a module in `inert`
+ * (definesOnly): the board then need not load it, nor even hold it on flash when nothing else
+ * requires it.
+ */
+export function dropUnreadRequires(chunk: Chunk, inert: Set<string>): void {
+  const reads = (name: string) => [...walk(chunk)].filter((n) => isIdent(n, name)).length;
+  chunk.body = chunk.body.filter((s) => {
+    if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1) return true;
+    const init = (s.init as Node[])[0];
+    const arg = init?.type === "CallExpression" && isIdent(init.base, "require") ? (init.arguments as Node[])[0] : undefined;
+    const name = ((s.variables as Node[])[0] as Identifier).name;
+    return !(arg?.type === "StringLiteral" && inert.has(arg.value as string) && reads(name) === 1);
   });
 }

@@ -4,7 +4,7 @@ import luamin from "luamin";
 import luaparse from "luaparse";
 import type { DeviceConfig } from "../../host/config.ts";
 import { luaLiteral } from "../lua/vm.ts";
-import { dropEmptyExports, dropUnreadAliases, inlinables, inlineCalls, joinLiterals } from "./inline.ts";
+import { definesOnly, dropEmptyExports, dropUnreadAliases, dropUnreadRequires, inlinables, inlineCalls, joinLiterals, requiredNames } from "./inline.ts";
 
 /**
  * Drops comment lines, indentation and blank lines. Safe for TSTL output only: TSTL prints every
@@ -61,15 +61,25 @@ export function configLua(cfg: DeviceConfig, version: string): string {
  * Minified Lua for the board (luamin: locals renamed, whitespace and comments gone). Every byte
  * is flash, and RAM while the chunk loads; the build re-checks the result with Lua 5.1. The
  * modules (name → TSTL output) go together, so that calls to one-expression functions of a
- * required module are inlined first (inline.ts).
+ * required module are inlined first (inline.ts). A module that only defines things (contract.lua)
+ * and that inlining has left required by no other is not shipped at all.
  */
 export function minifyModules(modules: Map<string, string>): Map<string, string> {
   const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false })]));
-  const exported = new Map([...chunks].map(([name, chunk]) => [name.replace(/\.lua$/, ""), inlinables(chunk)]));
-  const out = new Map<string, string>();
-  for (const [name, chunk] of chunks) {
+  const moduleName = (file: string) => file.replace(/\.lua$/, "");
+  const exported = new Map([...chunks].map(([name, chunk]) => [moduleName(name), inlinables(chunk)]));
+  const inert = new Set([...chunks].filter(([, chunk]) => definesOnly(chunk)).map(([name]) => moduleName(name)));
+  const requiredBefore = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
+  for (const chunk of chunks.values()) {
     inlineCalls(chunk, exported);
     dropUnreadAliases(chunk);
+    dropUnreadRequires(chunk, inert);
+  }
+  const requiredAfter = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
+  const out = new Map<string, string>();
+  for (const [name, chunk] of chunks) {
+    const m = moduleName(name);
+    if (inert.has(m) && requiredBefore.has(m) && !requiredAfter.has(m)) continue;
     joinLiterals(chunk);
     dropEmptyExports(chunk);
     out.set(name, luamin.minify(chunk) + "\n");
