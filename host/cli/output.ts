@@ -93,10 +93,18 @@ export function jsonLine(m: Message, at: number): string {
 }
 
 /**
+ * Output the stream may hold for a reader that is slower for a moment. A write() returns false as
+ * soon as a stream holds more than its highWaterMark (16 KB), which one 64 KB chunk to a reader
+ * that keeps up already does: taken as "the reader is behind", that dropped QoS 0 messages from a
+ * fast burst that `| grep` was reading as fast as it came.
+ */
+const HOLD_BYTES = 1 << 20;
+
+/**
  * Collects output and writes it in large chunks: one write per event-loop turn, not per line.
- * When the reader falls behind (the stream's write() returns false) it is `blocked`: it holds
- * what it is given until the stream drains, then calls `onDrain`. Meanwhile the caller should
- * stop feeding it (drop, or stop reading its own input): holding is not a queue.
+ * When the reader falls behind (the stream holds over HOLD_BYTES it could not pass on) it is
+ * `blocked`: it holds what it is given until the stream drains, then calls `onDrain`. Meanwhile the
+ * caller should stop feeding it (drop, or stop reading its own input): holding is not a queue.
  */
 export class BufferedOut {
   private chunks: string[] = [];
@@ -136,7 +144,9 @@ export class BufferedOut {
     const text = this.chunks.join("");
     this.chunks = [];
     this.size = 0;
-    this.blocked = !this.stream.write(text);
+    this.stream.write(text);
+    // Past the hold a write has returned false, so "drain" will come.
+    this.blocked = this.stream.writableLength > HOLD_BYTES;
   }
 
   /** Writes what it holds and resolves once the stream has taken all of it. */

@@ -11,6 +11,7 @@ import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
+import { flood } from "../helpers/flood.ts";
 import { mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitForMatch } from "../helpers/wait.ts";
 
@@ -320,6 +321,29 @@ test("serve respects stdout backpressure: at QoS 0 it drops and counts, at QoS 1
     } finally {
       child.kill();
     }
+  }
+});
+
+test("serve prints every QoS 0 message of a burst as fast as the broker sends it, while its reader keeps up", async () => {
+  // A stream's write() says "hold on" past 16 KB, which one chunk of a fast burst is: serve once
+  // took that for a reader that had fallen behind and dropped thousands of 100,000.
+  const total = 100_000;
+  const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", broker.url, "--topic", "p7/burst", "--qos", "0", "--count", String(total), "--timeout", "120"]);
+  let err = "";
+  let lines = 0;
+  child.stderr.on("data", (d: Buffer) => (err += d));
+  child.stdout.on("data", (d: Buffer) => {
+    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
+  });
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  try {
+    await until(() => /subscribed to/.test(err));
+    await flood(broker.port, "p7/burst", total, (i) => `message ${i} ${"x".repeat(40)}`);
+    assert.equal(await closed, 0, err);
+    assert.doesNotMatch(err, /dropped/);
+    assert.equal(lines, total);
+  } finally {
+    child.kill();
   }
 });
 
