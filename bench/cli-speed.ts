@@ -2,9 +2,14 @@
 // MQTT.js's `mqtt pub` and mosquitto_pub; `mcu serve` receiving and printing 100,000 QoS 0
 // messages against mosquitto_sub.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { once } from "node:events";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mqttPacket from "mqtt-packet";
 import { MqttClient } from "../host/mqtt/index.ts";
+import { flood } from "../test/helpers/flood.ts";
 import { repeat, type Sample, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
 
@@ -33,54 +38,120 @@ export async function coldStart(root: string, port: number, runs: number): Promi
   return out;
 }
 
+/** Lines in a file. */
+const linesIn = (file: string) => {
+  const d = readFileSync(file);
+  let n = 0;
+  for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) n++;
+  return n;
+};
+
 /**
  * Messages per second a subscriber command receives and prints while `n` are published as fast as
- * the broker takes them. A broker may drop QoS 0 messages for a slow reader, so the rate is the
- * lines printed over the time to the last one; a reader that stalls for 3 s is stopped there.
+ * the broker takes them (a raw socket, a thousand packets a write: one write per message left the
+ * publisher slower than either reader). The reader prints into a file, as `> log` would: a pipe
+ * to this process would make the bench's own reading part of what is measured. The time is to the
+ * file's last growth (watched every 5 ms, and stopped 1 s after); a reader may drop QoS 0 messages
+ * it cannot print, so what it printed is returned too.
  */
-async function drain(cmd: string, args: string[], port: number, topic: string, n: number): Promise<number> {
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let lines = 0;
-  let last = performance.now();
-  child.stdout.on("data", (d: Buffer) => {
-    for (const b of d) if (b === 10) lines++;
-    last = performance.now();
-  });
+async function drain(cmd: string, args: string[], port: number, topic: string, n: number): Promise<{ rate: number; lines: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-bench-serve-"));
+  const file = join(dir, "out");
+  const fd = openSync(file, "w");
+  const child = spawn(cmd, args, { stdio: ["ignore", fd, "ignore"] });
+  closeSync(fd);
   const done = new Promise<void>((r) => child.on("close", () => r()));
-  // Wait until the subscription is in place: a probe message comes through.
-  const pub = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-pub-${process.pid}`, maxQueued: n + 10 });
-  await pub.connect();
-  while (lines === 0) {
-    await pub.publish(topic, "probe", { qos: 0 });
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    // Wait until the subscription is in place: a probe message comes through.
+    const pub = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-pub-${process.pid}` });
+    await pub.connect();
+    while (statSync(file).size === 0) {
+      await pub.publish(topic, "probe", { qos: 0 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await pub.end();
+    await new Promise((r) => setTimeout(r, 200)); // a probe still on its way lands before the count
+    const before = linesIn(file);
+    let size = statSync(file).size;
+    const t0 = performance.now();
+    let last = t0;
+    const watch = setInterval(() => {
+      const now = statSync(file).size;
+      if (now !== size) [size, last] = [now, performance.now()];
+    }, 5);
+    await flood(port, topic, n, (i) => `message ${i} ${"x".repeat(40)}`);
+    while (performance.now() - last < 1000) await new Promise((r) => setTimeout(r, 50));
+    clearInterval(watch);
+    const lines = linesIn(file) - before;
+    return { rate: lines / ((last - t0) / 1000), lines };
+  } finally {
+    child.kill();
+    await done;
+    rmSync(dir, { recursive: true, force: true });
   }
-  const before = lines;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    await pub.publish(topic, `message ${i} ${"x".repeat(40)}`, { qos: 0 });
-    if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
-  }
-  const stall = setInterval(() => performance.now() - last > 3000 && child.kill(), 500);
-  await done;
-  clearInterval(stall);
-  await pub.end();
-  return (lines - before) / ((last - t0) / 1000);
 }
 
-export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample>> {
+/** Each reader's rate, and the fewest of the `n` messages it printed in any run. */
+export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample & { fewest: number }>> {
   const topic = "bench/tp";
   const cases: [string, string, string[]][] = [
     [
       "mcu serve",
       process.execPath,
-      [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0", "--count", String(n)],
+      [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0"],
     ],
   ];
   if (has("mosquitto_sub"))
-    cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v", "-C", String(n)]]);
+    cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v"]]);
   // Runs alternate between the readers, so a machine that drifts (caches, other load) weighs on
   // both alike rather than on whichever ran last.
   const rates = new Map<string, number[]>(cases.map(([name]) => [name, []]));
-  for (let i = 0; i < runs; i++) for (const [name, cmd, args] of cases) rates.get(name)!.push(await drain(cmd, args, port, topic, n));
-  return Object.fromEntries([...rates].map(([name, r]) => [name, sample(r)]));
+  const printed = new Map<string, number>(cases.map(([name]) => [name, n]));
+  for (let i = 0; i < runs; i++)
+    for (const [name, cmd, args] of cases) {
+      const r = await drain(cmd, args, port, topic, n);
+      rates.get(name)!.push(r.rate);
+      printed.set(name, Math.min(printed.get(name)!, r.lines));
+    }
+  return Object.fromEntries([...rates].map(([name, r]) => [name, { ...sample(r), fewest: printed.get(name)! }]));
+}
+
+/**
+ * What the broker delivers to a subscriber that does nothing with it: a raw socket that only
+ * counts bytes until `n` messages' worth, published as drain() publishes them. No reader can
+ * print faster than this.
+ */
+export async function brokerCeiling(port: number, n: number, runs: number): Promise<Sample> {
+  const topic = "bench/ceiling";
+  const body = (i: number) => `message ${i} ${"x".repeat(40)}`;
+  const expected = Array.from({ length: n }, (_, i) => mqttPacket.generate({ cmd: "publish", topic, payload: body(i), qos: 0, retain: false, dup: false }).length).reduce(
+    (a, b) => a + b,
+    0,
+  );
+  return repeat(runs, async () => {
+    const socket = connect(port, "127.0.0.1");
+    try {
+      await once(socket, "connect");
+      socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }));
+      socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 0 }] }));
+      let bytes = 0;
+      socket.on("data", (d: Buffer) => (bytes += d.length));
+      // CONNACK (4 bytes) and SUBACK (5): then the subscription is in place.
+      while (bytes < 9) await new Promise((r) => setTimeout(r, 10));
+      bytes = 0;
+      let last = 0;
+      const all = new Promise<void>((resolve) =>
+        socket.on("data", () => {
+          last = performance.now();
+          if (bytes >= expected) resolve();
+        }),
+      );
+      const t0 = performance.now();
+      await flood(port, topic, n, body);
+      await all;
+      return n / ((last - t0) / 1000);
+    } finally {
+      socket.destroy();
+    }
+  });
 }

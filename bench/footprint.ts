@@ -1,10 +1,11 @@
 // Row 1: firmware footprint. The TypeScript firmware and the hand-written Lua reference
 // (bench/reference/) in the same emulator against the same broker: Lua heap in use after boot
-// and after 1,000 echoes, and bytes on flash.
+// and after 1,000 echoes, and bytes on flash; and the rate of those 1,000 echoes (echo throughput
+// under the one-packet rule). Also the burst row: 20 messages at the payload limit at once.
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IN, OUT, topic } from "../firmware/src/contract.ts";
+import { IN, OUT, STATUS, topic } from "../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../host/mqtt/index.ts";
 import type { BuildResult } from "../tools/compiler/build.ts";
 import { Board } from "../tools/emulator/board.ts";
@@ -13,6 +14,8 @@ export interface Footprint {
   bootHeap: number;
   echoHeap: number;
   flashBytes: number;
+  /** Echoes a second over the 1,000, at most WINDOW awaiting their echo. */
+  echoRate: number;
 }
 
 const ECHOES = 1000;
@@ -26,8 +29,15 @@ async function waitFor(check: () => boolean, ms: number, what: string): Promise<
   }
 }
 
-/** Boots a board from `files`, measures heap after online and after 1,000 echoes. */
-export async function measure(files: string[], broker: { host: string; port: number }, id: string): Promise<Footprint> {
+interface Booted {
+  board: Board;
+  client: MqttClient;
+  flashBytes: number;
+  close(): Promise<void>;
+}
+
+/** A board booted from `files` and online, and a client of the same broker. */
+async function boot(files: string[], broker: { host: string; port: number }, id: string): Promise<Booted> {
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-bench-fp-"));
   for (const f of files) copyFileSync(f, join(flashDir, f.split("/").pop()!));
   const flashBytes = readdirSync(flashDir).reduce((n, f) => n + statSync(join(flashDir, f)).size, 0);
@@ -35,29 +45,104 @@ export async function measure(files: string[], broker: { host: string; port: num
   let out = "";
   board.on("output", (d: Buffer) => (out += d.toString("latin1")));
   const client = new MqttClient({ host: broker.host, port: broker.port, clientId: `bench-fp-${id}`, maxInflight: 50, maxQueued: 2000 });
-  try {
-    board.boot();
-    await waitFor(() => out.includes("mqtt: connected"), 20000, `${id} online (console: ${out.slice(-200)})`);
-    await new Promise((r) => setTimeout(r, 300));
-    const bootHeap = board.heapBudget - board.heap();
-    await client.connect();
-    let echoed = 0;
-    client.on("message", (_m: Message) => echoed++);
-    await client.subscribe(topic("nodemcu", id, OUT), 1);
-    // At most WINDOW messages wait for their echo: the strict board echoes one per broker round
-    // trip (its one-packet send queue), and NodeMCU loses its stream when a read ends inside a
-    // packet's length bytes (mqtt_msg.c:133-146), which a long burst of small packets invites.
-    for (let i = 0; i < ECHOES; i++) {
-      await waitFor(() => i - echoed < WINDOW, 30000, `echo ${i - WINDOW} from ${id}`);
-      void client.publish(topic("nodemcu", id, IN), `echo ${i} ${"x".repeat(32)}`, { qos: 1 });
-    }
-    await waitFor(() => echoed >= ECHOES, 30000, `${ECHOES} echoes from ${id}`);
-    const echoHeap = board.heapBudget - board.heap();
-    return { bootHeap, echoHeap, flashBytes };
-  } finally {
+  const close = async () => {
     board.powerOff();
     await client.end({ force: true });
     rmSync(flashDir, { recursive: true, force: true });
+  };
+  try {
+    board.boot();
+    await waitFor(() => out.includes("mqtt: connected"), 20000, `${id} online (console: ${out.slice(-200)})`);
+    // Its status and subscription settle.
+    await new Promise((r) => setTimeout(r, 300));
+    return { board, client, flashBytes, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Resolves when `done` does, or fails after `ms` naming what did not happen. */
+function within<T>(done: Promise<T>, ms: number, what: () => string): Promise<T> {
+  return Promise.race([done, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`bench: ${what()}`)), ms).unref())]);
+}
+
+/** Boots a board from `files`, measures heap after online and after 1,000 echoes, and their rate. */
+export async function measure(files: string[], broker: { host: string; port: number }, id: string): Promise<Footprint> {
+  const { board, client, flashBytes, close } = await boot(files, broker, id);
+  try {
+    const bootHeap = board.heapBudget - board.heap();
+    await client.connect();
+    let echoed = 0;
+    let sent = 0;
+    const inTopic = topic("nodemcu", id, IN);
+    const send = () => void client.publish(inTopic, `echo ${sent++} ${"x".repeat(32)}`, { qos: 1 });
+    // At most WINDOW messages wait for their echo, each echo sending the next: the strict board
+    // echoes one per broker round trip (its one-packet send queue), and NodeMCU loses its stream
+    // when a read ends inside a packet's length bytes (mqtt_msg.c:133-146), which a long burst of
+    // small packets invites.
+    const all = new Promise<void>((resolve) =>
+      client.on("message", (_m: Message) => {
+        if (++echoed >= ECHOES) resolve();
+        else if (sent < ECHOES) send();
+      }),
+    );
+    await client.subscribe(topic("nodemcu", id, OUT), 1);
+    const t0 = performance.now();
+    while (sent < WINDOW) send();
+    await within(all, 60000, () => `${echoed} of ${ECHOES} echoes from ${id}`);
+    const echoRate = ECHOES / ((performance.now() - t0) / 1000);
+    const echoHeap = board.heapBudget - board.heap();
+    return { bootHeap, echoHeap, flashBytes, echoRate };
+  } finally {
+    await close();
+  }
+}
+
+export interface Burst {
+  /** The lowest free heap while the burst was taken in and echoed (Board.heapLow). */
+  lowestFree: number;
+  echoed: number;
+  /** The status's count of echoes the board could not send. */
+  dropped: number;
+  panics: number;
+}
+
+/**
+ * 20 messages (Mosquitto's default in-flight window) of `size` bytes at once, then a marker; then
+ * one message over the limit, whose overflow makes the board publish its status with `dropped`.
+ */
+export async function burst(files: string[], broker: { host: string; port: number }, id: string, size: number, maxlen: number): Promise<Burst> {
+  const { board, client, close } = await boot(files, broker, id);
+  let panics = 0;
+  board.on("panic", () => panics++);
+  try {
+    await client.connect();
+    let echoed = 0;
+    let marker: () => void = () => {};
+    let status: (payload: string) => void = () => {};
+    client.on("message", (m: Message) => {
+      if (m.topic.endsWith("/status")) status(m.payload.toString());
+      else if (m.payload.length === size) echoed++;
+      else if (m.payload.toString() === "marker") marker();
+    });
+    await client.subscribe([
+      { topic: topic("nodemcu", id, OUT), qos: 1 },
+      { topic: topic("nodemcu", id, STATUS), qos: 1 },
+    ]);
+    const inTopic = topic("nodemcu", id, IN);
+    board.heapLow = Number.POSITIVE_INFINITY;
+    const back = new Promise<void>((r) => (marker = r));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => client.publish(inTopic, Buffer.alloc(size, 65 + i), { qos: 1 })));
+    await client.publish(inTopic, "marker", { qos: 1 });
+    await within(back, 30000, () => `the marker after the burst from ${id}`);
+    const lowestFree = board.heapLow;
+    const next = new Promise<string>((r) => (status = r));
+    await client.publish(inTopic, Buffer.alloc(maxlen, "o"), { qos: 1 });
+    const { dropped } = JSON.parse(await within(next, 30000, () => `a status from ${id} after an overflow`)) as { dropped: number };
+    return { lowestFree, echoed, dropped, panics };
+  } finally {
+    await close();
   }
 }
 

@@ -1,9 +1,4 @@
--- Hand-written reference: the echo app in plain, idiomatic NodeMCU Lua, with the TypeScript
--- firmware's duties (Wi-Fi events, persistent session, retained status naming version, IP, heap,
--- counts and broker, will, echo, overflow and dropped-echo counts, backoff with jitter). Used by
--- the footprint benchmark only. Written as tight as an expert would: the config table (and its
--- Wi-Fi password) let go once read, one flag for "connecting or connected", no name kept that a
--- callback does not read.
+-- Hand-written reference echo app in plain NodeMCU Lua, with the firmware's duties (bench/README.md).
 local cfg = require("config")
 package.loaded.config = nil
 local id = cfg.id or string.format("esp-%06x", node.chipid())

@@ -106,6 +106,11 @@ export class Board extends EventEmitter {
   private baseline = 0;
   /** Heap the C modules hold (mqtt's queued packets), since boot. */
   private cHeap = 0;
+  /**
+   * The lowest free heap since boot at the moments a C module took heap (the mqtt queue growing:
+   * a burst's worst point), after the garbage collection NodeMCU's emergency GC would have done.
+   */
+  heapLow = Number.POSITIVE_INFINITY;
   // The host halves of the modules that keep state on the board.
   private readonly tmr: TmrHost;
   private readonly rtc = new RtcmemHost();
@@ -254,6 +259,7 @@ export class Board extends EventEmitter {
     this.lua.exec('collectgarbage("collect")');
     this.baseline = this.lua.memoryBytes();
     this.cHeap = 0;
+    this.heapLow = Number.POSITIVE_INFINITY;
     this.setLuaLimit();
     // node.startup{banner=false} (app/lua53/lua.c:235).
     if (Number(this.sysparam.get("rcr.startup") ?? 0) % 2 === 0) this.console.print(this.banner());
@@ -322,8 +328,10 @@ export class Board extends EventEmitter {
 
   /** A C module's malloc (the mqtt queue's copies): false when it does not fit, as malloc returns NULL. */
   private heapTake(bytes: number): boolean {
-    if (this.heap() < bytes) return false;
+    const free = this.heap();
+    if (free < bytes) return false;
     this.cHeap += bytes;
+    this.heapLow = Math.min(this.heapLow, free - bytes);
     this.setLuaLimit();
     return true;
   }
