@@ -95,14 +95,9 @@ async function drain(cmd: string, args: string[], port: number, topic: string, n
 export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample & { fewest: number }>> {
   const topic = "bench/tp";
   const cases: [string, string, string[]][] = [
-    [
-      "mcu serve",
-      process.execPath,
-      [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0"],
-    ],
+    ["mcu serve", process.execPath, [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0"]],
   ];
-  if (has("mosquitto_sub"))
-    cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v"]]);
+  if (has("mosquitto_sub")) cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v"]]);
   // Runs alternate between the readers, so a machine that drifts (caches, other load) weighs on
   // both alike rather than on whichever ran last.
   const rates = new Map<string, number[]>(cases.map(([name]) => [name, []]));
@@ -124,15 +119,17 @@ export async function serveThroughput(root: string, port: number, n: number, run
 export async function brokerCeiling(port: number, n: number, runs: number): Promise<Sample> {
   const topic = "bench/ceiling";
   const body = (i: number) => `message ${i} ${"x".repeat(40)}`;
-  const expected = Array.from({ length: n }, (_, i) => mqttPacket.generate({ cmd: "publish", topic, payload: body(i), qos: 0, retain: false, dup: false }).length).reduce(
-    (a, b) => a + b,
-    0,
-  );
+  const expected = Array.from(
+    { length: n },
+    (_, i) => mqttPacket.generate({ cmd: "publish", topic, payload: body(i), qos: 0, retain: false, dup: false }).length,
+  ).reduce((a, b) => a + b, 0);
   return repeat(runs, async () => {
     const socket = connect(port, "127.0.0.1");
     try {
       await once(socket, "connect");
-      socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }));
+      socket.write(
+        mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }),
+      );
       socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 0 }] }));
       let bytes = 0;
       socket.on("data", (d: Buffer) => (bytes += d.length));
