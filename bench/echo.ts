@@ -51,6 +51,10 @@ export async function brokerOnly(port: number, n: number): Promise<Rtt> {
 
 /** Boots `mcu emulate --load buildDir` (config names board "bench-echo") and times echoes through it. */
 export async function throughBoard(root: string, buildDir: string, port: number, n: number): Promise<Rtt> {
+  // A fresh board: its persistent session cleared (see footprint.ts's boot).
+  const wipe = new MqttClient({ host: "127.0.0.1", port, clientId: "bench-echo", clean: true });
+  await wipe.connect();
+  await wipe.end();
   const flash = mkdtempSync(join(tmpdir(), "mcu-bench-echo-"));
   const board = spawn(process.execPath, [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir], {
     stdio: ["pipe", "pipe", "inherit"],
