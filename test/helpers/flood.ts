@@ -10,7 +10,16 @@ export async function flood(port: number, topic: string, n: number, payload: (i:
   const socket = connect(port, "127.0.0.1");
   try {
     await once(socket, "connect");
-    socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `flood-${process.pid}-${Date.now()}`, keepalive: 60 }));
+    socket.write(
+      mqttPacket.generate({
+        cmd: "connect",
+        protocolId: "MQTT",
+        protocolVersion: 4,
+        clean: true,
+        clientId: `flood-${process.pid}-${Date.now()}`,
+        keepalive: 60,
+      }),
+    );
     const [connack] = (await once(socket, "data")) as [Buffer];
     if (connack[0] !== 0x20 || connack[3] !== 0) throw new Error(`flood: the broker refused the connection (${connack.toString("hex")})`);
     // Built before the first is sent, and a turn of the event loop given up after each write, so

@@ -328,7 +328,20 @@ test("serve prints every QoS 0 message of a burst as fast as the broker sends it
   // A stream's write() says "hold on" past 16 KB, which one chunk of a fast burst is: serve once
   // took that for a reader that had fallen behind and dropped thousands of 100,000.
   const total = 100_000;
-  const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", broker.url, "--topic", "p7/burst", "--qos", "0", "--count", String(total), "--timeout", "120"]);
+  const child = spawn(process.execPath, [
+    "dist/mcu.js",
+    "serve",
+    "--broker",
+    broker.url,
+    "--topic",
+    "p7/burst",
+    "--qos",
+    "0",
+    "--count",
+    String(total),
+    "--timeout",
+    "120",
+  ]);
   let err = "";
   let lines = 0;
   child.stderr.on("data", (d: Buffer) => (err += d));

@@ -34,7 +34,7 @@ const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.pass
 function publishStatus(): void {
   const [ip] = wifi.sta.getip();
   // "overflows" counts the readings the thermometer did not give (no answer or a bad CRC).
-  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), failedReads, 0, ""), 1, 1);
+  client.publish(tStatus, string.format(ONLINE_FORMAT, cfg.version, ip ?? "", node.heap(), failedReads, 0, cfg.host, cfg.port), 1, 1);
 }
 
 /** Temperature in °C from a scratchpad, or undefined when its CRC (byte 9) is wrong. */
