@@ -74,3 +74,48 @@ export const ONLINE_FORMAT = '{"state":"online","version":"%s","ip":"%s","heap":
 export function backoffMs(attempt: number, random01: number): number {
   return Math.floor(Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(attempt, 15)) * (1 - random01 / 2));
 }
+
+/**
+ * Firmware updates over MQTT (the board's half is ota.ts, the PC's tools/ota). Topic leaves
+ * below `<prefix>/<id>/`: the PC's commands and file chunks, and the board's answers.
+ */
+export const OTA_IN = "ota/in";
+export const OTA_STATUS = "ota/status";
+/**
+ * Every answer of the board on OTA_STATUS, as a string.format pattern: code, version of the update,
+ * bytes received, bytes in all, then the file (1-based) and offset the board asks for next. A
+ * request and a progress report at once: the board asks for each chunk, so the PC never sends more
+ * than the board's one-packet queue and max_message_length take.
+ */
+export const OTA_FORMAT = '{"ota":"%s","version":"%s","bytes":%d,"total":%d,"file":%d,"at":%d}';
+/**
+ * The board's reply to OTA_MANIFEST_ASK: version, free flash, max_message_length, "name size a b;"
+ * per file (Adler-32 halves), and the last update's state ("updated <version>", "rolledback <version>").
+ */
+export const OTA_MANIFEST_FORMAT = '{"ota":"manifest","version":"%s","free":%d,"maxlen":%d,"files":"%s","last":"%s"}';
+/** Commands on OTA_IN: the manifest request, "b" begin, "d" chunk (see docs/ota.md). */
+export const OTA_MANIFEST_ASK = "m";
+
+/** Codes in OTA_FORMAT's first field. */
+export const OTA_ACCEPTED = "accepted";
+export const OTA_PROGRESS = "progress";
+/** Every file received and verified: the board swaps them in and restarts. */
+export const OTA_DONE = "done";
+/** The new firmware reached the broker; the previous files are gone (reported with the manifest). */
+export const OTA_UPDATED = "updated";
+export const OTA_BAD_CHECKSUM = "badsum";
+export const OTA_NO_ROOM = "noroom";
+export const OTA_BUSY = "busy";
+export const OTA_REFUSED = "refused";
+/** The new firmware did not reach the broker within OTA_BOOTS boots: the previous files are back. */
+export const OTA_ROLLED_BACK = "rolledback";
+
+/** Boots an updated firmware gets to reach the broker before init.lua restores the previous files. */
+export const OTA_BOOTS = 2;
+/** Per boot, how long an updated firmware that neither crashes nor connects runs before init.lua restarts it. */
+export const OTA_TRIAL_MS = 60000;
+/** The update's state file: "trial <version> <names>" until the new firmware is online, then "updated <version>" or "rolledback <version>". */
+export const OTA_STATE = "ota.st";
+/** Name prefixes: a received file before the swap, and the previous version kept until the new one is online. */
+export const OTA_NEW = "n~";
+export const OTA_OLD = "o~";

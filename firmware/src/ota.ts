@@ -1,0 +1,148 @@
+// The board's half of a firmware update over MQTT. app.ts loads this module only when a message
+// arrives on the OTA topic or an update is to be settled, so the echo app's steady heap does not
+// carry it. The board asks for every chunk (OTA_FORMAT names the file and offset it wants next),
+// writes each file under a temp name, checks its size and Adler-32, then swaps all files in one
+// rename pass, keeping the previous ones under a backup name, and restarts. init.lua restores the
+// backups when the new firmware does not reach the broker (docs/ota.md).
+import * as cfg from "config";
+import {
+  defaultId,
+  OTA_ACCEPTED,
+  OTA_BAD_CHECKSUM,
+  OTA_BUSY,
+  OTA_FORMAT,
+  OTA_MANIFEST_ASK,
+  OTA_NEW,
+  OTA_NO_ROOM,
+  OTA_PROGRESS,
+  OTA_REFUSED,
+  OTA_STATUS,
+  topic,
+} from "./contract";
+
+packageLib.loaded.set("contract", undefined);
+
+import type { Part } from "./otaswap";
+
+const end = () => require("otaswap") as typeof import("./otaswap");
+
+/** Seconds between asks for a chunk that did not come; after MAX_ASKS of them the update is dropped. */
+const ASK_MS = 3000;
+const MAX_ASKS = 10;
+/** Flash kept free beyond the update itself (SPIFFS needs slack, and config.lua is rewritten). */
+const SLACK = 4096;
+/** Files an update may not replace: the boot guard that rolls back, and the board's own settings. */
+const KEPT = "init.lua config.lua";
+
+const tStatus = topic(cfg.prefix, cfg.id ?? defaultId(string.format("%06x", node.chipid())), OTA_STATUS);
+const nag = tmr.create();
+let client: mqtt.Client;
+let parts: Part[] = [];
+let version = "";
+let total = 0;
+let got = 0;
+let i = 0;
+let at = 0;
+let asks = 0;
+let out: file.Handle | undefined;
+
+/** Publishes a code with where the update stands; results are retained, requests are not. */
+function say(code: string, keep: boolean): void {
+  client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at), keep ? 1 : 0, keep ? 1 : 0);
+}
+
+/** Forgets the update in progress: temp files removed, timer stopped. */
+function reset(): void {
+  if (out) out.close();
+  out = undefined;
+  nag.unregister();
+  for (const p of parts) file.remove(OTA_NEW + p.name);
+  parts = [];
+}
+
+/** Gives the update up: reset, and this module unloaded so its heap comes back. */
+function drop(): void {
+  reset();
+  packageLib.loaded.set("ota", undefined);
+}
+
+/** Asks for file i at offset `at`, and again every ASK_MS until it comes (a lost chunk or request). */
+function ask(code: string): void {
+  asks = 0;
+  say(code, false);
+  nag.alarm(ASK_MS, tmr.ALARM_AUTO, () => {
+    asks = asks + 1;
+    if (asks > MAX_ASKS) return drop();
+    say(OTA_PROGRESS, false);
+  });
+}
+
+function fail(code: string): void {
+  say(code, true);
+  drop();
+}
+
+/** "b <version> <mac> <name> <size> <a> <b> …": checks the update, makes room, asks for the first chunk. */
+function begin(words: string[]): void {
+  if (parts.length > 0 && words[1] !== version) {
+    // Another update is under way: answered with the other version's name, the running one untouched.
+    client.publish(tStatus, string.format(OTA_FORMAT, OTA_BUSY, words[1]!, 0, 0, 0, 0), 0, 0);
+    return;
+  }
+  // The same version again is the PC starting over (after a lost broker, say): from the first byte.
+  reset();
+  version = words[1]!;
+  total = 0;
+  for (let k = 3; k + 3 < words.length; k += 4) {
+    const p: Part = { name: words[k]!, size: tonumber(words[k + 1])!, a: tonumber(words[k + 2])!, b: tonumber(words[k + 3])! };
+    parts[parts.length] = p;
+    total = total + p.size;
+  }
+  got = 0;
+  i = 1;
+  at = 0;
+  for (const p of parts) {
+    if (string.find(KEPT, p.name, 1, true)[0] !== undefined || end().ours(p.name) || p.name.length > 29) return fail(OTA_REFUSED);
+  }
+  const [free] = file.fsinfo();
+  if (parts.length === 0) return fail(OTA_REFUSED);
+  if (total + SLACK > free) return fail(OTA_NO_ROOM);
+  out = file.open(OTA_NEW + parts[0]!.name, "w");
+  ask(OTA_ACCEPTED);
+}
+
+/** "d <file> <offset>\n<bytes>": written when it is the chunk asked for, else the ask is repeated. */
+function chunk(data: string): void {
+  const [fi, fo, start] = string.match(data, "^d (%d+) (%d+)\n()");
+  if (parts.length === 0 || !out) return;
+  if (tonumber(fi) !== i || tonumber(fo) !== at) return ask(OTA_PROGRESS);
+  const bytes = string.sub(data, tonumber(start)!);
+  out.write(bytes);
+  at = at + bytes.length;
+  got = got + bytes.length;
+  const p = parts[i - 1]!;
+  if (at < p.size) return ask(OTA_PROGRESS);
+  out.close();
+  const [s, a, b] = end().sum(OTA_NEW + p.name);
+  if (s !== p.size || a !== p.a || b !== p.b) return fail(OTA_BAD_CHECKSUM);
+  if (i < parts.length) {
+    i = i + 1;
+    at = 0;
+    out = file.open(OTA_NEW + parts[i - 1]!.name, "w");
+    return ask(OTA_PROGRESS);
+  }
+  out = undefined;
+  nag.unregister();
+  end().swap(client, parts, version, tStatus);
+}
+
+/** A message on the OTA topic. */
+export function message(c: mqtt.Client, payload: string | undefined): void {
+  client = c;
+  const data = payload ?? "";
+  if (data === OTA_MANIFEST_ASK) return end().manifest(c, tStatus);
+  if (string.sub(data, 1, 2) === "d ") return chunk(data);
+  const words: string[] = [];
+  for (const w of string.gmatch(data, "%S+")) words[words.length] = w;
+  if (words[0] === "b") begin(words);
+}

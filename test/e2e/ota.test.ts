@@ -1,0 +1,104 @@
+// Firmware updates over MQTT (firmware/src/ota.ts, tools/ota/update.ts) on emulated boards running
+// the real firmware, against a real Mosquitto and the embedded broker.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { OTA_IN, OTA_MANIFEST_ASK, OTA_STATUS, STATUS, topic } from "../../firmware/src/contract.ts";
+import { MqttClient } from "../../host/mqtt/index.ts";
+import type { Board } from "../../tools/emulator/board.ts";
+import { type Firmware, readFirmware, updateBoard } from "../../tools/ota/update.ts";
+import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
+import { buildOnce, type FlashedBoard, flashedBoard } from "../helpers/firmware.ts";
+import { waitUntil } from "../helpers/wait.ts";
+
+/** A file on the board's flash, or undefined. */
+function boardFile(board: Board, name: string): Buffer | undefined {
+  const h = board.flash.open(name, "r");
+  if (h === null) return undefined;
+  try {
+    return board.flash.read(h, 1 << 20) ?? Buffer.alloc(0);
+  } finally {
+    board.flash.close(h);
+  }
+}
+
+/** The test build with app.lua changed (a no-op line added, or an error at start) under a new version. */
+async function variant(version: string, appPrefix: string): Promise<Firmware> {
+  const fw = readFirmware((await buildOnce()).outDir);
+  return { version, files: fw.files.map((f) => (f.name === "app.lua" ? { name: f.name, data: Buffer.concat([Buffer.from(appPrefix), f.data]) } : f)) };
+}
+
+async function online(b: FlashedBoard): Promise<void> {
+  await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 20000);
+}
+
+for (const kind of ["mosquitto", "embedded"] as const) {
+  describe(`mcu ota on ${kind}`, () => {
+    let broker: Broker;
+    let client: MqttClient;
+    const boards: FlashedBoard[] = [];
+    before(async () => {
+      broker = kind === "mosquitto" ? await startMosquitto() : await startAedes();
+      client = new MqttClient({ host: broker.host, port: broker.port, clientId: `ota-test-${kind}` });
+      await client.connect();
+    });
+    after(async () => {
+      for (const b of boards) b.board.powerOff();
+      await client.end({ force: true });
+      await broker.stop();
+    });
+
+    test("one board: only the changed file is sent, swapped in, and the board comes online with the new version", async () => {
+      const b = await flashedBoard(`ota-one-${kind}`, broker);
+      boards.push(b);
+      await online(b);
+      const before = readFirmware((await buildOnce()).outDir);
+      const fw = await variant("9.9.9+update", "local _ota_probe=1\n");
+      const seen: number[] = [];
+      const r = await updateBoard(client, `ota-one-${kind}`, fw, { prefix: "nodemcu", progress: (n) => seen.push(n) });
+      assert.equal(r.outcome, "updated", r.error);
+      assert.deepEqual(r.sent, ["app.lua"]);
+      assert.equal(r.from, before.version);
+      assert.ok(seen.length > 0, "progress was reported");
+      const app = fw.files.find((f) => f.name === "app.lua")!.data;
+      assert.deepEqual(boardFile(b.board, "app.lua"), app);
+      // Settled: the backups are gone once the new firmware is online, and the state says so.
+      await waitUntil("the update settled", () => boardFile(b.board, "ota.st")?.toString() === "updated 9.9.9+update", 10000).catch((e) => {
+        throw new Error(`${e.message}\n${b.out().slice(-1500)}`);
+      });
+      assert.deepEqual(
+        b.board.flash
+          .list()
+          .map(([n]) => n)
+          .filter((n) => n.includes("~")),
+        [],
+      );
+      assert.match(boardFile(b.board, "config.lua")!.toString(), /version="9\.9\.9\+update"/);
+      // A second run finds nothing to send.
+      const again = await updateBoard(client, `ota-one-${kind}`, fw, { prefix: "nodemcu" });
+      assert.equal(again.outcome, "current");
+    });
+
+    test("an app that crashes at start is rolled back after N boots, and the status says so", async () => {
+      const id = `ota-bad-${kind}`;
+      const b = await flashedBoard(id, broker);
+      boards.push(b);
+      await online(b);
+      const old = boardFile(b.board, "app.lua");
+      const fw = await variant("6.6.6+broken", 'error("broken on purpose")\n');
+      const r = await updateBoard(client, id, fw, { prefix: "nodemcu" });
+      assert.equal(r.outcome, "rolledback", r.error);
+      assert.deepEqual(boardFile(b.board, "app.lua"), old);
+      assert.match(b.out(), /update 6\.6\.6\+broken did not reach the broker in 2 boots; previous firmware restored/);
+      // Asked for its manifest, the board reports the rollback, retained, on its OTA status.
+      const statuses: string[] = [];
+      const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: `ota-watch-${kind}` });
+      await watcher.connect();
+      watcher.on("message", (m) => statuses.push(m.payload.toString()));
+      await watcher.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
+      await watcher.subscribe(topic("nodemcu", id, STATUS), 1);
+      await watcher.publish(topic("nodemcu", id, OTA_IN), OTA_MANIFEST_ASK, { qos: 1 });
+      await waitUntil("the rollback reported", () => statuses.some((s) => s.includes('"ota":"rolledback","version":"6.6.6+broken"')), 10000);
+      await watcher.end({ force: true });
+    });
+  });
+}
