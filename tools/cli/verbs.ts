@@ -17,5 +17,6 @@ export const verbs: Record<string, Verb> = {
   reset: { summary: "restart the board (RTS/DTR pulse, or node.restart())", load: () => import("../serial/board-verbs.ts").then((m) => m.reset) },
   demo: { summary: "the whole loop on this PC: build, embedded broker, emulated board, flash, echoes", load: () => import("../demo/demo.ts") },
   build: { summary: "compile the firmware to Lua for the board", load: () => import("../compiler/verb.ts") },
+  ota: { summary: "update boards over MQTT with a build: only changed files, verified, rolled back if not online", load: () => import("../ota/verb.ts") },
   new: { summary: "make a firmware project of your own (src/app.ts, device.json, npm scripts)", load: () => import("../scaffold/new.ts") },
 };

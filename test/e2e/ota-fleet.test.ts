@@ -1,0 +1,83 @@
+// `mcu ota` (the bundle in dist/) on a fleet of emulated boards running the real firmware, on a
+// real Mosquitto: --canary boards first, then --parallel at a time; a failed canary stops the rollout.
+// FLEET boards (default 12: each one is a Lua state and a firmware build in this process, on a
+// shared 2-core machine; the issue's 200 runs with OTA_FLEET=200).
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { BoardResult } from "../../tools/ota/update.ts";
+import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { buildOnce, type FlashedBoard, flashedBoard } from "../helpers/firmware.ts";
+import { mcu } from "../helpers/pty-board.ts";
+import { waitUntil } from "../helpers/wait.ts";
+
+const FLEET = Number(process.env.OTA_FLEET ?? 12);
+
+/** A build folder: the test build with app.lua prefixed by `appPrefix`, under `version`. */
+async function variantBuild(version: string, appPrefix: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-ota-build-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  cpSync((await buildOnce()).outDir, dir, { recursive: true });
+  const app = join(dir, "app.lua");
+  writeFileSync(app, Buffer.concat([Buffer.from(appPrefix), readFileSync(app)]));
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { version: string };
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, version }));
+  return dir;
+}
+
+let broker: Broker;
+const boards: FlashedBoard[] = [];
+before(async () => {
+  broker = await startMosquitto();
+});
+after(async () => {
+  for (const b of boards) b.board.powerOff();
+  await broker.stop();
+});
+
+async function fleet(name: string, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, (_, i) => `${name}${i + 1}`);
+  for (const id of ids) boards.push(await flashedBoard(id, broker));
+  const mine = boards.slice(-n);
+  await waitUntil("the fleet online", () => mine.every((b) => b.out().includes("mqtt: connected")), 60000);
+  return ids;
+}
+
+test(`${FLEET} boards with --parallel 4 --canary 2: every board runs the new version`, { timeout: 600_000 }, async () => {
+  const ids = await fleet("fleet", FLEET);
+  const dir = await variantBuild("2.0.0+fleet", "local _fleet=1\n");
+  const r = await mcu(["ota", "--devices", ids.join(","), "--build", dir, "--parallel", "4", "--canary", "2", "--json", "--broker", broker.url]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const results = JSON.parse(r.stdout) as BoardResult[];
+  assert.deepEqual(results.map((x) => x.id).sort(), [...ids].sort());
+  for (const x of results) {
+    assert.equal(x.outcome, "updated", `${x.id}: ${x.error}`);
+    assert.deepEqual(x.sent, ["app.lua"]);
+  }
+  // The canaries went first, one at a time.
+  assert.deepEqual(
+    results.slice(0, 2).map((x) => x.id),
+    ids.slice(0, 2),
+  );
+});
+
+test("a canary that does not come online stops the rollout: the other boards are not touched", { timeout: 300_000 }, async () => {
+  const ids = await fleet("canary", 3);
+  const dir = await variantBuild("3.0.0+broken", 'error("broken on purpose")\n');
+  const r = await mcu(["ota", "--devices", ids.join(","), "--build", dir, "--canary", "1", "--broker", broker.url]);
+  assert.equal(r.code, 1, r.stderr + r.stdout);
+  assert.match(r.stdout, /canary1: rolledback: 3\.0\.0\+broken did not reach the broker/);
+  assert.match(r.stdout, /canary2 +failed/);
+  for (const b of boards.slice(-2)) assert.equal(b.out().match(/received; restarting/g), null);
+});
+
+test("bad arguments: one way of naming boards, a build folder", async () => {
+  const none = await mcu(["ota", "--broker", broker.url]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /name the boards with one of --device ID, --devices a,b or --all/);
+  const nobuild = await mcu(["ota", "--device", "x", "--build", "/nonexistent", "--broker", broker.url]);
+  assert.equal(nobuild.code, 2);
+  assert.match(nobuild.stderr, /holds no build \(manifest\.json\): run mcu build first/);
+});

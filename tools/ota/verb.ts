@@ -1,0 +1,108 @@
+// `mcu ota`: updates boards' firmware over MQTT from a build folder (tools/ota/update.ts per
+// board, tools/ota/rollout.ts for a fleet).
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { STATUS } from "../../firmware/src/contract.ts";
+import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb } from "../../host/cli/options.ts";
+import { type Column, EXIT, table, usageError, wholeNumber } from "../../host/kit/index.ts";
+import type { Message, MqttClient } from "../../host/mqtt/index.ts";
+import { allDevices, deviceOf } from "../../host/names.ts";
+import { rollout } from "./rollout.ts";
+import { type BoardResult, readFirmware } from "./update.ts";
+
+export const usage = `usage: mcu ota [--device ID | --devices a,b | --all] [--build DIR] [--parallel N] [--canary K] [--json]
+
+Updates boards over MQTT with the build in DIR (default build/lua; mcu build makes it). Each board
+is asked for its manifest first and gets only the files that differ (never init.lua or its own
+config.lua); it checks every file, swaps them all at once and restarts, and rolls back by itself
+when the new firmware does not reach the broker. --all: every board online under the prefix.
+The first K boards (--canary, default 1) go one by one; if one fails, the rest are not tried.
+Then --parallel N (default 4) at a time. A line per board (a progress bar on a terminal), then a
+table; --json prints the results instead. Exit 0 when every board runs the build, 1 otherwise.
+
+${COMMON_USAGE}
+
+example:
+  mcu build && mcu ota --device kitchen
+  mcu ota --all --canary 5 --parallel 20 --json`;
+
+const own = {
+  devices: { type: "string" },
+  all: { type: "boolean" },
+  build: { type: "string" },
+  parallel: { type: "string" },
+  canary: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+const COLUMNS: Column[] = ["device", "result", "from", "to", "files", "bytes"].map((header) => ({ header }));
+
+/** Ids of the boards online under the prefix, from their retained statuses. */
+async function onlineBoards(client: MqttClient, prefix: string): Promise<string[]> {
+  const ids = new Set<string>();
+  let last = performance.now();
+  client.on("message", (m: Message) => {
+    const id = deviceOf(prefix, STATUS, m.topic);
+    if (id === undefined || !m.retain) return;
+    last = performance.now();
+    if (m.payload.toString().includes('"state":"online"')) ids.add(id);
+  });
+  await client.subscribe(allDevices(prefix, STATUS), 0);
+  // Retained statuses come right after SUBACK; a short quiet spell means we have them all.
+  while (performance.now() - last < 500) await new Promise((r) => setTimeout(r, 50));
+  await client.unsubscribe(allDevices(prefix, STATUS));
+  return [...ids].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+function line(r: BoardResult): string {
+  const what =
+    r.outcome === "updated"
+      ? `updated ${r.from} -> ${r.to} (${r.sent.join(", ")}, ${r.bytes} bytes)`
+      : r.outcome === "current"
+        ? `already runs ${r.to}`
+        : r.outcome;
+  return `${r.id}: ${what}${r.error ? `: ${r.error}` : ""}\n`;
+}
+
+function bar(id: string, bytes: number, total: number): string {
+  const width = 20;
+  const filled = total > 0 ? Math.round((bytes / total) * width) : 0;
+  return `\r${id} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${bytes}/${total}\x1b[K`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseVerb(argv, own, usage);
+  if (positionals.length > 0) usageError(`unexpected argument "${positionals[0]}"`);
+  const chosen = [values.device !== undefined, values.devices !== undefined, values.all === true].filter(Boolean).length;
+  if (chosen !== 1) usageError("name the boards with one of --device ID, --devices a,b or --all");
+  const parallel = wholeNumber("parallel", values.parallel, { min: 1 }) ?? 4;
+  const canary = wholeNumber("canary", values.canary, { min: 0 }) ?? 1;
+  const dir = resolve(values.build ?? "build/lua");
+  if (!existsSync(join(dir, "manifest.json"))) usageError(`${dir} holds no build (manifest.json): run mcu build first, or give --build DIR`);
+  const fw = readFirmware(dir);
+  const ctx = hostContext(values, "ota");
+  const client = await connect(ctx);
+  client.setMaxListeners(0);
+  const tty = process.stdout.isTTY && !values.json;
+  try {
+    const ids = values.all ? await onlineBoards(client, ctx.prefix) : values.devices ? values.devices.split(",").map((s) => s.trim()) : [ctx.device!];
+    if (ids.length === 0) usageError(`no board is online under ${ctx.prefix}/`);
+    const results = await rollout(client, ids, fw, {
+      prefix: ctx.prefix,
+      parallel,
+      canary,
+      progress: tty ? (id, bytes, total) => process.stdout.write(bar(id, bytes, total)) : undefined,
+      done: values.json ? undefined : (r) => process.stdout.write((tty ? "\r\x1b[K" : "") + line(r)),
+    });
+    if (values.json) process.stdout.write(JSON.stringify(results) + "\n");
+    else {
+      const rows = results.map((r) => [r.id, r.outcome, r.from ?? "", r.to, String(r.sent.length), String(r.bytes)]);
+      process.stdout.write(table(rows, COLUMNS).join("\n") + "\n");
+    }
+    return results.every((r) => r.outcome === "updated" || r.outcome === "current") ? EXIT.ok : EXIT.failure;
+  } catch (err) {
+    throw cliErrorOf(err);
+  } finally {
+    await client.end({ timeoutMs: 1000 });
+  }
+}
