@@ -27,8 +27,9 @@ async function variant(version: string, appPrefix: string): Promise<Firmware> {
   return { version, files: fw.files.map((f) => (f.name === "app.lua" ? { name: f.name, data: Buffer.concat([Buffer.from(appPrefix), f.data]) } : f)) };
 }
 
-async function online(b: FlashedBoard): Promise<void> {
-  await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 20000);
+/** Waits until the board has connected `times` times in all. */
+async function online(b: FlashedBoard, times = 1): Promise<void> {
+  await waitUntil("the board online", () => (b.out().match(/mqtt: connected/g)?.length ?? 0) >= times, 30000);
 }
 
 for (const kind of ["mosquitto", "embedded"] as const) {
@@ -99,6 +100,53 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       await watcher.publish(topic("nodemcu", id, OTA_IN), OTA_MANIFEST_ASK, { qos: 1 });
       await waitUntil("the rollback reported", () => statuses.some((s) => s.includes('"ota":"rolledback","version":"6.6.6+broken"')), 10000);
       await watcher.end({ force: true });
+    });
+
+    /** Starts an update, cuts it with `cut` once the first chunk is asked for, then retries it. */
+    async function interrupted(id: string, cut: (b: FlashedBoard) => Promise<MqttClient>): Promise<void> {
+      const b = await flashedBoard(id, broker, { mqtt: { keepalive: 5 } });
+      boards.push(b);
+      await online(b);
+      const old = boardFile(b.board, "app.lua");
+      const fw = await variant(`7.7.7+${id}`, "local _retry=1\n");
+      let cutting: Promise<MqttClient> | undefined;
+      const first = await updateBoard(client, id, fw, {
+        prefix: "nodemcu",
+        answerMs: 5000,
+        progress: () => {
+          cutting ??= cut(b);
+        },
+      }).catch((err: Error) => ({ outcome: "failed", error: err.message }));
+      assert.equal(first.outcome, "failed");
+      client = await cutting!;
+      assert.deepEqual(boardFile(b.board, "app.lua"), old, "the old firmware is intact");
+      assert.equal(boardFile(b.board, "ota.st"), undefined, "no swap began");
+      await online(b, 2);
+      const retry = await updateBoard(client, id, fw, { prefix: "nodemcu" });
+      assert.equal(retry.outcome, "updated", retry.error);
+      assert.deepEqual(boardFile(b.board, "app.lua"), fw.files.find((f) => f.name === "app.lua")!.data);
+    }
+
+    async function reconnect(): Promise<MqttClient> {
+      await client.end({ force: true });
+      const c = new MqttClient({ host: broker.host, port: broker.port, clientId: `ota-test-${kind}` });
+      await c.connect();
+      return c;
+    }
+
+    test("the broker killed mid-update: old firmware intact, and a retry completes", async () => {
+      await interrupted(`ota-kill-${kind}`, async () => {
+        await broker.restart("SIGKILL");
+        return reconnect();
+      });
+    });
+
+    test("the board reset mid-update: old firmware intact, and a retry completes", async () => {
+      await interrupted(`ota-reset-${kind}`, async (b) => {
+        b.board.powerOff();
+        b.board.boot();
+        return client;
+      });
     });
   });
 }
