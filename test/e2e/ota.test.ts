@@ -102,6 +102,31 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       await watcher.end({ force: true });
     });
 
+    test("an update that would replace the boot guard is refused, and nothing is written", async () => {
+      const id = `ota-refuse-${kind}`;
+      const b = await flashedBoard(id, broker);
+      boards.push(b);
+      await online(b);
+      const init = boardFile(b.board, "init.lua");
+      const answers: string[] = [];
+      client.on("message", (m) => {
+        if (m.topic === topic("nodemcu", id, OTA_STATUS)) answers.push(m.payload.toString());
+      });
+      await client.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
+      // What a rogue publisher (not mcu ota, which never sends it) could try: a new init.lua.
+      await client.publish(topic("nodemcu", id, OTA_IN), "b 6.6.6+rogue - init.lua 5 1 0", { qos: 1 });
+      await waitUntil("the refusal", () => answers.find((a) => a.includes('"ota":"refused"')), 10000);
+      assert.match(answers.find((a) => a.includes("refused"))!, /"version":"6\.6\.6\+rogue"/);
+      assert.deepEqual(boardFile(b.board, "init.lua"), init);
+      assert.deepEqual(
+        b.board.flash
+          .list()
+          .map(([n]) => n)
+          .filter((n) => n.includes("~")),
+        [],
+      );
+    });
+
     /** Starts an update, cuts it with `cut` once the first chunk is asked for, then retries it. */
     async function interrupted(id: string, cut: (b: FlashedBoard) => Promise<MqttClient>): Promise<void> {
       const b = await flashedBoard(id, broker, { mqtt: { keepalive: 5 } });

@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  OFFLINE,
+  ONLINE,
   OTA_ACCEPTED,
   OTA_BAD_CHECKSUM,
   OTA_BUSY,
@@ -15,8 +17,6 @@ import {
   OTA_PROGRESS,
   OTA_REFUSED,
   OTA_STATUS,
-  ONLINE,
-  OFFLINE,
   STATUS,
   topic,
 } from "../../firmware/src/contract.ts";
