@@ -1,6 +1,6 @@
 // The board's half of a firmware update over MQTT. app.ts loads this module only when a message
-// arrives on the OTA topic or an update is to be settled, so the echo app's steady heap does not
-// carry it. The board asks for every chunk (OTA_FORMAT names the file and offset it wants next),
+// arrives on the OTA topic, and it unloads itself when the update ends, so the echo app's steady
+// heap does not carry it. The board asks for every chunk (OTA_FORMAT names the file and offset it wants next),
 // writes each file under a temp name, checks its size and Adler-32, then swaps all files in one
 // rename pass, keeping the previous ones under a backup name, and restarts. init.lua restores the
 // backups when the new firmware does not reach the broker (docs/ota.md).
@@ -19,20 +19,21 @@ import {
   OTA_STATUS,
   topic,
 } from "./contract";
-
-packageLib.loaded.set("contract", undefined);
-
 import type { Part } from "./otaswap";
 
+// What this module needs of the contract is in locals now, as in app.ts.
+packageLib.loaded.set("contract", undefined);
+
+/** The file side (checksums, manifest, swap), loaded beside this module while it needs it. */
 const end = () => require("otaswap") as typeof import("./otaswap");
 
-/** Seconds between asks for a chunk that did not come; after MAX_ASKS of them the update is dropped. */
+/** Milliseconds between asks for a chunk that did not come; after MAX_ASKS of them the update is dropped. */
 const ASK_MS = 3000;
 const MAX_ASKS = 10;
 /** Flash kept free beyond the update itself (SPIFFS needs slack, and config.lua is rewritten). */
 const SLACK = 4096;
 /** Files an update may not replace: the boot guard that rolls back, and the board's own settings. */
-const KEPT = "init.lua config.lua";
+const KEPT = " init.lua config.lua ";
 
 const tStatus = topic(cfg.prefix, cfg.id ?? defaultId(string.format("%06x", node.chipid())), OTA_STATUS);
 const nag = tmr.create();
@@ -60,10 +61,16 @@ function reset(): void {
   parts = [];
 }
 
-/** Gives the update up: reset, and this module unloaded so its heap comes back. */
+/** Unloads this module and the file side, so their heap comes back once nothing runs them. */
+function unload(): void {
+  packageLib.loaded.set("ota", undefined);
+  packageLib.loaded.set("otaswap", undefined);
+}
+
+/** Gives the update up. */
 function drop(): void {
   reset();
-  packageLib.loaded.set("ota", undefined);
+  unload();
 }
 
 /** Asks for file i at offset `at`, and again every ASK_MS until it comes (a lost chunk or request). */
@@ -82,7 +89,7 @@ function fail(code: string): void {
   drop();
 }
 
-/** "b <version> <mac> <name> <size> <a> <b> …": checks the update, makes room, asks for the first chunk. */
+/** "b <version> - <name> <size> <a> <b> …" ("-" where a signature would go): checks the update, makes room, asks for the first chunk. */
 function begin(words: string[]): void {
   if (parts.length > 0 && words[1] !== version) {
     // Another update is under way: answered with the other version's name, the running one untouched.
@@ -102,7 +109,7 @@ function begin(words: string[]): void {
   i = 1;
   at = 0;
   for (const p of parts) {
-    if (string.find(KEPT, p.name, 1, true)[0] !== undefined || end().ours(p.name) || p.name.length > 29) return fail(OTA_REFUSED);
+    if (string.find(KEPT, " " + p.name + " ", 1, true)[0] !== undefined || end().ours(p.name) || p.name.length > 29) return fail(OTA_REFUSED);
   }
   const [free] = file.fsinfo();
   if (parts.length === 0) return fail(OTA_REFUSED);
@@ -140,9 +147,13 @@ function chunk(data: string): void {
 export function message(c: mqtt.Client, payload: string | undefined): void {
   client = c;
   const data = payload ?? "";
-  if (data === OTA_MANIFEST_ASK) return end().manifest(c, tStatus);
-  if (string.sub(data, 1, 2) === "d ") return chunk(data);
-  const words: string[] = [];
-  for (const w of string.gmatch(data, "%S+")) words[words.length] = w;
-  if (words[0] === "b") begin(words);
+  if (data === OTA_MANIFEST_ASK) end().manifest(c, tStatus);
+  else if (string.sub(data, 1, 2) === "d ") chunk(data);
+  else {
+    const words: string[] = [];
+    for (const w of string.gmatch(data, "%S+")) words[words.length] = w;
+    if (words[0] === "b") begin(words);
+  }
+  // No update under way (a manifest asked, a stray chunk): nothing to keep loaded.
+  if (parts.length === 0) unload();
 }
