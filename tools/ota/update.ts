@@ -5,7 +5,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  OFFLINE,
   ONLINE,
   OTA_ACCEPTED,
   OTA_BAD_CHECKSUM,
@@ -200,18 +199,20 @@ async function transfer(
   }
 }
 
-/** After DONE the board restarts: online with the new version, or with the old one after a rollback. */
+/**
+ * After DONE the board restarts: online with the new version, or with the old one after a rollback.
+ * Only a status published now counts (the broker marks one it kept from before as retained); the
+ * will's "offline" in between may come late or not at all when the new session takes the old one over.
+ */
 async function comeBack(inbox: Inbox, tStatus: string, version: string, onlineMs: number): Promise<Partial<BoardResult>> {
   const end = Date.now() + onlineMs;
-  let restarted = false;
   while (Date.now() < end) {
     const m = await inbox.next(end - Date.now());
-    if (!m || m.topic !== tStatus) continue;
+    if (!m || m.topic !== tStatus || m.retain) continue;
     const s = JSON.parse(m.payload.toString()) as { state: string; version?: string };
-    if (s.state === OFFLINE) restarted = true;
     if (s.state !== ONLINE) continue;
     if (s.version === version) return { outcome: "updated" };
-    if (restarted) return { outcome: "rolledback", error: `${version} did not reach the broker; the board rolled back to ${s.version}` };
+    return { outcome: "rolledback", error: `${version} did not reach the broker; the board rolled back to ${s.version}` };
   }
   return { error: `the board did not come back online within ${onlineMs / 1000} s after the update` };
 }
