@@ -5,35 +5,19 @@
 // rename pass, keeping the previous ones under a backup name, and restarts. init.lua restores the
 // backups when the new firmware does not reach the broker (docs/ota.md).
 import * as cfg from "config";
-import {
-  defaultId,
-  OTA_ACCEPTED,
-  OTA_BAD_CHECKSUM,
-  OTA_BUSY,
-  OTA_FORMAT,
-  OTA_MANIFEST_ASK,
-  OTA_NEW,
-  OTA_NO_ROOM,
-  OTA_PROGRESS,
-  OTA_REFUSED,
-  OTA_STATUS,
-  topic,
-} from "./contract";
+import { defaultId, OTA_ACCEPTED, OTA_BAD_CHECKSUM, OTA_BUSY, OTA_FORMAT, OTA_MANIFEST_ASK, OTA_NEW, OTA_PROGRESS, OTA_STATUS, topic } from "./contract";
 import type { Part } from "./otaswap";
 
 // What this module needs of the contract is in locals now, as in app.ts.
 packageLib.loaded.set("contract", undefined);
 
-/** The file side (checksums, manifest, swap), loaded beside this module while it needs it. */
+/** The swap side and the inventory side, loaded beside this module while it needs them. */
 const end = () => require("otaswap") as typeof import("./otaswap");
+const inventory = () => require("otasum") as typeof import("./otasum");
 
 /** Milliseconds between asks for a chunk that did not come; after MAX_ASKS of them the update is dropped. */
 const ASK_MS = 3000;
 const MAX_ASKS = 10;
-/** Flash kept free beyond the update itself (SPIFFS needs slack, and config.lua is rewritten). */
-const SLACK = 4096;
-/** Files an update may not replace: the boot guard that rolls back, and the board's own settings. */
-const KEPT = " init.lua config.lua ";
 
 const tStatus = topic(cfg.prefix, cfg.id ?? defaultId(string.format("%06x", node.chipid())), OTA_STATUS);
 const nag = tmr.create();
@@ -65,6 +49,7 @@ function reset(): void {
 function unload(): void {
   packageLib.loaded.set("ota", undefined);
   packageLib.loaded.set("otaswap", undefined);
+  packageLib.loaded.set("otasum", undefined);
 }
 
 /** Gives the update up. */
@@ -99,21 +84,13 @@ function begin(words: string[]): void {
   // The same version again is the PC starting over (after a lost broker, say): from the first byte.
   reset();
   version = words[1]!;
-  total = 0;
-  for (let k = 3; k + 3 < words.length; k += 4) {
-    const p: Part = { name: words[k]!, size: tonumber(words[k + 1])!, a: tonumber(words[k + 2])!, b: tonumber(words[k + 3])! };
-    parts[parts.length] = p;
-    total = total + p.size;
-  }
+  const [list, size, why] = end().plan(words);
+  parts = list;
+  total = size;
   got = 0;
   i = 1;
   at = 0;
-  for (const p of parts) {
-    if (string.find(KEPT, " " + p.name + " ", 1, true)[0] !== undefined || end().ours(p.name) || p.name.length > 29) return fail(OTA_REFUSED);
-  }
-  const [free] = file.fsinfo();
-  if (parts.length === 0) return fail(OTA_REFUSED);
-  if (total + SLACK > free) return fail(OTA_NO_ROOM);
+  if (why !== undefined) return fail(why);
   out = file.open(OTA_NEW + parts[0]!.name, "w");
   ask(OTA_ACCEPTED);
 }
@@ -130,7 +107,7 @@ function chunk(data: string): void {
   const p = parts[i - 1]!;
   if (at < p.size) return ask(OTA_PROGRESS);
   out.close();
-  const [s, a, b] = end().sum(OTA_NEW + p.name);
+  const [s, a, b] = inventory().sum(OTA_NEW + p.name);
   if (s !== p.size || a !== p.a || b !== p.b) return fail(OTA_BAD_CHECKSUM);
   if (i < parts.length) {
     i = i + 1;
@@ -147,7 +124,7 @@ function chunk(data: string): void {
 export function message(c: mqtt.Client, payload: string | undefined): void {
   client = c;
   const data = payload ?? "";
-  if (data === OTA_MANIFEST_ASK) end().manifest(c, tStatus);
+  if (data === OTA_MANIFEST_ASK) inventory().manifest(c, tStatus);
   else if (string.sub(data, 1, 2) === "d ") chunk(data);
   else {
     const words: string[] = [];

@@ -1,8 +1,8 @@
-// The file side of an update: checksums, the board's manifest, the swap once every file is verified
-// (ota.ts hands over) and the settling once the board is back online. A module of its own, loaded
-// on demand, so neither ota.ts nor the echo app holds its code on the heap.
-import * as cfg from "config";
-import { OTA_DONE, OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_NEW, OTA_OLD, OTA_STATE, OTA_UPDATED } from "./contract";
+// The swap side of an update: which files an update may replace and whether they fit, the swap
+// once every file is verified (ota.ts hands over) and the settling once the board is back online.
+// Modules of their own (this, ota.ts, otasum.ts), loaded on demand, so the echo app holds none of
+// their code, and each stays small enough for node.compile on the board.
+import { OTA_DONE, OTA_FORMAT, OTA_NEW, OTA_NO_ROOM, OTA_OLD, OTA_REFUSED, OTA_STATE, OTA_UPDATED } from "./contract";
 
 packageLib.loaded.set("contract", undefined);
 
@@ -12,6 +12,32 @@ export interface Part {
   size: number;
   a: number;
   b: number;
+}
+
+/** Flash kept free beyond the update itself (SPIFFS needs slack, and config.lua is rewritten). */
+const SLACK = 4096;
+/** Files an update may not replace: the boot guard that rolls back, and the board's own settings. */
+const KEPT = " init.lua config.lua ";
+
+/**
+ * The files a begin command ("b <version> - <name> <size> <a> <b> …") names, their total size, and
+ * why the board turns the update down (OTA_REFUSED, OTA_NO_ROOM), undefined when it takes it.
+ */
+export function plan(words: string[]): LuaMultiReturn<[Part[], number, string | undefined]> {
+  const files: Part[] = [];
+  let total = 0;
+  let why: string | undefined;
+  for (let k = 3; k + 3 < words.length; k += 4) {
+    const p: Part = { name: words[k]!, size: tonumber(words[k + 1])!, a: tonumber(words[k + 2])!, b: tonumber(words[k + 3])! };
+    files[files.length] = p;
+    total = total + p.size;
+    const own = (require("otasum") as typeof import("./otasum")).ours(p.name);
+    if (string.find(KEPT, " " + p.name + " ", 1, true)[0] !== undefined || own || p.name.length > 29) why = OTA_REFUSED;
+  }
+  const [free] = file.fsinfo();
+  if (files.length === 0) why = OTA_REFUSED;
+  else if (why === undefined && total + SLACK > free) why = OTA_NO_ROOM;
+  return $multi(files, total, why);
 }
 
 /** Publishes a result, retained, with the update's version. */
@@ -56,44 +82,4 @@ export function settle(): void {
   file.putcontents(OTA_STATE, OTA_UPDATED + " " + words[1]);
   print("ota: " + words[1] + " is online; previous files removed");
   packageLib.loaded.set("otaswap", undefined);
-}
-
-/** Size and Adler-32 halves of a file (size -1 when it is missing). Plain arithmetic: integer builds compute it too. */
-export function sum(name: string): LuaMultiReturn<[number, number, number]> {
-  const h = file.open(name, "r");
-  if (!h) return $multi(-1, 1, 0);
-  let a = 1;
-  let b = 0;
-  let s = 0;
-  for (let d = h.read(256); d !== undefined; d = h.read(256)) {
-    s = s + d.length;
-    for (let k = 1; k <= d.length; k++) {
-      const [c] = string.byte(d, k);
-      a = (a + c!) % 65521;
-      b = (b + a) % 65521;
-    }
-  }
-  h.close();
-  return $multi(s, a, b);
-}
-
-/** The update's own files: its state, and names with OTA_NEW's or OTA_OLD's prefix. */
-export function ours(name: string): boolean {
-  return name === OTA_STATE || string.match(name, "^[no]~")[0] !== undefined;
-}
-
-/** The board's files with size and checksum (config.lua only by name: its checksum would help guess the passwords). */
-export function manifest(client: mqtt.Client, tStatus: string): void {
-  let list = "";
-  for (const [name, size] of file.list()) {
-    if (ours(name)) continue;
-    const [s, a, b] = sum(name);
-    list = list + name + " " + (name === "config.lua" ? size + " 0 0" : s + " " + a + " " + b) + ";";
-  }
-  const [free] = file.fsinfo();
-  // The last update's outcome ("updated <version>", "rolledback <version>"), retained once asked.
-  const last = file.getcontents(OTA_STATE) ?? "";
-  const [code, ver] = string.match(last, "^(%a+) (%S+)");
-  if (code !== undefined && code !== "trial") say(client, tStatus, code, ver!);
-  client.publish(tStatus, string.format(OTA_MANIFEST_FORMAT, cfg.version, free, cfg.maxlen, list, last), 0, 0);
 }
