@@ -11,6 +11,7 @@ import { CpuClock } from "./cpu-clock.ts";
 import { Flash } from "./flash.ts";
 import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
 import { AdcHost } from "./modules/adc.ts";
+import { cryptoHost } from "./modules/crypto.ts";
 import { DhtHost } from "./modules/dht.ts";
 import { encoderHost } from "./modules/encoder.ts";
 import { fileHost } from "./modules/file.ts";
@@ -222,6 +223,7 @@ export class Board extends EventEmitter {
       mqtt: this.mqtt.calls,
       gpio: gpio.calls,
       encoder: encoderHost,
+      crypto: cryptoHost,
       sjson: sjsonHost,
       net: this.net.calls,
       adc: this.adc.calls,

@@ -9,7 +9,7 @@ import type { LuaValue } from "../lua/vm.ts";
 
 /** The runtime's Lua files in the order a board loads them: the prelude first, globals.lua last. */
 // biome-ignore format: one list, in load order
-const FILES = ["runtime", "node", "tmr", "rtcmem", "file", "uart", "wifi", "mqtt", "bit", "gpio", "encoder", "sjson", "net", "adc", "pwm", "pwm2", "dht", "ow", "i2c", "repl", "globals"];
+const FILES = ["runtime", "node", "tmr", "rtcmem", "file", "uart", "wifi", "mqtt", "bit", "gpio", "encoder", "crypto", "sjson", "net", "adc", "pwm", "pwm2", "dht", "ow", "i2c", "repl", "globals"];
 
 // dist/mcu.js carries the files as text (tools/bundle.mjs defines MCU_LUA as { "tmr.lua": source, … });
 // run from source, they are read next to this file.
