@@ -24,6 +24,8 @@ export interface DeviceConfig {
     keepalive: number;
     maxMessageLength: number;
   };
+  /** Updates over MQTT built in (device.json "ota"); `secret` makes the board demand an HMAC with it. */
+  ota?: { secret?: string };
 }
 
 /** A config file that cannot be used; the message names the field and what it should be. */
@@ -51,10 +53,11 @@ interface DeviceJson {
     keepalive?: number;
     maxMessageLength?: number;
   };
+  ota?: { secret?: string };
 }
 
 /** Fields whose values never appear in a message: a password must not reach a terminal or a log. */
-const SECRET_FIELDS = new Set(["wifi.password", "mqtt.password", "WIFI_PASSWORD", "MQTT_PASSWORD"]);
+const SECRET_FIELDS = new Set(["wifi.password", "mqtt.password", "ota.secret", "WIFI_PASSWORD", "MQTT_PASSWORD"]);
 
 /**
  * What was found. A secret's value is never shown, nor is an array's or object's (one may hold
@@ -113,7 +116,7 @@ function brokersOf(file: string, mqtt: DeviceJson["mqtt"], port: number): { host
 }
 
 export function parseConfig(raw: unknown, file: string, env: Env = process.env): DeviceConfig {
-  const { id, prefix, wifi, mqtt } = checked(raw, file);
+  const { id, prefix, wifi, mqtt, ota } = checked(raw, file);
   const tls = mqtt.tls ?? false;
   const brokers = brokersOf(file, mqtt, mqtt.port ?? (tls ? 8883 : 1883));
   return {
@@ -134,6 +137,7 @@ export function parseConfig(raw: unknown, file: string, env: Env = process.env):
       keepalive: mqtt.keepalive ?? 60,
       maxMessageLength: mqtt.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH,
     },
+    ...(ota && { ota: { secret: fits(file, "ota.secret", ota.secret) } }),
   };
 }
 

@@ -2,7 +2,7 @@
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
 
 import * as cfg from "config";
-import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OTA_IN, OUT, STATUS, topic } from "./contract";
+import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
 
 // What the app needs is in locals now; dropping the module tables lets the rest be collected:
 // config.lua's table holds the Wi-Fi password and a dozen fields only the start needs. No function
@@ -18,8 +18,13 @@ let port = cfg.port;
 const tIn = topic(prefix, id, IN);
 const tOut = topic(prefix, id, OUT);
 const tStatus = topic(prefix, id, STATUS);
-// Updates over MQTT arrive here; their receiver (ota.ts) is loaded only when one does.
-const tOta = topic(prefix, id, OTA_IN);
+// Updates over MQTT (device.json "ota") arrive here; their receiver, ota.ts, is loaded only when
+// one does. Without them the build drops this local with the blocks that use it (switches.ts).
+let tOta: string;
+if (BUILD_OTA) {
+  tOta = topic(prefix, id, (require("otacontract") as typeof import("./otacontract")).OTA_IN);
+  packageLib.loaded.set("otacontract", undefined);
+}
 
 let wifiUp = false;
 // Connecting or connected: connect() starts nothing while it is set. One flag for both states
@@ -44,7 +49,11 @@ function onConnect(c: mqtt.Client): void {
   attempt = 0;
   rtcmem.write32(BOOT_GUARD_SLOT, 0);
   print("mqtt: connected");
-  c.subscribe({ [tIn]: 1, [tOta]: 1 });
+  if (BUILD_OTA) {
+    c.subscribe({ [tIn]: 1, [tOta]: 1 });
+  } else {
+    c.subscribe(tIn, 1);
+  }
   publishStatus();
 }
 
@@ -83,8 +92,10 @@ if (cfg.hosts) {
 
 client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
 client.on("message", (c, t, data) => {
-  // Subscribed to two topics: what is not `in` is an update.
-  if (t !== tIn) return (require("ota") as typeof import("./ota")).message(c, data);
+  if (BUILD_OTA) {
+    // Subscribed to two topics: what is not `in` is an update.
+    if (t !== tIn) return (require("ota") as typeof import("./ota")).message(c, data);
+  }
   if (!c.publish(tOut, data ?? "", 1, 0)) dropped = dropped + 1;
 });
 client.on("overflow", (_c, on) => {

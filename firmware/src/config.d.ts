@@ -20,4 +20,6 @@ declare module "config" {
   export const maxlen: number;
   /** Firmware version stamped by the build. */
   export const version: string;
+  /** The shared secret updates over MQTT must be signed with (device.json ota.secret); only then. */
+  export const otakey: string | undefined;
 }

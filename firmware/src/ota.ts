@@ -5,11 +5,13 @@
 // rename pass, keeping the previous ones under a backup name, and restarts. init.lua restores the
 // backups when the new firmware does not reach the broker (docs/ota.md).
 import * as cfg from "config";
-import { defaultId, OTA_ACCEPTED, OTA_BAD_CHECKSUM, OTA_BUSY, OTA_FORMAT, OTA_MANIFEST_ASK, OTA_NEW, OTA_PROGRESS, OTA_STATUS, topic } from "./contract";
+import { defaultId, topic } from "./contract";
+import { OTA_ACCEPTED, OTA_BAD_CHECKSUM, OTA_BUSY, OTA_FORMAT, OTA_MANIFEST_ASK, OTA_NEW, OTA_PROGRESS, OTA_REFUSED, OTA_STATUS } from "./otacontract";
 import type { Part } from "./otaswap";
 
-// What this module needs of the contract is in locals now, as in app.ts.
+// What this module needs of the contracts is in locals now, as in app.ts.
 packageLib.loaded.set("contract", undefined);
+packageLib.loaded.set("otacontract", undefined);
 
 /** The swap side and the inventory side, loaded beside this module while it needs them. */
 const end = () => require("otaswap") as typeof import("./otaswap");
@@ -74,8 +76,18 @@ function fail(code: string): void {
   drop();
 }
 
-/** "b <version> - <name> <size> <a> <b> …" ("-" where a signature would go): checks the update, makes room, asks for the first chunk. */
-function begin(words: string[]): void {
+/**
+ * "b <version> <hmac or -> <name> <size> <a> <b> …": checks the update, makes room, asks for the
+ * first chunk. A board with a secret first checks the HMAC (otamac.ts); one that fails is refused
+ * and leaves an update under way alone.
+ */
+function begin(words: string[], command: string): void {
+  if (BUILD_OTA_SECRET) {
+    if (!(require("otamac") as typeof import("./otamac")).signed(command)) {
+      client.publish(tStatus, string.format(OTA_FORMAT, OTA_REFUSED, words[1]!, 0, 0, 0, 0), 1, 1);
+      return;
+    }
+  }
   if (parts.length > 0 && words[1] !== version) {
     // Another update is under way: answered with the other version's name, the running one untouched.
     client.publish(tStatus, string.format(OTA_FORMAT, OTA_BUSY, words[1]!, 0, 0, 0, 0), 0, 0);
@@ -129,7 +141,7 @@ export function message(c: mqtt.Client, payload: string | undefined): void {
   else {
     const words: string[] = [];
     for (const w of string.gmatch(data, "%S+")) words[words.length] = w;
-    if (words[0] === "b") begin(words);
+    if (words[0] === "b") begin(words, data);
   }
   // No update under way (a manifest asked, a stray chunk): nothing to keep loaded.
   if (parts.length === 0) unload();

@@ -1,9 +1,9 @@
 // The inventory side of an update: file checksums and the board's manifest (ota.ts loads it on
 // demand, like otaswap.ts).
 import * as cfg from "config";
-import { OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_STATE } from "./contract";
+import { OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_NONCE_SLOT, OTA_STATE } from "./otacontract";
 
-packageLib.loaded.set("contract", undefined);
+packageLib.loaded.set("otacontract", undefined);
 
 /** Size and Adler-32 halves of a file (size -1 when it is missing). Plain arithmetic: integer builds compute it too. */
 export function sum(name: string): LuaMultiReturn<[number, number, number]> {
@@ -42,5 +42,8 @@ export function manifest(client: mqtt.Client, tStatus: string): void {
   const last = file.getcontents(OTA_STATE) ?? "";
   const [code, ver] = string.match(last, "^(%a+) (%S+)");
   if (code !== undefined && code !== "trial") client.publish(tStatus, string.format(OTA_FORMAT, code, ver!, 0, 0, 0, 0), 1, 1);
-  client.publish(tStatus, string.format(OTA_MANIFEST_FORMAT, cfg.version, free, cfg.maxlen, list, last), 0, 0);
+  // Used up by the next begin (otamac.ts); never 0, which means none.
+  const nonce = node.random(1, 2147483647);
+  rtcmem.write32(OTA_NONCE_SLOT, nonce);
+  client.publish(tStatus, string.format(OTA_MANIFEST_FORMAT, cfg.version, free, cfg.maxlen, list, last, nonce), 0, 0);
 }

@@ -2,9 +2,9 @@
 // once every file is verified (ota.ts hands over) and the settling once the board is back online.
 // Modules of their own (this, ota.ts, otasum.ts), loaded on demand, so the echo app holds none of
 // their code, and each stays small enough for node.compile on the board.
-import { OTA_DONE, OTA_FORMAT, OTA_NEW, OTA_NO_ROOM, OTA_OLD, OTA_REFUSED, OTA_STATE, OTA_UPDATED } from "./contract";
+import { OTA_DONE, OTA_FORMAT, OTA_NEW, OTA_NO_ROOM, OTA_OLD, OTA_REFUSED, OTA_STATE, OTA_UPDATED } from "./otacontract";
 
-packageLib.loaded.set("contract", undefined);
+packageLib.loaded.set("otacontract", undefined);
 
 /** One file of an update: name, size and the two halves of its Adler-32. */
 export interface Part {

@@ -43,6 +43,8 @@ export interface HostContext {
   /** For the board the config file describes: the largest payload it takes on its in topic. */
   /** What the configured board takes in on its in topic, and the most it can echo back (MQTT_BUF_SIZE). */
   boardLimit: { bytes: number; echoBytes: number; maxMessageLength: number } | undefined;
+  /** device.json's ota.secret, which mcu ota signs updates with; never printed. */
+  otaSecret?: string;
   log(line: string): void;
 }
 
@@ -135,6 +137,7 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     qos,
     verbose,
     boardLimit,
+    otaSecret: cfg?.ota?.secret,
     log: (line) => verbose && process.stderr.write(`mcu ${verb}: ${line}\n`),
   };
 }

@@ -1,13 +1,19 @@
 // Firmware updates over MQTT (firmware/src/ota.ts, tools/ota/update.ts) on emulated boards running
 // the real firmware, against a real Mosquitto and the embedded broker.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { OTA_IN, OTA_MANIFEST_ASK, OTA_STATUS, STATUS, topic } from "../../firmware/src/contract.ts";
+import { STATUS, topic } from "../../firmware/src/contract.ts";
+import { OTA_IN, OTA_MANIFEST_ASK, OTA_STATUS } from "../../firmware/src/otacontract.ts";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import type { Board } from "../../tools/emulator/board.ts";
+import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { type Firmware, readFirmware, updateBoard } from "../../tools/ota/update.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
-import { buildOnce, type FlashedBoard, flashedBoard } from "../helpers/firmware.ts";
+import { buildOnce, type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
+import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 /** A file on the board's flash, or undefined. */
@@ -21,10 +27,26 @@ function boardFile(board: Board, name: string): Buffer | undefined {
   }
 }
 
-/** The test build with app.lua changed (a no-op line added, or an error at start) under a new version. */
-async function variant(version: string, appPrefix: string): Promise<Firmware> {
-  const fw = readFirmware((await buildOnce()).outDir);
+/** Updates over MQTT are opt-in: every board here is built with them. */
+const OTA = { ota: {} };
+
+/** A shared secret for the HMAC test, and what its boards are built with. */
+const SECRET = "s3cret-for-the-ota-hmac-test";
+const SIGNED = { ota: { secret: SECRET } };
+
+/** The test build (with OTA, or `extra`) with app.lua changed (a no-op line added, or an error at start) under a new version. */
+async function variant(version: string, appPrefix: string, extra: object = OTA): Promise<Firmware> {
+  const fw = readFirmware((await buildOnce(extra)).outDir);
   return { version, files: fw.files.map((f) => (f.name === "app.lua" ? { name: f.name, data: Buffer.concat([Buffer.from(appPrefix), f.data]) } : f)) };
+}
+
+/** A build folder holding `fw` (what mcu ota --build reads). */
+function buildFolder(fw: Firmware): string {
+  const dir = mkdtempSync(join(tmpdir(), "mcu-ota-build-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  for (const f of fw.files) writeFileSync(join(dir, f.name), f.data);
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ version: fw.version, files: fw.files.map((f) => ({ name: f.name })) }));
+  return dir;
 }
 
 /** Waits until the board has connected `times` times in all. */
@@ -49,10 +71,10 @@ for (const kind of ["mosquitto", "embedded"] as const) {
     });
 
     test("one board: only the changed file is sent, swapped in, and the board comes online with the new version", async () => {
-      const b = await flashedBoard(`ota-one-${kind}`, broker);
+      const b = await flashedBoard(`ota-one-${kind}`, broker, { extra: OTA });
       boards.push(b);
       await online(b);
-      const before = readFirmware((await buildOnce()).outDir);
+      const before = readFirmware((await buildOnce(OTA)).outDir);
       const fw = await variant("9.9.9+update", "local _ota_probe=1\n");
       const seen: number[] = [];
       const r = await updateBoard(client, `ota-one-${kind}`, fw, { prefix: "nodemcu", progress: (n) => seen.push(n) });
@@ -81,7 +103,7 @@ for (const kind of ["mosquitto", "embedded"] as const) {
 
     test("an app that crashes at start is rolled back after N boots, and the status says so", async () => {
       const id = `ota-bad-${kind}`;
-      const b = await flashedBoard(id, broker);
+      const b = await flashedBoard(id, broker, { extra: OTA });
       boards.push(b);
       await online(b);
       const old = boardFile(b.board, "app.lua");
@@ -104,7 +126,7 @@ for (const kind of ["mosquitto", "embedded"] as const) {
 
     test("an update that would replace the boot guard is refused, and nothing is written", async () => {
       const id = `ota-refuse-${kind}`;
-      const b = await flashedBoard(id, broker);
+      const b = await flashedBoard(id, broker, { extra: OTA });
       boards.push(b);
       await online(b);
       const init = boardFile(b.board, "init.lua");
@@ -127,9 +149,53 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       );
     });
 
+    test("a board with a secret refuses an update with a wrong or no HMAC and a replayed one, and takes a signed one; the secret is never shown", async () => {
+      const id = `ota-hmac-${kind}`;
+      const b = await flashedBoard(id, broker, { extra: SIGNED, modules: [...RECOMMENDED_BUILD, "crypto"] });
+      boards.push(b);
+      await online(b);
+      const old = boardFile(b.board, "app.lua");
+      const fw = await variant("8.8.8+signed", "local _signed=1\n", SIGNED);
+      const noTemps = () =>
+        b.board.flash
+          .list()
+          .map(([n]) => n)
+          .filter((n) => n.includes("~"));
+      for (const secret of ["a-wrong-secret-of-some-length", undefined]) {
+        const r = await updateBoard(client, id, fw, { prefix: "nodemcu", secret });
+        assert.equal(r.outcome, "failed");
+        assert.match(r.error!, /refused the update/);
+        assert.deepEqual(boardFile(b.board, "app.lua"), old, "nothing written");
+        assert.deepEqual(noTemps(), []);
+      }
+      // The right secret, through the CLI reading it from device.json: updated; the begin it sent is recorded.
+      const begins: string[] = [];
+      const spy = new MqttClient({ host: broker.host, port: broker.port, clientId: `ota-spy-${kind}` });
+      await spy.connect();
+      spy.on("message", (m) => m.payload.toString().startsWith("b ") && begins.push(m.payload.toString()));
+      await spy.subscribe(topic("nodemcu", id, OTA_IN), 1);
+      const config = writeConfig({ id, wifi: { ssid: "emulated", password: "x" }, mqtt: { host: broker.host, port: broker.port }, ...SIGNED });
+      const r = await mcu(["ota", "--config", config, "--device", id, "--build", buildFolder(fw)]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.match(r.stdout, /updated .* -> 8\.8\.8\+signed/);
+      assert.deepEqual(boardFile(b.board, "app.lua"), fw.files.find((f) => f.name === "app.lua")!.data);
+      await waitUntil("the signed begin seen", () => begins.length > 0, 5000);
+      assert.ok(!begins[0]!.includes(SECRET));
+      // Replayed as recorded, the signed begin is refused: its nonce is used up.
+      await online(b, 2);
+      const answers: string[] = [];
+      // Only an answer sent now counts, not one the broker kept from the refusals above.
+      spy.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && !m.retain && answers.push(m.payload.toString()));
+      await spy.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
+      await spy.publish(topic("nodemcu", id, OTA_IN), begins[0]!, { qos: 1 });
+      await waitUntil("the replay refused", () => answers.some((a) => a.includes('"ota":"refused","version":"8.8.8+signed"')), 10000);
+      await spy.end({ force: true });
+      for (const text of [r.stdout, r.stderr, b.out()]) assert.ok(!text.includes(SECRET), "the secret is not printed");
+    });
+
     /** Starts an update, cuts it with `cut` once the first chunk is asked for, then retries it. */
     async function interrupted(id: string, cut: (b: FlashedBoard) => Promise<MqttClient>): Promise<void> {
-      const b = await flashedBoard(id, broker, { mqtt: { keepalive: 5 } });
+      const b = await flashedBoard(id, broker, { mqtt: { keepalive: 5 }, extra: OTA });
       boards.push(b);
       await online(b);
       const old = boardFile(b.board, "app.lua");

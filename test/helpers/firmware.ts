@@ -7,7 +7,7 @@ import { Board } from "../../tools/emulator/board.ts";
 import { type LuaState, LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 
-let cached: Promise<BuildResult> | undefined;
+const cached = new Map<string, Promise<BuildResult>>();
 
 /** Writes a device config into a fresh temp folder and returns its path. */
 export function writeConfig(config: object): string {
@@ -18,15 +18,28 @@ export function writeConfig(config: object): string {
   return file;
 }
 
-/** The firmware built for a board called "testboard" on a local broker, once per process. */
-export function buildOnce(): Promise<BuildResult> {
-  cached ??= (async () => {
-    const configFile = writeConfig({ id: "testboard", wifi: { ssid: "testnet", password: "wifi-secret-1" }, mqtt: { host: "127.0.0.1", port: 1883 } });
-    const outDir = mkdtempSync(join(tmpdir(), "mcu-build-"));
-    process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
-    return buildFirmware({ configFile, outDir, log: () => {} });
-  })();
-  return cached;
+/**
+ * The firmware built for a board called "testboard" on a local broker, once per process (and per
+ * `extra`: more device.json fields, e.g. {ota: {}} for updates over MQTT).
+ */
+export function buildOnce(extra: object = {}): Promise<BuildResult> {
+  const key = JSON.stringify(extra);
+  let build = cached.get(key);
+  if (!build) {
+    build = (async () => {
+      const configFile = writeConfig({
+        id: "testboard",
+        wifi: { ssid: "testnet", password: "wifi-secret-1" },
+        mqtt: { host: "127.0.0.1", port: 1883 },
+        ...extra,
+      });
+      const outDir = mkdtempSync(join(tmpdir(), "mcu-build-"));
+      process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
+      return buildFirmware({ configFile, outDir, log: () => {} });
+    })();
+    cached.set(key, build);
+  }
+  return build;
 }
 
 /**
@@ -51,19 +64,25 @@ export interface FlashedBoard {
 
 /**
  * The real firmware built for board `id` on the broker at host:port (`mqtt` adds or overrides
- * config fields such as keepalive), flashed onto an emulated board that is booting.
+ * config fields such as keepalive, `extra` adds top-level ones such as ota), flashed onto an
+ * emulated board that is booting, with the recommended build's modules unless `modules` says.
  */
-export async function flashedBoard(id: string, broker: { host: string; port: number }, opts: { mqtt?: object; psk?: string } = {}): Promise<FlashedBoard> {
+export async function flashedBoard(
+  id: string,
+  broker: { host: string; port: number },
+  opts: { mqtt?: object; extra?: object; psk?: string; modules?: readonly string[] } = {},
+): Promise<FlashedBoard> {
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
   process.on("exit", () => rmSync(flashDir, { recursive: true, force: true }));
   const configFile = writeConfig({
     id,
     wifi: { ssid: "emulated", password: "nodemcu-emulator" },
     mqtt: { host: broker.host, port: broker.port, ...opts.mqtt },
+    ...opts.extra,
   });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
   // The build README.md recommends: the one these tests prove the firmware on.
-  const board = new Board({ flashDir, psk: opts.psk, modules: RECOMMENDED_BUILD });
+  const board = new Board({ flashDir, psk: opts.psk, modules: opts.modules ?? RECOMMENDED_BUILD });
   let out = "";
   board.on("output", (d: Buffer) => (out += d.toString("latin1")));
   board.boot();

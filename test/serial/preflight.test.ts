@@ -99,7 +99,7 @@ test("an integer build is refused for a firmware that holds a fraction, and flas
 
 test("the build records the modules its Lua uses and no float need; a fraction or a number past 32 bits is one", () => {
   const needs = JSON.parse(readFileSync(join(plain, "manifest.json"), "utf8")).needs;
-  assert.deepEqual(needs.modules, ["file", "mqtt", "node", "rtcmem", "tmr", "wifi"]);
+  assert.deepEqual(needs.modules, ["mqtt", "node", "rtcmem", "tmr", "wifi"]);
   assert.deepEqual([needs.ssl, needs.floats], [false, []]);
   assert.equal(JSON.parse(readFileSync(join(tls, "manifest.json"), "utf8")).needs.ssl, true);
   const lua = new Map([["x.lua", "local a = 0.5 + 1e3 + 0xfe + 3000000000 + 7 print(sjson.encode({}), bit.band(a, 1), file)"]]);

@@ -15,6 +15,7 @@ import { concatPlugin } from "./concat-plugin.ts";
 import { BuildError } from "./errors.ts";
 import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
 import { type BoardNeeds, boardNeeds } from "./needs.ts";
+import { foldSwitches, type Switches } from "./switches.ts";
 
 // The project folder: found by walking up, since this code runs from tools/compiler and from dist/.
 function projectRoot(): string {
@@ -128,6 +129,15 @@ async function compile(tsconfig: string, restore: (text: string) => string): Pro
     throw new BuildError(`firmware does not compile:\n${restore(ts.default.formatDiagnosticsWithColorAndContext(errors, host))}`);
   }
   return out;
+}
+
+/** The build switches (firmware/src/switches.d.ts) device.json turns on. */
+function switchesOf(config: DeviceConfig): Switches {
+  return { BUILD_OTA: config.ota !== undefined, BUILD_OTA_SECRET: config.ota?.secret !== undefined };
+}
+
+function folded(emitted: Map<string, string>, switches: Switches): Map<string, string> {
+  return new Map([...emitted].map(([name, code]) => [name, foldSwitches(name, code, switches)]));
 }
 
 /** `<package version>+<tag>`, the tag by default a hash of the sources. */
@@ -284,7 +294,7 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const { file: configFile, config } = pickConfig(opts, log);
   const stale = earlierBuild(outDir);
 
-  const emitted = await transpile(opts.appDir);
+  const emitted = folded(await transpile(opts.appDir), switchesOf(config));
   const ver = version(emitted, opts.versionTag);
   const board = new Map(reachable(emitted).map((name) => [name, emitted.get(name)!]));
   const files = opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code)])) : minifyModules(board);

@@ -52,6 +52,7 @@ export function configLua(cfg: DeviceConfig, version: string): string {
     field("password", m.password) +
     field("keepalive", m.keepalive) +
     field("maxlen", m.maxMessageLength) +
+    field("otakey", cfg.ota?.secret) +
     field("version", version) +
     "}\n"
   );

@@ -5,6 +5,8 @@ import { type BoardResult, type Firmware, updateBoard } from "./update.ts";
 
 export interface RolloutOptions {
   prefix: string;
+  /** The boards' shared secret (UpdateOptions.secret). */
+  secret?: string;
   parallel: number;
   canary: number;
   /** A board's progress (bytes of total), and a board's end. */
@@ -22,6 +24,7 @@ export async function rollout(client: MqttClient, ids: string[], fw: Firmware, o
   const one = async (id: string) => {
     const r = await updateBoard(client, id, fw, {
       prefix: opts.prefix,
+      secret: opts.secret,
       answerMs: opts.answerMs,
       onlineMs: opts.onlineMs,
       progress: (bytes, total) => opts.progress?.(id, bytes, total),

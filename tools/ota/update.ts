@@ -2,10 +2,11 @@
 // firmware/src/ota.ts; docs/ota.md has the exchange). Asks the board for its manifest, sends the
 // files that differ when the board asks for each chunk, then waits for the board to come back
 // online with the new version, or with the old one after a rollback.
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ONLINE, STATUS, topic } from "../../firmware/src/contract.ts";
 import {
-  ONLINE,
   OTA_ACCEPTED,
   OTA_BAD_CHECKSUM,
   OTA_BUSY,
@@ -15,10 +16,9 @@ import {
   OTA_NO_ROOM,
   OTA_PROGRESS,
   OTA_REFUSED,
+  OTA_SIGNED_FORMAT,
   OTA_STATUS,
-  STATUS,
-  topic,
-} from "../../firmware/src/contract.ts";
+} from "../../firmware/src/otacontract.ts";
 import type { Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardPayloadLimit } from "../../host/names.ts";
 import { adler32 } from "../serial/adler32.ts";
@@ -50,6 +50,8 @@ export interface BoardResult {
 
 export interface UpdateOptions {
   prefix: string;
+  /** The boards' shared secret (device.json ota.secret): each begin command carries its HMAC. Never printed. */
+  secret?: string;
   /** Called as chunks are asked for. */
   progress?: (bytes: number, total: number) => void;
   /** Silence from the board before giving up, ms (default 15 s). */
@@ -58,12 +60,13 @@ export interface UpdateOptions {
   onlineMs?: number;
 }
 
-/** The board's manifest: its version, max_message_length, per-file "size a b", and the last update's state. */
+/** The board's manifest: its version, max_message_length, per-file "size a b", the last update's state and a fresh nonce. */
 interface Manifest {
   version: string;
   maxlen: number;
   files: Map<string, string>;
   last: string;
+  nonce: number;
 }
 
 /** Reads the files a build folder's manifest.json names. */
@@ -135,13 +138,24 @@ export async function updateBoard(client: MqttClient, id: string, fw: Firmware, 
     // Room for the chunk header "d <file> <offset>\n" beside the data.
     const chunk = boardPayloadLimit(manifest.maxlen, tIn, 0) - 24;
     const begin = `b ${fw.version} - ${files.map((f) => `${f.name} ${signature(f.data)}`).join(" ")}`;
-    await client.publish(tIn, begin, { qos: 1 });
+    await client.publish(tIn, opts.secret === undefined ? begin : signed(begin, manifest.nonce, opts.secret), { qos: 1 });
     const error = await transfer(client, inbox, tIn, tOta, files, chunk, answerMs, opts.progress);
     if (error) return { ...result, error };
     return { ...result, ...(await comeBack(inbox, tStatus, fw.version, opts.onlineMs ?? 180000)) };
   } finally {
     inbox.close();
   }
+}
+
+/**
+ * The begin command with the HMAC-SHA256 (hex) of the board's nonce and the command in place of its
+ * "-": the board recomputes it with its copy of the secret (firmware/src/otamac.ts).
+ */
+export function signed(begin: string, nonce: number, secret: string): string {
+  const mac = createHmac("sha256", secret)
+    .update(OTA_SIGNED_FORMAT.replace("%d", String(nonce)).replace("%s", begin))
+    .digest("hex");
+  return begin.replace(/^(b \S+ )-/, `$1${mac}`);
 }
 
 async function askManifest(client: MqttClient, inbox: Inbox, tIn: string, tOta: string, answerMs: number): Promise<Manifest | undefined> {
@@ -152,14 +166,14 @@ async function askManifest(client: MqttClient, inbox: Inbox, tIn: string, tOta: 
     while (Date.now() - askedAt < 3000) {
       const m = await inbox.next(3000 - (Date.now() - askedAt));
       if (!m || m.topic !== tOta) continue;
-      const body = JSON.parse(m.payload.toString()) as { ota: string; version: string; maxlen: number; files: string; last: string };
+      const body = JSON.parse(m.payload.toString()) as { ota: string; version: string; maxlen: number; files: string; last: string; nonce: number };
       if (body.ota !== "manifest") continue;
       const files = new Map<string, string>();
       for (const entry of body.files.split(";").filter(Boolean)) {
         const [name, ...sig] = entry.split(" ");
         files.set(name!, sig.join(" "));
       }
-      return { version: body.version, maxlen: body.maxlen, files, last: body.last };
+      return { version: body.version, maxlen: body.maxlen, files, last: body.last, nonce: body.nonce };
     }
   }
   return undefined;
@@ -169,7 +183,7 @@ const FAILURES: Record<string, string> = {
   [OTA_BAD_CHECKSUM]: "a file did not verify on the board (size or checksum)",
   [OTA_NO_ROOM]: "not enough free flash on the board for the update beside the current firmware",
   [OTA_BUSY]: "the board is busy with another update",
-  [OTA_REFUSED]: "the board refused the update",
+  [OTA_REFUSED]: "the board refused the update (a file it never takes, or, on a board with a secret, no or a wrong HMAC: check ota.secret in device.json)",
 };
 
 /** Answers the board's asks with chunks until it reports DONE; an error text otherwise. */

@@ -89,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
     if (ids.length === 0) usageError(`no board is online under ${ctx.prefix}/`);
     const results = await rollout(client, ids, fw, {
       prefix: ctx.prefix,
+      secret: ctx.otaSecret,
       parallel,
       canary,
       progress: tty ? (id, bytes, total) => process.stdout.write(bar(id, bytes, total)) : undefined,

@@ -1,0 +1,56 @@
+// The update contract: what the board (ota.ts, otaswap.ts, otasum.ts, otaboot.ts) and the PC
+// (tools/ota) agree on for firmware updates over MQTT. A module of its own, apart from contract.ts,
+// so a board built without updates ships none of it.
+
+/**
+ * Firmware updates over MQTT (the board's half is ota.ts, the PC's tools/ota). Topic leaves
+ * below `<prefix>/<id>/`: the PC's commands and file chunks, and the board's answers.
+ */
+export const OTA_IN = "ota/in";
+export const OTA_STATUS = "ota/status";
+/**
+ * Every answer of the board on OTA_STATUS, as a string.format pattern: code, version of the update,
+ * bytes received, bytes in all, then the file (1-based) and offset the board asks for next. A
+ * request and a progress report at once: the board asks for each chunk, so the PC never sends more
+ * than the board's one-packet queue and max_message_length take.
+ */
+export const OTA_FORMAT = '{"ota":"%s","version":"%s","bytes":%d,"total":%d,"file":%d,"at":%d}';
+/**
+ * The board's reply to OTA_MANIFEST_ASK: version, free flash, max_message_length, "name size a b;"
+ * per file (Adler-32 halves), and the last update's state ("updated <version>", "rolledback <version>").
+ */
+export const OTA_MANIFEST_FORMAT = '{"ota":"manifest","version":"%s","free":%d,"maxlen":%d,"files":"%s","last":"%s","nonce":%d}';
+/**
+ * The manifest's nonce (a fresh random number per manifest) is kept in this RTC memory slot (after
+ * the boot guard's two) until the next begin command, which uses it up: a board with a secret takes
+ * only a begin whose HMAC covers it, so a recorded update cannot be replayed.
+ */
+export const OTA_NONCE_SLOT = 66;
+/** What the HMAC covers: the nonce, a space, and the begin command with "-" in the signature's place. */
+export const OTA_SIGNED_FORMAT = "%d %s";
+/** Commands on OTA_IN: the manifest request, "b" begin, "d" chunk (see docs/ota.md). */
+export const OTA_MANIFEST_ASK = "m";
+
+/** Codes in OTA_FORMAT's first field (OTA_REFUSED also for a begin whose HMAC is missing or wrong). */
+export const OTA_ACCEPTED = "accepted";
+export const OTA_PROGRESS = "progress";
+/** Every file received and verified: the board swaps them in and restarts. */
+export const OTA_DONE = "done";
+/** The new firmware reached the broker; the previous files are gone (reported with the manifest). */
+export const OTA_UPDATED = "updated";
+export const OTA_BAD_CHECKSUM = "badsum";
+export const OTA_NO_ROOM = "noroom";
+export const OTA_BUSY = "busy";
+export const OTA_REFUSED = "refused";
+/** The new firmware did not reach the broker within OTA_BOOTS boots: the previous files are back. */
+export const OTA_ROLLED_BACK = "rolledback";
+
+/** Boots an updated firmware gets to reach the broker before init.lua restores the previous files. */
+export const OTA_BOOTS = 2;
+/** Per boot, how long an updated firmware that neither crashes nor connects runs before init.lua restarts it. */
+export const OTA_TRIAL_MS = 60000;
+/** The update's state file: "trial <version> <names>" until the new firmware is online, then "updated <version>" or "rolledback <version>". */
+export const OTA_STATE = "ota.st";
+/** Name prefixes: a received file before the swap, and the previous version kept until the new one is online. */
+export const OTA_NEW = "n~";
+export const OTA_OLD = "o~";
