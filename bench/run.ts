@@ -17,6 +17,7 @@ import { brokerCeiling, coldStart, has, mqttJsBin, serveThroughput } from "./cli
 import { brokerOnly, type Rtt, throughBoard } from "./echo.ts";
 import { fleetRun } from "./fleet.ts";
 import { type Burst, burst, type Footprint, fileSets, measure } from "./footprint.ts";
+import { otaFleet, otaVsSerial } from "./ota.ts";
 import { fmt, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
 import { LINE_BYTES_PER_S, nodemcuTool, pacedBoard, payload } from "./upload.ts";
@@ -367,6 +368,40 @@ async function fleetRows(): Promise<void> {
   });
 }
 
+// ── 7. Updates over MQTT (issue 17; bench/ota.ts). Boards built with "ota": it is opt-in. ──
+async function otaRows(): Promise<void> {
+  const otaConfig = (id: string | undefined) =>
+    writeConfig({ ...(id ? { id } : {}), wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port }, ota: {} });
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const oneBuild = await buildFirmware({ configFile: otaConfig("bench-ota"), outDir: join(tmp, "ota-one"), log: () => {} });
+  const one = await otaVsSerial(ROOT, oneBuild.outDir, "bench-ota", url, tmp, Math.min(RUNS, 3));
+  const ota = sample(one.ota);
+  const serial = sample(one.serial);
+  add({
+    row: "7 ota",
+    measure: "a change to app.lua until the board is online running it (s): mcu ota vs ./flash.sh over 115200-baud serial, same emulated board",
+    ours: fmt(ota, 2, " s"),
+    reference: fmt(serial, 2, " s"),
+    ratio: ota.median / serial.median,
+    target: "info (≤ 1× is faster than the cable)",
+    met: undefined,
+    note: `ota ${ota.median.toFixed(2)} s, serial ${serial.median.toFixed(2)} s`,
+  });
+  const fleetSize = QUICK ? 100 : 1000;
+  const fleetBuild = await buildFirmware({ configFile: otaConfig(undefined), outDir: join(tmp, "ota-fleet-build"), log: () => {} });
+  const f = await otaFleet(ROOT, fleetBuild.outDir, fleetSize, url, join(tmp, "ota-fleet"), 50, 5);
+  add({
+    row: "7 ota",
+    measure: `mcu ota --parallel 50 --canary 5 to ${fleetSize} emulated boards: time (s) and the updater's peak memory`,
+    ours: `${f.updated}/${f.boards} updated in ${f.seconds.toFixed(0)} s, mcu ota ${f.updaterMiB.toFixed(0)} MiB`,
+    reference: `${fleetSize} boards (${f.kibPerBoard.toFixed(0)} KiB each in the bench process)`,
+    ratio: f.updated / f.boards,
+    target: "info (every board updated)",
+    met: undefined,
+    note: `${(f.seconds / f.boards).toFixed(2)} s per board`,
+  });
+}
+
 /** The rows, by the name BENCH_ONLY takes (e.g. BENCH_ONLY=footprint,echo). */
 const SECTIONS: Record<string, () => Promise<void>> = {
   footprint: footprintRows,
@@ -375,6 +410,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   serve: serveRows,
   echo: echoRows,
   fleet: fleetRows,
+  ota: otaRows,
 };
 const ONLY = process.env.BENCH_ONLY?.split(",").filter(Boolean);
 for (const name of ONLY ?? []) {
