@@ -2,14 +2,16 @@
 // arrives on the OTA topic, and it unloads itself when the update ends, so the echo app's steady
 // heap does not carry it. The board asks for every chunk (OTA_FORMAT names the file and offset it wants next),
 // writes each file under a temp name, checks its size and Adler-32, then swaps all files in one
-// rename pass, keeping the previous ones under a backup name, and restarts. init.lua restores the
-// backups when the new firmware does not reach the broker (docs/ota.md).
+// rename pass, keeping the previous ones under a backup name, and restarts. otaboot.ts (from
+// init.lua) restores the backups when the new firmware does not reach the broker (docs/ota.md).
 import * as cfg from "config";
 import { defaultId, topic } from "./contract";
 import { OTA_ACCEPTED, OTA_BAD_CHECKSUM, OTA_BUSY, OTA_FORMAT, OTA_MANIFEST_ASK, OTA_NEW, OTA_PROGRESS, OTA_REFUSED, OTA_STATUS } from "./otacontract";
 import type { Part } from "./otaswap";
 
-// What this module needs of the contracts is in locals now, as in app.ts.
+// What this module needs of the contracts and config.lua is in locals now, as in app.ts: none of
+// them stays loaded once this module goes.
+packageLib.loaded.set("config", undefined);
 packageLib.loaded.set("contract", undefined);
 packageLib.loaded.set("otacontract", undefined);
 

@@ -8,7 +8,6 @@ import { OTA_NONCE_SLOT, OTA_SIGNED_FORMAT } from "./otacontract";
 // The secret is read when a begin comes and let go with this module; nothing keeps it in the heap.
 packageLib.loaded.set("config", undefined);
 packageLib.loaded.set("otacontract", undefined);
-packageLib.loaded.set("otamac", undefined);
 
 /** Hex of a raw digest, lowercase as the PC writes it. */
 function hex(raw: string): string {
@@ -18,6 +17,8 @@ function hex(raw: string): string {
 
 /** True when `command` ("b <version> <hmac> …") carries the HMAC of the nonce and itself; uses the nonce up either way. */
 export function signed(command: string): boolean {
+  // Let go now (require stored it after this chunk ran): the secret goes with it.
+  packageLib.loaded.set("otamac", undefined);
   const [nonce] = rtcmem.read32(OTA_NONCE_SLOT, 1);
   rtcmem.write32(OTA_NONCE_SLOT, 0);
   const [mac] = string.match(command, "^b %S+ (%x+) ");

@@ -3,6 +3,7 @@
 import * as cfg from "config";
 import { OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_NONCE_SLOT, OTA_STATE } from "./otacontract";
 
+packageLib.loaded.set("config", undefined);
 packageLib.loaded.set("otacontract", undefined);
 
 /** Size and Adler-32 halves of a file (size -1 when it is missing). Plain arithmetic: integer builds compute it too. */

@@ -168,6 +168,9 @@ for (const kind of ["mosquitto", "embedded"] as const) {
         assert.deepEqual(boardFile(b.board, "app.lua"), old, "nothing written");
         assert.deepEqual(noTemps(), []);
       }
+      // Nothing of the update stays loaded, config.lua (with the secret) included.
+      b.board.input(Buffer.from("print('loaded:', package.loaded.config, package.loaded.ota, package.loaded.otamac, package.loaded.otasum)\n"));
+      await waitUntil("the REPL's answer", () => b.out().includes("loaded:\tnil\tnil\tnil\tnil"), 5000);
       // The right secret, through the CLI reading it from device.json: updated; the begin it sent is recorded.
       const begins: string[] = [];
       const spy = new MqttClient({ host: broker.host, port: broker.port, clientId: `ota-spy-${kind}` });
