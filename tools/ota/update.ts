@@ -129,7 +129,7 @@ export async function updateBoard(client: MqttClient, id: string, fw: Firmware, 
       { topic: tStatus, qos: 1 },
     ]);
     const manifest = await askManifest(client, inbox, tIn, tOta, answerMs);
-    if (!manifest) return { ...result, error: `no answer from ${id} on ${tOta} (is it online, with OTA support?)` };
+    if (!manifest) return { ...result, error: `no answer from ${id} on ${tOta} (is it online, and was its firmware built with "ota" in device.json?)` };
     result.from = manifest.version;
     const files = fw.files.filter((f) => !KEPT_FILES.includes(f.name) && manifest.files.get(f.name) !== signature(f.data));
     if (files.length === 0) return { ...result, outcome: "current" };

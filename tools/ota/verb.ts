@@ -19,6 +19,9 @@ when the new firmware does not reach the broker. --all: every board online under
 The first K boards (--canary, default 1) go one by one; if one fails, the rest are not tried.
 Then --parallel N (default 4) at a time. A line per board (a progress bar on a terminal), then a
 table; --json prints the results instead. Exit 0 when every board runs the build, 1 otherwise.
+A board takes updates only when its firmware was built with "ota" in device.json (and flashed
+once over serial); with "ota": {"secret": …} it takes only updates signed with that secret, which
+mcu ota reads from the same device.json (--config).
 
 ${COMMON_USAGE}
 
