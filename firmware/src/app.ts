@@ -3,6 +3,7 @@
 
 import * as cfg from "config";
 import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
+import { OTA_IN } from "./otacontract";
 
 // What the app needs is in locals now; dropping the module tables lets the rest be collected:
 // config.lua's table holds the Wi-Fi password and a dozen fields only the start needs. No function
@@ -22,8 +23,7 @@ const tStatus = topic(prefix, id, STATUS);
 // one does. Without them the build drops this local with the blocks that use it (switches.ts).
 let tOta: string;
 if (BUILD_OTA) {
-  tOta = topic(prefix, id, (require("otacontract") as typeof import("./otacontract")).OTA_IN);
-  packageLib.loaded.set("otacontract", undefined);
+  tOta = topic(prefix, id, OTA_IN);
 }
 
 let wifiUp = false;

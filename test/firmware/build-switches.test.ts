@@ -18,7 +18,7 @@ const names = (files: { name: string }[]) => files.map((f) => f.name).sort();
 
 test("without ota in device.json: no OTA module ships, and app.lua and init.lua name none", async () => {
   const b = await buildOnce();
-  assert.deepEqual(names(b.files), ["app.lua", "brokers.lua", "config.lua", "contract.lua", "init.lua"]);
+  assert.deepEqual(names(b.files), ["app.lua", "brokers.lua", "config.lua", "init.lua"]);
   for (const f of ["app.lua", "init.lua", "config.lua"]) {
     const code = readFileSync(join(b.outDir, f), "utf8");
     assert.doesNotMatch(code, /ota|BUILD_/, f);
@@ -27,7 +27,7 @@ test("without ota in device.json: no OTA module ships, and app.lua and init.lua 
 
 test('with "ota": {} the OTA modules ship, init.lua loads otaboot, and no crypto is needed', async () => {
   const b = await buildOnce({ ota: {} });
-  assert.deepEqual(names(b.files), ["app.lua", "brokers.lua", "config.lua", "contract.lua", "init.lua", ...OTA_MODULES].sort());
+  assert.deepEqual(names(b.files), ["app.lua", "brokers.lua", "config.lua", "init.lua", ...OTA_MODULES].sort());
   assert.match(readFileSync(join(b.outDir, "init.lua"), "utf8"), /require\("otaboot"\)/);
   assert.match(readFileSync(join(b.outDir, "app.lua"), "utf8"), /require\("ota"\)/);
   assert.doesNotMatch(readFileSync(join(b.outDir, "config.lua"), "utf8"), /otakey/);
