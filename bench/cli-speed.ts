@@ -2,9 +2,7 @@
 // MQTT.js's `mqtt pub` and mosquitto_pub; `mcu serve` receiving and printing 100,000 QoS 0
 // messages against mosquitto_sub.
 import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqttPacket from "mqtt-packet";
@@ -112,43 +110,57 @@ export async function serveThroughput(root: string, port: number, n: number, run
 }
 
 /**
- * What the broker delivers to a subscriber that does nothing with it: a raw socket that only
- * counts bytes until `n` messages' worth, published as drain() publishes them. No reader can
- * print faster than this.
+ * A subscriber that does nothing with what it gets: a raw socket in a process of its own (as the
+ * readers are), counting bytes. argv: port, the CONNECT and SUBSCRIBE packets in hex, the bytes to
+ * wait for; prints "ready" once subscribed and "done" when they have all come.
+ */
+const RAW_READER = `
+const [port, hello, expected] = process.argv.slice(1);
+const s = require("node:net").connect(Number(port), "127.0.0.1", () => s.write(Buffer.from(hello, "hex")));
+let bytes = 0;
+let ready = false;
+s.on("data", (d) => {
+  bytes += d.length;
+  // CONNACK (4 bytes) and SUBACK (5): subscribed.
+  if (!ready && bytes >= 9) { ready = true; bytes -= 9; process.stdout.write("ready\\n"); }
+  if (ready && bytes >= Number(expected)) { process.stdout.write("done\\n"); process.exit(0); }
+});`;
+
+/**
+ * What the broker delivers to a subscriber that does nothing with it, published as drain()
+ * publishes: no reader can print faster than this.
  */
 export async function brokerCeiling(port: number, n: number, runs: number): Promise<Sample> {
   const topic = "bench/ceiling";
   const body = (i: number) => `message ${i} ${"x".repeat(40)}`;
-  const expected = Array.from(
-    { length: n },
-    (_, i) => mqttPacket.generate({ cmd: "publish", topic, payload: body(i), qos: 0, retain: false, dup: false }).length,
-  ).reduce((a, b) => a + b, 0);
+  let expected = 0;
+  for (let i = 0; i < n; i++) expected += mqttPacket.generate({ cmd: "publish", topic, payload: body(i), qos: 0, retain: false, dup: false }).length;
+  const hello = Buffer.concat([
+    mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }),
+    mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 0 }] }),
+  ]).toString("hex");
   return repeat(runs, async () => {
-    const socket = connect(port, "127.0.0.1");
+    const child = spawn(process.execPath, ["-e", RAW_READER, String(port), hello, String(expected)], { stdio: ["ignore", "pipe", "inherit"] });
+    let said = "";
+    const heard = (word: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => said.includes(word) && resolve();
+        child.stdout.on("data", (d: Buffer) => {
+          said += d;
+          check();
+        });
+        child.once("close", () => (said.includes(word) ? resolve() : reject(new Error(`bench: the raw subscriber ended before "${word}"`))));
+      });
+    const ready = heard("ready");
+    const done = heard("done");
     try {
-      await once(socket, "connect");
-      socket.write(
-        mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }),
-      );
-      socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 0 }] }));
-      let bytes = 0;
-      socket.on("data", (d: Buffer) => (bytes += d.length));
-      // CONNACK (4 bytes) and SUBACK (5): then the subscription is in place.
-      while (bytes < 9) await new Promise((r) => setTimeout(r, 10));
-      bytes = 0;
-      let last = 0;
-      const all = new Promise<void>((resolve) =>
-        socket.on("data", () => {
-          last = performance.now();
-          if (bytes >= expected) resolve();
-        }),
-      );
+      await ready;
       const t0 = performance.now();
       await flood(port, topic, n, body);
-      await all;
-      return n / ((last - t0) / 1000);
+      await done;
+      return n / ((performance.now() - t0) / 1000);
     } finally {
-      socket.destroy();
+      child.kill();
     }
   });
 }

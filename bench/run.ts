@@ -25,6 +25,8 @@ import { LINE_BYTES_PER_S, nodemcuTool, pacedBoard, payload } from "./upload.ts"
 const ROOT = join(import.meta.dirname, "..");
 const QUICK = process.env.BENCH_QUICK === "1";
 const RUNS = QUICK ? 1 : 5;
+/** Runs of the rows that compare two firmwares on one board: even, so each goes first as often. */
+const PAIRS = QUICK ? 1 : 4;
 
 interface Row {
   row: string;
@@ -81,7 +83,7 @@ async function footprintRows(): Promise<void> {
     // The first board of a run echoes slower (a cold broker session, JIT): one boot to warm up,
     // then the two firmwares take turns going first.
     await measure(sets.reference, b, "bench-fp");
-    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    for (let i = 0; i < PAIRS; i++) {
       if (i % 2 === 0) ours.push(await measure(sets.ours, b, "bench-fp"));
       ref.push(await measure(sets.reference, b, "bench-fp"));
       if (i % 2 === 1) ours.push(await measure(sets.ours, b, "bench-fp"));
@@ -310,8 +312,9 @@ async function echoRows(): Promise<void> {
     for (const f of ["init.lua", "app.lua"]) copyFileSync(join(ROOT, "bench", "reference", f), join(refDir, f));
     copyFileSync(join(echoBuild.outDir, "config.lua"), join(refDir, "config.lua"));
     const rtt = { ours: [] as Rtt[], reference: [] as Rtt[], broker: [] as Rtt[] };
-    // The firmwares take turns going first, as in the footprint rows.
-    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    // A warm-up, then the firmwares take turns going first, as in the footprint rows.
+    await throughBoard(ROOT, refDir, b.port, 50);
+    for (let i = 0; i < PAIRS; i++) {
       if (i % 2 === 0) rtt.ours.push(await throughBoard(ROOT, echoBuild.outDir, b.port, 200));
       rtt.reference.push(await throughBoard(ROOT, refDir, b.port, 200));
       if (i % 2 === 1) rtt.ours.push(await throughBoard(ROOT, echoBuild.outDir, b.port, 200));

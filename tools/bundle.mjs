@@ -31,6 +31,8 @@ await build({
   // The sources are ES modules that locate files from import.meta.url.
   banner: { js: '#!/usr/bin/env node\nconst __mcuUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { MCU_VERSION: JSON.stringify(pkg.version), MCU_LUA: JSON.stringify(lua), "import.meta.url": "__mcuUrl" },
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
 });
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }) + "\n");
