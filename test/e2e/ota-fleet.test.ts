@@ -1,6 +1,7 @@
 // `mcu ota` (the bundle in dist/) on a fleet of emulated boards running the real firmware, on a
 // real Mosquitto: --canary boards first, then --parallel at a time; a failed canary stops the rollout.
-// FLEET boards: the issue's 200 with its --parallel 20 --canary 5 (about 3.5 minutes on 2 cores);
+// FLEET boards, on Mosquitto and on the embedded broker: the issue's 200 with its --parallel 20
+// --canary 5 (about 3.5 minutes each on 2 cores);
 // OTA_FLEET=12 runs a quick 12 with --parallel 4 --canary 2 while working on it.
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { BoardResult } from "../../tools/ota/update.ts";
-import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { buildOnce, type FlashedBoard, flashedBoard } from "../helpers/firmware.ts";
 import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
@@ -37,48 +38,62 @@ before(async () => {
   broker = await startMosquitto();
 });
 after(async () => {
-  for (const b of boards) b.board.powerOff();
+  powerOff();
   await broker.stop();
 });
 
-async function fleet(name: string, n: number): Promise<string[]> {
+function powerOff(): void {
+  for (const b of boards.splice(0)) b.board.powerOff();
+}
+
+async function fleet(name: string, n: number, on: Broker = broker): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `${name}${i + 1}`);
-  for (const id of ids) boards.push(await flashedBoard(id, broker, { extra: OTA }));
+  for (const id of ids) boards.push(await flashedBoard(id, on, { extra: OTA }));
   const mine = boards.slice(-n);
   await waitUntil("the fleet online", () => mine.every((b) => b.out().includes("mqtt: connected")), 60000 + n * 1000);
   return ids;
 }
 
-test(`${FLEET} boards with --parallel ${PARALLEL} --canary ${CANARY}: every board runs the new version`, { timeout: 300_000 + FLEET * 15_000 }, async () => {
-  const ids = await fleet("fleet", FLEET);
-  const dir = await variantBuild("2.0.0+fleet", "local _fleet=1\n");
-  const r = await mcu([
-    "ota",
-    "--devices",
-    ids.join(","),
-    "--build",
-    dir,
-    "--parallel",
-    String(PARALLEL),
-    "--canary",
-    String(CANARY),
-    "--json",
-    "--broker",
-    broker.url,
-  ]);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const results = JSON.parse(r.stdout) as BoardResult[];
-  assert.deepEqual(results.map((x) => x.id).sort(), [...ids].sort());
-  for (const x of results) {
-    assert.equal(x.outcome, "updated", `${x.id}: ${x.error}`);
-    assert.deepEqual(x.sent, ["app.lua"]);
-  }
-  // The canaries went first, one at a time.
-  assert.deepEqual(
-    results.slice(0, CANARY).map((x) => x.id),
-    ids.slice(0, CANARY),
-  );
-});
+for (const kind of ["mosquitto", "embedded"] as const) {
+  test(`${FLEET} boards on ${kind} with --parallel ${PARALLEL} --canary ${CANARY}: every board runs the new version`, {
+    timeout: 300_000 + FLEET * 15_000,
+  }, async () => {
+    const on = kind === "mosquitto" ? broker : await startAedes();
+    try {
+      const ids = await fleet(`fleet-${kind}-`, FLEET, on);
+      const dir = await variantBuild("2.0.0+fleet", "local _fleet=1\n");
+      const r = await mcu([
+        "ota",
+        "--devices",
+        ids.join(","),
+        "--build",
+        dir,
+        "--parallel",
+        String(PARALLEL),
+        "--canary",
+        String(CANARY),
+        "--json",
+        "--broker",
+        on.url,
+      ]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const results = JSON.parse(r.stdout) as BoardResult[];
+      assert.deepEqual(results.map((x) => x.id).sort(), [...ids].sort());
+      for (const x of results) {
+        assert.equal(x.outcome, "updated", `${x.id}: ${x.error}`);
+        assert.deepEqual(x.sent, ["app.lua"]);
+      }
+      // The canaries went first, one at a time.
+      assert.deepEqual(
+        results.slice(0, CANARY).map((x) => x.id),
+        ids.slice(0, CANARY),
+      );
+    } finally {
+      powerOff();
+      if (on !== broker) await on.stop();
+    }
+  });
+}
 
 test("a canary that does not come online stops the rollout: the other boards are not touched", { timeout: 300_000 }, async () => {
   const ids = await fleet("canary", 3);
