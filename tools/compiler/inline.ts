@@ -23,6 +23,12 @@ const LITERALS = new Set(["StringLiteral", "NumericLiteral", "BooleanLiteral", "
 const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && typeof (v as Node).type === "string";
 const isIdent = (v: unknown, name?: string): v is Identifier => isNode(v) && v.type === "Identifier" && (name === undefined || (v as Identifier).name === name);
 
+/** The module a `require("name")` call names, or undefined for any other node. */
+function requiredModule(n: Node | undefined): string | undefined {
+  const arg = n?.type === "CallExpression" && isIdent(n.base, "require") ? (n.arguments as Node[])[0] : undefined;
+  return arg?.type === "StringLiteral" ? (arg.value as string) : undefined;
+}
+
 /** Child nodes that are expressions or statements: not the `b` of `a.b`, not table keys by name. */
 function* children(node: Node): Generator<[Node | Node[], string | number, Node]> {
   for (const [key, value] of Object.entries(node)) {
@@ -121,9 +127,9 @@ function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Ma
     const v = (s.variables as Identifier[])[0]!;
     const init = (s.init as Node[])[0];
     if (!init || assigned.has(v.name)) continue;
-    if (init.type === "CallExpression" && isIdent(init.base, "require")) {
-      const arg = (init.arguments as Node[])[0];
-      const fns = arg?.type === "StringLiteral" ? modules.get(arg.value as string) : undefined;
+    const name = requiredModule(init);
+    if (name !== undefined) {
+      const fns = modules.get(name);
       if (fns) required.set(v.name, fns);
     } else if (init.type === "MemberExpression" && init.indexer === "." && isIdent(init.base) && required.has(init.base.name)) {
       const fn = required.get(init.base.name)!.get((init.identifier as Identifier).name);
@@ -255,12 +261,21 @@ export function dropEmptyExports(chunk: Chunk): void {
  * seen anywhere else (even an inner local of the same name) keeps its alias.
  */
 export function dropUnreadAliases(chunk: Chunk): void {
-  const count = (root: Node, name: string) => [...walk(root)].filter((n) => isIdent(n, name)).length;
   chunk.body = chunk.body.filter((s) => {
-    const name = s.type === "LocalStatement" && (s.variables as Node[]).length === 1 ? ((s.variables as Node[])[0]!.name as string) : undefined;
-    // Its own statement names it twice (`local N = m.N`): read nowhere else when the chunk has no more.
-    return !(name !== undefined && isAlias(s, name) && count(chunk as unknown as Node, name) === count(s, name));
+    const name = unreadLocal(chunk, s);
+    return !(name !== undefined && isAlias(s, name));
   });
+}
+
+/**
+ * The name a one-name `local` statement declares, when the chunk names it nowhere but in that
+ * statement (`local N = m.N` names N once; so does `local m = require("m")`); else undefined.
+ */
+function unreadLocal(chunk: Chunk, s: Node): string | undefined {
+  if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1) return undefined;
+  const name = ((s.variables as Node[])[0] as Identifier).name;
+  const count = (root: Node) => [...walk(root)].filter((n) => isIdent(n, name)).length;
+  return count(chunk as unknown as Node) === count(s) ? name : undefined;
 }
 
 /** What a chunk's statement may be for requiring the chunk to do nothing but define things. */
@@ -281,8 +296,8 @@ export const definesOnly = (chunk: Chunk): boolean => chunk.body.every(defines);
 export function requiredNames(chunk: Chunk): Set<string> {
   const names = new Set<string>();
   for (const n of walk(chunk)) {
-    const arg = n.type === "CallExpression" && isIdent(n.base, "require") ? (n.arguments as Node[])[0] : undefined;
-    if (arg?.type === "StringLiteral") names.add(arg.value as string);
+    const name = requiredModule(n);
+    if (name !== undefined) names.add(name);
   }
   return names;
 }
@@ -293,12 +308,8 @@ export function requiredNames(chunk: Chunk): Set<string> {
  * requires it.
  */
 export function dropUnreadRequires(chunk: Chunk, inert: Set<string>): void {
-  const reads = (name: string) => [...walk(chunk)].filter((n) => isIdent(n, name)).length;
   chunk.body = chunk.body.filter((s) => {
-    if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1) return true;
-    const init = (s.init as Node[])[0];
-    const arg = init?.type === "CallExpression" && isIdent(init.base, "require") ? (init.arguments as Node[])[0] : undefined;
-    const name = ((s.variables as Node[])[0] as Identifier).name;
-    return !(arg?.type === "StringLiteral" && inert.has(arg.value as string) && reads(name) === 1);
+    const module = requiredModule((s.init as Node[] | undefined)?.[0]);
+    return !(module !== undefined && inert.has(module) && unreadLocal(chunk, s) !== undefined);
   });
 }
