@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { IN, OUT, topic } from "../firmware/src/contract.ts";
 import { percentile } from "../host/cli/percentile.ts";
 import { type Message, MqttClient } from "../host/mqtt/index.ts";
+import { clearSession } from "./fresh-session.ts";
 
 export interface Rtt {
   p50: number;
@@ -51,10 +52,7 @@ export async function brokerOnly(port: number, n: number): Promise<Rtt> {
 
 /** Boots `mcu emulate --load buildDir` (config names board "bench-echo") and times echoes through it. */
 export async function throughBoard(root: string, buildDir: string, port: number, n: number): Promise<Rtt> {
-  // A fresh board: its persistent session cleared (see footprint.ts's boot).
-  const wipe = new MqttClient({ host: "127.0.0.1", port, clientId: "bench-echo", clean: true });
-  await wipe.connect();
-  await wipe.end();
+  await clearSession({ host: "127.0.0.1", port }, "bench-echo");
   const flash = mkdtempSync(join(tmpdir(), "mcu-bench-echo-"));
   const board = spawn(process.execPath, [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir], {
     stdio: ["pipe", "pipe", "inherit"],

@@ -6,9 +6,12 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IN, OUT, STATUS, topic } from "../firmware/src/contract.ts";
+import { within } from "../host/cli/options.ts";
 import { type Message, MqttClient } from "../host/mqtt/index.ts";
+import { waitFor } from "../test/helpers/wait.ts";
 import type { BuildResult } from "../tools/compiler/build.ts";
 import { Board } from "../tools/emulator/board.ts";
+import { clearSession } from "./fresh-session.ts";
 
 export interface Footprint {
   bootHeap: number;
@@ -20,14 +23,6 @@ export interface Footprint {
 
 const ECHOES = 1000;
 const WINDOW = 10;
-
-async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Booted {
   board: Board;
@@ -53,15 +48,9 @@ async function boot(files: string[], broker: { host: string; port: number }, id:
     rmSync(flashDir, { recursive: true, force: true });
   };
   try {
-    // A fresh board: its persistent session (client id = device id) cleared on the broker. A board
-    // powered off mid-echo leaves QoS 1 messages unacknowledged in it, which the broker resends
-    // behind the next CONNACK, where NodeMCU drops them unacknowledged again (docs/reliability.md):
-    // run after run they would fill the broker's in-flight window and the board would get nothing.
-    const wipe = new MqttClient({ host: broker.host, port: broker.port, clientId: id, clean: true });
-    await wipe.connect();
-    await wipe.end();
+    await clearSession(broker, id);
     board.boot();
-    await waitFor(() => out.includes("mqtt: connected"), 20000, `${id} online (console: ${out.slice(-200)})`);
+    if (!(await waitFor(() => out.includes("mqtt: connected"), 20000))) throw new Error(`bench: ${id} did not come online (console: ${out.slice(-200)})`);
     // Its status and subscription settle.
     await new Promise((r) => setTimeout(r, 300));
     return { board, out: () => out, client, flashBytes, close };
@@ -69,11 +58,6 @@ async function boot(files: string[], broker: { host: string; port: number }, id:
     await close();
     throw err;
   }
-}
-
-/** Resolves when `done` does, or fails after `ms` naming what did not happen. */
-function within<T>(done: Promise<T>, ms: number, what: () => string): Promise<T> {
-  return Promise.race([done, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`bench: ${what()}`)), ms).unref())]);
 }
 
 /** Boots a board from `files`, measures heap after online and after 1,000 echoes, and their rate. */
@@ -99,7 +83,7 @@ export async function measure(files: string[], broker: { host: string; port: num
     await client.subscribe(topic("nodemcu", id, OUT), 1);
     const t0 = performance.now();
     while (sent < WINDOW) send();
-    await within(all, 60000, () => `${echoed} of ${ECHOES} echoes from ${id}`);
+    await within(all, 60, () => `${echoed} of ${ECHOES} echoes from ${id}`);
     const echoRate = ECHOES / ((performance.now() - t0) / 1000);
     const echoHeap = board.heapBudget - board.heap();
     return { bootHeap, echoHeap, flashBytes, echoRate };
@@ -144,11 +128,11 @@ export async function burst(files: string[], broker: { host: string; port: numbe
     const back = new Promise<void>((r) => (marker = r));
     await Promise.all(Array.from({ length: 20 }, (_, i) => client.publish(inTopic, Buffer.alloc(size, 65 + i), { qos: 1 })));
     await client.publish(inTopic, "marker", { qos: 1 });
-    await within(back, 30000, () => `the marker after the burst from ${id}; echoed ${echoed}, console: ${out().slice(-400)}`);
+    await within(back, 30, () => `the marker after the burst from ${id}; echoed ${echoed}, console: ${out().slice(-400)}`);
     const lowestFree = board.heapLow;
     const next = new Promise<string>((r) => (status = r));
     await client.publish(inTopic, Buffer.alloc(maxlen, "o"), { qos: 1 });
-    const { dropped } = JSON.parse(await within(next, 30000, () => `a status from ${id} after an overflow`)) as { dropped: number };
+    const { dropped } = JSON.parse(await within(next, 30, () => `a status from ${id} after an overflow`)) as { dropped: number };
     return { lowestFree, echoed, dropped, panics };
   } finally {
     await close();

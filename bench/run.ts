@@ -72,22 +72,39 @@ const brokers = () =>
     ["Mosquitto with set_tcp_nodelay true", tuned],
   ] as const;
 
+/**
+ * Our firmware's and the reference's runs, PAIRS each, after one warm-up run: the first board of a
+ * run echoes slower (a cold broker session, JIT), so the two take turns going first. `between`
+ * runs after each pair.
+ */
+async function inTurns<T>(
+  ours: () => Promise<T>,
+  reference: () => Promise<T>,
+  warmUp: () => Promise<unknown>,
+  between: () => Promise<void> = async () => {},
+): Promise<{ ours: T[]; reference: T[] }> {
+  await warmUp();
+  const out = { ours: [] as T[], reference: [] as T[] };
+  for (let i = 0; i < PAIRS; i++) {
+    if (i % 2 === 0) out.ours.push(await ours());
+    out.reference.push(await reference());
+    if (i % 2 === 1) out.ours.push(await ours());
+    await between();
+  }
+  return out;
+}
+
 async function footprintRows(): Promise<void> {
   // 1. Firmware footprint, echo throughput and a burst; the heap and flash figures do not depend
   // on the broker, the others are measured on both.
   for (const [name, b] of brokers()) {
     const build = await buildFirmware({ configFile: config("bench-fp", b.port), outDir: join(tmp, `fp-${b.port}`), log: () => {} });
     const sets = fileSets(build, join(ROOT, "bench", "reference"));
-    const ours: Footprint[] = [];
-    const ref: Footprint[] = [];
-    // The first board of a run echoes slower (a cold broker session, JIT): one boot to warm up,
-    // then the two firmwares take turns going first.
-    await measure(sets.reference, b, "bench-fp");
-    for (let i = 0; i < PAIRS; i++) {
-      if (i % 2 === 0) ours.push(await measure(sets.ours, b, "bench-fp"));
-      ref.push(await measure(sets.reference, b, "bench-fp"));
-      if (i % 2 === 1) ours.push(await measure(sets.ours, b, "bench-fp"));
-    }
+    const { ours, reference: ref } = await inTurns<Footprint>(
+      () => measure(sets.ours, b, "bench-fp"),
+      () => measure(sets.reference, b, "bench-fp"),
+      () => measure(sets.reference, b, "bench-fp"),
+    );
     if (b === broker) footprint(ours, ref);
     const rate = sample(ours.map((f) => f.echoRate));
     const refRate = sample(ref.map((f) => f.echoRate));
@@ -311,15 +328,14 @@ async function echoRows(): Promise<void> {
     mkdirSync(refDir);
     for (const f of ["init.lua", "app.lua"]) copyFileSync(join(ROOT, "bench", "reference", f), join(refDir, f));
     copyFileSync(join(echoBuild.outDir, "config.lua"), join(refDir, "config.lua"));
-    const rtt = { ours: [] as Rtt[], reference: [] as Rtt[], broker: [] as Rtt[] };
-    // A warm-up, then the firmwares take turns going first, as in the footprint rows.
-    await throughBoard(ROOT, refDir, b.port, 50);
-    for (let i = 0; i < PAIRS; i++) {
-      if (i % 2 === 0) rtt.ours.push(await throughBoard(ROOT, echoBuild.outDir, b.port, 200));
-      rtt.reference.push(await throughBoard(ROOT, refDir, b.port, 200));
-      if (i % 2 === 1) rtt.ours.push(await throughBoard(ROOT, echoBuild.outDir, b.port, 200));
-      rtt.broker.push(await brokerOnly(b.port, 200));
-    }
+    const brokerRtts: Rtt[] = [];
+    const rtt = await inTurns<Rtt>(
+      () => throughBoard(ROOT, echoBuild.outDir, b.port, 200),
+      () => throughBoard(ROOT, refDir, b.port, 200),
+      () => throughBoard(ROOT, refDir, b.port, 50),
+      // Broker-only runs between the pairs, so a drifting machine weighs on all three alike.
+      async () => void brokerRtts.push(await brokerOnly(b.port, 200)),
+    );
     for (const p of ["p50", "p99"] as const) {
       const o = sample(rtt.ours.map((r) => r[p]));
       const r = sample(rtt.reference.map((x) => x[p]));
@@ -334,7 +350,7 @@ async function echoRows(): Promise<void> {
       });
       // Through a board a message crosses the broker twice, so two broker-only round trips are the
       // least a board that took no time at all could score.
-      const floor = 2 * sample(rtt.broker.map((x) => x[p])).median;
+      const floor = 2 * sample(brokerRtts.map((x) => x[p])).median;
       add({
         row: "5b echo round trip",
         measure: `${p} through one emulated board vs its floor, two broker-only round trips (ms), ${name}`,
