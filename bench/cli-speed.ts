@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqttPacket from "mqtt-packet";
 import { MqttClient } from "../host/mqtt/index.ts";
-import { flood } from "../test/helpers/flood.ts";
+import { flood, publishPacket } from "../test/helpers/flood.ts";
 import { repeat, type Sample, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
 
@@ -134,7 +134,7 @@ export async function brokerCeiling(port: number, n: number, runs: number): Prom
   const topic = "bench/ceiling";
   const body = (i: number) => `message ${i} ${"x".repeat(40)}`;
   let expected = 0;
-  for (let i = 0; i < n; i++) expected += mqttPacket.generate({ cmd: "publish", topic, payload: body(i), qos: 0, retain: false, dup: false }).length;
+  for (let i = 0; i < n; i++) expected += publishPacket(topic, body(i)).length;
   const hello = Buffer.concat([
     mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }),
     mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 0 }] }),

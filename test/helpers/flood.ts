@@ -5,6 +5,11 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import mqttPacket from "mqtt-packet";
 
+/** The QoS 0 PUBLISH packet flood sends for one message. */
+export function publishPacket(topic: string, payload: string): Buffer {
+  return mqttPacket.generate({ cmd: "publish", topic, payload, qos: 0, retain: false, dup: false });
+}
+
 /** Connects to the broker on `port`, publishes `n` messages `payload(i)` on `topic` at QoS 0, and disconnects. */
 export async function flood(port: number, topic: string, n: number, payload: (i: number) => string): Promise<void> {
   const socket = connect(port, "127.0.0.1");
@@ -26,9 +31,7 @@ export async function flood(port: number, topic: string, n: number, payload: (i:
     // that a reader in this same process (a test reading a child's stdout) keeps reading.
     const batches: Buffer[] = [];
     for (let i = 0; i < n; i += 1000) {
-      const packets = Array.from({ length: Math.min(1000, n - i) }, (_, k) =>
-        mqttPacket.generate({ cmd: "publish", topic, payload: payload(i + k), qos: 0, retain: false, dup: false }),
-      );
+      const packets = Array.from({ length: Math.min(1000, n - i) }, (_, k) => publishPacket(topic, payload(i + k)));
       batches.push(Buffer.concat(packets));
     }
     for (const batch of batches) {
