@@ -2,7 +2,7 @@
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
 
 import * as cfg from "config";
-import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
+import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, HEAP_FLOOR, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, SUBSCRIBE_QOS, topic } from "./contract";
 import { OTA_IN } from "./otacontract";
 
 // What the app needs is in locals now; dropping the module tables lets the rest be collected:
@@ -32,7 +32,8 @@ let wifiUp = false;
 let busy = false;
 let attempt = 0;
 let overflows = 0;
-// Echoes mqtt refused: not built (over MQTT_BUF_SIZE) or no heap for the queued copy. Counted, not
+// Messages taken in but not echoed: mqtt refused the echo (over MQTT_BUF_SIZE, or no heap for the
+// queued copy), or the heap was under HEAP_FLOOR when the message came. Counted, not
 // printed: the message callback runs unprotected, and a print needs heap the board may not have.
 let dropped = 0;
 const retry = tmr.create();
@@ -50,9 +51,9 @@ function onConnect(c: mqtt.Client): void {
   rtcmem.write32(BOOT_GUARD_SLOT, 0);
   print("mqtt: connected");
   if (BUILD_OTA) {
-    c.subscribe({ [tIn]: 1, [tOta]: 1 });
+    c.subscribe({ [tIn]: SUBSCRIBE_QOS, [tOta]: SUBSCRIBE_QOS });
   } else {
-    c.subscribe(tIn, 1);
+    c.subscribe(tIn, SUBSCRIBE_QOS);
   }
   publishStatus();
 }
@@ -92,9 +93,18 @@ if (cfg.hosts) {
 
 client.lwt(tStatus, OFFLINE_PAYLOAD, 1, 1);
 client.on("message", (c, t, data) => {
+  // A flood arrives faster than echoes leave: past the floor, a message is counted, not acted on.
+  if (node.heap() < HEAP_FLOOR) {
+    dropped = dropped + 1;
+    return;
+  }
   if (BUILD_OTA) {
-    // Subscribed to two topics: what is not `in` is an update.
-    if (t !== tIn) return (require("ota") as typeof import("./ota")).message(c, data);
+    // Subscribed to two topics: what is not `in` is an update. Protected: whatever a message on the
+    // OTA topic holds, an error in its receiver (or no heap to load it) must not panic the board.
+    if (t !== tIn) {
+      pcall(() => (require("ota") as typeof import("./ota")).message(c, data));
+      return;
+    }
   }
   if (!c.publish(tOut, data ?? "", 1, 0)) dropped = dropped + 1;
 });

@@ -29,6 +29,24 @@ export const OFFLINE = "offline";
 // exported constant keeps the whole module table alive on the board; a local costs one value.
 export { BASE_BACKOFF_MS, MAX_BACKOFF_MS };
 
+/**
+ * Free heap, in bytes, below which the app acts on no message and counts it in `dropped` instead.
+ * A message that arrives runs its callback before anything can refuse it, and NodeMCU's queue sends
+ * one packet per round trip, so a flood fills the heap with queued echoes (docs/reliability.md).
+ * What must stay free: the largest message as a Lua string (1024), espconn's copy of one TCP
+ * segment (1461, espconn_tcp.c:762), the status the overflow callback formats, and lwIP's room to
+ * receive, with a margin: a board whose heap runs out panics in a callback it cannot protect.
+ */
+export const HEAP_FLOOR = 8192;
+
+/**
+ * QoS of the board's subscriptions. 0: NodeMCU acknowledges a QoS 1 message by queueing a PUBACK
+ * behind its echoes, and a broker that does not keep its in-flight window (Mosquitto before
+ * 2.0.13 sends 20 more messages for each PUBACK) fills the heap with them faster than they leave;
+ * at QoS 0 a message costs the board nothing once its callback returns (docs/reliability.md).
+ */
+export const SUBSCRIBE_QOS = 0;
+
 /** rtcmem slot of the boot guard's magic word; the crash count is in the next slot. */
 export const BOOT_GUARD_SLOT = 64;
 /** Marks the boot guard's slots as ours (rtcmem holds noise after power-on). */

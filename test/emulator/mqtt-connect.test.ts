@@ -43,6 +43,19 @@ m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end
   assert.equal(broker.packets.filter((p) => p.cmd === "puback").length, 1);
 });
 
+test("length bytes that add up past C's int (a stream read from mid-packet): the link is dropped, the board goes on", async () => {
+  board = scriptBoard(`${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`);
+  await broker.next("connect");
+  broker.send(CONNACK);
+  await waitForMatch(board.out, /connected\r\n/);
+  // 0x08 << 28 lands in the sign bit: a negative length, which once looped the emulator for ever.
+  broker.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x08, 0x00, 0x01, 0x74, 0x78]));
+  await waitForMatch(board.out, /connected\r\noffline\r\n/);
+  board.board.input('print("still here")\r\n');
+  await waitForMatch(board.out, /still here\r\n/);
+});
+
 test("a refused CONNACK gives connfail with its code, then offline when the socket closes", async () => {
   board = scriptBoard(`${PRINTING}
 m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end, function(c, r) print("connfail " .. r) end)`);

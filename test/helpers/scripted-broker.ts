@@ -15,6 +15,8 @@ export interface ScriptedBroker {
   next(cmd: Packet["cmd"], n?: number): Promise<Packet>;
   /** Writes these packets to the client in one write(). */
   send(...packets: Packet[]): void;
+  /** Writes raw bytes to the client: what no well-formed packet holds. */
+  write(bytes: Buffer): void;
   /** Hangs up on the client (FIN). */
   hangUp(): void;
   stop(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startScriptedBroker(): Promise<ScriptedBroker> {
     packets,
     next: (cmd, n = 1) => waitUntil(`${cmd} #${n} from the board`, () => packets.filter((p) => p.cmd === cmd)[n - 1]),
     send: (...ps) => client?.write(Buffer.concat(ps.map((p) => mqttPacket.generate(p)))),
+    write: (bytes) => client?.write(bytes),
     hangUp: () => client?.end(),
     stop: () =>
       new Promise<void>((resolve) => {

@@ -35,6 +35,8 @@ import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
 
 /** The build README.md recommends (tools/nodemcu/builds.ts); NodeMCU's own default lacks rtcmem and sjson. */
 export const DEFAULT_MODULES: readonly string[] = RECOMMENDED_BUILD;
+/** How long the board runs jobs back to back before the host's event loop gets a turn. */
+const DRAIN_SLICE_MS = 50;
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
 
@@ -408,7 +410,14 @@ export class Board extends EventEmitter {
   private drain(): void {
     this.drainTimer = undefined;
     const gen = this.generation;
+    const started = performance.now();
     while (this.queue.length > 0 && this.lua && gen === this.generation && !this.restartPending) {
+      // A flood keeps the queue full: hand the host its turn now and then, so that signals, sockets
+      // and other boards are served (the board's own order of jobs is unchanged).
+      if (performance.now() - started > DRAIN_SLICE_MS) {
+        this.drainTimer = setTimeout(() => this.drain(), 0);
+        return;
+      }
       // Flash work of the last job holds the CPU: what comes next waits for it, in real time.
       const wait = this.clock.free - performance.now();
       if (wait >= 1) {

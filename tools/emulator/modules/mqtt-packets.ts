@@ -160,7 +160,8 @@ export function totalLength(b: Buffer): number {
   let total = 0;
   let i = 1;
   for (; i < b.length; i++) {
-    total += (b[i]! & 0x7f) << (7 * (i - 1));
+    // C's int: a shift into the sign bit, or past it, wraps as it does on the board.
+    total = (total + ((b[i]! & 0x7f) << (7 * (i - 1)))) | 0;
     if ((b[i]! & 0x80) === 0) {
       i++;
       break;

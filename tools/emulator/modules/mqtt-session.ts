@@ -288,6 +288,13 @@ export class Session {
       }
       if (this.connState !== "data") return "done";
       let length = totalLength(input);
+      if (length !== -1 && length < 2) {
+        // Length bytes that add up past C's int (a stream read from the middle of a packet): the
+        // C loop would step backwards through its buffer, undefined behaviour on the board. The
+        // emulator drops the link instead of looping for ever (docs/emulator.md).
+        this.doDisconnect();
+        return "done";
+      }
       const [type, qos, id] = [typeOf(input), qosOf(input), packetId(input, input.length)];
       let handled = false;
       if (length > this.conf.maxlen) {
