@@ -3,6 +3,7 @@ import { STATUS } from "../../firmware/src/contract.ts";
 import { type Column, EXIT, number, table, usageError } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
 import { allDevices, deviceOf } from "../names.ts";
+import { globMatcher } from "./glob.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
 import { printable } from "./output.ts";
 
@@ -23,20 +24,11 @@ example:
 
 const own = { timeout: { type: "string" }, json: { type: "boolean" }, state: { type: "string" }, match: { type: "string" } } as const;
 
-/** --match's glob as a whole-id regular expression. */
-function globOf(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "s");
-}
-
 /** The rows --state and --match keep. */
 function kept(rows: DeviceRow[], state: string | undefined, match: string | undefined): DeviceRow[] {
   const states = state === undefined ? undefined : new Set(state.split(",").map((s) => s.trim()));
-  const re = match === undefined ? undefined : globOf(match);
-  return rows.filter((r) => (!states || states.has(r.state)) && (!re || re.test(r.id)));
+  const matches = match === undefined ? undefined : globMatcher(match);
+  return rows.filter((r) => (!states || states.has(r.state)) && (!matches || matches(r.id)));
 }
 
 export interface DeviceRow {
