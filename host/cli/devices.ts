@@ -1,11 +1,10 @@
 // `mcu devices`: every device's retained status under a prefix.
 import { STATUS } from "../../firmware/src/contract.ts";
-import { type Column, EXIT, number, table, usageError } from "../kit/index.ts";
+import { type Column, EXIT, number, printable, table, terminalJson, usageError } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
 import { allDevices, deviceOf } from "../names.ts";
 import { globMatcher } from "./glob.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
-import { printable } from "./output.ts";
 
 export const usage = `usage: mcu devices [--prefix P] [--state S] [--match PATTERN] [--timeout S] [--json]
 
@@ -100,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
     values.state,
     values.match,
   );
-  if (values.json) process.stdout.write(JSON.stringify(list) + "\n");
+  if (values.json) process.stdout.write(terminalJson(list) + "\n");
   else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/${rows.size > 0 ? ` that match (${rows.size} in all)` : ""}\n`);
   else process.stdout.write(listing(list));
   return EXIT.ok;
