@@ -16,6 +16,16 @@ export function printableLines(s: string): string {
   return s.split("\n").map(printable).join("\n");
 }
 
+/**
+ * Whether to colour what goes to `stream`: FORCE_COLOR (but "0") says yes, NO_COLOR says no
+ * (https://no-color.org), else only a terminal is coloured, never a pipe or a file.
+ */
+export function wantsColour(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return stream.isTTY === true;
+}
+
 // JSON.stringify escapes C0 but leaves DEL and C1 as they are.
 const RAW_IN_JSON = /[\u007f-\u009f]/g;
 

@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) {
       // Messages may quote a broker, a board or a file: no control character reaches the terminal.
-      console.error(`mcu ${name}: ${printableLines(err.message)}`);
+      console.error(`mcu ${name}: ${err.styled ? err.message : printableLines(err.message)}`);
       return err.exitCode;
     }
     throw err;
