@@ -60,7 +60,7 @@ function describe(leaf: OutputUnit, raw: unknown): SchemaProblem {
   const rule = NAME_RULES[field]?.(value);
   if (rule) return { field, message: `"${field}": ${rule}` };
   const node = nodeAt(path);
-  if (leaf.keyword === "maxLength") return { field, expected: `at most ${node.maxLength} bytes long`, got: value };
+  if (leaf.keyword === "maxLength" || leaf.keyword === "minLength") return { field, expected: lengthRule(field), got: value };
   return { field, expected: expected(node, path.length === 0), got: value };
 }
 
@@ -69,6 +69,18 @@ export function maxLengthOf(field: string): number {
   const max = nodeAt(field.split(".")).maxLength;
   if (max === undefined) throw new Error(`device.schema.json gives ${field} no maxLength`);
   return max;
+}
+
+/** The schema's minLength for a dotted field, if any. */
+export function minLengthOf(field: string): number | undefined {
+  return nodeAt(field.split(".")).minLength;
+}
+
+/** What a string field's length must be, in the loader's unit (bytes of UTF-8): "at most 64 bytes long", "a string of 16 to 64 bytes". */
+export function lengthRule(field: string): string {
+  const node = nodeAt(field.split("."));
+  if ((node.minLength ?? 0) > 1) return `a string of ${node.minLength} to ${node.maxLength} bytes`;
+  return `at most ${node.maxLength} bytes long`;
 }
 
 function nodeAt(path: string[]): SchemaNode {
@@ -81,5 +93,6 @@ function expected(node: SchemaNode, top: boolean): string {
   if (node.type === "integer") return `a whole number from ${node.minimum} to ${node.maximum}`;
   if (node.type === "array") return `a list of ${node.minItems} to ${node.maxItems} ${node.items?.pattern ? '"host" or "host:port" strings' : "values"}`;
   if (node.pattern?.includes(":[0-9]")) return '"host" or "host:port"';
+  if ((node.minLength ?? 0) > 1) return `a string of ${node.minLength} to ${node.maxLength} bytes`;
   return node.minLength ? "a non-empty string" : "a string";
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { type ParseError, parse as parseLoose, printParseErrorCode } from "jsonc-parser";
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX } from "../firmware/src/contract.ts";
-import { maxLengthOf, schemaProblem } from "./config-schema.ts";
+import { lengthRule, maxLengthOf, minLengthOf, schemaProblem } from "./config-schema.ts";
 
 export interface DeviceConfig {
   /** Device id; when absent the board derives one from its chip id. */
@@ -60,13 +60,23 @@ interface DeviceJson {
 const SECRET_FIELDS = new Set(["wifi.password", "mqtt.password", "ota.secret", "WIFI_PASSWORD", "MQTT_PASSWORD"]);
 
 /**
+ * Whether `field` is a secret or may hold one: "ota" given as a string is likely the secret
+ * itself, put one level too high, as "wifi" or the whole file given as a string may be a password.
+ */
+function holdsSecret(field: string): boolean {
+  if (field === "(top level)" || SECRET_FIELDS.has(field)) return true;
+  for (const f of SECRET_FIELDS) if (f.startsWith(`${field}.`)) return true;
+  return false;
+}
+
+/**
  * What was found. A secret's value is never shown, nor is an array's or object's (one may hold
  * a whole section, passwords included): only its kind.
  */
 function described(field: string, got: unknown): string {
   if (got === undefined) return "it is missing";
   const composite = typeof got === "object" && got !== null;
-  if (!SECRET_FIELDS.has(field) && !composite) return `got ${JSON.stringify(got)}`;
+  if (!holdsSecret(field) && !composite) return `got ${JSON.stringify(got)}`;
   if (typeof got === "string") return `got a string of ${Buffer.byteLength(got)} bytes; the value is not shown`;
   return `got ${Array.isArray(got) ? "an array" : got === null ? "null" : composite ? "an object" : `a ${typeof got}`}${composite ? "" : "; the value is not shown"}`;
 }
@@ -75,10 +85,10 @@ function fail(file: string, field: string, expected: string, got?: unknown): nev
   throw new ConfigError(`${file}: "${field}" must be ${expected} (${described(field, got)})`);
 }
 
-/** The schema counts characters; the board counts bytes of UTF-8. `limit` is the schema field whose maxLength applies. */
+/** The schema counts characters; the board counts bytes of UTF-8. `limit` is the schema field whose length rule applies. */
 function fits(file: string, field: string, v: string | undefined, limit = field): string | undefined {
-  const max = maxLengthOf(limit);
-  if (v !== undefined && Buffer.byteLength(v) > max) fail(file, field, `at most ${max} bytes long`, v);
+  const bytes = v === undefined ? undefined : Buffer.byteLength(v);
+  if (bytes !== undefined && (bytes > maxLengthOf(limit) || bytes < (minLengthOf(limit) ?? 0))) fail(file, field, lengthRule(limit), v);
   return v;
 }
 

@@ -1,10 +1,10 @@
 // `mcu devices`: every device's retained status under a prefix.
 import { STATUS } from "../../firmware/src/contract.ts";
-import { type Column, EXIT, number, table, usageError } from "../kit/index.ts";
+import { type Column, EXIT, number, printable, table, terminalJson, usageError } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
 import { allDevices, deviceOf } from "../names.ts";
+import { globMatcher } from "./glob.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
-import { printable } from "./output.ts";
 
 export const usage = `usage: mcu devices [--prefix P] [--state S] [--match PATTERN] [--timeout S] [--json]
 
@@ -23,20 +23,11 @@ example:
 
 const own = { timeout: { type: "string" }, json: { type: "boolean" }, state: { type: "string" }, match: { type: "string" } } as const;
 
-/** --match's glob as a whole-id regular expression. */
-function globOf(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "s");
-}
-
 /** The rows --state and --match keep. */
 function kept(rows: DeviceRow[], state: string | undefined, match: string | undefined): DeviceRow[] {
   const states = state === undefined ? undefined : new Set(state.split(",").map((s) => s.trim()));
-  const re = match === undefined ? undefined : globOf(match);
-  return rows.filter((r) => (!states || states.has(r.state)) && (!re || re.test(r.id)));
+  const matches = match === undefined ? undefined : globMatcher(match);
+  return rows.filter((r) => (!states || states.has(r.state)) && (!matches || matches(r.id)));
 }
 
 export interface DeviceRow {
@@ -108,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
     values.state,
     values.match,
   );
-  if (values.json) process.stdout.write(JSON.stringify(list) + "\n");
+  if (values.json) process.stdout.write(terminalJson(list) + "\n");
   else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/${rows.size > 0 ? ` that match (${rows.size} in all)` : ""}\n`);
   else process.stdout.write(listing(list));
   return EXIT.ok;

@@ -1,6 +1,9 @@
 // How received messages are printed: a line of text, or one JSON object per line, binary-safe.
 import { once } from "node:events";
+import { printable, terminalJson } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
+
+export { printable };
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -28,17 +31,6 @@ export function asText(payload: Buffer): string | undefined {
   const text = utf8(payload);
   // eslint-disable-next-line no-control-regex
   return text === undefined || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(text) ? undefined : text;
-}
-
-// C0, DEL and C1: a terminal acts on them (ESC starts colour, title and cursor sequences; some
-// terminals take U+009B as ESC [), so broker data never reaches one raw.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-
-/** `s` with every control character shown as an escape (\t, \n, \r, else \xNN): safe to print. */
-export function printable(s: string): string {
-  return s.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** For people: the payload as text with control characters escaped, or undefined when it is not UTF-8. */
@@ -77,11 +69,11 @@ export function textLine(m: Message, at: number): string {
   return `${clock(at)} ${shownTopic(m.topic)} ${shown}\n`;
 }
 
-/** One JSON object per message; `at` is epoch ms. */
+/** One JSON object per message (DEL and C1 escaped too, as \\u009b); `at` is epoch ms. */
 export function jsonLine(m: Message, at: number): string {
   const text = asText(m.payload);
   return (
-    JSON.stringify({
+    terminalJson({
       time: new Date(at).toISOString(),
       topic: m.topic,
       qos: m.qos,

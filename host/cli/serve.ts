@@ -2,10 +2,10 @@
 import { IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { EXIT, interrupted, number, usageError, wholeNumber } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
-import { topicFilterError } from "../mqtt/topics.ts";
+import { shareGroupError, topicFilterError } from "../mqtt/topics.ts";
 import { allDevices } from "../names.ts";
 import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
-import { BufferedOut, jsonLine, textLine } from "./output.ts";
+import { BufferedOut, jsonLine, printable, textLine } from "./output.ts";
 
 export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--share GROUP] [--json] [--count N] [--timeout S] [--echo]
 
@@ -43,11 +43,11 @@ const own = {
   share: { type: "string" },
 } as const;
 
-/** A shared subscription's group name: MQTT 5 §4.8.2 forbids "/", "+" and "#" in it. */
+/** The subscriptions through a shared subscription's group: its name checked before connecting (exit 2). */
 function shared(group: string | undefined, subs: string[]): string[] {
   if (group === undefined) return subs;
-  if (group === "" || /[/+#]/.test(group))
-    usageError(`--share ${JSON.stringify(group)}: a group name is one or more characters without "/", "+" or "#" (e.g. --share printers)`);
+  const err = shareGroupError(group, subs);
+  if (err) usageError(`--share ${printable(JSON.stringify(group.length > 40 ? `${group.slice(0, 40)}…` : group))}: ${err} (e.g. --share printers)`);
   return subs.map((f) => `$share/${group}/${f}`);
 }
 

@@ -3,9 +3,14 @@ import { EXIT } from "./exit.ts";
 
 export class CliError extends Error {
   override name = "CliError";
+  /**
+   * `styled`: the message carries styling the verb chose for a terminal (a build's coloured
+   * diagnostics) and is printed as it is; any other message has its control characters escaped.
+   */
   constructor(
     message: string,
     readonly exitCode: number,
+    readonly styled = false,
   ) {
     super(message);
   }

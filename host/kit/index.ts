@@ -12,4 +12,5 @@ export { connackExit, EXIT } from "./exit.ts";
 export { interrupted } from "./interrupt.ts";
 export { type Bounds, number, wholeNumber } from "./numbers.ts";
 export { type Column, type Layout, table } from "./table.ts";
+export { printable, printableLines, terminalJson, wantsColour } from "./text.ts";
 export type { Verb, VerbModule } from "./verb.ts";

@@ -50,3 +50,21 @@ export function topicFilterError(f: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Why `group` cannot name a shared subscription ($share/GROUP/filter, MQTT 5 section 4.8.2, which
+ * Mosquitto 2 also takes from MQTT 3.1.1 clients) over `filters`, or undefined: a group is one or
+ * more characters without "/", "+" or "#", none a broker refuses, and each whole
+ * $share/GROUP/filter must fit a topic's 65535 bytes.
+ */
+export function shareGroupError(group: string, filters: string[]): string | undefined {
+  if (group === "" || /[/+#]/.test(group)) return 'a group name is one or more characters without "/", "+" or "#"';
+  const refused = refusedCharacter(group);
+  if (refused) return `the group name contains ${refused}: MQTT brokers refuse it (MQTT 3.1.1 section 1.5.3); remove it`;
+  for (const f of filters) {
+    const bytes = Buffer.byteLength(`$share/${group}/${f}`);
+    if (bytes > MAX_TOPIC_BYTES)
+      return `$share/GROUP/${f.length > 40 ? `${f.slice(0, 40)}…` : f} would be ${bytes} bytes long; MQTT allows ${MAX_TOPIC_BYTES}: use a shorter group name`;
+  }
+  return undefined;
+}

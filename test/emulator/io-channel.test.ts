@@ -7,7 +7,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { command } from "../../tools/emulator/io.ts";
+import { command, MAX_IO_LINE } from "../../tools/emulator/io.ts";
 import { ioBoard } from "../helpers/io-board.ts";
 import { mcu, mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitUntil } from "../helpers/wait.ts";
@@ -106,4 +106,40 @@ test("commands: each answers ok or an error that says what was expected", async 
   assert.equal(command(io, "set bme280 19.5 40 1000"), "ok");
   assert.match(command(io, "fly away"), /^error unknown command "fly away"; send "help"/);
   assert.match(command(io, "help"), /^ok set gpio PIN/);
+});
+
+test("a line over MAX_IO_LINE bytes is answered with an error and its connection closed; the channel serves on", async () => {
+  const flash = join(dir, "flash-long");
+  mkdirSync(flash);
+  const sock = join(dir, "long.sock");
+  const child = spawn(process.execPath, [resolve(mcuBin()), "emulate", "--flash", flash, "--modules", "file,gpio,node,tmr,uart", "--io", sock], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  await waitUntil("the --io socket", () => /hardware on /.test(stderr));
+
+  // A line just at the limit is a command (an unknown one); one byte more is refused.
+  const fits = client(sock);
+  fits.send(`x${" ".repeat(MAX_IO_LINE - 1)}`);
+  await waitUntil("the answer", () => fits.lines.length === 1);
+  assert.match(fits.lines[0]!, /^error unknown command "x"/);
+  fits.socket.destroy();
+
+  // 1 MB with no newline, in chunks: one error line, then the emulator hangs up.
+  const long = client(sock);
+  let hungUp = false;
+  long.socket.once("end", () => (hungUp = true));
+  const chunk = "y".repeat(64 * 1024);
+  for (let i = 0; i < 16 && !long.socket.destroyed; i++) long.socket.write(chunk);
+  await waitUntil("the emulator to answer and hang up", () => hungUp, 20_000);
+  assert.deepEqual(long.lines, [`error line over ${MAX_IO_LINE} bytes; closing the connection`]);
+  long.socket.destroy();
+
+  const next = client(sock);
+  next.send("get gpio 1");
+  await waitUntil("an answer on a new connection", () => next.lines.length === 1);
+  assert.match(next.lines[0]!, /^ok [01] /);
+  next.socket.destroy();
 });

@@ -64,3 +64,20 @@ test("--share refuses a group name MQTT does not allow", async () => {
     assert.match(r.stderr, /a group name is one or more characters without/);
   }
 });
+
+test("--share refuses before connecting a group brokers refuse: a control character, or too long for a topic", async () => {
+  const long = "g".repeat(70_000);
+  const tooLong = await mcu(["serve", "--broker", broker.url, "--all", "--share", long]);
+  assert.equal(tooLong.code, 2, tooLong.stderr);
+  assert.match(tooLong.stderr, /would be 70\d{3} bytes long; MQTT allows 65535: use a shorter group name/);
+  assert.ok(tooLong.stderr.length < 1000, "the message repeats the whole group name");
+  const control = await mcu(["serve", "--broker", broker.url, "--all", "--share", "print\x01ers"]);
+  assert.equal(control.code, 2, control.stderr);
+  assert.match(control.stderr, /the group name contains U\+0001, a control character, at character 6/);
+  assert.doesNotMatch(control.stderr, /\x01/);
+  // A group that fits alone but not with a long filter.
+  const filter = `t/${"f".repeat(40_000)}`;
+  const both = await mcu(["serve", "--broker", broker.url, "--topic", filter, "--share", "g".repeat(30_000)]);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /bytes long; MQTT allows 65535/);
+});

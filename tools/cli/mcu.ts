@@ -1,6 +1,6 @@
 // `mcu`: one CLI for the host verbs and the tool verbs. Kept tiny so that a cold start loads
 // almost nothing before the verb's own chunk.
-import { CliError, EXIT } from "../../host/kit/index.ts";
+import { CliError, EXIT, printableLines } from "../../host/kit/index.ts";
 import { verbs } from "./verbs.ts";
 
 declare const MCU_VERSION: string;
@@ -35,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
     return await mod.run(rest);
   } catch (err) {
     if (err instanceof CliError) {
-      console.error(`mcu ${name}: ${err.message}`);
+      // Messages may quote a broker, a board or a file: no control character reaches the terminal.
+      console.error(`mcu ${name}: ${err.styled ? err.message : printableLines(err.message)}`);
       return err.exitCode;
     }
     throw err;

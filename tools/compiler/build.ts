@@ -5,9 +5,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { defaultId, IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
-import { type Column, EXIT, table } from "../../host/kit/index.ts";
+import { type Column, EXIT, table, wantsColour } from "../../host/kit/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { appPaths, type StagedApp, stageApp } from "./app.ts";
@@ -126,7 +127,10 @@ async function compile(tsconfig: string, restore: (text: string) => string): Pro
       getCurrentDirectory: () => process.cwd(),
       getNewLine: () => "\n",
     };
-    throw new BuildError(`firmware does not compile:\n${restore(ts.default.formatDiagnosticsWithColorAndContext(errors, host))}`);
+    // Coloured for a terminal only: a pipe, a file or a CI log gets plain text (NO_COLOR, FORCE_COLOR).
+    const colour = wantsColour(process.stderr);
+    const text = ts.default.formatDiagnosticsWithColorAndContext(errors, host);
+    throw new BuildError(`firmware does not compile:\n${restore(colour ? text : stripVTControlCharacters(text))}`, EXIT.failure, colour);
   }
   return out;
 }

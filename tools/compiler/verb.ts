@@ -51,6 +51,6 @@ export function existingBuild(dir: string | undefined): Firmware {
 
 function cliError(err: unknown): unknown {
   if (err instanceof ConfigError) return new CliError(err.message, EXIT.usage);
-  if (err instanceof BuildError) return new CliError(err.message, err.exitCode);
+  if (err instanceof BuildError) return new CliError(err.message, err.exitCode, err.styled);
   return err;
 }

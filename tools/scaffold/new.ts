@@ -2,9 +2,9 @@
 // (src/app.ts, starting from the echo), its device.json, a tsconfig that extends the firmware's
 // (so an editor checks it against @types/nodemcu and the shared contract) and npm scripts that
 // run this toolkit's mcu with --app. The boot guard and the contract stay one copy, here.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
+import { CliError, EXIT, parseOrUsage, printable } from "../../host/kit/index.ts";
 import { idError } from "../../host/names.ts";
 import { PROJECT_ROOT } from "../compiler/build.ts";
 
@@ -21,7 +21,8 @@ with scripts that run this toolkit on it:
   npm test            the whole loop on this PC: embedded broker, emulated board, echoes
   npm run typecheck   check src/ against @types/nodemcu
 
-exit status: 0 done, 2 bad arguments or DIR not empty
+exit status: 0 done; 2 bad arguments, or DIR not a folder mcu new may write into (not empty, a
+file, a dangling link, under a file, or a place no folder can be made): nothing is left behind
 
 example:
   mcu new ../my-board && cd ../my-board && npm test`;
@@ -36,16 +37,36 @@ function commonFolder(a: string, b: string): string {
 /** A path from the app folder to the toolkit, as the app's files spell it (always with "/"). */
 const posix = (p: string) => p.split("\\").join("/");
 
-function packageJson(name: string, mcu: string, tsc: string): string {
+/** `s` as one word for sh (npm runs scripts with sh -c): bare when it is plain, else single-quoted. */
+export function shWord(s: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The folder's name as an npm package name and a file name: lower case, [a-z0-9._-] only. */
+function packageName(name: string): string {
+  const plain = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[._-]+|-+$/g, "")
+    .slice(0, 64);
+  return plain || "my-board";
+}
+
+/**
+ * The scripts run in the app's folder, so they name it "."; the toolkit's path is quoted for sh,
+ * and nothing else of the folder's name reaches a command line but `pkg`, made of safe characters.
+ */
+function packageJson(pkg: string, mcu: string, tsc: string): string {
+  const node = `node ${shWord(mcu)}`;
   const scripts = {
-    build: `node ${mcu} build --app .`,
-    flash: `node ${mcu} flash --app .`,
-    watch: `node ${mcu} flash --app . --watch`,
-    emulate: `node ${mcu} emulate --app . --serial /tmp/tty-${name}`,
-    test: `CI=true node ${mcu} demo --app .`,
-    typecheck: `node ${tsc} -p . --noEmit`,
+    build: `${node} build --app .`,
+    flash: `${node} flash --app .`,
+    watch: `${node} flash --app . --watch`,
+    emulate: `${node} emulate --app . --serial /tmp/tty-${pkg}`,
+    test: `CI=true ${node} demo --app .`,
+    typecheck: `node ${shWord(tsc)} -p . --noEmit`,
   };
-  return `${JSON.stringify({ name, version: "0.1.0", private: true, scripts }, null, 2)}\n`;
+  return `${JSON.stringify({ name: pkg, version: "0.1.0", private: true, scripts }, null, 2)}\n`;
 }
 
 /** `common`: the folder holding both the app and the toolkit, as TypeScript's rootDir must. */
@@ -74,24 +95,101 @@ function deviceJson(root: string, name: string): string {
   return `${JSON.stringify(example, null, 2)}\n`;
 }
 
+/** A refusal of DIR: exit 2, nothing written. */
+const refused = (given: string, why: string) => new CliError(`${JSON.stringify(given)} ${why}`, EXIT.usage);
+
+/** The error code of fs call `f`, or undefined when it succeeds. */
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? "EIO";
+  }
+}
+
+/**
+ * Makes sure `dir` is an empty folder, making it (and missing folders above it) when absent.
+ * Returns the folders it made, outermost first, for removal if a later step fails.
+ */
+function emptyFolder(given: string, dir: string): string[] {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    const code = codeOf(() => lstatSync(at));
+    if (code === undefined) break;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw refused(given, `cannot be used (${code} on ${at})`);
+    missing.unshift(at);
+    if (dirname(at) === at) throw refused(given, "cannot be made: no folder above it exists");
+    at = dirname(at);
+  }
+  // `at` exists: DIR itself, or the nearest folder above it.
+  const link = lstatSync(at).isSymbolicLink();
+  const target = codeOf(() => statSync(at));
+  if (target !== undefined)
+    throw refused(
+      given,
+      link ? `: ${at} is a symbolic link to nothing (${target}); remove it or choose another folder` : `cannot be used (${target} on ${at})`,
+    );
+  if (!statSync(at).isDirectory()) {
+    if (at === dir) throw refused(given, "is a file, not a folder: choose a new or empty folder");
+    throw refused(given, `is under ${at}, which is a file, not a folder: choose another place`);
+  }
+  if (at === dir) {
+    let entries: string[] = [];
+    const code = codeOf(() => (entries = readdirSync(dir)));
+    if (code !== undefined) throw refused(given, `cannot be read (${code})`);
+    if (entries.length > 0) throw refused(given, "is not empty: mcu new writes only into a new or empty folder, so nothing of yours is overwritten");
+    return [];
+  }
+  const made: string[] = [];
+  for (const d of missing) {
+    // One level at a time: mkdirSync's recursive mode loops forever where a folder cannot be made (/proc/foo).
+    const code = codeOf(() => mkdirSync(d));
+    if (code !== undefined) {
+      removeAll([], made);
+      throw refused(given, `cannot be made (${code} on ${d}): choose a folder you may write in`);
+    }
+    made.push(d);
+  }
+  return made;
+}
+
+/** Removes files, then folders (innermost first), that mcu new made; nothing else. */
+function removeAll(files: string[], folders: string[]): void {
+  for (const f of files) codeOf(() => unlinkSync(f));
+  for (const d of [...folders].reverse()) codeOf(() => rmdirSync(d));
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { positionals } = parseOrUsage(argv, {}, usage, true);
   if (positionals.length !== 1) throw new CliError(`mcu new takes one folder\n${usage.split("\n")[0]}`, EXIT.usage);
-  const dir = resolve(positionals[0]!);
-  if (existsSync(dir) && readdirSync(dir).length > 0)
-    throw new CliError(`${positionals[0]} is not empty: mcu new writes only into a new or empty folder, so nothing of yours is overwritten`, EXIT.usage);
+  const given = positionals[0]!;
+  const dir = resolve(given);
   const root = PROJECT_ROOT;
   const name = basename(dir);
   const toolkit = posix(relative(dir, root)) || ".";
-  mkdirSync(join(dir, "src"), { recursive: true });
-  copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts"));
-  writeFileSync(join(dir, "device.json"), deviceJson(root, name), { mode: 0o600 });
-  writeFileSync(join(dir, "tsconfig.json"), tsconfigJson(toolkit, posix(relative(dir, commonFolder(dir, root))) || "."));
-  writeFileSync(join(dir, "package.json"), packageJson(name, `${toolkit}/dist/mcu.js`, `${toolkit}/node_modules/typescript/bin/tsc`));
-  writeFileSync(join(dir, ".gitignore"), "build/\ndevice.json\n");
+  const folders = emptyFolder(given, dir);
+  const files: string[] = [];
+  /** Runs `make`, which makes `path` (a file, or a folder), or undoes all that mcu new made and says why. */
+  const make = (path: string, step: () => void, folder = false) => {
+    const code = codeOf(step);
+    if (code !== undefined) {
+      removeAll(files, folders);
+      throw refused(given, `cannot be written (${code} on ${path}); what mcu new made there is removed`);
+    }
+    (folder ? folders : files).push(path);
+  };
+  const write = (file: string, text: string, mode?: number) => make(join(dir, file), () => writeFileSync(join(dir, file), text, { mode }));
+  make(join(dir, "src"), () => mkdirSync(join(dir, "src")), true);
+  make(join(dir, "src", "app.ts"), () => copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts")));
+  write("device.json", deviceJson(root, name), 0o600);
+  write("tsconfig.json", tsconfigJson(toolkit, posix(relative(dir, commonFolder(dir, root))) || "."));
+  write("package.json", packageJson(packageName(name), `${toolkit}/dist/mcu.js`, `${toolkit}/node_modules/typescript/bin/tsc`));
+  write(".gitignore", "build/\ndevice.json\n");
   process.stdout.write(
-    `mcu new: made ${positionals[0]}: src/app.ts (the echo, yours to change), device.json (fill in Wi-Fi and broker), ` +
-      `tsconfig.json, package.json\n  cd ${positionals[0]} && npm test      # the whole loop on this PC\n  npm run flash                # to the board on USB\n`,
+    `mcu new: made ${printable(given)}: src/app.ts (the echo, yours to change), device.json (fill in Wi-Fi and broker), ` +
+      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm test      # the whole loop on this PC\n  npm run flash                # to the board on USB\n`,
   );
   return EXIT.ok;
 }

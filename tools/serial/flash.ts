@@ -52,7 +52,7 @@ async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw new CliError(`step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`, exitCodeOf(err));
+    throw new CliError(`step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`, exitCodeOf(err), err instanceof CliError && err.styled);
   }
 }
 
