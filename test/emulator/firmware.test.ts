@@ -95,7 +95,7 @@ test("a wrong Wi-Fi password gives STA_DISCONNECTED with reason 15 and no MQTT",
   board.powerOff();
 });
 
-test("Wi-Fi lost past the keepalive: offline by the will, online again and echoing what follows; what was sent meanwhile is lost if it came with the CONNACK", async () => {
+test("Wi-Fi lost past the keepalive: offline by the will, online again and echoing what follows; what was sent meanwhile is lost (QoS 0)", async () => {
   // keepalive 2 s: Mosquitto gives up on the silent link after 1.5 × 2 s (checked about once a
   // few seconds) and publishes the will; the radio stays off until then.
   const { board, out } = await flashed("emu3", { keepalive: 2 });
@@ -106,11 +106,8 @@ test("Wi-Fi lost past the keepalive: offline by the will, online again and echoi
     const offline = await waitUntil("offline will", on("nodemcu/emu3/status", from), 20000);
     assert.deepEqual(JSON.parse(offline.payload.toString()), { state: "offline" });
     assert.match(out(), /wifi: disconnected from emulated, reason 200/);
-    // The board's persistent session (clean session 0, QoS 1 subscription) keeps these; Mosquitto
-    // sends them right behind the CONNACK when the board is back, and NodeMCU reads nothing more
-    // of the read that holds the CONNACK (mqtt.c:409-439): those in it are neither delivered nor
-    // acknowledged. Which ones share that read is the broker's and the host's timing; the rule
-    // itself is tested with a scripted broker (mqtt-connect.test.ts).
+    // Subscribed at QoS 0, the board is sent nothing while away (Mosquitto keeps QoS 0 messages
+    // only for connected clients); docs/reliability.md, "Floods".
     const queued = ["while away 1", "while away 2", "while away 3"];
     for (const q of queued) await watcher.publish("nodemcu/emu3/in", q, { qos: 1 });
     const from2 = seen.length;
