@@ -37,8 +37,8 @@ let overflows = 0;
 // printed: the message callback runs unprotected, and a print needs heap the board may not have.
 let dropped = 0;
 const retry = tmr.create();
-// cleansession 0: a persistent session, so messages sent while the board is away are kept by the
-// broker. Username and password must be strings for NodeMCU to read the arguments after them.
+// cleansession 0: the broker keeps the subscriptions across reconnects (at QoS 0 it keeps no
+// message for a board that is away: SUBSCRIBE_QOS). Username and password must be strings for NodeMCU to read the arguments after them.
 const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
 
 function publishStatus(): void {
