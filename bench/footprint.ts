@@ -1,13 +1,15 @@
 // Row 1: firmware footprint. The TypeScript firmware and the hand-written Lua reference
 // (bench/reference/) in the same emulator against the same broker: Lua heap in use after boot
 // and after 1,000 echoes, and bytes on flash; and the rate of those 1,000 echoes (echo throughput
-// under the one-packet rule). Also the burst row: 20 messages at the payload limit at once.
+// under the one-packet rule). Also the burst row: 20 messages at the payload limit at once; and the
+// flood row: 1,000 QoS 1 messages back to back from mosquitto_pub -l.
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IN, OUT, STATUS, topic } from "../firmware/src/contract.ts";
 import { within } from "../host/cli/options.ts";
 import { type Message, MqttClient } from "../host/mqtt/index.ts";
+import { mosquittoPubLines, watchBoard } from "../test/helpers/board-watch.ts";
 import { waitFor } from "../test/helpers/wait.ts";
 import type { BuildResult } from "../tools/compiler/build.ts";
 import { Board } from "../tools/emulator/board.ts";
@@ -92,6 +94,9 @@ export async function measure(files: string[], broker: { host: string; port: num
   }
 }
 
+/** Messages in the flood row. */
+export const FLOOD = 1000;
+
 export interface Burst {
   /** The lowest free heap while the burst was taken in and echoed (Board.heapLow). */
   lowestFree: number;
@@ -135,6 +140,34 @@ export async function burst(files: string[], broker: { host: string; port: numbe
     const { dropped } = JSON.parse(await within(next, 30, () => `a status from ${id} after an overflow`)) as { dropped: number };
     return { lowestFree, echoed, dropped, panics };
   } finally {
+    await close();
+  }
+}
+
+export interface Flood {
+  echoed: number;
+  dropped: number;
+  panics: number;
+  boots: number;
+  /** From the first message sent until every one was echoed or counted. */
+  seconds: number;
+}
+
+/** FLOOD messages back to back from mosquitto_pub -l at QoS 1, as a careless user sends them. */
+export async function flood(files: string[], broker: { host: string; port: number }, id: string): Promise<Flood> {
+  const { board, close } = await boot(files, broker, id);
+  const counts = { panics: 0, boots: 0 };
+  board.on("panic", () => counts.panics++);
+  board.on("boot", () => counts.boots++);
+  const w = await watchBoard(broker, id);
+  try {
+    const sent = Array.from({ length: FLOOD }, (_, i) => `flood ${i}`);
+    const t0 = performance.now();
+    await mosquittoPubLines(broker, topic("nodemcu", id, IN), sent);
+    const { echoed, dropped } = await w.accountFor(sent, 120000);
+    return { echoed, dropped, ...counts, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await w.end();
     await close();
   }
 }

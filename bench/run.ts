@@ -16,7 +16,7 @@ import { BoardSession } from "../tools/serial/session.ts";
 import { brokerCeiling, coldStart, has, mqttJsBin, serveThroughput } from "./cli-speed.ts";
 import { brokerOnly, type Rtt, throughBoard } from "./echo.ts";
 import { fleetRun } from "./fleet.ts";
-import { type Burst, burst, type Footprint, fileSets, measure } from "./footprint.ts";
+import { type Burst, burst, FLOOD, type Flood, type Footprint, fileSets, flood, measure } from "./footprint.ts";
 import { otaFleet, otaVsSerial } from "./ota.ts";
 import { fmt, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
@@ -118,6 +118,7 @@ async function footprintRows(): Promise<void> {
       met: rate.median >= refRate.median,
     });
     await burstRow(sets, b, name);
+    await floodRow(sets, b, name);
   }
 }
 
@@ -160,6 +161,28 @@ async function burstRow(sets: { ours: string[]; reference: string[] }, b: Broker
     ratio: lowest(bursts.ours) / lowest(bursts.reference),
     target: "no panic; each echoed or counted",
     met: bursts.ours.every((x) => x.panics === 0 && x.echoed + x.dropped === 20),
+  });
+}
+
+/** FLOOD QoS 1 messages back to back (mosquitto_pub -l): the limit a careless user reaches. */
+async function floodRow(sets: { ours: string[]; reference: string[] }, b: Broker, name: string): Promise<void> {
+  const floods = { ours: [] as Flood[], reference: [] as Flood[] };
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    floods.ours.push(await flood(sets.ours, b, "bench-fp"));
+    floods.reference.push(await flood(sets.reference, b, "bench-fp"));
+  }
+  const echoed = (list: Flood[]) => sample(list.map((x) => x.echoed));
+  const show = (list: Flood[]) =>
+    `echoed ${list.map((x) => x.echoed).join("/")}, dropped ${list.map((x) => x.dropped).join("/")}, panics ${list.reduce((n, x) => n + x.panics, 0)}, ` +
+    `reboots ${list.reduce((n, x) => n + x.boots, 0)}, all accounted for in ${fmt(sample(list.map((x) => x.seconds)), 1)} s`;
+  add({
+    row: "1 flood",
+    measure: `${FLOOD} QoS 1 messages back to back (mosquitto_pub -l), ${name}: echoes, drops, panics, reboots; ratio of echoes`,
+    ours: show(floods.ours),
+    reference: `${show(floods.reference)} hand-written Lua`,
+    ratio: echoed(floods.ours).median / echoed(floods.reference).median,
+    target: "no panic or reboot; each echoed or counted",
+    met: floods.ours.every((x) => x.panics === 0 && x.boots === 0 && x.echoed + x.dropped >= FLOOD),
   });
 }
 
