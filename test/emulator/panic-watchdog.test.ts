@@ -1,9 +1,15 @@
 // A Lua panic on the device prints, then spins (app/lua/lauxlib.c:946-951) until the software
-// watchdog resets the chip: nothing runs meanwhile, and the next boot reports the watchdog.
+// watchdog resets the chip: nothing runs meanwhile, and the next boot reports the watchdog. A job
+// that never returns to the SDK is reset by the same watchdog.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, test } from "node:test";
+import { mcuBin } from "../helpers/pty-board.ts";
 import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
-import { waitForMatch } from "../helpers/wait.ts";
+import { waitForMatch, waitUntil } from "../helpers/wait.ts";
 
 let board: ScriptBoard | undefined;
 afterEach(() => board?.stop());
@@ -22,4 +28,46 @@ test("after a panic nothing runs until the watchdog reset, and node.bootreason()
   assert.doesNotMatch(hang, /tick/, "no timer ran while the chip spun");
   b.board.input("print(node.bootreason())\r\n");
   await waitForMatch(b.out, /\r\n4\t3\r\n> $/);
+});
+
+test("a job that never returns, even with a pcall in its loop, resets the chip at the watchdog: reason 4, 3, and nothing more printed", async () => {
+  board = scriptBoard("", { watchdogMs: 300 });
+  const b = board;
+  await waitForMatch(b.out, /> $/);
+  b.board.input('tmr.create():alarm(10, tmr.ALARM_SINGLE, function() print("looping") while true do pcall(function() for i = 1, 1e3 do end end) end end)\r\n');
+  await waitForMatch(b.out, /looping\r\n[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 15000);
+  const between = b.out().slice(b.out().indexOf("looping\r\n") + 9, b.out().lastIndexOf("NodeMCU 3.0.0.0"));
+  assert.doesNotMatch(between, /watchdog|PANIC|Lua error/, "a watchdog reset prints nothing of Lua's");
+  b.board.input("print(node.bootreason())\r\n");
+  await waitForMatch(b.out, /\r\n4\t3\r\n> $/);
+});
+
+test("tmr.wdclr() feeds the watchdog: a job many times its length that feeds it runs to its end", async () => {
+  board = scriptBoard("", { watchdogMs: 20 });
+  const b = board;
+  await waitForMatch(b.out, /> $/);
+  b.board.input('for j = 1, 2000 do tmr.wdclr() for i = 1, 1e4 do end end print("done")\r\n');
+  await waitForMatch(b.out, /done\r\n/, 60000);
+  assert.doesNotMatch(b.out(), /NodeMCU 3\.0\.0\.0[\s\S]*NodeMCU 3\.0\.0\.0/, "no reset");
+});
+
+test("mcu emulate exits on SIGINT while a job loops for ever", async () => {
+  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
+  const child = spawn(process.execPath, [mcuBin(), "emulate", "--flash", flashDir], { stdio: ["pipe", "pipe", "pipe"] });
+  let console = "";
+  child.stdout.on("data", (d: Buffer) => (console += d.toString("latin1")));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    await waitUntil("the prompt", () => console.endsWith("> "), 20000);
+    child.stdin.write('print("looping") while true do end\r\n');
+    await waitUntil("the loop", () => console.includes("looping"), 20000);
+    child.kill("SIGINT");
+    let bound: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<"still running">((r) => (bound = setTimeout(() => r("still running"), 10000)))]);
+    clearTimeout(bound);
+    assert.equal(code, 0);
+  } finally {
+    child.kill("SIGKILL");
+    rmSync(flashDir, { recursive: true, force: true });
+  }
 });

@@ -132,6 +132,10 @@ export class Board extends EventEmitter {
   private queue: Job[] = [];
   private running = false;
   private drainTimer: NodeJS.Timeout | undefined;
+  /** When the running job began (performance.now()), for the software watchdog. */
+  private jobStarted = 0;
+  /** The watchdog fired: the running job is being unwound, and the chip resets. */
+  private overrun = false;
   /** Lua work the input task queued that has not run yet: the task waits for it. */
   private inputJobs = 0;
   /** Set while the input task hands a byte on: the board time that byte arrived. */
@@ -196,7 +200,10 @@ export class Board extends EventEmitter {
     this.host = {
       // The prelude (lua/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type.
       runtime: {
-        print: (a) => void this.console.print(a.text(0)),
+        // Nothing the dying job prints after the watchdog fired reaches the UART.
+        print: (a) => void (this.overrun || this.console.print(a.text(0))),
+        overrun: () => this.checkWatchdog(),
+        feed: () => void (this.jobStarted = performance.now()),
         panic: (a) => void this.panic(a.text(0)),
         restartLater: (a) => {
           const gen = this.generation;
@@ -242,6 +249,7 @@ export class Board extends EventEmitter {
   boot(): void {
     this.shutdown();
     this.generation++;
+    this.overrun = false;
     this.tmr.boot();
     this.bootedAt = this.clock.now();
     this.pins.reset();
@@ -425,6 +433,7 @@ export class Board extends EventEmitter {
         return;
       }
       const job = this.queue.shift()!;
+      this.jobStarted = performance.now();
       this.clock.begin(job.due);
       job.run();
       this.clock.end();
@@ -432,6 +441,18 @@ export class Board extends EventEmitter {
     }
     this.running = false;
     if (this.restartPending && gen === this.generation && !this.resetTimer) this.resetTimer = setTimeout(() => this.boot(), this.resetAfterMs);
+  }
+
+  /**
+   * The software watchdog: true (and the chip resets) once the running job has held the CPU past
+   * watchdogMs without returning to the SDK. Host time, not the chip's: the emulator runs Lua far
+   * faster than an 80 MHz ESP8266, so a loop a board resets in runs longer here (docs/emulator.md).
+   */
+  private checkWatchdog(): boolean {
+    if (performance.now() - this.jobStarted <= this.watchdogMs) return false;
+    this.overrun = true;
+    this.restart(BOOT_SOFT_WDT);
+    return true;
   }
 
   /** Nothing more runs; the chip resets after `afterMs`. */
@@ -442,6 +463,8 @@ export class Board extends EventEmitter {
   }
 
   private panic(message: string): void {
+    // The watchdog's unwinding raises through every frame; the chip is already resetting.
+    if (this.overrun) return;
     // NodeMCU's panic handler, then the watchdog resets the chip.
     this.console.print(`PANIC: unprotected error in call to Lua API (${message})\n`);
     this.emit("panic", message);

@@ -27,17 +27,36 @@ end
 -- The heap is finite: every few thousand instructions the board checks what Lua holds and, past
 -- the limit even after a full collection (NodeMCU's emergency GC), fails the allocation. The
 -- board moves the limit as C modules take and give back heap (mqtt's queued packets).
-local limit
-function E.limit(bytes)
-  if not limit then
-    local count, collect = collectgarbage, collectgarbage
-    dbg.sethook(function()
-      if count("count") * 1024 > limit then
-        collect("collect")
-        if count("count") * 1024 > limit then error("not enough memory", 0) end
+-- The same hook is the software watchdog: a job that runs on past it (a loop that never returns to
+-- the SDK) resets the chip. The host is asked every 64th time (a call costs more than the memory
+-- check). Once it has fired, the hook runs at every instruction and raises each time, so a pcall
+-- inside the loop cannot hold it off: the loop's own instructions raise outside it.
+local limit, fired
+local function check()
+  local count = collectgarbage
+  local n = 0
+  return function()
+    if fired then error("watchdog", 0) end
+    if count("count") * 1024 > limit then
+      count("collect")
+      if count("count") * 1024 > limit then error("not enough memory", 0) end
+    end
+    n = n + 1
+    -- Not from inside the host channel itself (__sys, or the chunk that stores its reply): a call
+    -- of the hook's own there would overwrite the reply the running call is about to return.
+    local at = n >= 64 and dbg.getinfo(2, "fS")
+    if at and at.func ~= sys and at.source ~= "=sys" then
+      n = 0
+      if sys("runtime.overrun") then
+        fired = true
+        dbg.sethook(check(), "", 1)
+        error("watchdog", 0)
       end
-    end, "", 2000)
+    end
   end
+end
+function E.limit(bytes)
+  if not limit then dbg.sethook(check(), "", 2000) end
   limit = bytes
 end
 

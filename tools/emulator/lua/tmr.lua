@@ -70,7 +70,8 @@ end
 function tmr.now() return sys("tmr.now") + 0 end
 function tmr.time() return math.floor((sys("tmr.now") + 0) / 1000000) end
 function tmr.delay(us) if type(us) ~= "number" or us <= 0 then error("wrong arg range", 2) end end
-function tmr.wdclr() end
+-- Feeds the software watchdog (../lua/repl.lua): the running job starts its count again.
+function tmr.wdclr() sys("runtime.feed") end
 function tmr.softwd(n)
   if type(n) ~= "number" then error("bad argument #1 to 'softwd' (number expected, got " .. (n == nil and "no value" or type(n)) .. ")", 2) end
   sys("tmr.softwd", n)
