@@ -2,7 +2,7 @@
 // modules, joined string literals, no empty export tables, and the same results as before on Lua 5.1.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { minifyModules } from "../../tools/compiler/lua-source.ts";
+import { minifyModules } from "../../tools/compiler/minify.ts";
 import { LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
 
 const lib = `local ____exports = {}

@@ -13,9 +13,11 @@ import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { appPaths, type StagedApp, stageApp } from "./app.ts";
 import { concatPlugin } from "./concat-plugin.ts";
+import { configLua } from "./config-lua.ts";
 import { BuildError } from "./errors.ts";
-import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
+import { minifyModules } from "./minify.ts";
 import { type BoardNeeds, boardNeeds } from "./needs.ts";
+import { shrinkLua } from "./passes/shrink-lines.ts";
 import { foldSwitches, type Switches } from "./switches.ts";
 
 // The project folder: found by walking up, since this code runs from tools/compiler and from dist/.
