@@ -17,7 +17,7 @@ import { joinLiterals } from "./passes/join-literals.ts";
  */
 export function minifyModules(modules: Map<string, string>): Map<string, string> {
   const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false })]));
-  const moduleName = (file: string) => file.replace(/\.lua$/, "");
+  const moduleName = (file: string) => (file.endsWith(".lua") ? file.slice(0, -".lua".length) : file);
   const exported = new Map([...chunks].map(([name, chunk]) => [moduleName(name), inlinables(chunk)]));
   const inert = new Set([...chunks].filter(([, chunk]) => definesOnly(chunk)).map(([name]) => moduleName(name)));
   const requiredBefore = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
