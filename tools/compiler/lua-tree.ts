@@ -67,14 +67,14 @@ export function requiredNames(chunk: Chunk): Set<string> {
 }
 
 /**
- * The name a one-name `local` statement declares, when the chunk names it nowhere but in that
- * statement (`local N = m.N` names N once; so does `local m = require("m")`); else undefined.
+ * The name a one-name `local` statement declares, when the chunk (its nameCounts, taken once per
+ * pass so that a pass stays linear) names it nowhere but in that statement (`local N = m.N` names
+ * N once; so does `local m = require("m")`); else undefined.
  */
-export function unreadLocal(chunk: Chunk, s: Node): string | undefined {
+export function unreadLocal(chunkCounts: Map<string, number>, s: Node): string | undefined {
   if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1) return undefined;
   const name = ((s.variables as Node[])[0] as Identifier).name;
-  const count = (root: Node) => [...walk(root)].filter((n) => isIdent(n, name)).length;
-  return count(chunk as unknown as Node) === count(s) ? name : undefined;
+  return chunkCounts.get(name) === nameCounts(s).get(name) ? name : undefined;
 }
 
 /** `local f = m.name`: a statement that declares `name` as an alias of a module's field. */

@@ -1,6 +1,6 @@
 // Inlining leaves `local NAME = module.NAME` aliases that nothing reads any more.
 import type { Chunk } from "luaparse";
-import { isAlias, unreadLocal } from "../lua-tree.ts";
+import { isAlias, nameCounts, unreadLocal } from "../lua-tree.ts";
 
 /**
  * Drops `local NAME = module.NAME` aliases that inlining left unread: each would still cost the
@@ -9,8 +9,9 @@ import { isAlias, unreadLocal } from "../lua-tree.ts";
  * seen anywhere else (even an inner local of the same name) keeps its alias.
  */
 export function dropUnreadAliases(chunk: Chunk): void {
+  const counts = nameCounts(chunk);
   chunk.body = chunk.body.filter((s) => {
-    const name = unreadLocal(chunk, s);
+    const name = unreadLocal(counts, s);
     return !(name !== undefined && isAlias(s, name));
   });
 }

@@ -1,6 +1,6 @@
 // Inlining can leave a required module of constants and functions unread: then the require goes.
 import type { Chunk, Node } from "luaparse";
-import { isIdent, LITERALS, requiredModule, unreadLocal } from "../lua-tree.ts";
+import { isIdent, LITERALS, nameCounts, requiredModule, unreadLocal } from "../lua-tree.ts";
 
 /** What a chunk's statement may be for requiring the chunk to do nothing but define things. */
 function defines(s: Node): boolean {
@@ -22,8 +22,9 @@ export const definesOnly = (chunk: Chunk): boolean => chunk.body.every(defines);
  * requires it.
  */
 export function dropUnreadRequires(chunk: Chunk, inert: Set<string>): void {
+  const counts = nameCounts(chunk);
   chunk.body = chunk.body.filter((s) => {
     const module = requiredModule((s.init as Node[] | undefined)?.[0]);
-    return !(module !== undefined && inert.has(module) && unreadLocal(chunk, s) !== undefined);
+    return !(module !== undefined && inert.has(module) && unreadLocal(counts, s) !== undefined);
   });
 }
