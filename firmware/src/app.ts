@@ -20,7 +20,7 @@ const tIn = topic(prefix, id, IN);
 const tOut = topic(prefix, id, OUT);
 const tStatus = topic(prefix, id, STATUS);
 // Updates over MQTT (device.json "ota") arrive here; their receiver, ota.ts, is loaded only when
-// one does. Without them the build drops this local with the blocks that use it (switches.ts).
+// one does. Without them the build drops this local with the blocks that use it (tools/compiler/passes/).
 let tOta: string;
 if (BUILD_OTA) {
   tOta = topic(prefix, id, OTA_IN);

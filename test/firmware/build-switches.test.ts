@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BuildError, buildFirmware } from "../../tools/compiler/build.ts";
-import { foldSwitches } from "../../tools/compiler/switches.ts";
+import { dropUnreadLocals } from "../../tools/compiler/passes/drop-unread-locals.ts";
+import { foldSwitches } from "../../tools/compiler/passes/fold-switches.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { checkBoard } from "../../tools/serial/preflight.ts";
 import { buildOnce, writeConfig } from "../helpers/firmware.ts";
@@ -49,12 +50,46 @@ test("with a secret: otamac.lua ships, config.lua holds the secret, the build ne
   assert.doesNotThrow(() => checkBoard({ ...board, modules: [...RECOMMENDED_BUILD, "crypto"] }, b.needs));
 });
 
+/** The build's two passes over a module before it decides what ships. */
+const fold = (code: string, switches: Record<string, boolean>) => dropUnreadLocals(foldSwitches("x.lua", code, switches));
+
 test("a switch folds to its body or its else part; a local only the dropped part used goes too", () => {
   const code = "local a, t\nif BUILD_X then\n    t = 1\n    if t then\n        a = t\n    end\nelse\n    a = 2\nend\nprint(a)\n";
-  assert.equal(foldSwitches("x.lua", code, { BUILD_X: true }), "local a, t\n    t = 1\n    if t then\n        a = t\n    end\nprint(a)\n");
-  assert.equal(foldSwitches("x.lua", code, { BUILD_X: false }), "local a\n    a = 2\nprint(a)\n");
-  assert.throws(
-    () => foldSwitches("x.lua", "local y = BUILD_X and 1\n", { BUILD_X: false }),
-    (e: Error) => e instanceof BuildError && /x\.lua: BUILD_X is a build switch/.test(e.message),
-  );
+  assert.equal(fold(code, { BUILD_X: true }), "local a, t\n    t = 1\n    if t then\n        a = t\n    end\nprint(a)\n");
+  assert.equal(fold(code, { BUILD_X: false }), "local a\n    a = 2\nprint(a)\n");
+  for (const misuse of ["local y = BUILD_X and 1\n", "if BUILD_X then\n    f()\nelseif g then\n    h()\nend\n", "if not BUILD_X then\n    f()\nend\n"]) {
+    assert.throws(
+      () => fold(misuse, { BUILD_X: false }),
+      (e: Error) => e instanceof BuildError && /x\.lua: BUILD_X is a build switch/.test(e.message),
+      misuse,
+    );
+  }
+});
+
+// The old fold was a regex that found a block's end by the `if`'s indentation, as TSTL writes it;
+// these are the layouts it got wrong. The fold now reads the tree, so the layout does not matter.
+test("a switch folds whatever the layout: an end indented unlike its if, one line, nested switches", () => {
+  const skewed = "local t\nif BUILD_X then\n    t = 1\n  end\nprint(t)\n";
+  assert.equal(fold(skewed, { BUILD_X: true }), "local t\n    t = 1\nprint(t)\n");
+  assert.equal(fold(skewed, { BUILD_X: false }), "local t\nprint(t)\n");
+  assert.equal(fold("f()\n    if BUILD_X then g() end\nh()\n", { BUILD_X: false }), "f()\nh()\n");
+  assert.equal(fold("f()\n    if BUILD_X then g() end\nh()\n", { BUILD_X: true }), "f()\n g() \nh()\n");
+  const nested = [
+    "local a, b",
+    "if BUILD_X then",
+    "    a = 1",
+    "    if BUILD_Y then",
+    "        b = 2",
+    "    else",
+    "        a = 3",
+    "    end",
+    "end",
+    "print(a, b)",
+    "",
+  ].join("\n");
+  assert.equal(fold(nested, { BUILD_X: true, BUILD_Y: true }), "local a, b\n    a = 1\n        b = 2\nprint(a, b)\n");
+  assert.equal(fold(nested, { BUILD_X: true, BUILD_Y: false }), "local a, b\n    a = 1\n        a = 3\nprint(a, b)\n");
+  assert.equal(fold(nested, { BUILD_X: false, BUILD_Y: true }), "local a, b\nprint(a, b)\n");
+  // Names, not text: a string or a field that spells a local's name does not keep it.
+  assert.equal(fold('local n\nif BUILD_X then\n    n = 1\nend\nprint("n", x.n)\n', { BUILD_X: false }), 'print("n", x.n)\n');
 });

@@ -2,7 +2,8 @@
 // modules, joined string literals, no empty export tables, and the same results as before on Lua 5.1.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { minifyModules } from "../../tools/compiler/lua-source.ts";
+import { minifyModules } from "../../tools/compiler/minify.ts";
+import { boardNeeds } from "../../tools/compiler/needs.ts";
 import { LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
 
 const lib = `local ____exports = {}
@@ -99,6 +100,15 @@ test("string literals that meet are joined, but never into a different escape", 
   const code = out.get("app.lua")!;
   assert.match(code, /"abc"/);
   assert.match(code, /"\\1"\.\."2"/);
+  // Two digits of an escape may take a third; three are complete.
+  const escapes = build(`local ____exports = {} local x = ... return tostring(x) .. "\\12" .. "3" .. tostring(x) .. "\\123" .. "4"`).get("app.lua")!;
+  assert.match(escapes, /"\\12"\.\."3"/, escapes);
+  assert.match(escapes, /"\\1234"/, escapes);
+});
+
+test("the board's needs: a fraction or exponent needs a float build, a hex literal does not", () => {
+  const needs = boardNeeds(new Map([["a.lua", "local a, b, c, d = 0x1E, 0.5, 1e3, 12\n"]]), false, 0);
+  assert.deepEqual(needs.floats, ["a.lua: 0.5", "a.lua: 1e3"]);
 });
 
 test("a module that exports nothing returns nothing, so require keeps no table", () => {

@@ -13,10 +13,14 @@ import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { appPaths, type StagedApp, stageApp } from "./app.ts";
 import { concatPlugin } from "./concat-plugin.ts";
+import { configLua } from "./config-lua.ts";
 import { BuildError } from "./errors.ts";
-import { configLua, minifyModules, shrinkLua } from "./lua-source.ts";
+import { parseLua, requiredNames } from "./lua-tree.ts";
+import { minifyModules } from "./minify.ts";
 import { type BoardNeeds, boardNeeds } from "./needs.ts";
-import { foldSwitches, type Switches } from "./switches.ts";
+import { dropUnreadLocals } from "./passes/drop-unread-locals.ts";
+import { foldSwitches, type Switches } from "./passes/fold-switches.ts";
+import { shrinkLua } from "./passes/shrink-lines.ts";
 
 // The project folder: found by walking up, since this code runs from tools/compiler and from dist/.
 function projectRoot(): string {
@@ -140,8 +144,9 @@ function switchesOf(config: DeviceConfig): Switches {
   return { BUILD_OTA: config.ota !== undefined, BUILD_OTA_SECRET: config.ota?.secret !== undefined };
 }
 
+/** Each module with its switches folded and the locals only a dropped part used gone, before anything decides what ships. */
 function folded(emitted: Map<string, string>, switches: Switches): Map<string, string> {
-  return new Map([...emitted].map(([name, code]) => [name, foldSwitches(name, code, switches)]));
+  return new Map([...emitted].map(([name, code]) => [name, dropUnreadLocals(foldSwitches(name, code, switches))]));
 }
 
 /** `<package version>+<tag>`, the tag by default a hash of the sources. */
@@ -198,7 +203,7 @@ function reachable(emitted: Map<string, string>): string[] {
     const code = emitted.get(name);
     if (code === undefined || seen.has(name)) return;
     seen.add(name);
-    for (const m of code.matchAll(/require\("([^"]+)"\)/g)) visit(`${m[1]}.lua`);
+    for (const m of requiredNames(parseLua(code))) visit(`${m}.lua`);
   };
   visit("init.lua");
   return [...emitted.keys()].filter((n) => seen.has(n));

@@ -14,7 +14,10 @@ declare module "luaparse" {
     body: Node[];
     globals: Identifier[];
   }
-  export function parse(code: string, options?: { scope?: boolean; comments?: boolean; luaVersion?: string; onCreateNode?: (node: Node) => void }): Chunk;
+  export function parse(
+    code: string,
+    options?: { scope?: boolean; comments?: boolean; ranges?: boolean; luaVersion?: string; onCreateNode?: (node: Node) => void },
+  ): Chunk;
   const luaparse: { parse: typeof parse };
   export default luaparse;
 }

@@ -26,8 +26,8 @@ const INT32_MAX = 2 ** 31 - 1;
 
 /** A number literal an integer build cannot read or hold. */
 function needsFloat(raw: string, value: number): boolean {
-  const hex = /^0x/i.test(raw);
-  return (!hex && /[.eE]/.test(raw)) || !Number.isInteger(value) || Math.abs(value) > INT32_MAX;
+  const hex = raw.slice(0, 2).toLowerCase() === "0x";
+  return (!hex && [".", "e", "E"].some((c) => raw.includes(c))) || !Number.isInteger(value) || Math.abs(value) > INT32_MAX;
 }
 
 /** The needs of the Lua files a build ships (name -> source), with its TLS setting and measured RAM. */

@@ -6,8 +6,10 @@
 // of a module that required it. The exporting module is unchanged: the host and tests still call
 // it, and on the board it is freed once nothing else holds it.
 import type { Chunk, Identifier, Node } from "luaparse";
+import { children, isAlias, isIdent, isNode, LITERALS, requiredModule, walk } from "../lua-tree.ts";
 
-interface Inlinable {
+/** A function or constant of a module that a caller may write in place of its name. */
+export interface Inlinable {
   params: string[];
   body: Node;
   /** Literal module locals the body reads (e.g. `local ONLINE = "online"`), folded in. */
@@ -16,35 +18,6 @@ interface Inlinable {
   globals: Identifier[];
   /** A literal value rather than a function: every read of the alias becomes the literal. */
   constant?: boolean;
-}
-
-const LITERALS = new Set(["StringLiteral", "NumericLiteral", "BooleanLiteral", "NilLiteral"]);
-
-const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && typeof (v as Node).type === "string";
-const isIdent = (v: unknown, name?: string): v is Identifier => isNode(v) && v.type === "Identifier" && (name === undefined || (v as Identifier).name === name);
-
-/** The module a `require("name")` call names, or undefined for any other node. */
-function requiredModule(n: Node | undefined): string | undefined {
-  const arg = n?.type === "CallExpression" && isIdent(n.base, "require") ? (n.arguments as Node[])[0] : undefined;
-  return arg?.type === "StringLiteral" ? (arg.value as string) : undefined;
-}
-
-/** Child nodes that are expressions or statements: not the `b` of `a.b`, not table keys by name. */
-function* children(node: Node): Generator<[Node | Node[], string | number, Node]> {
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "identifier" && node.type === "MemberExpression") continue;
-    if (key === "key" && node.type === "TableKeyString") continue;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) if (isNode(value[i])) yield [value as Node[], i, value[i] as Node];
-    } else if (isNode(value)) {
-      yield [node, key, value];
-    }
-  }
-}
-
-function* walk(node: Node): Generator<Node> {
-  yield node;
-  for (const [, , child] of children(node)) yield* walk(child);
 }
 
 /** Names assigned anywhere after their declaration: such locals are not constants. */
@@ -215,101 +188,4 @@ function localNames(chunk: Chunk): Set<string> {
   const names = new Set<string>();
   for (const n of walk(chunk)) for (const d of [...declared(n), ...bound(n)]) names.add(d);
   return names;
-}
-
-function isAlias(statement: Node, name: string): boolean {
-  const init = (statement.init as Node[] | undefined)?.[0];
-  return statement.type === "LocalStatement" && isIdent((statement.variables as Node[])[0], name) && init?.type === "MemberExpression";
-}
-
-/**
- * Joins string literals that meet in a concatenation ("a" .. "b" .. x → "ab" .. x), as inlining
- * a folded constant leaves them; each literal is a constant the board would keep.
- */
-export function joinLiterals(chunk: Chunk): void {
-  const quoted = (n: Node | undefined): n is Node => n?.type === "StringLiteral" && /^"[^\n]*"$/.test(n.raw as string);
-  for (const n of walk(chunk)) {
-    while (n.type === "BinaryExpression" && n.operator === "..") {
-      const [left, right] = [n.left as Node, n.right as Node];
-      const chained = right.type === "BinaryExpression" && right.operator === "..";
-      const head = chained ? (right.left as Node) : right;
-      // "\1" .. "2" must not become "\12".
-      if (!quoted(left) || !quoted(head) || (/\\\d{1,2}"$/.test(left.raw as string) && /^"\d/.test(head.raw as string))) break;
-      const joined: Node = { type: "StringLiteral", value: null, raw: (left.raw as string).slice(0, -1) + (head.raw as string).slice(1) };
-      if (chained) Object.assign(n, { left: joined, right: right.right });
-      else Object.assign(n, joined, { operator: undefined, left: undefined, right: undefined });
-    }
-  }
-}
-
-/**
- * A module that exports nothing (init, app) still gets TSTL's `local ____exports = {}` and
- * `return ____exports`; require would keep that empty table in package.loaded for good.
- */
-export function dropEmptyExports(chunk: Chunk): void {
-  const uses = [...walk(chunk)].filter((n) => isIdent(n, "____exports")).length;
-  const [first, last] = [chunk.body[0], chunk.body[chunk.body.length - 1]];
-  const declares = first?.type === "LocalStatement" && isIdent((first.variables as Node[])[0], "____exports");
-  const returns = last?.type === "ReturnStatement" && isIdent((last.arguments as Node[])[0], "____exports");
-  if (uses === 2 && declares && returns) chunk.body = chunk.body.slice(1, -1);
-}
-
-/**
- * Drops `local NAME = module.NAME` aliases that inlining left unread: each would still cost the
- * board a table read, a constant and a local's debug entry, and on-demand modules (ota.lua) must
- * stay small enough for node.compile on a board whose app already holds most of the heap. A name
- * seen anywhere else (even an inner local of the same name) keeps its alias.
- */
-export function dropUnreadAliases(chunk: Chunk): void {
-  chunk.body = chunk.body.filter((s) => {
-    const name = unreadLocal(chunk, s);
-    return !(name !== undefined && isAlias(s, name));
-  });
-}
-
-/**
- * The name a one-name `local` statement declares, when the chunk names it nowhere but in that
- * statement (`local N = m.N` names N once; so does `local m = require("m")`); else undefined.
- */
-function unreadLocal(chunk: Chunk, s: Node): string | undefined {
-  if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1) return undefined;
-  const name = ((s.variables as Node[])[0] as Identifier).name;
-  const count = (root: Node) => [...walk(root)].filter((n) => isIdent(n, name)).length;
-  return count(chunk as unknown as Node) === count(s) ? name : undefined;
-}
-
-/** What a chunk's statement may be for requiring the chunk to do nothing but define things. */
-function defines(s: Node): boolean {
-  const values = [...((s.init as Node[] | undefined) ?? [])];
-  if (s.type === "LocalStatement")
-    return values.every((v) => LITERALS.has(v.type) || v.type === "TableConstructorExpression" || v.type === "FunctionDeclaration");
-  if (s.type === "FunctionDeclaration" || s.type === "ReturnStatement") return true;
-  if (s.type !== "AssignmentStatement") return false;
-  const intoExports = (s.variables as Node[]).every((v) => v.type === "MemberExpression" && isIdent(v.base, "____exports"));
-  return intoExports && values.every((v) => LITERALS.has(v.type) || v.type === "FunctionDeclaration" || isIdent(v));
-}
-
-/** A module (contract.lua) that only defines constants and functions: requiring it has no effect of its own. */
-export const definesOnly = (chunk: Chunk): boolean => chunk.body.every(defines);
-
-/** The modules a chunk requires by name anywhere (require("name")). */
-export function requiredNames(chunk: Chunk): Set<string> {
-  const names = new Set<string>();
-  for (const n of walk(chunk)) {
-    const name = requiredModule(n);
-    if (name !== undefined) names.add(name);
-  }
-  return names;
-}
-
-/**
- * Drops `local m = require("name")` once inlining has left `m` unread, for a module in `inert`
- * (definesOnly): the board then need not load it, nor even hold it on flash when nothing else
- * requires it.
- */
-export function dropUnreadRequires(chunk: Chunk, inert: Set<string>): void {
-  chunk.body = chunk.body.filter((s) => {
-    const module = requiredModule((s.init as Node[] | undefined)?.[0]);
-    return !(module !== undefined && inert.has(module) && unreadLocal(chunk, s) !== undefined);
-  });
 }
