@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_MAX_MESSAGE_LENGTH, IN, topic } from "../firmware/src/contract.ts";
+import { DEFAULT_MAX_MESSAGE_LENGTH, IN, MESSAGE_QOS, topic } from "../firmware/src/contract.ts";
 import { boardPayloadLimit } from "../host/names.ts";
 import { type Broker, startMosquitto } from "../test/helpers/broker.ts";
 import { writeConfig } from "../test/helpers/firmware.ts";
@@ -144,7 +144,7 @@ function footprint(ours: Footprint[], ref: Footprint[]): void {
 
 /** The broker's whole in-flight window (Mosquitto's default 20) of messages at the payload limit, at once. */
 async function burstRow(sets: { ours: string[]; reference: string[] }, b: Broker, name: string): Promise<void> {
-  const size = boardPayloadLimit(DEFAULT_MAX_MESSAGE_LENGTH, topic("nodemcu", "bench-fp", IN), 1);
+  const size = boardPayloadLimit(DEFAULT_MAX_MESSAGE_LENGTH, topic("nodemcu", "bench-fp", IN), MESSAGE_QOS);
   const bursts = { ours: [] as Burst[], reference: [] as Burst[] };
   for (let i = 0; i < Math.min(RUNS, 3); i++) {
     bursts.ours.push(await burst(sets.ours, b, "bench-fp", size, DEFAULT_MAX_MESSAGE_LENGTH));

@@ -95,10 +95,11 @@ export function boardPayloadLimit(maxMessageLength: number, topic: string, qos: 
 export const MQTT_BUF_SIZE = 1460;
 
 /**
- * The largest payload a board can echo on `topic` at QoS 1: the PUBLISH is built in MQTT_BUF_SIZE
- * bytes with a 3-byte fixed header, the topic with its 2-byte length and a 2-byte packet id
- * (app/mqtt/mqtt_msg.c:347-369); a longer one is refused whatever maxMessageLength allows in.
+ * The largest payload a board can echo on `topic` at `qos`: the PUBLISH is built in MQTT_BUF_SIZE
+ * bytes with a 3-byte fixed header, the topic with its 2-byte length and, above QoS 0, a 2-byte
+ * packet id (app/mqtt/mqtt_msg.c:347-369); a longer one is refused whatever maxMessageLength
+ * allows in.
  */
-export function boardEchoLimit(topic: string): number {
-  return Math.max(0, MQTT_BUF_SIZE - 3 - 2 - topic.length - 2);
+export function boardEchoLimit(topic: string, qos: number): number {
+  return Math.max(0, MQTT_BUF_SIZE - 3 - 2 - topic.length - (qos > 0 ? 2 : 0));
 }

@@ -32,7 +32,7 @@ connect = function()
     attempt = 0
     rtcmem.write32(64, 0)
     print("mqtt: connected")
-    -- QoS 0: a flood must not queue a PUBACK per message (docs/reliability.md, "Floods").
+    -- QoS 0 in and out: a flood must not queue a PUBACK per message (docs/reliability.md, "Floods").
     c:subscribe(tin, 0)
     status()
   end, function(_, r)
@@ -44,7 +44,7 @@ end
 
 m:lwt(tstatus, '{"state":"offline"}', 1, 1)
 m:on("message", function(c, _, data)
-  if node.heap() < 8192 or not c:publish(tout, data or "", 1, 0) then dropped = dropped + 1 end
+  if node.heap() < 8192 or not c:publish(tout, data or "", 0, 0) then dropped = dropped + 1 end
 end)
 m:on("overflow", function(_, t)
   overflows = overflows + 1

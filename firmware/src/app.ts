@@ -2,7 +2,7 @@
 // that arrives on the device's `in` topic back on its `out` topic, byte for byte.
 
 import * as cfg from "config";
-import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, HEAP_FLOOR, IN, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, SUBSCRIBE_QOS, topic } from "./contract";
+import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, HEAP_FLOOR, IN, MESSAGE_QOS, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
 import { OTA_IN } from "./otacontract";
 
 // What the app needs is in locals now; dropping the module tables lets the rest be collected:
@@ -38,7 +38,8 @@ let overflows = 0;
 let dropped = 0;
 const retry = tmr.create();
 // cleansession 0: the broker keeps the subscriptions across reconnects (at QoS 0 it keeps no
-// message for a board that is away: SUBSCRIBE_QOS). Username and password must be strings for NodeMCU to read the arguments after them.
+// message for a board that is away: MESSAGE_QOS). Username and password must be strings for
+// NodeMCU to read the arguments after them.
 const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
 
 function publishStatus(): void {
@@ -51,9 +52,9 @@ function onConnect(c: mqtt.Client): void {
   rtcmem.write32(BOOT_GUARD_SLOT, 0);
   print("mqtt: connected");
   if (BUILD_OTA) {
-    c.subscribe({ [tIn]: SUBSCRIBE_QOS, [tOta]: SUBSCRIBE_QOS });
+    c.subscribe({ [tIn]: MESSAGE_QOS, [tOta]: MESSAGE_QOS });
   } else {
-    c.subscribe(tIn, SUBSCRIBE_QOS);
+    c.subscribe(tIn, MESSAGE_QOS);
   }
   publishStatus();
 }
@@ -106,7 +107,7 @@ client.on("message", (c, t, data) => {
       return;
     }
   }
-  if (!c.publish(tOut, data ?? "", 1, 0)) dropped = dropped + 1;
+  if (!c.publish(tOut, data ?? "", MESSAGE_QOS, 0)) dropped = dropped + 1;
 });
 client.on("overflow", (_c, on) => {
   overflows = overflows + 1;

@@ -40,12 +40,15 @@ export { BASE_BACKOFF_MS, MAX_BACKOFF_MS };
 export const HEAP_FLOOR = 8192;
 
 /**
- * QoS of the board's subscriptions. 0: NodeMCU acknowledges a QoS 1 message by queueing a PUBACK
- * behind its echoes, and a broker that does not keep its in-flight window (Mosquitto before
- * 2.0.13 sends 20 more messages for each PUBACK) fills the heap with them faster than they leave;
- * at QoS 0 a message costs the board nothing once its callback returns (docs/reliability.md).
+ * QoS of the board's subscriptions and of its echoes: 0 both ways (docs/reliability.md, "Floods").
+ * In: NodeMCU acknowledges a QoS 1 message by queueing a PUBACK behind its echoes, and a broker that
+ * does not keep its in-flight window (Mosquitto before 2.0.13 sends 20 more messages for each
+ * PUBACK) fills the heap with them faster than they leave; at QoS 0 a message costs the board
+ * nothing once its callback returns. Out: NodeMCU drops its send queue with the link, so QoS 1
+ * would never resend an echo; it would only hold the queue a round trip longer for each, and the
+ * broker's PUBACK would hold the next message behind Nagle until the board's delayed ACK.
  */
-export const SUBSCRIBE_QOS = 0;
+export const MESSAGE_QOS = 0;
 
 /** rtcmem slot of the boot guard's magic word; the crash count is in the next slot. */
 export const BOOT_GUARD_SLOT = 64;

@@ -1,7 +1,7 @@
 // Options every host verb shares: broker, credentials, identity, topic prefix and device, with
 // defaults from the same device config file the firmware is built from.
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_PREFIX, IN, OUT, topic } from "../../firmware/src/contract.ts";
+import { DEFAULT_PREFIX, IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../config.ts";
 import { CliError, connackExit, EXIT, type Options, parseOrUsage, usageError, wholeNumber } from "../kit/index.ts";
 import { type ClientOptions, MqttClient, MqttError, type QoS } from "../mqtt/index.ts";
@@ -120,12 +120,12 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
     password: password(v, cfg),
     keepalive: wholeNumber("keepalive", v.keepalive, { min: 0, max: 65535 }) ?? 60,
   };
-  // The board subscribes with QoS 1, so what it receives carries a packet id unless sent at QoS 0.
+  // The board subscribes at MESSAGE_QOS: what it receives is delivered at the lower of that and ours.
   const boardLimit =
     cfg && device !== undefined && device === cfg.id
       ? {
-          bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), qos),
-          echoBytes: boardEchoLimit(topic(prefix, device, OUT)),
+          bytes: boardPayloadLimit(cfg.mqtt.maxMessageLength, topic(prefix, device, IN), Math.min(qos, MESSAGE_QOS)),
+          echoBytes: boardEchoLimit(topic(prefix, device, OUT), MESSAGE_QOS),
           maxMessageLength: cfg.mqtt.maxMessageLength,
         }
       : undefined;

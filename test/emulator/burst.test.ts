@@ -3,7 +3,7 @@
 // counts the echoes it cannot send in the status's "dropped", and keeps echoing.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
+import { IN, MESSAGE_QOS, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
@@ -54,8 +54,8 @@ async function burst(id: string, maxMessageLength: number, size: number): Promis
 }
 
 test("20 messages the board takes in but cannot echo (over the 1460-byte build buffer): all counted as dropped, no panic", async () => {
-  const size = boardPayloadLimit(2048, topic("nodemcu", "burst1", IN), 1);
-  assert.ok(size > boardEchoLimit(topic("nodemcu", "burst1", OUT)));
+  const size = boardPayloadLimit(2048, topic("nodemcu", "burst1", IN), MESSAGE_QOS);
+  assert.ok(size > boardEchoLimit(topic("nodemcu", "burst1", OUT), MESSAGE_QOS));
   const r = await burst("burst1", 2048, size);
   assert.equal(r.panics, 0);
   assert.equal(r.echoed, 0);
@@ -63,8 +63,8 @@ test("20 messages the board takes in but cannot echo (over the 1460-byte build b
 });
 
 test("20 messages at the payload limit of the default maxMessageLength (1024): each echoed or counted as dropped, no panic, and echo goes on", async () => {
-  const size = boardPayloadLimit(1024, topic("nodemcu", "burst2", IN), 1);
-  assert.ok(size <= boardEchoLimit(topic("nodemcu", "burst2", OUT)));
+  const size = boardPayloadLimit(1024, topic("nodemcu", "burst2", IN), MESSAGE_QOS);
+  assert.ok(size <= boardEchoLimit(topic("nodemcu", "burst2", OUT), MESSAGE_QOS));
   const r = await burst("burst2", 1024, size);
   assert.equal(r.panics, 0);
   assert.equal(r.echoed + r.status.dropped, 20, `echoed ${r.echoed}, dropped ${r.status.dropped}`);

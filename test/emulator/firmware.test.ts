@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { MESSAGE_QOS } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardPayloadLimit } from "../../host/names.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
@@ -66,7 +67,7 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   for (const p of payloads) assert.deepEqual((await roundTrip("nodemcu/emu1/in", p)).payload, p);
 
   // maxMessageLength 200 bounds the whole PUBLISH, headers included.
-  const limit = boardPayloadLimit(200, "nodemcu/emu1/in", 1);
+  const limit = boardPayloadLimit(200, "nodemcu/emu1/in", MESSAGE_QOS);
   const fits = await roundTrip("nodemcu/emu1/in", Buffer.alloc(limit, 0x41));
   assert.equal(fits.payload.length, limit, "a payload of exactly the limit is echoed");
   for (const [n, size] of [

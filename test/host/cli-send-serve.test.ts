@@ -6,7 +6,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { IN, OUT, topic } from "../../firmware/src/contract.ts";
+import { IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
@@ -228,7 +228,7 @@ test("the same send and serve work against the embedded aedes broker", async () 
 
 test("send warns when a payload is over what the configured board takes, and still sends it", async () => {
   const configFile = writeConfig({ id: "small", wifi: { ssid: "n" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 200 } });
-  const limit = boardPayloadLimit(200, topic("nodemcu", "small", IN), 1);
+  const limit = boardPayloadLimit(200, topic("nodemcu", "small", IN), MESSAGE_QOS);
   const fits = await mcu(["send", "--config", configFile, "x".repeat(limit)]);
   assert.equal(fits.code, 0, fits.stderr);
   assert.doesNotMatch(fits.stderr, /warning/);
@@ -246,8 +246,8 @@ test("send warns when a payload is over what the configured board takes, and sti
 
 test("send warns when the configured board takes a payload in but cannot echo it (NodeMCU's 1460-byte build buffer)", async () => {
   const configFile = writeConfig({ id: "wide", wifi: { ssid: "n" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 2048 } });
-  const echo = boardEchoLimit(topic("nodemcu", "wide", OUT));
-  assert.ok(echo < boardPayloadLimit(2048, topic("nodemcu", "wide", IN), 1));
+  const echo = boardEchoLimit(topic("nodemcu", "wide", OUT), MESSAGE_QOS);
+  assert.ok(echo < boardPayloadLimit(2048, topic("nodemcu", "wide", IN), MESSAGE_QOS));
   const fits = await mcu(["send", "--config", configFile, "x".repeat(echo)]);
   assert.doesNotMatch(fits.stderr, /warning/);
   const over = await mcu(["send", "--config", configFile, "x".repeat(echo + 1)]);

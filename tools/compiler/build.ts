@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
-import { defaultId, IN, OUT, topic } from "../../firmware/src/contract.ts";
+import { defaultId, IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
 import { type Column, EXIT, table, wantsColour } from "../../host/kit/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
@@ -289,8 +289,8 @@ export function readBuild(dir?: string): Firmware {
 export function messageLimits(config: DeviceConfig): string {
   const id = config.id ?? defaultId("000000");
   const max = config.mqtt.maxMessageLength;
-  const inBytes = boardPayloadLimit(max, topic(config.prefix, id, IN), 1);
-  const outBytes = Math.min(inBytes, boardEchoLimit(topic(config.prefix, id, OUT)));
+  const inBytes = boardPayloadLimit(max, topic(config.prefix, id, IN), MESSAGE_QOS);
+  const outBytes = Math.min(inBytes, boardEchoLimit(topic(config.prefix, id, OUT), MESSAGE_QOS));
   const note = inBytes > outBytes ? `; longer ones arrive but are not echoed (counted as dropped)` : "";
   return `build: maxMessageLength ${max}: the board takes messages of up to ${inBytes} bytes and echoes up to ${outBytes}${note}`;
 }
