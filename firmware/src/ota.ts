@@ -28,6 +28,8 @@ const nag = tmr.create();
 let client: mqtt.Client;
 let parts: Part[] = [];
 let version = "";
+/** The token of the begin command that started the update under way: its run's answers carry it. */
+let by = "";
 let total = 0;
 let got = 0;
 let i = 0;
@@ -35,9 +37,13 @@ let at = 0;
 let asks = 0;
 let out: file.Handle | undefined;
 
-/** Publishes a code with where the update stands; results are retained, requests are not. */
-function say(code: string, keep: boolean): void {
-  client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at), keep ? 1 : 0, keep ? 1 : 0);
+/**
+ * Publishes a code with where the update stands. QoS 0 and not retained, as every answer but the
+ * swap's "done": a QoS 1 answer waits at the head of the board's one send queue for its PUBACK, so
+ * a flood of commands piled answers (and the PUBACKs owed behind them) on the heap until it ran out.
+ */
+function say(code: string): void {
+  client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at, by), 0, 0);
 }
 
 /** Forgets the update in progress: temp files removed, timer stopped. */
@@ -65,46 +71,42 @@ function drop(): void {
 /** Asks for file i at offset `at`, and again every ASK_MS until it comes (a lost chunk or request). */
 function ask(code: string): void {
   asks = 0;
-  say(code, false);
+  say(code);
   nag.alarm(ASK_MS, tmr.ALARM_AUTO, () => {
     asks = asks + 1;
     if (asks > MAX_ASKS) return drop();
-    say(OTA_PROGRESS, false);
+    say(OTA_PROGRESS);
   });
 }
 
 function fail(code: string): void {
-  say(code, true);
+  say(code);
   drop();
 }
 
 /**
- * "b <version> <hmac or -> <name> <size> <a> <b> …": checks the update, makes room, asks for the
- * first chunk. A board with a secret first checks the HMAC (otamac.ts); one that fails is refused
- * and leaves an update under way alone.
+ * "b <version> <hmac or -> <token> <name> <size> <a> <b> <sha> …": checks the update, makes room,
+ * asks for the first chunk. A begin of another run (token) while an update is under way is answered
+ * busy, before anything else, so the update keeps going and the nonce stays. A board with a secret
+ * then checks the HMAC (otamac.ts); one that fails is refused.
  */
 function begin(words: string[], command: string): void {
+  const [ver, who] = inventory().names(words);
+  if (parts.length > 0 && (who === "" || who !== by)) return end().answer(client, tStatus, OTA_BUSY, ver, who, 0);
   if (BUILD_OTA_SECRET) {
-    if (!(require("otamac") as typeof import("./otamac")).signed(command)) {
-      client.publish(tStatus, string.format(OTA_FORMAT, OTA_REFUSED, words[1]!, 0, 0, 0, 0), 1, 1);
-      return;
-    }
+    if (!(require("otamac") as typeof import("./otamac")).signed(command)) return end().answer(client, tStatus, OTA_REFUSED, ver, who, 0);
   }
-  if (parts.length > 0 && words[1] !== version) {
-    // Another update is under way: answered with the other version's name, the running one untouched.
-    client.publish(tStatus, string.format(OTA_FORMAT, OTA_BUSY, words[1]!, 0, 0, 0, 0), 0, 0);
-    return;
-  }
-  // The same version again is the PC starting over (after a lost broker, say): from the first byte.
+  // The same run again is the PC starting over (after a lost broker, say): from the first byte.
   reset();
-  version = words[1]!;
+  version = ver;
+  by = who;
   const [list, size, why] = end().plan(words);
-  parts = list;
-  total = size;
   got = 0;
   i = 1;
   at = 0;
+  total = size;
   if (why !== undefined) return fail(why);
+  parts = list;
   out = file.open(OTA_NEW + parts[0]!.name, "w");
   ask(OTA_ACCEPTED);
 }
@@ -123,6 +125,10 @@ function chunk(data: string): void {
   out.close();
   const [s, a, b] = inventory().sum(OTA_NEW + p.name);
   if (s !== p.size || a !== p.a || b !== p.b) return fail(OTA_BAD_CHECKSUM);
+  // With a secret, the signed begin's SHA-256 decides: the Adler-32 above only catches accidents.
+  if (BUILD_OTA_SECRET) {
+    if ((require("otamac") as typeof import("./otamac")).sha256(OTA_NEW + p.name) !== p.sha) return fail(OTA_BAD_CHECKSUM);
+  }
   if (i < parts.length) {
     i = i + 1;
     at = 0;
@@ -131,7 +137,7 @@ function chunk(data: string): void {
   }
   out = undefined;
   nag.unregister();
-  end().swap(client, parts, version, tStatus);
+  end().swap(client, parts, version, by, tStatus);
 }
 
 /** A message on the OTA topic. */
@@ -141,8 +147,7 @@ export function message(c: mqtt.Client, payload: string | undefined): void {
   if (data === OTA_MANIFEST_ASK) inventory().manifest(c, tStatus);
   else if (string.sub(data, 1, 2) === "d ") chunk(data);
   else {
-    const words: string[] = [];
-    for (const w of string.gmatch(data, "%S+")) words[words.length] = w;
+    const words = inventory().split(data);
     if (words[0] === "b") begin(words, data);
   }
   // No update under way (a manifest asked, a stray chunk): nothing to keep loaded.

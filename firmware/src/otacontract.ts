@@ -10,14 +10,17 @@ export const OTA_IN = "ota/in";
 export const OTA_STATUS = "ota/status";
 /**
  * Every answer of the board on OTA_STATUS, as a string.format pattern: code, version of the update,
- * bytes received, bytes in all, then the file (1-based) and offset the board asks for next. A
- * request and a progress report at once: the board asks for each chunk, so the PC never sends more
- * than the board's one-packet queue and max_message_length take.
+ * bytes received, bytes in all, then the file (1-based) and offset the board asks for next, and the
+ * run the answer is for (the token of its begin command). A request and a progress report at once:
+ * the board asks for each chunk, so the PC never sends more than the board's one-packet queue and
+ * max_message_length take; two runs of mcu ota tell their answers apart by the token.
  */
-export const OTA_FORMAT = '{"ota":"%s","version":"%s","bytes":%d,"total":%d,"file":%d,"at":%d}';
+export const OTA_FORMAT = '{"ota":"%s","version":"%s","bytes":%d,"total":%d,"file":%d,"at":%d,"by":"%s"}';
 /**
  * The board's reply to OTA_MANIFEST_ASK: version, free flash, max_message_length, "name size a b;"
  * per file (Adler-32 halves), and the last update's state ("updated <version>", "rolledback <version>").
+ * In the version, names and state, every byte but OTA_PLAIN's is written %XX (hex), so the manifest
+ * is JSON and its list unambiguous whatever names the board's files have.
  */
 export const OTA_MANIFEST_FORMAT = '{"ota":"manifest","version":"%s","free":%d,"maxlen":%d,"files":"%s","last":"%s","nonce":%d}';
 /**
@@ -26,9 +29,19 @@ export const OTA_MANIFEST_FORMAT = '{"ota":"manifest","version":"%s","free":%d,"
  * only a begin whose HMAC covers it, so a recorded update cannot be replayed.
  */
 export const OTA_NONCE_SLOT = 66;
+/** The bytes the manifest writes as they are (a Lua pattern class); the rest are %XX. */
+export const OTA_PLAIN = "[^%w_%.%-%+ ]";
+/**
+ * What a begin command's version and token may hold (a Lua pattern): the manifest and every answer
+ * carry them as they are, and the version goes into config.lua. Names: the same but "+", see otaswap.ts.
+ */
+export const OTA_WORD = "^[%w_%.%-%+]+$";
 /** What the HMAC covers: the nonce, a space, and the begin command with "-" in the signature's place. */
 export const OTA_SIGNED_FORMAT = "%d %s";
-/** Commands on OTA_IN: the manifest request, "b" begin, "d" chunk (see docs/ota.md). */
+/**
+ * Commands on OTA_IN: the manifest request, "b" begin, "d" chunk (see docs/ota.md). A begin is
+ * "b <version> <hmac or -> <token> <name> <size> <a> <b> <sha-256 hex or -> …".
+ */
 export const OTA_MANIFEST_ASK = "m";
 
 /** Codes in OTA_FORMAT's first field (OTA_REFUSED also for a begin whose HMAC is missing or wrong). */

@@ -15,6 +15,12 @@ function hex(raw: string): string {
   return out;
 }
 
+/** A file's SHA-256 in lowercase hex (crypto.fhash reads it from flash in blocks); lets this module go. */
+export function sha256(name: string): string {
+  packageLib.loaded.set("otamac", undefined);
+  return hex(crypto.fhash("sha256", name));
+}
+
 /** True when `command` ("b <version> <hmac> …") carries the HMAC of the nonce and itself; uses the nonce up either way. */
 export function signed(command: string): boolean {
   // Let go now (require stored it after this chunk ran): the secret goes with it.
