@@ -132,6 +132,23 @@ describe("the board's receiver, called directly", () => {
   });
 });
 
+test("point 7: every string from a board or the broker is escaped in mcu ota's lines and --json", async () => {
+  const { line, safeJson } = await import("../../tools/ota/verb.ts");
+  const r = {
+    id: "k\x1b[2J",
+    outcome: "rolledback" as const,
+    from: "1\x1b]0;PWNED\x07",
+    to: "2",
+    sent: ["app.lua"],
+    bytes: 1,
+    error: "rolled back to \x9b31m",
+  };
+  for (const text of [line(r), safeJson([r])]) {
+    assert.doesNotMatch(text, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, JSON.stringify(text));
+  }
+  assert.deepEqual(JSON.parse(safeJson([r])), [r]);
+});
+
 describe("point 6: node.random on the emulated board", () => {
   /** node.random's first two numbers on a fresh board in a fresh process (an emulator start). */
   async function firstDraws(seed?: number): Promise<string> {
@@ -140,7 +157,6 @@ describe("point 6: node.random on the emulated board", () => {
       const { Board } = await import("./tools/emulator/board.ts");
       const board = new Board({ flashDir: mkdtempSync("/tmp/mcu-rand-"), ${seed === undefined ? "" : `randomSeed: ${seed}`} });
       board.boot();
-      await new Promise((r) => setTimeout(r, 0));
       const r = board.exec("return node.random(1, 2147483647) .. ' ' .. node.random(1, 2147483647)", 1);
       process.stdout.write(r.values[0].toString());
       board.powerOff();

@@ -59,7 +59,7 @@ async function onlineBoards(client: MqttClient, prefix: string): Promise<string[
 }
 
 /** A board's result for a person: every string that came from the broker or a board escaped. */
-function line(r: BoardResult): string {
+export function line(r: BoardResult): string {
   const what =
     r.outcome === "updated"
       ? `updated ${r.from} -> ${r.to} (${r.sent.join(", ")}, ${r.bytes} bytes)`
@@ -70,7 +70,7 @@ function line(r: BoardResult): string {
 }
 
 /** JSON with the C1 controls (which JSON.stringify leaves raw, and terminals obey) escaped too. */
-function safeJson(v: unknown): string {
+export function safeJson(v: unknown): string {
   return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
