@@ -4,15 +4,21 @@
 // writes each file under a temp name, checks its size and Adler-32, then swaps all files in one
 // rename pass, keeping the previous ones under a backup name, and restarts. otaboot.ts (from
 // init.lua) restores the backups when the new firmware does not reach the broker (docs/ota.md).
-import * as cfg from "config";
-import { defaultId, topic } from "./contract";
-import { OTA_ACCEPTED, OTA_BAD_CHECKSUM, OTA_BUSY, OTA_FORMAT, OTA_MANIFEST_ASK, OTA_NEW, OTA_PROGRESS, OTA_REFUSED, OTA_STATUS } from "./otacontract";
+import {
+  OTA_ACCEPTED,
+  OTA_BAD_CHECKSUM,
+  OTA_BUSY,
+  OTA_FORMAT,
+  OTA_IDLE_HEAP,
+  OTA_MANIFEST_ASK,
+  OTA_NEW,
+  OTA_PROGRESS,
+  OTA_REFUSED,
+  OTA_SPARE,
+} from "./otacontract";
 import type { Part } from "./otaswap";
 
-// What this module needs of the contracts and config.lua is in locals now, as in app.ts: none of
-// them stays loaded once this module goes.
-packageLib.loaded.set("config", undefined);
-packageLib.loaded.set("contract", undefined);
+// What this module needs of the contract is in locals now, as in app.ts: it does not stay loaded.
 packageLib.loaded.set("otacontract", undefined);
 
 /** The swap side and the inventory side, loaded beside this module while it needs them. */
@@ -23,7 +29,8 @@ const inventory = () => require("otasum") as typeof import("./otasum");
 const ASK_MS = 3000;
 const MAX_ASKS = 10;
 
-const tStatus = topic(cfg.prefix, cfg.id ?? defaultId(string.format("%06x", node.chipid())), OTA_STATUS);
+/** Where the board answers (otaswap.ts has it from config.lua, so this module need not load it). */
+const tStatus = end().tStatus;
 const nag = tmr.create();
 let client: mqtt.Client;
 let parts: Part[] = [];
@@ -43,7 +50,7 @@ let out: file.Handle | undefined;
  * a flood of commands piled answers (and the PUBACKs owed behind them) on the heap until it ran out.
  */
 function say(code: string): void {
-  client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at, by), 0, 0);
+  if (node.heap() > OTA_SPARE) client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at, by), 0, 0);
 }
 
 /** Forgets the update in progress: temp files removed, timer stopped. */
@@ -144,6 +151,8 @@ function chunk(data: string): void {
 export function message(c: mqtt.Client, payload: string | undefined): void {
   client = c;
   const data = payload ?? "";
+  // Idle with little heap (a burst of commands, their answers still queued): ignored, unloaded.
+  if (parts.length === 0 && node.heap() < OTA_IDLE_HEAP) return unload();
   if (data === OTA_MANIFEST_ASK) inventory().manifest(c, tStatus);
   else if (string.sub(data, 1, 2) === "d ") chunk(data);
   else {

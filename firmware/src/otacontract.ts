@@ -29,6 +29,18 @@ export const OTA_MANIFEST_FORMAT = '{"ota":"manifest","version":"%s","free":%d,"
  * only a begin whose HMAC covers it, so a recorded update cannot be replayed.
  */
 export const OTA_NONCE_SLOT = 66;
+/**
+ * Most files one begin may name: more are refused, and the board stops reading a begin's words
+ * past them, so a begin of hundreds of words cannot take the heap the check itself needs.
+ */
+export const OTA_MAX_FILES = 16;
+/**
+ * Free heap (node.heap()) the receiver keeps: below it an answer is not sent, and with no update
+ * under way a command is ignored. A burst of commands is handled before the board's send queue
+ * drains, so without it the queued answers took the heap the next command's modules needed.
+ */
+export const OTA_SPARE = 4096;
+export const OTA_IDLE_HEAP = 12288;
 /** The bytes the manifest writes as they are (a Lua pattern class); the rest are %XX. */
 export const OTA_PLAIN = "[^%w_%.%-%+ ]";
 /**
@@ -40,7 +52,8 @@ export const OTA_WORD = "^[%w_%.%-%+]+$";
 export const OTA_SIGNED_FORMAT = "%d %s";
 /**
  * Commands on OTA_IN: the manifest request, "b" begin, "d" chunk (see docs/ota.md). A begin is
- * "b <version> <hmac or -> <token> <name> <size> <a> <b> <sha-256 hex or -> …".
+ * "b <version> <hmac or -> <token> <name> <size> <a> <b> <sha> …", sha the first 128 bits of the
+ * file's SHA-256 in hex (or "-").
  */
 export const OTA_MANIFEST_ASK = "m";
 

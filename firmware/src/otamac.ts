@@ -15,10 +15,13 @@ function hex(raw: string): string {
   return out;
 }
 
-/** A file's SHA-256 in lowercase hex (crypto.fhash reads it from flash in blocks); lets this module go. */
+/**
+ * The first 128 bits of a file's SHA-256 in lowercase hex, as the signed begin names it (a forger
+ * needs a second preimage: 2^128 work); crypto.fhash reads the file in blocks. Lets this module go.
+ */
 export function sha256(name: string): string {
   packageLib.loaded.set("otamac", undefined);
-  return hex(crypto.fhash("sha256", name));
+  return string.sub(hex(crypto.fhash("sha256", name)), 1, 32);
 }
 
 /** True when `command` ("b <version> <hmac> …") carries the HMAC of the nonce and itself; uses the nonce up either way. */

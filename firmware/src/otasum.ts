@@ -1,7 +1,7 @@
 // The inventory side of an update: file checksums and the board's manifest (ota.ts loads it on
 // demand, like otaswap.ts).
 import * as cfg from "config";
-import { OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_NONCE_SLOT, OTA_PLAIN, OTA_STATE, OTA_WORD } from "./otacontract";
+import { OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_MAX_FILES, OTA_NONCE_SLOT, OTA_PLAIN, OTA_SPARE, OTA_STATE, OTA_WORD } from "./otacontract";
 
 packageLib.loaded.set("config", undefined);
 packageLib.loaded.set("otacontract", undefined);
@@ -55,10 +55,13 @@ export function word(w: string | undefined): string {
   return w !== undefined && w.length <= 40 && string.find(w, OTA_WORD)[0] !== undefined ? w : "";
 }
 
-/** A command's words (split at whitespace). */
+/** A command's words (split at whitespace), but none past one more than a begin of OTA_MAX_FILES has. */
 export function split(command: string): string[] {
   const words: string[] = [];
-  for (const w of string.gmatch(command, "%S+")) words[words.length] = w;
+  for (const w of string.gmatch(command, "%S+")) {
+    if (words.length > 4 + 5 * OTA_MAX_FILES) break;
+    words[words.length] = w;
+  }
   return words;
 }
 
@@ -81,6 +84,7 @@ function plain(text: string): string {
 
 /** The board's files with size and checksum (config.lua only by name: its checksum would help guess the passwords). */
 export function manifest(client: mqtt.Client, tStatus: string): void {
+  if (node.heap() < OTA_SPARE + 2048) return;
   let list = "";
   for (const [name, size] of file.list()) {
     if (ours(name)) continue;

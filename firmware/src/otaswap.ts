@@ -2,9 +2,29 @@
 // once every file is verified (ota.ts hands over) and the settling once the board is back online.
 // Modules of their own (this, ota.ts, otasum.ts), loaded on demand, so the echo app holds none of
 // their code, and each stays small enough for node.compile on the board.
-import { OTA_BUSY, OTA_DONE, OTA_FORMAT, OTA_NEW, OTA_NO_ROOM, OTA_OLD, OTA_REFUSED, OTA_STATE, OTA_UPDATED } from "./otacontract";
+import * as cfg from "config";
+import { defaultId, topic } from "./contract";
+import {
+  OTA_BUSY,
+  OTA_DONE,
+  OTA_FORMAT,
+  OTA_MAX_FILES,
+  OTA_NEW,
+  OTA_NO_ROOM,
+  OTA_OLD,
+  OTA_REFUSED,
+  OTA_SPARE,
+  OTA_STATE,
+  OTA_STATUS,
+  OTA_UPDATED,
+} from "./otacontract";
 
+packageLib.loaded.set("config", undefined);
+packageLib.loaded.set("contract", undefined);
 packageLib.loaded.set("otacontract", undefined);
+
+/** The topic the board answers on (ota.ts reads it here: it loads this module anyway). */
+export const tStatus = topic(cfg.prefix, cfg.id ?? defaultId(string.format("%06x", node.chipid())), OTA_STATUS);
 
 /** One file of an update: name, size, the two halves of its Adler-32 and its SHA-256 in hex (or "-"). */
 export interface Part {
@@ -29,7 +49,8 @@ export function plan(words: string[]): LuaMultiReturn<[Part[], number, string | 
   const seen: Record<string, boolean> = {};
   let total = 0;
   let why: string | undefined;
-  if (word(words[1]) === "" || word(words[3]) === "" || words.length < 9 || (words.length - 4) % 5 !== 0) why = OTA_REFUSED;
+  const n = words.length;
+  if (word(words[1]) === "" || word(words[3]) === "" || n < 9 || n > 4 + 5 * OTA_MAX_FILES || (n - 4) % 5 !== 0) why = OTA_REFUSED;
   // An update on trial settles (or rolls back) first: a swap now would lose its backups.
   else if (string.sub(file.getcontents(OTA_STATE) ?? "", 1, 6) === "trial ") why = OTA_BUSY;
   for (let k = 4; k + 4 < words.length && why === undefined; k += 5) {
@@ -39,9 +60,9 @@ export function plan(words: string[]): LuaMultiReturn<[Part[], number, string | 
     const b = whole(words[k + 3], 65536);
     const sha = string.lower(words[k + 4]!);
     let bad = name === undefined || size === undefined || a === undefined || b === undefined || seen[name] === true;
-    // With a secret the signed SHA-256 is what the file is checked against: 64 hex digits.
+    // With a secret the signed SHA-256 (its first 128 bits) is what the file is checked against.
     if (BUILD_OTA_SECRET) {
-      bad = bad || sha.length !== 64 || string.find(sha, "^%x+$")[0] === undefined;
+      bad = bad || sha.length !== 32 || string.find(sha, "^%x+$")[0] === undefined;
     }
     if (bad) why = OTA_REFUSED;
     else {
@@ -57,7 +78,7 @@ export function plan(words: string[]): LuaMultiReturn<[Part[], number, string | 
 
 /** Publishes an answer with zeros for where it stands: retained with QoS 1 when `keep` is 1 (a result). */
 export function answer(c: mqtt.Client, tStatus: string, code: string, ver: string, by: string, keep: 0 | 1): void {
-  c.publish(tStatus, string.format(OTA_FORMAT, code, ver, 0, 0, 0, 0, by), keep, keep);
+  if (keep === 1 || node.heap() > OTA_SPARE) c.publish(tStatus, string.format(OTA_FORMAT, code, ver, 0, 0, 0, 0, by), keep, keep);
 }
 
 /**

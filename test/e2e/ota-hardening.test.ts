@@ -70,7 +70,8 @@ describe("the board's receiver, called directly", () => {
     for (const extra of [SIGNED, OTA]) {
       const l = await lab(extra);
       const app = boardFile(l.board, "app.lua")!;
-      const inputs = ["b", "   b   ", "b 1 - app.lua abc 1 2", `b 1 - ${"x".repeat(30)} 5 1 0`, "b 1 -", "d", "d 1 0", "m m", ""];
+      const wide = (n: number) => `b 1.0 - t ${Array.from({ length: n }, (_, k) => `f${k}.lua 1 1 1 -`).join(" ")}`;
+      const inputs = ["b", "   b   ", "b 1 - app.lua abc 1 2", `b 1 - ${"x".repeat(30)} 5 1 0`, "b 1 -", "d", "d 1 0", "m m", "", wide(17), wide(90)];
       for (const input of inputs) {
         const r = l.send(input);
         assert.equal(r.error, undefined, `${JSON.stringify(input)} on ${JSON.stringify(extra)}: ${r.error}`);
@@ -92,6 +93,9 @@ describe("the board's receiver, called directly", () => {
 
   test("point 3: /FLASH/init.lua, /FLASHconfig.lua and other drives are refused", async () => {
     const l = await lab(OTA);
+    // The same begin naming a file it may write is taken: the refusals below are for the names.
+    assert.ok(answer(l.send("b 3.0.0 - t1 new.lua 5 1 0 -").answers, "accepted"));
+    assert.ok(answer(l.send("b 3.0.0 - t1 /FLASH/new.lua 5 1 0 -").answers, "accepted"));
     for (const name of [
       "/FLASH/init.lua",
       "/FLASHinit.lua",
@@ -102,7 +106,7 @@ describe("the board's receiver, called directly", () => {
       "/SD0/app.lua",
       "+app.lua",
     ]) {
-      const r = l.send(`b 3.0.0 - ${name} 5 1 0 -`);
+      const r = l.send(`b 3.0.0 - t1 ${name} 5 1 0 -`);
       assert.equal(r.error, undefined);
       assert.ok(answer(r.answers, "refused"), `${name}: ${r.answers.join(" ")}`);
     }
@@ -111,8 +115,9 @@ describe("the board's receiver, called directly", () => {
   test("point 4: the same file twice in one begin is refused, however it is named", async () => {
     const l = await lab(OTA);
     const app = boardFile(l.board, "app.lua")!;
+    assert.ok(answer(l.send(`b 4.0.0 - t1 app.lua ${sig(app)} - other.lua ${sig(app)} -`).answers, "accepted"));
     for (const second of ["app.lua", "/FLASH/app.lua", "/FLASHapp.lua"]) {
-      const r = l.send(`b 4.0.0 - app.lua ${sig(app)} - ${second} ${sig(app)} -`);
+      const r = l.send(`b 4.0.0 - t1 app.lua ${sig(app)} - ${second} ${sig(app)} -`);
       assert.ok(answer(r.answers, "refused"), `${second}: ${r.answers.join(" ")}`);
     }
     assert.deepEqual(boardFile(l.board, "app.lua"), app);

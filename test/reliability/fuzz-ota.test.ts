@@ -52,12 +52,13 @@ const NAMES = [
   "ota.lua",
 ];
 const NUMBERS = ["0", "1", "5", "-1", "abc", "1e9", "99999999999999999999", "65535", "65536", "4194303", "0x10", " "];
-const SHAS = ["-", "0".repeat(64), "g".repeat(64), "ab", "A".repeat(64), "%x"];
+const SHAS = ["-", "0".repeat(32), "0".repeat(64), "g".repeat(32), "ab", "A".repeat(32), "%x"];
 
 /** A begin command: mostly well formed, with words drawn from what has broken boards before. */
 function begin(r: () => number): string {
   const words = ["b", pick(r, VERSIONS), r() < 0.8 ? "-" : pick(r, ["0123abcd", "zz", ""]), pick(r, TOKENS)];
-  for (let n = Math.floor(r() * 4); n > 0; n--) {
+  // Mostly a few files; now and then more than a begin may name (OTA_MAX_FILES).
+  for (let n = r() < 0.05 ? 17 + Math.floor(r() * 80) : Math.floor(r() * 4); n > 0; n--) {
     const data = randomBuffer(r, 40);
     const sum = adler32(data);
     const good = r() < 0.5;
@@ -78,8 +79,15 @@ function chunk(r: () => number, asked: { file: number; at: number }): Buffer {
   return Buffer.concat([Buffer.from(head), randomBuffer(r, 60)]);
 }
 
-/** One case: a command, a mutation of one, or noise. */
+/** What a board takes on ota/in at the default max_message_length (1024) with this test's topic. */
+const MAX_PAYLOAD = 990;
+
+/** One case: a command, a mutation of one, or noise, cut to what the board's MQTT layer lets through. */
 function payload(r: () => number, asked: { file: number; at: number }): Buffer {
+  return anyPayload(r, asked).subarray(0, MAX_PAYLOAD);
+}
+
+function anyPayload(r: () => number, asked: { file: number; at: number }): Buffer {
   const x = r();
   if (x < 0.1) return Buffer.from(pick(r, ["m", "m ", " m", "M", "b", "   b   ", "d", ""]));
   if (x < 0.45) return Buffer.from(begin(r), "latin1");
@@ -176,6 +184,34 @@ describe("OTA fuzz over Mosquitto", () => {
     await broker.stop();
   });
 
+  test("a burst of 300 commands at once, before the board's answers leave: no panic, and it still answers", { timeout: 120_000 }, async () => {
+    const id = "ota-burst";
+    const b = await flashedBoard(id, broker, { extra: SIGNED, modules: [...RECOMMENDED_BUILD, "crypto"] });
+    const panics: string[] = [];
+    b.board.on("panic", (m: string) => panics.push(m));
+    try {
+      await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 30000);
+      const answers: string[] = [];
+      client.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")));
+      await client.subscribe(topic("nodemcu", id, OTA_STATUS), 0);
+      const commands = ["m", `b 1.0.0+a - t1 x.lua 1 1 1 ${"0".repeat(32)}`, "d 1 0\nxyz"];
+      await Promise.all(Array.from({ length: 300 }, (_, k) => client.publish(topic("nodemcu", id, OTA_IN), commands[k % 3]!, { qos: 0 })));
+      // Then one more ask, answered once the burst is through.
+      await waitUntil(
+        "a manifest after the burst",
+        async () => {
+          const before = answers.length;
+          await client.publish(topic("nodemcu", id, OTA_IN), "m", { qos: 1 });
+          return waitUntil("an answer", () => answers.slice(before).some((a) => parseManifest(Buffer.from(a, "latin1"))), 2000).catch(() => false);
+        },
+        30000,
+      );
+      assert.deepEqual(panics, []);
+    } finally {
+      b.board.powerOff();
+    }
+  });
+
   test(`${OVER_MQTT} seeded messages on ota/in of a booted board with a secret: no panic, and it still answers`, { timeout: 300_000 }, async () => {
     const seed = fuzzSeed();
     const r = rng(seed);
@@ -189,9 +225,12 @@ describe("OTA fuzz over Mosquitto", () => {
       client.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")));
       await client.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
       const asked = { file: 1, at: 0 };
+      const sent: Buffer[] = [];
       for (let k = 0; k < OVER_MQTT; k++) {
-        await client.publish(topic("nodemcu", id, OTA_IN), payload(r, asked), { qos: 1 });
-        assert.deepEqual(panics, [], `FUZZ_SEED=${seed}, message ${k}`);
+        sent.push(payload(r, asked));
+        await client.publish(topic("nodemcu", id, OTA_IN), sent[k]!, { qos: 1 });
+        const last = sent.slice(-3).map((p) => JSON.stringify(p.toString("latin1")));
+        assert.deepEqual(panics, [], `FUZZ_SEED=${seed}, message ${k}; the last sent:\n${last.join("\n")}`);
       }
       const before = answers.length;
       await client.publish(topic("nodemcu", id, OTA_IN), "m", { qos: 1 });

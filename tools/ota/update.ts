@@ -13,6 +13,7 @@ import {
   OTA_DONE,
   OTA_IN,
   OTA_MANIFEST_ASK,
+  OTA_MAX_FILES,
   OTA_NO_ROOM,
   OTA_PROGRESS,
   OTA_REFUSED,
@@ -158,9 +159,12 @@ export function parseStatus(payload: Buffer): { state: string; version?: string 
   return state === undefined ? undefined : { state, version: text(o?.version) };
 }
 
-/** The begin command (with "-" for the HMAC) for `files` of `version`, run `token`. */
+/**
+ * The begin command (with "-" for the HMAC) for `files` of `version`, run `token`: each file's
+ * name, size, Adler-32 halves and the first 128 bits of its SHA-256 in hex.
+ */
 export function beginCommand(version: string, token: string, files: Firmware["files"]): string {
-  const each = files.map((f) => `${f.name} ${signature(f.data)} ${createHash("sha256").update(f.data).digest("hex")}`);
+  const each = files.map((f) => `${f.name} ${signature(f.data)} ${createHash("sha256").update(f.data).digest("hex").slice(0, 32)}`);
   return `b ${version} - ${token} ${each.join(" ")}`;
 }
 
@@ -229,6 +233,12 @@ export async function updateBoard(client: MqttClient, id: string, fw: Firmware, 
       const chunk = boardPayloadLimit(manifest.maxlen, tIn, 0) - 24;
       if (chunk < 1) return { ...result, error: `the board's max_message_length (${manifest.maxlen}) leaves no room for a chunk` };
       const begin = beginCommand(fw.version, token, files);
+      if (files.length > OTA_MAX_FILES || Buffer.byteLength(begin) + 64 > boardPayloadLimit(manifest.maxlen, tIn, 0)) {
+        return {
+          ...result,
+          error: `${files.length} changed files do not fit one update (at most ${OTA_MAX_FILES}, and the begin command within the board's max_message_length ${manifest.maxlen}): update it over serial, or in smaller steps`,
+        };
+      }
       await client.publish(tIn, opts.secret === undefined ? begin : signed(begin, manifest.nonce, opts.secret), { qos: 1 });
       const end = await transfer(client, inbox, tIn, tOta, token, files, chunk, answerMs, opts);
       if (typeof end === "string") return { ...result, error: end };
