@@ -326,6 +326,27 @@ describe("mcu ota and the board over Mosquitto", () => {
     await client.publish(topic("nodemcu", id, OTA_STATUS), "", { qos: 1, retain: true });
   });
 
+  test("a board with the first OTA receiver is sent no begin (it would crash it), and mcu ota says to flash it over serial", async () => {
+    const id = "ota-old-board";
+    // Plays a board of the first exchange: a manifest without "proto".
+    const old = new MqttClient({ host: broker.host, port: broker.port, clientId: id });
+    await old.connect();
+    const got: string[] = [];
+    old.on("message", (m) => {
+      got.push(m.payload.toString("latin1"));
+      if (m.payload.toString() === "m") {
+        const manifest = '{"ota":"manifest","version":"0.1.0+old","free":3000000,"maxlen":1024,"files":"app.lua 1 1 1;","last":"","nonce":5}';
+        void old.publish(topic("nodemcu", id, OTA_STATUS), manifest, { qos: 0 });
+      }
+    });
+    await old.subscribe(topic("nodemcu", id, OTA_IN), 1);
+    const r = await updateBoard(client, id, await variant("2.0.0+new", "local _new=1\n"), { prefix: "nodemcu", answerMs: 5000 });
+    await old.end({ force: true });
+    assert.equal(r.outcome, "failed");
+    assert.match(r.error ?? "", /first OTA receiver.*over serial/);
+    assert.ok(!got.some((p) => p.startsWith("b ")), "a begin was sent");
+  });
+
   test("point 13: two mcu ota runs at once to one board: the first finishes, the second waits", async () => {
     const id = "ota-twice";
     await board(id);

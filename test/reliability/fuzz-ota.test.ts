@@ -149,7 +149,7 @@ describe("OTA fuzz", () => {
     const seed = fuzzSeed();
     const r = rng(seed);
     const valid = [
-      '{"ota":"manifest","version":"1.0.0+a","free":3000000,"maxlen":1024,"files":"app.lua 10 1 2;q%22x.lua 1 121 121;","last":"updated%201","nonce":12345}',
+      '{"ota":"manifest","version":"1.0.0+a","free":3000000,"maxlen":1024,"files":"app.lua 10 1 2;q%22x.lua 1 121 121;","last":"updated%201","nonce":12345,"proto":2}',
       '{"ota":"progress","version":"1.0.0+a","bytes":10,"total":20,"file":1,"at":10,"by":"t1"}',
       '{"state":"online","version":"1.0.0+a","ip":"1.2.3.4","heap":1000}',
       "x\x1b]0;PWNED\x07",

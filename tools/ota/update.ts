@@ -16,6 +16,7 @@ import {
   OTA_MAX_FILES,
   OTA_NO_ROOM,
   OTA_PROGRESS,
+  OTA_PROTO,
   OTA_REFUSED,
   OTA_SIGNED_FORMAT,
   OTA_STATUS,
@@ -86,6 +87,8 @@ interface Manifest {
   files: Map<string, string>;
   last: string;
   nonce: number;
+  /** The exchange's revision (OTA_PROTO); none from a board of the first one. */
+  proto?: number;
 }
 
 /** Reads the files a build folder's manifest.json names. */
@@ -141,7 +144,7 @@ export function parseManifest(payload: Buffer): Manifest | undefined {
     const m = /^(.+) (\d+ \d+ \d+)$/.exec(entry);
     if (m) files.set(unplain(m[1]!), m[2]!);
   }
-  return { version: unplain(version), maxlen, files, last: unplain(last), nonce };
+  return { version: unplain(version), maxlen, files, last: unplain(last), nonce, proto: whole(o.proto) };
 }
 
 /** One of the board's answers (OTA_FORMAT) from its payload, or undefined. */
@@ -225,6 +228,12 @@ export async function updateBoard(client: MqttClient, id: string, fw: Firmware, 
       const manifest = await askManifest(client, inbox, tIn, tOta, answerMs);
       if (!manifest) return { ...result, error: `no answer from ${id} on ${tOta} (is it online, and was its firmware built with "ota" in device.json?)` };
       result.from = manifest.version;
+      if (manifest.proto !== OTA_PROTO) {
+        return {
+          ...result,
+          error: "its firmware has the first OTA receiver, which this mcu ota's begin would crash: flash this build once over serial (./flash.sh)",
+        };
+      }
       const files = fw.files.filter((f) => !KEPT_FILES.includes(f.name) && manifest.files.get(f.name) !== signature(f.data));
       if (files.length === 0) return { ...result, outcome: "current" };
       result.sent = files.map((f) => f.name);
