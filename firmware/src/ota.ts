@@ -4,15 +4,21 @@
 // writes each file under a temp name, checks its size and Adler-32, then swaps all files in one
 // rename pass, keeping the previous ones under a backup name, and restarts. otaboot.ts (from
 // init.lua) restores the backups when the new firmware does not reach the broker (docs/ota.md).
-import * as cfg from "config";
-import { defaultId, topic } from "./contract";
-import { OTA_ACCEPTED, OTA_BAD_CHECKSUM, OTA_BUSY, OTA_FORMAT, OTA_MANIFEST_ASK, OTA_NEW, OTA_PROGRESS, OTA_REFUSED, OTA_STATUS } from "./otacontract";
+import {
+  OTA_ACCEPTED,
+  OTA_BAD_CHECKSUM,
+  OTA_BUSY,
+  OTA_FORMAT,
+  OTA_IDLE_HEAP,
+  OTA_MANIFEST_ASK,
+  OTA_NEW,
+  OTA_PROGRESS,
+  OTA_REFUSED,
+  OTA_SPARE,
+} from "./otacontract";
 import type { Part } from "./otaswap";
 
-// What this module needs of the contracts and config.lua is in locals now, as in app.ts: none of
-// them stays loaded once this module goes.
-packageLib.loaded.set("config", undefined);
-packageLib.loaded.set("contract", undefined);
+// What this module needs of the contract is in locals now, as in app.ts: it does not stay loaded.
 packageLib.loaded.set("otacontract", undefined);
 
 /** The swap side and the inventory side, loaded beside this module while it needs them. */
@@ -23,11 +29,14 @@ const inventory = () => require("otasum") as typeof import("./otasum");
 const ASK_MS = 3000;
 const MAX_ASKS = 10;
 
-const tStatus = topic(cfg.prefix, cfg.id ?? defaultId(string.format("%06x", node.chipid())), OTA_STATUS);
+/** Where the board answers (otaswap.ts has it from config.lua, so this module need not load it). */
+const tStatus = end().tStatus;
 const nag = tmr.create();
 let client: mqtt.Client;
 let parts: Part[] = [];
 let version = "";
+/** The token of the begin command that started the update under way: its run's answers carry it. */
+let by = "";
 let total = 0;
 let got = 0;
 let i = 0;
@@ -35,9 +44,13 @@ let at = 0;
 let asks = 0;
 let out: file.Handle | undefined;
 
-/** Publishes a code with where the update stands; results are retained, requests are not. */
-function say(code: string, keep: boolean): void {
-  client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at), keep ? 1 : 0, keep ? 1 : 0);
+/**
+ * Publishes a code with where the update stands. QoS 0 and not retained, as every answer but the
+ * swap's "done": a QoS 1 answer waits at the head of the board's one send queue for its PUBACK, so
+ * a flood of commands piled answers (and the PUBACKs owed behind them) on the heap until it ran out.
+ */
+function say(code: string): void {
+  if (node.heap() > OTA_SPARE) client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at, by), 0, 0);
 }
 
 /** Forgets the update in progress: temp files removed, timer stopped. */
@@ -65,46 +78,42 @@ function drop(): void {
 /** Asks for file i at offset `at`, and again every ASK_MS until it comes (a lost chunk or request). */
 function ask(code: string): void {
   asks = 0;
-  say(code, false);
+  say(code);
   nag.alarm(ASK_MS, tmr.ALARM_AUTO, () => {
     asks = asks + 1;
     if (asks > MAX_ASKS) return drop();
-    say(OTA_PROGRESS, false);
+    say(OTA_PROGRESS);
   });
 }
 
 function fail(code: string): void {
-  say(code, true);
+  say(code);
   drop();
 }
 
 /**
- * "b <version> <hmac or -> <name> <size> <a> <b> …": checks the update, makes room, asks for the
- * first chunk. A board with a secret first checks the HMAC (otamac.ts); one that fails is refused
- * and leaves an update under way alone.
+ * "b <version> <hmac or -> <token> <name> <size> <a> <b> <sha> …": checks the update, makes room,
+ * asks for the first chunk. A begin of another run (token) while an update is under way is answered
+ * busy, before anything else, so the update keeps going and the nonce stays. A board with a secret
+ * then checks the HMAC (otamac.ts); one that fails is refused.
  */
 function begin(words: string[], command: string): void {
+  const [ver, who] = inventory().names(words);
+  if (parts.length > 0 && (who === "" || who !== by)) return end().answer(client, tStatus, OTA_BUSY, ver, who, 0);
   if (BUILD_OTA_SECRET) {
-    if (!(require("otamac") as typeof import("./otamac")).signed(command)) {
-      client.publish(tStatus, string.format(OTA_FORMAT, OTA_REFUSED, words[1]!, 0, 0, 0, 0), 1, 1);
-      return;
-    }
+    if (!(require("otamac") as typeof import("./otamac")).signed(command)) return end().answer(client, tStatus, OTA_REFUSED, ver, who, 0);
   }
-  if (parts.length > 0 && words[1] !== version) {
-    // Another update is under way: answered with the other version's name, the running one untouched.
-    client.publish(tStatus, string.format(OTA_FORMAT, OTA_BUSY, words[1]!, 0, 0, 0, 0), 0, 0);
-    return;
-  }
-  // The same version again is the PC starting over (after a lost broker, say): from the first byte.
+  // The same run again is the PC starting over (after a lost broker, say): from the first byte.
   reset();
-  version = words[1]!;
+  version = ver;
+  by = who;
   const [list, size, why] = end().plan(words);
-  parts = list;
-  total = size;
   got = 0;
   i = 1;
   at = 0;
+  total = size;
   if (why !== undefined) return fail(why);
+  parts = list;
   out = file.open(OTA_NEW + parts[0]!.name, "w");
   ask(OTA_ACCEPTED);
 }
@@ -123,6 +132,10 @@ function chunk(data: string): void {
   out.close();
   const [s, a, b] = inventory().sum(OTA_NEW + p.name);
   if (s !== p.size || a !== p.a || b !== p.b) return fail(OTA_BAD_CHECKSUM);
+  // With a secret, the signed begin's SHA-256 decides: the Adler-32 above only catches accidents.
+  if (BUILD_OTA_SECRET) {
+    if ((require("otamac") as typeof import("./otamac")).sha256(OTA_NEW + p.name) !== p.sha) return fail(OTA_BAD_CHECKSUM);
+  }
   if (i < parts.length) {
     i = i + 1;
     at = 0;
@@ -131,18 +144,19 @@ function chunk(data: string): void {
   }
   out = undefined;
   nag.unregister();
-  end().swap(client, parts, version, tStatus);
+  end().swap(client, parts, version, by, tStatus);
 }
 
 /** A message on the OTA topic. */
 export function message(c: mqtt.Client, payload: string | undefined): void {
   client = c;
   const data = payload ?? "";
+  // Idle with little heap (a burst of commands, their answers still queued): ignored, unloaded.
+  if (parts.length === 0 && node.heap() < OTA_IDLE_HEAP) return unload();
   if (data === OTA_MANIFEST_ASK) inventory().manifest(c, tStatus);
   else if (string.sub(data, 1, 2) === "d ") chunk(data);
   else {
-    const words: string[] = [];
-    for (const w of string.gmatch(data, "%S+")) words[words.length] = w;
+    const words = inventory().split(data);
     if (words[0] === "b") begin(words, data);
   }
   // No update under way (a manifest asked, a stray chunk): nothing to keep loaded.

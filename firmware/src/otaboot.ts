@@ -3,7 +3,7 @@
 // update that did not reach the broker within OTA_BOOTS boots is rolled back; one on trial is
 // watched until the app comes online (then otaswap.ts settles it) or OTA_TRIAL_MS pass.
 import { BOOT_GUARD_MAGIC, BOOT_GUARD_SLOT } from "./contract";
-import { OTA_BOOTS, OTA_NEW, OTA_OLD, OTA_ROLLED_BACK, OTA_STATE, OTA_TRIAL_MS } from "./otacontract";
+import { OTA_BOOTS, OTA_NEW, OTA_NONCE_SLOT, OTA_OLD, OTA_ROLLED_BACK, OTA_STATE, OTA_TRIAL_MS } from "./otacontract";
 
 packageLib.loaded.set("otacontract", undefined);
 
@@ -35,9 +35,15 @@ export function boot(crashes: number): number {
   // Unloaded at once (require stored it after this chunk ran); a trial's timer keeps what it needs.
   packageLib.loaded.set("otaboot", undefined);
   const update = file.getcontents(OTA_STATE);
-  if (update === undefined || string.sub(update, 1, 6) !== "trial ") return crashes;
+  const onTrial = update !== undefined && string.sub(update, 1, 6) === "trial ";
+  // A reset cuts an update short: its temp files would hold flash the manifest does not show. Backups
+  // are needed only by an update on trial.
+  for (const [name] of file.list()) if (string.find(name, onTrial ? "^n~" : "^[no]~")[0] !== undefined) file.remove(name);
+  // After a power cut RTC memory holds whatever the chip powered up with: no nonce until a manifest.
+  if (node.bootreason()[1] === 0) rtcmem.write32(OTA_NONCE_SLOT, 0);
+  if (!onTrial) return crashes;
   if (crashes >= OTA_BOOTS) {
-    rollBack(update, crashes);
+    rollBack(update!, crashes);
     return 0;
   }
   // The app clears the boot guard's mark once online: then the update stays. One that neither

@@ -204,8 +204,12 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       const old = boardFile(b.board, "app.lua");
       const fw = await variant(`7.7.7+${id}`, "local _retry=1\n");
       let cutting: Promise<MqttClient> | undefined;
+      // One run's token for both tries: the retry is the same PC starting over, which the board lets
+      // restart the update it holds (another run's begin would wait until the board dropped it).
+      const token = `retry${kind}`;
       const first = await updateBoard(client, id, fw, {
         prefix: "nodemcu",
+        token,
         answerMs: 5000,
         progress: () => {
           cutting ??= cut(b);
@@ -216,7 +220,7 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       assert.deepEqual(boardFile(b.board, "app.lua"), old, "the old firmware is intact");
       assert.equal(boardFile(b.board, "ota.st"), undefined, "no swap began");
       await online(b, 2);
-      const retry = await updateBoard(client, id, fw, { prefix: "nodemcu" });
+      const retry = await updateBoard(client, id, fw, { prefix: "nodemcu", token });
       assert.equal(retry.outcome, "updated", retry.error);
       assert.deepEqual(boardFile(b.board, "app.lua"), fw.files.find((f) => f.name === "app.lua")!.data);
     }

@@ -25,6 +25,21 @@ test("crypto.hmac and crypto.hash give the raw digests; an unknown mechanism is 
   await run("print(pcall(crypto.hmac, 'sha256', 'x'))", /false\t.*bad argument #3 to 'hmac' \(string expected, got no value\)\r\n/);
 });
 
+test("crypto.fhash gives a file's raw digest; a missing file is an error", async () => {
+  const { run } = await bootBoard({}, { modules: [...RECOMMENDED_BUILD, "crypto"] });
+  // FIPS 180 "abc", and a file longer than one read.
+  await run(
+    `${hex} file.putcontents('abc.txt', 'abc') print(hex(crypto.fhash('sha256', 'abc.txt')))`,
+    /ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\r\n/,
+  );
+  await run(
+    `${hex} file.putcontents('big.txt', string.rep('a', 10000)) print(hex(crypto.fhash('SHA256', 'big.txt')) == hex(crypto.hash('sha256', string.rep('a', 10000))))`,
+    /\r\ntrue\r\n/,
+  );
+  await run("print(pcall(crypto.fhash, 'sha256', 'none.txt'))", /false\t.*file does not exist\r\n/);
+  await run("print(pcall(crypto.fhash, 'sha3', 'abc.txt'))", /false\t.*unknown hash mech\r\n/);
+});
+
 test("crypto is in neither NodeMCU's default build nor the recommended one: nil there", async () => {
   const { run } = await bootBoard({}, { modules: RECOMMENDED_BUILD });
   await run("print(crypto)", /\r\nnil\r\n/);

@@ -3,8 +3,9 @@
 // the serial console.
 // Every callback runs to completion before the next, as on the device: all entries into Lua go
 // through one queue.
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { type LuaState, LuaVm, luaLiteral } from "../lua/vm.ts";
+import { type ExecResult, type LuaState, LuaVm, luaLiteral } from "../lua/vm.ts";
 import { inBuildOrder, type NumberType, RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
 import { Console } from "./console.ts";
 import { CpuClock } from "./cpu-clock.ts";
@@ -63,6 +64,24 @@ export interface BoardOptions {
   flashAged?: boolean;
   /** From a Lua panic to the watchdog's reset (default DEFAULT_WATCHDOG_MS). */
   watchdogMs?: number;
+  /**
+   * node.random's generator: by default the host's CSPRNG, as a board draws on its hardware one
+   * (os_random); a seed makes the board's draws repeat, for tests that need them fixed.
+   */
+  randomSeed?: number;
+}
+
+/** 32 random bits a call: the host's CSPRNG, or a seeded generator (mulberry32). */
+function randomSource(seed: number | undefined): () => number {
+  if (seed === undefined) return () => randomBytes(4).readUInt32LE(0);
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
 }
 
 /** One entry into Lua: `due` is when it became due on the board's clock; `input` marks work the serial input task queued. */
@@ -221,6 +240,7 @@ export class Board extends EventEmitter {
           input: (bytes) => this.console.input(bytes),
           deepSleep: (us) => this.restart(BOOT_DEEP_SLEEP, us === 0 ? NEVER_MS : us / 1000),
           hang: () => this.restart(BOOT_SOFT_WDT, this.watchdogMs),
+          random: randomSource(opts.randomSeed),
         },
         call,
       ),
@@ -232,7 +252,7 @@ export class Board extends EventEmitter {
       mqtt: this.mqtt.calls,
       gpio: gpio.calls,
       encoder: encoderHost,
-      crypto: cryptoHost,
+      crypto: cryptoHost(this.flash),
       sjson: sjsonHost,
       net: this.net.calls,
       adc: this.adc.calls,
@@ -469,6 +489,18 @@ export class Board extends EventEmitter {
     this.console.print(`PANIC: unprotected error in call to Lua API (${message})\n`);
     this.emit("panic", message);
     this.restart(BOOT_SOFT_WDT, this.watchdogMs);
+  }
+
+  /**
+   * Runs a Lua chunk now, between jobs, as a callback into Lua would run (for tests that drive the
+   * firmware's functions directly): its results, or the error, which panics the board as an error
+   * escaping an MQTT callback does. Undefined while the board is off or resetting.
+   */
+  exec(code: string, nresults = 0): ExecResult | undefined {
+    if (!this.lua || this.restartPending) return undefined;
+    const r = this.lua.exec(code, "=exec", nresults);
+    if (!r.ok) this.panic(r.error);
+    return r;
   }
 
   /** Runs Lua inside the current job: false once the board has panicked (nothing more may run). */

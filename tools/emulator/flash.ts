@@ -4,7 +4,7 @@
 // over), not paths. In NodeMCU's SPIFFS "/" and ".." are plain characters: "../x" is one object
 // named "../x". Each object is one host file inside the folder, under a reversible encoding
 // (hostName), so no board name can reach a file outside the folder.
-import { closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { FlashWear, PAGE, type WearOptions } from "./flash-timing.ts";
 
@@ -111,7 +111,8 @@ export class Flash {
     if (!flags || p === null || this.handles.size >= MAX_OPEN) return null;
     const st = lstatSync(p, { throwIfNoEntry: false });
     if (st ? !st.isFile() : flags.startsWith("r")) return null;
-    const fd = openSync(p, flags);
+    // 0600: the board's files include config.lua, with its passwords and OTA key (the build writes it so too).
+    const fd = openSync(p, flags, 0o600);
     const id = this.next++;
     this.handles.set(id, { fd, pos: flags.startsWith("a") ? fstatSync(fd).size : 0, append: flags.startsWith("a"), cached: 0 });
     return id;
@@ -120,7 +121,9 @@ export class Flash {
   /** Copies a host file in as object `name`, as `mcu emulate --load` does; false if SPIFFS cannot hold that name. */
   load(name: string, from: string): boolean {
     if (!isObjectName(name)) return false;
-    copyFileSync(from, join(this.dir, hostName(name)));
+    const to = join(this.dir, hostName(name));
+    copyFileSync(from, to);
+    chmodSync(to, 0o600);
     return true;
   }
 

@@ -1,7 +1,7 @@
 // A fleet rollout: the first `canary` boards one after another, then, when every canary came
 // online with the new version, the rest at most `parallel` at a time. A failed canary stops it.
 import type { MqttClient } from "../../host/mqtt/index.ts";
-import { type BoardResult, type Firmware, updateBoard } from "./update.ts";
+import { type BoardResult, type Firmware, type Phase, updateBoard } from "./update.ts";
 
 export interface RolloutOptions {
   prefix: string;
@@ -12,6 +12,8 @@ export interface RolloutOptions {
   /** A board's progress (bytes of total), and a board's end. */
   progress?: (id: string, bytes: number, total: number) => void;
   done?: (r: BoardResult) => void;
+  /** Where each board's update stands (what Ctrl-C reports). */
+  phase?: (id: string, p: Phase) => void;
   answerMs?: number;
   onlineMs?: number;
 }
@@ -28,6 +30,7 @@ export async function rollout(client: MqttClient, ids: string[], fw: Firmware, o
       answerMs: opts.answerMs,
       onlineMs: opts.onlineMs,
       progress: (bytes, total) => opts.progress?.(id, bytes, total),
+      phase: (p) => opts.phase?.(id, p),
     });
     results.push(r);
     opts.done?.(r);

@@ -4,11 +4,12 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { STATUS } from "../../firmware/src/contract.ts";
 import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb } from "../../host/cli/options.ts";
+import { printable } from "../../host/cli/output.ts";
 import { type Column, EXIT, table, usageError, wholeNumber } from "../../host/kit/index.ts";
 import type { Message, MqttClient } from "../../host/mqtt/index.ts";
 import { allDevices, deviceOf } from "../../host/names.ts";
 import { rollout } from "./rollout.ts";
-import { type BoardResult, readFirmware } from "./update.ts";
+import { type BoardResult, leftAs, type Phase, readFirmware } from "./update.ts";
 
 export const usage = `usage: mcu ota [--device ID | --devices a,b | --all] [--build DIR] [--parallel N] [--canary K] [--json]
 
@@ -57,20 +58,26 @@ async function onlineBoards(client: MqttClient, prefix: string): Promise<string[
   return [...ids].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
-function line(r: BoardResult): string {
+/** A board's result for a person: every string that came from the broker or a board escaped. */
+export function line(r: BoardResult): string {
   const what =
     r.outcome === "updated"
       ? `updated ${r.from} -> ${r.to} (${r.sent.join(", ")}, ${r.bytes} bytes)`
       : r.outcome === "current"
         ? `already runs ${r.to}`
         : r.outcome;
-  return `${r.id}: ${what}${r.error ? `: ${r.error}` : ""}\n`;
+  return `${printable(`${r.id}: ${what}${r.error ? `: ${r.error}` : ""}`)}\n`;
+}
+
+/** JSON with the C1 controls (which JSON.stringify leaves raw, and terminals obey) escaped too. */
+export function safeJson(v: unknown): string {
+  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function bar(id: string, bytes: number, total: number): string {
   const width = 20;
   const filled = total > 0 ? Math.round((bytes / total) * width) : 0;
-  return `\r${id} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${bytes}/${total}\x1b[K`;
+  return `\r${printable(id)} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${bytes}/${total}\x1b[K`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -87,8 +94,21 @@ export async function run(argv: string[]): Promise<number> {
   const client = await connect(ctx);
   client.setMaxListeners(0);
   const tty = process.stdout.isTTY && !values.json;
+  const phases = new Map<string, Phase>();
+  const finished = new Map<string, BoardResult>();
+  let ids: string[] = [];
+  // Ctrl-C: say for each board how it was left, then exit 130 as a shell expects.
+  process.once("SIGINT", () => {
+    const lines = ids.map((id) => {
+      const r = finished.get(id);
+      if (r) return line(r);
+      return printable(`${id}: interrupted: ${leftAs(phases.get(id), fw.version)}`) + "\n";
+    });
+    process.stderr.write((tty ? "\r\x1b[K" : "") + "mcu ota: interrupted\n" + lines.join(""));
+    process.exit(130);
+  });
   try {
-    const ids = values.all ? await onlineBoards(client, ctx.prefix) : values.devices ? values.devices.split(",").map((s) => s.trim()) : [ctx.device!];
+    ids = values.all ? await onlineBoards(client, ctx.prefix) : values.devices ? values.devices.split(",").map((s) => s.trim()) : [ctx.device!];
     if (ids.length === 0) usageError(`no board is online under ${ctx.prefix}/`);
     const results = await rollout(client, ids, fw, {
       prefix: ctx.prefix,
@@ -96,11 +116,15 @@ export async function run(argv: string[]): Promise<number> {
       parallel,
       canary,
       progress: tty ? (id, bytes, total) => process.stdout.write(bar(id, bytes, total)) : undefined,
-      done: values.json ? undefined : (r) => process.stdout.write((tty ? "\r\x1b[K" : "") + line(r)),
+      phase: (id, p) => phases.set(id, p),
+      done: (r) => {
+        finished.set(r.id, r);
+        if (!values.json) process.stdout.write((tty ? "\r\x1b[K" : "") + line(r));
+      },
     });
-    if (values.json) process.stdout.write(JSON.stringify(results) + "\n");
+    if (values.json) process.stdout.write(safeJson(results) + "\n");
     else {
-      const rows = results.map((r) => [r.id, r.outcome, r.from ?? "", r.to, String(r.sent.length), String(r.bytes)]);
+      const rows = results.map((r) => [r.id, r.outcome, r.from ?? "", r.to, String(r.sent.length), String(r.bytes)].map(printable));
       process.stdout.write(table(rows, COLUMNS).join("\n") + "\n");
     }
     return results.every((r) => r.outcome === "updated" || r.outcome === "current") ? EXIT.ok : EXIT.failure;

@@ -43,7 +43,14 @@ function crypto.hmac(mech, s, key)
   return answer(sys("crypto.hmac", mech, s, checkstring(key, 3, "hmac")))
 end
 
--- The rest of the C module (mask, fhash, new_hash, new_hmac, encrypt, decrypt) is not re-created:
+-- crypto.fhash(mech, filename): the raw digest of a file's bytes (app/modules/crypto.c:210-238);
+-- "file does not exist" when it cannot be opened.
+function crypto.fhash(mech, name)
+  mech = checkstring(mech, 1, "fhash")
+  return answer(sys("crypto.fhash", mech, checkstring(name, 2, "fhash")))
+end
+
+-- The rest of the C module (mask, new_hash, new_hmac, encrypt, decrypt) is not re-created:
 -- a call stops with a message saying so (docs/emulator.md).
 setmetatable(crypto, { __index = function(_, k)
   error("the emulator does not model NodeMCU's crypto." .. tostring(k), 2)

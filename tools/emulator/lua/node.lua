@@ -41,17 +41,33 @@ function node.info(group)
 end
 function node.restart() sys("node.restart") end
 function node.bootreason() return sys("node.bootreason") end
--- node.c:686-715: no argument is a float in [0,1), or 0 on an integer build (the only integer in
--- [0, 1), node.c:691-693); one is 1..n; two are m..n; more is an error.
+-- node.c:636-715: os_random(), the chip's hardware generator (here the host's, ../modules/node.ts),
+-- 32 bits a draw (lua_Unsigned is 32-bit, app/lua/lua.h:113). No argument is a float in [0,1), or 0
+-- on an integer build (the only integer in [0, 1), node.c:691-693); one is 1..n; two are m..n;
+-- more is an error. A range is drawn as node_random_range does, by rejection.
 local integral = select(2, sys("runtime.build")) == "integer"
+local function draw() return sys("node.random") + 0 end
+local TWO32 = 4294967296
+-- lua_Unsigned to lua_Integer (32-bit, two's complement).
+local function signed(v) v = v % TWO32 if v >= 2147483648 then return v - TWO32 end return v end
 function node.random(...)
   local n = select("#", ...)
-  if n == 0 then return integral and 0 or math.random() end
+  if n == 0 then return integral and 0 or draw() / TWO32 end
   if n > 2 then error("wrong number of arguments", 2) end
   local l, u = 1, checkint(1, (...))
   if n == 2 then l, u = u, checkint(2, (select(2, ...))) end
   if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
-  return math.random(l, u)
+  local range = (u + 1 - l) % TWO32
+  local v
+  if range >= 2147483647 then
+    repeat v = draw() until v < range
+    return signed(v + l)
+  end
+  if range == 1 then return l end
+  if range == 0 then return signed(draw()) end
+  local limit = (math.floor(2147483648 / math.floor((range + 1) / 2)) - 1) * range
+  repeat v = draw() until v < limit
+  return signed(v % range + l)
 end
 node.setonerror = rt.setonerror
 function node.compile(name)

@@ -17,6 +17,8 @@ export interface NodeBoard {
   deepSleep(us: number): void;
   /** A busy loop until the watchdog resets the board (node.setpartitiontable's `while(1)`). */
   hang(): void;
+  /** os_random(): 32 random bits from the chip's hardware generator. */
+  random(): number;
 }
 
 export function nodeHost(board: NodeBoard, call: LuaCall): HostModule {
@@ -30,5 +32,6 @@ export function nodeHost(board: NodeBoard, call: LuaCall): HostModule {
     input: (a) => void board.input(a.bytes(0)),
     dsleep: (a) => void board.deepSleep(a.number(0)),
     hang: () => void board.hang(),
+    random: () => board.random(),
   };
 }
