@@ -3,8 +3,7 @@
 // inputs (test/helpers/ota-lab.ts); the rest runs the real firmware against a real Mosquitto.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { topic } from "../../firmware/src/contract.ts";
@@ -12,15 +11,15 @@ import { OTA_IN, OTA_STATUS } from "../../firmware/src/otacontract.ts";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import type { Board } from "../../tools/emulator/board.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
-import { type Firmware, readFirmware, updateBoard } from "../../tools/ota/update.ts";
+import { updateBoard } from "../../tools/ota/update.ts";
 import { adler32 } from "../../tools/serial/adler32.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
-import { buildOnce, type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
+import { type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
+import { buildFolder, OTA, variant } from "../helpers/ota-builds.ts";
 import { type OtaLab, otaLab } from "../helpers/ota-lab.ts";
 import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
-const OTA = { ota: {} };
 const SECRET = "s3cret-for-the-ota-hardening-test";
 const SIGNED = { ota: { secret: SECRET } };
 
@@ -178,20 +177,6 @@ describe("point 6: node.random on the emulated board", () => {
     assert.equal(await firstDraws(7), await firstDraws(7));
   });
 });
-
-/** The test build (OTA or `extra`) with app.lua prefixed by `appPrefix` under a new version. */
-async function variant(version: string, appPrefix: string, extra: object = OTA): Promise<Firmware> {
-  const fw = readFirmware((await buildOnce(extra)).outDir);
-  return { version, files: fw.files.map((f) => (f.name === "app.lua" ? { name: f.name, data: Buffer.concat([Buffer.from(appPrefix), f.data]) } : f)) };
-}
-
-function buildFolder(fw: Firmware): string {
-  const dir = mkdtempSync(join(tmpdir(), "mcu-ota-build-"));
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  for (const f of fw.files) writeFileSync(join(dir, f.name), f.data);
-  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ version: fw.version, files: fw.files.map((f) => ({ name: f.name })) }));
-  return dir;
-}
 
 /** Bytes of `length` that run `code` and have the Adler-32 `target`: code, then a comment whose bytes are tuned. */
 function forge(code: string, length: number, target: number): Buffer {

@@ -1,18 +1,16 @@
 // Firmware updates over MQTT (firmware/src/ota.ts, tools/ota/update.ts) on emulated boards running
 // the real firmware, against a real Mosquitto and the embedded broker.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { STATUS, topic } from "../../firmware/src/contract.ts";
 import { OTA_IN, OTA_MANIFEST_ASK, OTA_STATUS } from "../../firmware/src/otacontract.ts";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import type { Board } from "../../tools/emulator/board.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
-import { type Firmware, readFirmware, updateBoard } from "../../tools/ota/update.ts";
+import { readFirmware, updateBoard } from "../../tools/ota/update.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { buildOnce, type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
+import { buildFolder, OTA, variant } from "../helpers/ota-builds.ts";
 import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
@@ -28,26 +26,10 @@ function boardFile(board: Board, name: string): Buffer | undefined {
 }
 
 /** Updates over MQTT are opt-in: every board here is built with them. */
-const OTA = { ota: {} };
 
 /** A shared secret for the HMAC test, and what its boards are built with. */
 const SECRET = "s3cret-for-the-ota-hmac-test";
 const SIGNED = { ota: { secret: SECRET } };
-
-/** The test build (with OTA, or `extra`) with app.lua changed (a no-op line added, or an error at start) under a new version. */
-async function variant(version: string, appPrefix: string, extra: object = OTA): Promise<Firmware> {
-  const fw = readFirmware((await buildOnce(extra)).outDir);
-  return { version, files: fw.files.map((f) => (f.name === "app.lua" ? { name: f.name, data: Buffer.concat([Buffer.from(appPrefix), f.data]) } : f)) };
-}
-
-/** A build folder holding `fw` (what mcu ota --build reads). */
-function buildFolder(fw: Firmware): string {
-  const dir = mkdtempSync(join(tmpdir(), "mcu-ota-build-"));
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  for (const f of fw.files) writeFileSync(join(dir, f.name), f.data);
-  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ version: fw.version, files: fw.files.map((f) => ({ name: f.name })) }));
-  return dir;
-}
 
 /** Waits until the board has connected `times` times in all. */
 async function online(b: FlashedBoard, times = 1): Promise<void> {

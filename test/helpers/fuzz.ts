@@ -1,16 +1,11 @@
 // Random and mutated inputs for fuzz tests, from a seeded generator so a failure can be replayed:
 // FUZZ_SEED=<n> npm test reruns the same cases.
+import { mulberry32 } from "../../tools/emulator/random.ts";
 
-/** mulberry32: small, fast and good enough to pick mutations. */
+/** A number in [0, 1) a call, from mulberry32: small, fast and good enough to pick mutations. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 export function fuzzSeed(): number {

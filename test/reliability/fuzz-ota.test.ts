@@ -184,16 +184,22 @@ describe("OTA fuzz over Mosquitto", () => {
     await broker.stop();
   });
 
-  test("a burst of 300 commands at once, before the board's answers leave: no panic, and it still answers", { timeout: 120_000 }, async () => {
-    const id = "ota-burst";
+  /** A board with a secret, online, its panics and its OTA answers collected (subscribed at `qos`). */
+  async function signedBoard(id: string, qos: 0 | 1) {
     const b = await flashedBoard(id, broker, { extra: SIGNED, modules: [...RECOMMENDED_BUILD, "crypto"] });
     const panics: string[] = [];
     b.board.on("panic", (m: string) => panics.push(m));
+    await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 30000);
+    const answers: string[] = [];
+    client.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")));
+    await client.subscribe(topic("nodemcu", id, OTA_STATUS), qos);
+    return { b, panics, answers };
+  }
+
+  test("a burst of 300 commands at once, before the board's answers leave: no panic, and it still answers", { timeout: 120_000 }, async () => {
+    const id = "ota-burst";
+    const { b, panics, answers } = await signedBoard(id, 0);
     try {
-      await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 30000);
-      const answers: string[] = [];
-      client.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")));
-      await client.subscribe(topic("nodemcu", id, OTA_STATUS), 0);
       const commands = ["m", `b 1.0.0+a - t1 x.lua 1 1 1 ${"0".repeat(32)}`, "d 1 0\nxyz"];
       await Promise.all(Array.from({ length: 300 }, (_, k) => client.publish(topic("nodemcu", id, OTA_IN), commands[k % 3]!, { qos: 0 })));
       // Then one more ask, answered once the burst is through.
@@ -216,14 +222,8 @@ describe("OTA fuzz over Mosquitto", () => {
     const seed = fuzzSeed();
     const r = rng(seed);
     const id = "ota-fuzz";
-    const b = await flashedBoard(id, broker, { extra: SIGNED, modules: [...RECOMMENDED_BUILD, "crypto"] });
-    const panics: string[] = [];
-    b.board.on("panic", (m: string) => panics.push(m));
+    const { b, panics, answers } = await signedBoard(id, 1);
     try {
-      await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 30000);
-      const answers: string[] = [];
-      client.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")));
-      await client.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
       const asked = { file: 1, at: 0 };
       const sent: Buffer[] = [];
       for (let k = 0; k < OVER_MQTT; k++) {

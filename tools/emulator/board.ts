@@ -31,6 +31,7 @@ import { TmrHost } from "./modules/tmr.ts";
 import { uartHost } from "./modules/uart.ts";
 import { WifiHost } from "./modules/wifi.ts";
 import { Peripherals } from "./peripherals.ts";
+import { mulberry32 } from "./random.ts";
 import { dispatch, type HostModules, type LuaCall, RUNTIME } from "./runtime.ts";
 import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
 
@@ -73,15 +74,7 @@ export interface BoardOptions {
 
 /** 32 random bits a call: the host's CSPRNG, or a seeded generator (mulberry32). */
 function randomSource(seed: number | undefined): () => number {
-  if (seed === undefined) return () => randomBytes(4).readUInt32LE(0);
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  return seed === undefined ? () => randomBytes(4).readUInt32LE(0) : mulberry32(seed);
 }
 
 /** One entry into Lua: `due` is when it became due on the board's clock; `input` marks work the serial input task queued. */
