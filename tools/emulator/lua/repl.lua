@@ -32,6 +32,19 @@ end
 -- check). Once it has fired, the hook runs at every instruction and raises each time, so a pcall
 -- inside the loop cannot hold it off: the loop's own instructions raise outside it.
 local limit, fired
+-- Whether the host channel is on the stack (__sys or its escape function, both in the VM's
+-- prelude, or the chunk that stores its reply): a call of the hook's own there would overwrite
+-- that call's parts or the reply it is about to return.
+local function inChannel()
+  local level = 3
+  local at = dbg.getinfo(level, "S")
+  while at do
+    if at.source == "=prelude" or at.source == "=sys" then return true end
+    level = level + 1
+    at = dbg.getinfo(level, "S")
+  end
+  return false
+end
 local function check()
   local count = collectgarbage
   local n = 0
@@ -42,10 +55,7 @@ local function check()
       if count("count") * 1024 > limit then error("not enough memory", 0) end
     end
     n = n + 1
-    -- Not from inside the host channel itself (__sys, or the chunk that stores its reply): a call
-    -- of the hook's own there would overwrite the reply the running call is about to return.
-    local at = n >= 64 and dbg.getinfo(2, "fS")
-    if at and at.func ~= sys and at.source ~= "=sys" then
+    if n >= 64 and not inChannel() then
       n = 0
       if sys("runtime.overrun") then
         fired = true
