@@ -37,6 +37,11 @@ import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
 
 /** The build README.md recommends (tools/nodemcu/builds.ts); NodeMCU's own default lacks rtcmem and sjson. */
 export const DEFAULT_MODULES: readonly string[] = RECOMMENDED_BUILD;
+/**
+ * How long one job may hold the CPU before the board says it is stuck ("stuck"): this process
+ * serves no signal or socket until the job ends, at the latest at the watchdog.
+ */
+const STUCK_MS = 1000;
 /** How long the board runs jobs back to back before the host's event loop gets a turn. */
 const DRAIN_SLICE_MS = 50;
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
@@ -148,6 +153,8 @@ export class Board extends EventEmitter {
   private jobStarted: number | undefined;
   /** The watchdog fired: the running job is being unwound, and the chip resets. */
   private overrun = false;
+  /** A job has held the CPU past STUCK_MS ("stuck" was emitted; "unstuck" follows when it ends). */
+  private stuck = false;
   /** Lua work the input task queued that has not run yet: the task waits for it. */
   private inputJobs = 0;
   /** Set while the input task hands a byte on: the board time that byte arrived. */
@@ -453,6 +460,10 @@ export class Board extends EventEmitter {
       job.run();
       this.clock.end();
       this.jobStarted = undefined;
+      if (this.stuck) {
+        this.stuck = false;
+        this.emit("unstuck");
+      }
       if (job.input && --this.inputJobs === 0) this.rx.resume();
     }
     this.running = false;
@@ -467,7 +478,12 @@ export class Board extends EventEmitter {
   private checkWatchdog(): boolean {
     // Only a job the board runs can hold its CPU: the host's own calls between jobs (the heap it
     // reads, a test's exec) are not the firmware's.
-    if (this.jobStarted === undefined || performance.now() - this.jobStarted <= this.watchdogMs) return false;
+    const ran = this.jobStarted === undefined ? 0 : performance.now() - this.jobStarted;
+    if (ran > STUCK_MS && !this.stuck) {
+      this.stuck = true;
+      this.emit("stuck");
+    }
+    if (ran <= this.watchdogMs) return false;
     this.overrun = true;
     this.restart(BOOT_SOFT_WDT);
     return true;

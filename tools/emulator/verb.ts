@@ -158,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
   const io = values.io === undefined ? undefined : await serveIo(board.io, values.io).catch((err: Error) => usageError(`--io ${values.io}: ${err.message}`));
   if (io) process.stderr.write(`mcu emulate: hardware on ${values.io} (send "help")\n`);
   // Listening before the link exists: a signal as soon as it shows still removes it.
-  const powerOff = interrupted();
+  const powerOff = interruptedUnlessStuck(board);
   const pty = values.serial ? openSerialPty(values.serial) : undefined;
   if (pty) {
     const tx = new Line(baud, (d) => pty.write(d));
@@ -180,6 +180,27 @@ export async function run(argv: string[]): Promise<number> {
   io?.close();
   process.stdin.pause();
   return EXIT.ok;
+}
+
+/**
+ * Ctrl-C or SIGTERM, as a promise. While a job of the board's holds the CPU (a Lua loop on its way
+ * to the watchdog) this process can run no handler, so the handlers step aside and the signal ends
+ * it at once, as it would any program; they are back when the job ends.
+ */
+function interruptedUnlessStuck(board: Board): Promise<void> {
+  return new Promise((resolve) => {
+    const listen = () => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    };
+    listen();
+    board.on("stuck", () => {
+      process.off("SIGINT", resolve);
+      process.off("SIGTERM", resolve);
+      process.stderr.write("mcu emulate: a job has held the board's CPU for a second (a loop?); the watchdog resets it, and Ctrl-C ends this process now\n");
+    });
+    board.on("unstuck", listen);
+  });
 }
 
 async function runFleet(boards: Board[]): Promise<number> {
