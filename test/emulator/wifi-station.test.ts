@@ -9,10 +9,17 @@ import { waitForMatch } from "../helpers/wait.ts";
 const JOIN = "wifi.sta.config{ssid = 'emulated', pwd = 'nodemcu-emulator'";
 const GOT_IP = "wifi.eventmon.register(wifi.eventmon.STA_GOT_IP, function(t) print('got ip', t.IP) end)";
 
+/**
+ * Restarts the board and waits for `then` in what the new boot prints. The REPL prompts once more
+ * before the restart (`node.restart()\r\n> `), so `> $` alone could match that old prompt, and a
+ * line typed then would be lost in the reboot.
+ */
 async function restart(b: { input(s: string): void }, out: () => string, then: RegExp): Promise<string> {
   const mark = out().length;
   b.input("node.restart()\r\n");
-  await waitForMatch(() => out().slice(mark), then);
+  await waitForMatch(() => out().slice(mark), /NodeMCU 3\.0/);
+  const boot = out().indexOf("NodeMCU 3.0", mark);
+  await waitForMatch(() => out().slice(boot), then);
   return out().slice(mark);
 }
 
