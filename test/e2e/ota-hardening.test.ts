@@ -3,7 +3,7 @@
 // inputs (test/helpers/ota-lab.ts); the rest runs the real firmware against a real Mosquitto.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { statSync, } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { topic } from "../../firmware/src/contract.ts";
