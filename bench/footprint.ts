@@ -131,7 +131,7 @@ export async function measure(files: string[], broker: { host: string; port: num
     await client.subscribe(topic("nodemcu", id, OUT), 1);
     const t0 = performance.now();
     while (sent < WINDOW) send();
-    await within(all, 60, () => `${echoed} of ${ECHOES} echoes from ${id}`);
+    await within(all, 60, () => `${echoed} of ${ECHOES} echoes from ${id} running ${files.find((f) => f.endsWith("app.lua"))}`);
     const echoRate = ECHOES / ((performance.now() - t0) / 1000);
     const echoHeap = board.heapBudget - board.heap();
     return { bootHeap, echoHeap, flashBytes, echoRate };

@@ -112,11 +112,22 @@ async function footprintRows(): Promise<void> {
   for (const [name, b] of brokers()) {
     const build = await buildFirmware({ configFile: config("bench-fp", b.port), outDir: join(tmp, `fp-${b.port}`), log: () => {} });
     const sets = fileSets(build, join(ROOT, "bench", "reference"));
-    const { ours, reference: ref } = await inTurns<Footprint>(
-      () => measure(sets.ours, b, "bench-fp"),
-      () => measure(sets.reference, b, "bench-fp"),
-      () => measure(sets.reference, b, "bench-fp"),
-    );
+    // The emulated NodeMCU loses its stream when a read ends inside a packet's length bytes
+    // (mqtt_msg.c:133-146), and either firmware's board then stalls: such a run is said and
+    // measured again, once, on a fresh board.
+    const once = (files: string[]) => () =>
+      measure(files, b, "bench-fp").catch((err: Error) => {
+        process.stderr.write(`bench: measured again: ${err.message}\n`);
+        return measure(files, b, "bench-fp");
+      });
+    const runs = await inTurns<Footprint>(once(sets.ours), once(sets.reference), once(sets.reference)).catch((err: Error) => err);
+    if (runs instanceof Error) {
+      // A board that stalls (either firmware) is a row not met, not the end of the bench.
+      const measured = `echoes a second through one board under the one-packet rule (1,000 messages, 10 awaiting their echo), ${name}`;
+      add({ row: "1 echo throughput", measure: measured, ours: "—", reference: "—", ratio: undefined, target: "≥ 1.0×", met: false, note: runs.message });
+      continue;
+    }
+    const { ours, reference: ref } = runs;
     if (b === broker) footprint(ours, ref);
     const rate = sample(ours.map((f) => f.echoRate));
     const refRate = sample(ref.map((f) => f.echoRate));
