@@ -12,7 +12,7 @@ import { type Message, MqttClient } from "../host/mqtt/index.ts";
 import { mosquittoPubLines, watchBoard } from "../test/helpers/board-watch.ts";
 import { waitFor } from "../test/helpers/wait.ts";
 import type { BuildResult } from "../tools/compiler/build.ts";
-import { Board } from "../tools/emulator/board.ts";
+import { Board, DEFAULT_MODULES } from "../tools/emulator/board.ts";
 import { clearSession } from "./fresh-session.ts";
 
 export interface Footprint {
@@ -35,12 +35,25 @@ interface Booted {
   close(): Promise<void>;
 }
 
+/** A file for the board's flash: a path, kept under its own name, or [path, name on the board]. */
+export type FlashFile = string | [string, string];
+
 /** A board booted from `files` and online, and a client of the same broker. */
-async function boot(files: string[], broker: { host: string; port: number }, id: string): Promise<Booted> {
+async function boot(
+  files: FlashFile[],
+  broker: { host: string; port: number },
+  id: string,
+  modules?: readonly string[],
+  setup?: (b: Board) => void,
+): Promise<Booted> {
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-bench-fp-"));
-  for (const f of files) copyFileSync(f, join(flashDir, f.split("/").pop()!));
+  for (const f of files) {
+    const [from, name] = typeof f === "string" ? [f, f.split("/").pop()!] : f;
+    copyFileSync(from, join(flashDir, name));
+  }
   const flashBytes = readdirSync(flashDir).reduce((n, f) => n + statSync(join(flashDir, f)).size, 0);
-  const board = new Board({ flashDir });
+  const board = new Board({ flashDir, modules });
+  setup?.(board);
   let out = "";
   board.on("output", (d: Buffer) => (out += d.toString("latin1")));
   const client = new MqttClient({ host: broker.host, port: broker.port, clientId: `bench-fp-${id}`, maxInflight: 50, maxQueued: 2000 });
@@ -59,6 +72,39 @@ async function boot(files: string[], broker: { host: string; port: number }, id:
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+export interface SensorFootprint {
+  bootHeap: number;
+  /** After its third reading reached the broker. */
+  readHeap: number;
+  flashBytes: number;
+}
+
+/** The DS18B20's pin in the sensor example (D3), and what it reads in the bench. */
+const THERMOMETER = 3;
+
+/**
+ * The sensor example's row: a board with the ow module and a DS18B20 at 21.5 °C, booted from
+ * `files`: Lua heap once online and after its third reading arrived, and bytes on flash.
+ */
+export async function measureSensor(files: FlashFile[], broker: { host: string; port: number }, id: string): Promise<SensorFootprint> {
+  const { board, client, flashBytes, close } = await boot(files, broker, id, [...DEFAULT_MODULES, "ow"], (b) => b.io.setDs18b20(THERMOMETER, 21.5));
+  try {
+    const bootHeap = board.heapBudget - board.heap();
+    await client.connect();
+    let readings = 0;
+    const three = new Promise<void>((resolve) =>
+      client.on("message", (m: Message) => {
+        if (m.payload.toString() === '{"t":21.5}' && ++readings === 3) resolve();
+      }),
+    );
+    await client.subscribe(topic("nodemcu", id, OUT), 0);
+    await within(three, 30, () => `three readings from ${id} (${readings} came)`);
+    return { bootHeap, readHeap: board.heapBudget - board.heap(), flashBytes };
+  } finally {
+    await close();
   }
 }
 
@@ -85,7 +131,7 @@ export async function measure(files: string[], broker: { host: string; port: num
     await client.subscribe(topic("nodemcu", id, OUT), 1);
     const t0 = performance.now();
     while (sent < WINDOW) send();
-    await within(all, 60, () => `${echoed} of ${ECHOES} echoes from ${id}`);
+    await within(all, 60, () => `${echoed} of ${ECHOES} echoes from ${id} running ${files.find((f) => f.endsWith("app.lua"))}`);
     const echoRate = ECHOES / ((performance.now() - t0) / 1000);
     const echoHeap = board.heapBudget - board.heap();
     return { bootHeap, echoHeap, flashBytes, echoRate };
@@ -170,6 +216,13 @@ export async function flood(files: string[], broker: { host: string; port: numbe
     await w.end();
     await close();
   }
+}
+
+/** Files of the sensor example's build and of the reference sensor (as app.lua under the reference boot guard). */
+export function sensorFileSets(build: BuildResult, referenceDir: string): { ours: FlashFile[]; reference: FlashFile[] } {
+  const ours = build.files.map((f) => join(build.outDir, f.name));
+  const reference: FlashFile[] = [join(referenceDir, "init.lua"), [join(referenceDir, "sensor.lua"), "app.lua"], join(build.outDir, "config.lua")];
+  return { ours, reference };
 }
 
 /** Files of the TypeScript firmware and of the reference, both with the build's config.lua. */

@@ -16,7 +16,19 @@ import { BoardSession } from "../tools/serial/session.ts";
 import { brokerCeiling, coldStart, has, mqttJsBin, serveThroughput } from "./cli-speed.ts";
 import { brokerOnly, type Rtt, throughBoard } from "./echo.ts";
 import { fleetRun } from "./fleet.ts";
-import { type Burst, burst, FLOOD, type Flood, type Footprint, fileSets, flood, measure } from "./footprint.ts";
+import {
+  type Burst,
+  burst,
+  FLOOD,
+  type Flood,
+  type Footprint,
+  fileSets,
+  flood,
+  measure,
+  measureSensor,
+  type SensorFootprint,
+  sensorFileSets,
+} from "./footprint.ts";
 import { otaFleet, otaVsSerial } from "./ota.ts";
 import { fmt, sample } from "./stats.ts";
 import { timed } from "./timed.ts";
@@ -100,11 +112,22 @@ async function footprintRows(): Promise<void> {
   for (const [name, b] of brokers()) {
     const build = await buildFirmware({ configFile: config("bench-fp", b.port), outDir: join(tmp, `fp-${b.port}`), log: () => {} });
     const sets = fileSets(build, join(ROOT, "bench", "reference"));
-    const { ours, reference: ref } = await inTurns<Footprint>(
-      () => measure(sets.ours, b, "bench-fp"),
-      () => measure(sets.reference, b, "bench-fp"),
-      () => measure(sets.reference, b, "bench-fp"),
-    );
+    // The emulated NodeMCU loses its stream when a read ends inside a packet's length bytes
+    // (mqtt_msg.c:133-146), and either firmware's board then stalls: such a run is said and
+    // measured again, once, on a fresh board.
+    const once = (files: string[]) => () =>
+      measure(files, b, "bench-fp").catch((err: Error) => {
+        process.stderr.write(`bench: measured again: ${err.message}\n`);
+        return measure(files, b, "bench-fp");
+      });
+    const runs = await inTurns<Footprint>(once(sets.ours), once(sets.reference), once(sets.reference)).catch((err: Error) => err);
+    if (runs instanceof Error) {
+      // A board that stalls (either firmware) is a row not met, not the end of the bench.
+      const measured = `echoes a second through one board under the one-packet rule (1,000 messages, 10 awaiting their echo), ${name}`;
+      add({ row: "1 echo throughput", measure: measured, ours: "—", reference: "—", ratio: undefined, target: "≥ 1.0×", met: false, note: runs.message });
+      continue;
+    }
+    const { ours, reference: ref } = runs;
     if (b === broker) footprint(ours, ref);
     const rate = sample(ours.map((f) => f.echoRate));
     const refRate = sample(ref.map((f) => f.echoRate));
@@ -120,19 +143,38 @@ async function footprintRows(): Promise<void> {
     await burstRow(sets, b, name);
     await floodRow(sets, b, name);
   }
+  await sensorRows();
 }
 
-function footprint(ours: Footprint[], ref: Footprint[]): void {
-  for (const [key, label, target] of [
+/** 1b. The sensor example (firmware/examples/sensor) on the session library against reference/sensor.lua. */
+async function sensorRows(): Promise<void> {
+  const build = await buildFirmware({
+    appDir: join(ROOT, "firmware", "examples", "sensor"),
+    configFile: config("bench-sensor"),
+    outDir: join(tmp, "sensor"),
+    log: () => {},
+  });
+  const sets = sensorFileSets(build, join(ROOT, "bench", "reference"));
+  const { ours, reference: ref } = await inTurns<SensorFootprint>(
+    () => measureSensor(sets.ours, broker, "bench-sensor"),
+    () => measureSensor(sets.reference, broker, "bench-sensor"),
+    () => measureSensor(sets.reference, broker, "bench-sensor"),
+  );
+  ratioRows("1 sensor footprint", "sensor example: ", ours, ref, [
     ["bootHeap", "Lua heap in use after boot (bytes)", 1.0],
-    ["echoHeap", "Lua heap in use after 1,000 echoes (bytes)", 1.0],
+    ["readHeap", "Lua heap in use after 3 readings (bytes)", 1.0],
     ["flashBytes", "bytes on flash", 1.25],
-  ] as const) {
-    const o = sample(ours.map((f) => f[key]));
-    const r = sample(ref.map((f) => f[key]));
+  ]);
+}
+
+/** One line per measure: the median of our runs against the reference's, at most `target` times it. */
+function ratioRows<T>(row: string, prefix: string, ours: T[], ref: T[], measures: readonly (readonly [keyof T, string, number])[]): void {
+  for (const [key, label, target] of measures) {
+    const o = sample(ours.map((f) => f[key] as number));
+    const r = sample(ref.map((f) => f[key] as number));
     add({
-      row: "1 footprint",
-      measure: label,
+      row,
+      measure: `${prefix}${label}`,
       ours: fmt(o, 0),
       reference: `${fmt(r, 0)} hand-written Lua`,
       ratio: o.median / r.median,
@@ -140,6 +182,14 @@ function footprint(ours: Footprint[], ref: Footprint[]): void {
       met: o.median / r.median <= target,
     });
   }
+}
+
+function footprint(ours: Footprint[], ref: Footprint[]): void {
+  ratioRows("1 footprint", "", ours, ref, [
+    ["bootHeap", "Lua heap in use after boot (bytes)", 1.0],
+    ["echoHeap", "Lua heap in use after 1,000 echoes (bytes)", 1.0],
+    ["flashBytes", "bytes on flash", 1.25],
+  ]);
 }
 
 /** The broker's whole in-flight window (Mosquitto's default 20) of messages at the payload limit, at once. */
@@ -447,6 +497,7 @@ async function otaRows(): Promise<void> {
 /** The rows, by the name BENCH_ONLY takes (e.g. BENCH_ONLY=footprint,echo). */
 const SECTIONS: Record<string, () => Promise<void>> = {
   footprint: footprintRows,
+  sensor: sensorRows,
   upload: uploadRows,
   "cold-start": coldStartRows,
   serve: serveRows,

@@ -77,13 +77,14 @@ export function clientId(id: string): string {
 
 /**
  * Retained status while online, as a string.format pattern the board fills with its version,
- * dotted IP, free heap, overflow count, dropped count (messages it could not echo) and the broker
- * it is on (host, port). A pattern rather than a function: one format call
+ * dotted IP, free heap, overflow count, dropped count (messages it could not echo), the broker
+ * it is on (host, port) and the members its app adds (`,"failedReads":2`, or ""; session.ts).
+ * A pattern rather than a function: one format call
  * costs the board far less heap than a concatenation of ten pieces. Every field is a number or
  * a string the firmware controls, so no escaping is needed. A literal (its state is ONLINE, as
  * the tests check), so the build writes it into the app rather than keeping a variable for it.
  */
-export const ONLINE_FORMAT = '{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"}';
+export const ONLINE_FORMAT = '{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"%s}';
 
 /**
  * Reconnect delay before attempt `attempt` (0-based): doubling from BASE_BACKOFF_MS, capped at

@@ -48,8 +48,8 @@ test("the backoff schedule is the same on the board", () => {
 });
 
 test("status payloads are byte-identical", () => {
-  const board = lua.eval('return string.format(C.ONLINE_FORMAT, "1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884)');
-  assert.equal(board, onlineStatus("1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884));
+  const board = lua.eval('return string.format(C.ONLINE_FORMAT, "1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884, ",\\"failedReads\\":2")');
+  assert.equal(board, onlineStatus("1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884, ',"failedReads":2'));
   assert.deepEqual(JSON.parse(board), {
     state: C.ONLINE,
     version: "1.2.3+abc",
@@ -58,6 +58,7 @@ test("status payloads are byte-identical", () => {
     overflows: 4,
     dropped: 5,
     broker: "b.local:1884",
+    failedReads: 2,
   });
   assert.equal(lua.eval("return C.OFFLINE_PAYLOAD"), C.OFFLINE_PAYLOAD);
 });

@@ -35,7 +35,8 @@ test("./flash.sh --watch: a saved edit reaches the board (only what it changed i
     );
 
     const source = join(app, "src", "app.ts");
-    writeFileSync(source, readFileSync(source, "utf8").replace('" joining "', '" watching "'));
+    // The template is one call of the session library (docs/session.md): the edit adds a line.
+    writeFileSync(source, `${readFileSync(source, "utf8")}print("app: w watching");\n`);
     if (!(await waitFor(() => out.split("restarted into firmware").length === 3 && pb.text().includes("app: w watching"), 60000))) {
       kill();
       assert.fail(`the edit never ran on the board:\n${out.slice(-2000)}\nstderr: ${(await done).stderr}\nboard: ${pb.text().slice(-1500)}`);

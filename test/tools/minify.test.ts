@@ -141,3 +141,98 @@ test("a module that only defines things, once inlining leaves it unrequired, is 
   assert.deepEqual([...effects.keys()].sort(), ["app.lua", "fx.lua"], "a module that prints when loaded is still required");
   assert.match(effects.get("app.lua")!, /require\("fx"\)/);
 });
+
+// A library of one exported function (as firmware/src/session.ts), with its own locals named as
+// the app's are, a handler it calls, an optional argument and results.
+const session = `local ____exports = {}
+local ____lib = require("lib")
+local join = ____lib.join
+function ____exports.start(onMessage, status)
+  local n = 10
+  local log = {}
+  local function put(r)
+    log[#log + 1] = join(r, n)
+    return true
+  end
+  local function deliver(data)
+    local reply = onMessage(data)
+    if reply ~= nil and not put(reply) then n = 0 end
+  end
+  deliver("a")
+  deliver(nil)
+  local extra = status and status() or "none"
+  return function() return table.concat(log, ",") .. ";" .. extra end, n
+end
+return ____exports`;
+
+function withSession(app: string, splice = true): Map<string, string> {
+  return minifyModules(
+    new Map([
+      ["lib.lua", lib],
+      ["session.lua", session],
+      ["app.lua", app],
+    ]),
+    splice,
+  );
+}
+
+/** Runs app.lua with whatever modules the build shipped preloaded. */
+function runAll(files: Map<string, string>): string {
+  const s = LuaVm.shared().newState({ onPrint: () => {} });
+  try {
+    const preload = [...files]
+      .filter(([name]) => name !== "app.lua")
+      .map(([name, code]) => `package.preload[${luaLiteral(name.slice(0, -4))}] = loadstring(${luaLiteral(code)}) `)
+      .join("");
+    const r = s.exec(`${preload}return tostring(loadstring(${luaLiteral(files.get("app.lua")!)})())`, "=t", 1);
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    return r.values[0]!.toString();
+  } finally {
+    s.close();
+  }
+}
+
+const sessionApp = (handler: string, status = "") => `local ____session = require("session")
+local start = ____session.start
+local n = 5
+local report, ten = start(${handler}${status})
+return report() .. ":" .. ten .. ":" .. n`;
+
+test("a library's one function, called once, is written into the app with the same results, and does not ship", () => {
+  for (const [handler, status, expected] of [
+    ['function(data) return data or "" end', "", "a/10,/10;none:10:5"],
+    ["function(data) if data == nil then return nil end return data .. n end", ', function() return "s" .. n end', "a5/10;s5:10:5"],
+  ]) {
+    const app = sessionApp(handler!, status);
+    const apart = withSession(app, false);
+    const spliced = withSession(app);
+    assert.ok(apart.has("session.lua"));
+    assert.ok(!spliced.has("session.lua"), [...spliced.keys()].join());
+    assert.equal(runAll(apart), expected);
+    assert.equal(runAll(spliced), expected);
+  }
+});
+
+test("a spliced one-expression handler is written where the library calls it, its never-nil result in place", () => {
+  const code = withSession(sessionApp('function(data) return data or "" end')).get("app.lua")!;
+  assert.doesNotMatch(code, /~=nil/, code);
+  assert.match(code, /join|"\/"/, code);
+  assert.doesNotMatch(code, /=function\([a-z]\)return [a-z] or""end/, code);
+});
+
+test("an optional argument left out is nil, and the code that tests it goes", () => {
+  const code = withSession(sessionApp("function(data) return data end")).get("app.lua")!;
+  assert.doesNotMatch(code, /"none"\s*or|and [a-z]\(\)/, code);
+  assert.equal(runAll(withSession(sessionApp("function(data) return data end"))), "a/10;none:10:5");
+});
+
+test("a module's literal constants are written where they are read; one assigned to stays", () => {
+  const out = build(`local PIN = 3
+local count = 0
+local function bump() count = count + PIN return count end
+bump()
+return bump()`);
+  const code = out.get("app.lua")!;
+  assert.match(code, /\+3/, code);
+  assert.equal(run(out), "6");
+});

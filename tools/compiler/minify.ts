@@ -6,23 +6,37 @@ import { dropEmptyExports } from "./passes/drop-empty-exports.ts";
 import { dropUnreadAliases } from "./passes/drop-unread-aliases.ts";
 import { definesOnly, dropUnreadRequires } from "./passes/drop-unread-requires.ts";
 import { inlinables, inlineCalls } from "./passes/inline-calls.ts";
+import { inlineLiteralLocals } from "./passes/inline-literal-locals.ts";
+import { inlinePureLocals } from "./passes/inline-pure-locals.ts";
 import { joinLiterals } from "./passes/join-literals.ts";
+import { spliceLibrary } from "./passes/splice-library.ts";
 
 /**
  * Minified Lua for the board (luamin: locals renamed, whitespace and comments gone). Every byte
  * is flash, and RAM while the chunk loads; the build re-checks the result with Lua 5.1. The
  * modules (name → TSTL output) go together, so that calls to one-expression functions of a
- * required module are inlined first (passes/inline-calls.ts). A module that only defines things (contract.lua)
- * and that inlining has left required by no other is not shipped at all.
+ * required module are inlined first (passes/inline-calls.ts). Before that, a library's one
+ * function called once at the top of the one module that requires it (session.lua's start) is
+ * written into that module (passes/splice-library.ts). A module that only defines things
+ * (contract.lua), or a library so spliced, that is then required by no other is not shipped at all.
+ * `splice` false leaves libraries modules of their own (the build's fallback when a module with a
+ * library written in would take more RAM than its budget).
  */
-export function minifyModules(modules: Map<string, string>): Map<string, string> {
+export function minifyModules(modules: Map<string, string>, splice = true): Map<string, string> {
   const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false })]));
   const moduleName = (file: string) => (file.endsWith(".lua") ? file.slice(0, -".lua".length) : file);
+  const requiredBefore = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
+  const spliced = new Set<string>();
+  for (const [name, lib] of splice ? chunks : []) {
+    const users = [...chunks].filter(([other, chunk]) => other !== name && requiredNames(chunk).has(moduleName(name)));
+    if (users.length === 1 && spliceLibrary(moduleName(name), structuredClone(lib), users[0]![1])) spliced.add(moduleName(name));
+  }
   const exported = new Map([...chunks].map(([name, chunk]) => [moduleName(name), inlinables(chunk)]));
   const inert = new Set([...chunks].filter(([, chunk]) => definesOnly(chunk)).map(([name]) => moduleName(name)));
-  const requiredBefore = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
   for (const chunk of chunks.values()) {
     inlineCalls(chunk, exported);
+    inlinePureLocals(chunk);
+    inlineLiteralLocals(chunk);
     dropUnreadAliases(chunk);
     dropUnreadRequires(chunk, inert);
   }
@@ -30,7 +44,7 @@ export function minifyModules(modules: Map<string, string>): Map<string, string>
   const out = new Map<string, string>();
   for (const [name, chunk] of chunks) {
     const m = moduleName(name);
-    if (inert.has(m) && requiredBefore.has(m) && !requiredAfter.has(m)) continue;
+    if ((inert.has(m) || spliced.has(m)) && requiredBefore.has(m) && !requiredAfter.has(m)) continue;
     joinLiterals(chunk);
     dropEmptyExports(chunk);
     out.set(name, luamin.minify(chunk) + "\n");

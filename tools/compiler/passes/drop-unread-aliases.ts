@@ -1,5 +1,6 @@
-// Inlining leaves `local NAME = module.NAME` aliases that nothing reads any more.
-import type { Chunk } from "luaparse";
+// Inlining leaves `local NAME = module.NAME` aliases, and local functions it wrote in place of
+// their calls (a spliced library's handler), that nothing reads any more.
+import type { Chunk, Node } from "luaparse";
 import { isAlias, nameCounts, unreadLocal } from "../lua-tree.ts";
 
 /**
@@ -12,6 +13,7 @@ export function dropUnreadAliases(chunk: Chunk): void {
   const counts = nameCounts(chunk);
   chunk.body = chunk.body.filter((s) => {
     const name = unreadLocal(counts, s);
-    return !(name !== undefined && isAlias(s, name));
+    const fn = (s.init as Node[] | undefined)?.[0]?.type === "FunctionDeclaration";
+    return !(name !== undefined && (isAlias(s, name) || fn));
   });
 }

@@ -56,24 +56,33 @@ export function inlinables(chunk: Chunk): Map<string, Inlinable> {
     if (s.type !== "FunctionDeclaration") continue;
     const id = s.identifier as Node;
     if (id?.type !== "MemberExpression" || id.indexer !== "." || !isIdent(id.base, "____exports")) continue;
-    const body = s.body as Node[];
-    const ret = body[0];
-    if (body.length !== 1 || ret?.type !== "ReturnStatement" || (ret.arguments as Node[]).length !== 1) continue;
-    const params = (s.parameters as Node[]).map((p) => (isIdent(p) ? p.name : ""));
-    const expr = (ret.arguments as Node[])[0]!;
-    const read: string[] = [];
-    const globals: Identifier[] = [];
-    let ok = !params.includes("");
-    for (const n of walk(expr)) {
-      if (n.type === "FunctionDeclaration" || n.type === "VarargLiteral") ok = false;
-      if (!isIdent(n)) continue;
-      if (params.includes(n.name)) read.push(n.name);
-      else if (!n.isLocal) globals.push(n);
-      else if (!literals.has(n.name)) ok = false;
-    }
-    if (ok && read.join(",") === params.join(",")) out.set((id.identifier as Identifier).name, { params, body: expr, literals, globals });
+    const fn = oneExpression(s, literals);
+    if (fn) out.set((id.identifier as Identifier).name, fn);
   }
   return out;
+}
+
+/**
+ * A function whose body is one `return <expression>` that reads each parameter once, in order, and
+ * no local but its parameters and `literals`: what a call of it may be replaced with.
+ */
+function oneExpression(f: Node, literals: Map<string, Node>): Inlinable | undefined {
+  const body = f.body as Node[];
+  const ret = body[0];
+  if (body.length !== 1 || ret?.type !== "ReturnStatement" || (ret.arguments as Node[]).length !== 1) return undefined;
+  const params = (f.parameters as Node[]).map((p) => (isIdent(p) ? p.name : ""));
+  const expr = (ret.arguments as Node[])[0]!;
+  const read: string[] = [];
+  const globals: Identifier[] = [];
+  let ok = !params.includes("");
+  for (const n of walk(expr)) {
+    if (n.type === "FunctionDeclaration" || n.type === "VarargLiteral") ok = false;
+    if (!isIdent(n)) continue;
+    if (params.includes(n.name)) read.push(n.name);
+    else if (!n.isLocal) globals.push(n);
+    else if (!literals.has(n.name)) ok = false;
+  }
+  return ok && read.join(",") === params.join(",") ? { params, body: expr, literals, globals } : undefined;
 }
 
 function instantiate(fn: Inlinable, args: Node[]): Node {
@@ -90,7 +99,10 @@ function instantiate(fn: Inlinable, args: Node[]): Node {
   return copy(fn.body);
 }
 
-/** `local c = require("m")` then `local f = c.name`, at the top of a chunk: f names m's name. */
+/**
+ * `local c = require("m")` then `local f = c.name`, at the top of a chunk: f names m's name. Also
+ * `local f = function(…) return <expression> end` (a handler passed to a spliced library).
+ */
 function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Map<string, Inlinable> {
   const required = new Map<string, Map<string, Inlinable>>();
   const out = new Map<string, Inlinable>();
@@ -101,7 +113,10 @@ function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Ma
     const init = (s.init as Node[])[0];
     if (!init || assigned.has(v.name)) continue;
     const name = requiredModule(init);
-    if (name !== undefined) {
+    if (init.type === "FunctionDeclaration") {
+      const fn = oneExpression(init, new Map());
+      if (fn) out.set(v.name, fn);
+    } else if (name !== undefined) {
       const fns = modules.get(name);
       if (fns) required.set(v.name, fns);
     } else if (init.type === "MemberExpression" && init.indexer === "." && isIdent(init.base) && required.has(init.base.name)) {
@@ -179,7 +194,8 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
   const top = new Set<string>();
   for (const s of chunk.body) {
     visit(s, top);
-    for (const n of declared(s)) if (!fns.has(n) || !isAlias(s, n)) top.add(n);
+    const fnLocal = s.type === "LocalStatement" && (s.init as Node[])[0]?.type === "FunctionDeclaration";
+    for (const n of declared(s)) if (!fns.has(n) || !(isAlias(s, n) || fnLocal)) top.add(n);
   }
 }
 
