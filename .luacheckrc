@@ -27,5 +27,9 @@ files["tools/emulator/lua/globals.lua"] = {
 }
 
 files["bench/reference"] = { read_globals = nodemcu }
+-- The reference sensor reads a DS18B20 through ow, a module of its board's build.
+local sensor = { "ow" }
+for _, m in ipairs(nodemcu) do sensor[#sensor + 1] = m end
+files["bench/reference/sensor.lua"] = { read_globals = sensor }
 -- abort() is a global on purpose: typed at the REPL, it stops the app from starting.
 files["bench/reference/init.lua"] = { globals = { "abort" } }
