@@ -57,8 +57,12 @@ export function start(onMessage: (data: string | undefined) => string | undefine
   const client = mqtt.Client(clientId(id), cfg.keepalive, cfg.user ?? "", cfg.password ?? "", 0, cfg.maxlen);
 
   function publishStatus(): void {
-    const [ip] = wifi.sta.getip();
-    client.publish(tStatus, string.format(ONLINE_FORMAT, version, ip ?? "", node.heap(), overflows, dropped, host, port, status ? "," + status() : ""), 1, 1);
+    client.publish(
+      tStatus,
+      string.format(ONLINE_FORMAT, version, wifi.sta.getip()[0] ?? "", node.heap(), overflows, dropped, host, port, status ? "," + status() : ""),
+      1,
+      1,
+    );
   }
 
   function onConnect(c: mqtt.Client): void {
@@ -99,7 +103,7 @@ export function start(onMessage: (data: string | undefined) => string | undefine
   // next broker. Wrapping the retry here, rather than testing for it in connect, leaves a board with
   // one broker without a byte of it.
   if (cfg.hosts) {
-    const next = (require("brokers") as typeof import("./brokers")).brokers(cfg.hosts, cfg.failback ?? 0, () => client.close());
+    const next = (require("brokers") as typeof import("./brokers")).brokers(cfg.hosts, cfg.failback ?? 0, client);
     const later = scheduleRetry;
     scheduleRetry = () => {
       if (wifiUp) [host, port] = next();

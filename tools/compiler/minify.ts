@@ -5,9 +5,15 @@ import { requiredNames } from "./lua-tree.ts";
 import { dropEmptyExports } from "./passes/drop-empty-exports.ts";
 import { dropUnreadAliases } from "./passes/drop-unread-aliases.ts";
 import { definesOnly, dropUnreadRequires } from "./passes/drop-unread-requires.ts";
+import { dropUnshippedReleases } from "./passes/drop-unshipped-releases.ts";
+import { foldFormatLiterals } from "./passes/fold-format-literals.ts";
+import { foldFunctionTests } from "./passes/fold-function-tests.ts";
 import { inlinables, inlineCalls } from "./passes/inline-calls.ts";
+import { inlineFunctionValues } from "./passes/inline-function-values.ts";
 import { inlineLiteralLocals } from "./passes/inline-literal-locals.ts";
+import { inlineLocalAliases } from "./passes/inline-local-aliases.ts";
 import { inlinePureLocals } from "./passes/inline-pure-locals.ts";
+import { inlineSingleCalls } from "./passes/inline-single-calls.ts";
 import { joinLiterals } from "./passes/join-literals.ts";
 import { spliceLibrary } from "./passes/splice-library.ts";
 
@@ -34,18 +40,29 @@ export function minifyModules(modules: Map<string, string>, splice = true): Map<
   const exported = new Map([...chunks].map(([name, chunk]) => [moduleName(name), inlinables(chunk)]));
   const inert = new Set([...chunks].filter(([, chunk]) => definesOnly(chunk)).map(([name]) => moduleName(name)));
   for (const chunk of chunks.values()) {
-    inlineCalls(chunk, exported);
-    inlinePureLocals(chunk);
-    inlineLiteralLocals(chunk);
-    dropUnreadAliases(chunk);
-    dropUnreadRequires(chunk, inert);
+    // One pass can open the way for another (a decided test leaves a function read once, to be
+    // inlined; an inlined body leaves a local to write in place): again until nothing changes.
+    for (let before = "", after = JSON.stringify(chunk); before !== after; before = after, after = JSON.stringify(chunk)) {
+      foldFunctionTests(chunk);
+      inlineCalls(chunk, exported);
+      inlineSingleCalls(chunk);
+      inlineFunctionValues(chunk);
+      inlinePureLocals(chunk);
+      inlineLiteralLocals(chunk);
+      inlineLocalAliases(chunk);
+      dropUnreadAliases(chunk);
+      dropUnreadRequires(chunk, inert);
+    }
   }
   const requiredAfter = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
+  const unshipped = (m: string) => (inert.has(m) || spliced.has(m)) && requiredBefore.has(m) && !requiredAfter.has(m);
+  const gone = new Set([...chunks.keys()].map(moduleName).filter(unshipped));
   const out = new Map<string, string>();
   for (const [name, chunk] of chunks) {
-    const m = moduleName(name);
-    if ((inert.has(m) || spliced.has(m)) && requiredBefore.has(m) && !requiredAfter.has(m)) continue;
+    if (gone.has(moduleName(name))) continue;
+    dropUnshippedReleases(chunk, gone);
     joinLiterals(chunk);
+    foldFormatLiterals(chunk);
     dropEmptyExports(chunk);
     out.set(name, luamin.minify(chunk) + "\n");
   }

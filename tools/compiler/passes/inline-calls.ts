@@ -6,7 +6,7 @@
 // of a module that required it. The exporting module is unchanged: the host and tests still call
 // it, and on the board it is freed once nothing else holds it.
 import type { Chunk, Identifier, Node } from "luaparse";
-import { children, isAlias, isIdent, isNode, LITERALS, requiredModule, walk } from "../lua-tree.ts";
+import { children, declarationCount, isAlias, isIdent, isNode, LITERALS, requiredModule, walk } from "../lua-tree.ts";
 
 /** A function or constant of a module that a caller may write in place of its name. */
 export interface Inlinable {
@@ -64,9 +64,9 @@ export function inlinables(chunk: Chunk): Map<string, Inlinable> {
 
 /**
  * A function whose body is one `return <expression>` that reads each parameter once, in order, and
- * no local but its parameters and `literals`: what a call of it may be replaced with.
+ * no local but its parameters, `literals` and those `settled` allows: what a call of it may be replaced with.
  */
-function oneExpression(f: Node, literals: Map<string, Node>): Inlinable | undefined {
+function oneExpression(f: Node, literals: Map<string, Node>, settled: (name: string) => boolean = () => false): Inlinable | undefined {
   const body = f.body as Node[];
   const ret = body[0];
   if (body.length !== 1 || ret?.type !== "ReturnStatement" || (ret.arguments as Node[]).length !== 1) return undefined;
@@ -80,7 +80,7 @@ function oneExpression(f: Node, literals: Map<string, Node>): Inlinable | undefi
     if (!isIdent(n)) continue;
     if (params.includes(n.name)) read.push(n.name);
     else if (!n.isLocal) globals.push(n);
-    else if (!literals.has(n.name)) ok = false;
+    else if (!literals.has(n.name) && !settled(n.name)) ok = false;
   }
   return ok && read.join(",") === params.join(",") ? { params, body: expr, literals, globals } : undefined;
 }
@@ -114,7 +114,8 @@ function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Ma
     if (!init || assigned.has(v.name)) continue;
     const name = requiredModule(init);
     if (init.type === "FunctionDeclaration") {
-      const fn = oneExpression(init, new Map());
+      // The chunk's own function may read its locals that no other local shadows anywhere.
+      const fn = oneExpression(init, new Map(), (local) => declarationCount(chunk, local) === 1);
       if (fn) out.set(v.name, fn);
     } else if (name !== undefined) {
       const fns = modules.get(name);

@@ -2,19 +2,7 @@
 // them, so every function that reads one keeps it as an upvalue for as long as the function
 // lives (a callback: for good). Written in place, each is a constant in the function that uses it.
 import type { Chunk, Node } from "luaparse";
-import { isIdent, isNode, LITERALS, walk } from "../lua-tree.ts";
-
-/** How often `name` is declared or assigned anywhere in the chunk. */
-function bindings(chunk: Chunk, name: string): number {
-  let count = 0;
-  for (const n of walk(chunk)) {
-    const lists = [n.type === "LocalStatement" || n.type === "AssignmentStatement" || n.type === "ForGenericStatement" ? n.variables : undefined, n.parameters];
-    if (n.type === "ForNumericStatement") lists.push([n.variable]);
-    if (n.type === "FunctionDeclaration" && n.identifier) lists.push([n.identifier]);
-    for (const list of lists) for (const v of (list as Node[] | undefined) ?? []) if (isIdent(v, name)) count++;
-  }
-  return count;
-}
+import { bindingCount, isIdent, isNode, LITERALS, walk } from "../lua-tree.ts";
 
 /**
  * Replaces the reads of a top-level `local NAME = <number, boolean or short string>` with the
@@ -28,7 +16,7 @@ export function inlineLiteralLocals(chunk: Chunk): void {
     // A long string read in several places would be a constant in each of them.
     if (init.type === "StringLiteral" && String(init.raw).length > 16) return true;
     const name = v.name;
-    if (bindings(chunk, name) !== 1 || [...walk(chunk)].some((n) => isIdent(n, name) && n.isLocal !== true)) return true;
+    if (bindingCount(chunk, name) !== 1 || [...walk(chunk)].some((n) => isIdent(n, name) && n.isLocal !== true)) return true;
     for (const n of walk(chunk)) {
       for (const [k, x] of Object.entries(n)) {
         if (n === s || (k === "identifier" && n.type === "MemberExpression")) continue;

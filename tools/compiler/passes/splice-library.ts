@@ -4,7 +4,7 @@
 // call's bookkeeping. Spliced in, the app is one chunk again, as a hand-written app would be, and
 // the later passes inline the handler where the library calls it (passes/inline-calls.ts).
 import type { Chunk, Identifier, Node } from "luaparse";
-import { isIdent, isNode, requiredModule, walk } from "../lua-tree.ts";
+import { bindingCount, isIdent, isNode, requiredModule, walk } from "../lua-tree.ts";
 
 /** A library's shape: `local ____exports = {}`, locals (its requires and aliases), one exported function, `return ____exports`. */
 function exportedFunction(lib: Chunk): { fn: Node; name: string } | undefined {
@@ -34,21 +34,6 @@ function ownReturns(body: Node[]): Node[] {
   };
   for (const s of body) visit(s);
   return out;
-}
-
-/** How often `name` is declared (a local, a parameter, a loop variable) or assigned in `chunk`. */
-function declarations(chunk: Chunk, name: string): number {
-  let count = 0;
-  for (const n of walk(chunk)) {
-    const lists = [
-      n.type === "LocalStatement" || n.type === "AssignmentStatement" || n.type === "ForGenericStatement" ? n.variables : undefined,
-      n.parameters,
-      n.type === "ForNumericStatement" ? [n.variable] : undefined,
-    ];
-    if (n.type === "FunctionDeclaration" && n.isLocal) lists.push([n.identifier]);
-    for (const list of lists) for (const v of (list as Node[] | undefined) ?? []) if (isIdent(v, name)) count++;
-  }
-  return count;
 }
 
 /** `nil and x` is nil, `nil or y` is y: what a missing optional argument leaves in an expression. */
@@ -132,7 +117,7 @@ export function spliceLibrary(name: string, lib: Chunk, user: Chunk): boolean {
   if (globals.some((g) => userLocals.has(g.name))) return false;
   // An argument left out is nil: its reads become nil (when no other local has its name) and
   // `if nil then … end` goes.
-  const missing = new Set(params.slice(args.length).filter((p) => declarations(lib, p) === 1));
+  const missing = new Set(params.slice(args.length).filter((p) => bindingCount(lib, p) === 1));
   const nil = (): Node => ({ type: "NilLiteral", value: null, raw: "nil" });
   const swap = (x: unknown) => (isIdent(x) && missing.has(x.name) ? nil() : x);
   for (const n of walk(lib)) {

@@ -35,7 +35,7 @@ const [client, out] = start(
 );
 
 /** client.publish as a plain function, for pcall without a closure of its own. */
-const publish = client.publish as unknown as (this: void, c: mqtt.Client, t: string, p: string, qos: number, retain: number) => boolean;
+type Publish = (this: void, c: mqtt.Client, t: string, p: string, qos: number, retain: number) => boolean;
 
 // Starts a conversion; reads the result once it is done (750 ms later) and sends it.
 const convert = tmr.create();
@@ -51,15 +51,14 @@ tmr.create().alarm(READ_EVERY_MS, tmr.ALARM_AUTO, () => {
     ow.skip(THERMOMETER);
     ow.write(THERMOMETER, READ_SCRATCHPAD, 1);
     const pad = ow.read_bytes(THERMOMETER, 9);
-    // Byte 9 is the CRC of the first 8.
-    const [crc] = string.byte(pad, 9);
-    if (ow.crc8(string.sub(pad, 1, 8)) !== crc) {
+    // Byte 9 is the CRC of the first 8. Bytes read in place, not into locals: each local is a
+    // debug entry the callback keeps for good.
+    if (ow.crc8(string.sub(pad, 1, 8)) !== string.byte(pad, 9)[0]) {
       failedReads = failedReads + 1;
       return;
     }
-    const [lo, hi] = string.byte(pad, 1, 2);
-    const raw = lo + hi * 256;
+    const raw = string.byte(pad, 1)[0] + string.byte(pad, 2)[0] * 256;
     // Protected: publish raises while the session is down, and a reading taken then is not sent.
-    pcall(publish, client, out, '{"t":' + (raw >= 0x8000 ? raw - 0x10000 : raw) / 16 + "}", MESSAGE_QOS, 0);
+    pcall(client.publish as unknown as Publish, client, out, '{"t":' + (raw >= 0x8000 ? raw - 0x10000 : raw) / 16 + "}", MESSAGE_QOS, 0);
   });
 });
