@@ -2,7 +2,7 @@
 // the broker (or the broker list), backoff with jitter, the will, the retained status, the boot
 // guard's handshake, the flood floor and the dropped and overflow counts. An app calls start()
 // once with its message handler; the minified build writes start() into the app in place of the
-// call (tools/compiler/passes/splice-session.ts), so the library costs no heap of its own.
+// call (tools/compiler/passes/splice-library.ts), so the library costs no heap of its own.
 
 import * as cfg from "config";
 import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, HEAP_FLOOR, IN, MESSAGE_QOS, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
