@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { type ParseError, parse as parseLoose, printParseErrorCode } from "jsonc-parser";
 import { DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_PREFIX } from "../firmware/src/contract.ts";
 import { lengthRule, maxLengthOf, minLengthOf, schemaProblem } from "./config-schema.ts";
+import { EXIT } from "./kit/index.ts";
 
 export interface DeviceConfig {
   /** Device id; when absent the board derives one from its chip id. */
@@ -28,9 +29,10 @@ export interface DeviceConfig {
   ota?: { secret?: string };
 }
 
-/** A config file that cannot be used; the message names the field and what it should be. */
+/** A config file that cannot be used (exit 2); the message names the field and what it should be. */
 export class ConfigError extends Error {
   override name = "ConfigError";
+  readonly exitCode: number = EXIT.usage;
 }
 
 export const DEFAULT_CONFIG_FILE = "device.json";

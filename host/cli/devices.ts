@@ -4,7 +4,7 @@ import { type Column, EXIT, number, printable, table, terminalJson, usageError }
 import type { Message } from "../mqtt/index.ts";
 import { allDevices, deviceOf } from "../names.ts";
 import { globMatcher } from "./glob.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb, within } from "./options.ts";
+import { COMMON_USAGE, connect, hostContext, parseVerb, within } from "./options.ts";
 
 export const usage = `usage: mcu devices [--prefix P] [--state S] [--match PATTERN] [--timeout S] [--json]
 
@@ -89,8 +89,6 @@ export async function run(argv: string[]): Promise<number> {
     while ((performance.now() - last < 300 || performance.now() - start < 300) && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
-  } catch (err) {
-    throw cliErrorOf(err);
   } finally {
     await client.end({ timeoutMs: 1000 });
   }

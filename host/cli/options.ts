@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_PREFIX, IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { ConfigError, DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../config.ts";
-import { CliError, connackExit, EXIT, type Options, parseOrUsage, usageError, wholeNumber } from "../kit/index.ts";
-import { type ClientOptions, MqttClient, MqttError, type QoS } from "../mqtt/index.ts";
+import { CliError, EXIT, type Options, parseOrUsage, usageError, wholeNumber } from "../kit/index.ts";
+import { type ClientOptions, MqttClient, type QoS } from "../mqtt/index.ts";
 import { boardEchoLimit, boardPayloadLimit, idError, prefixError } from "../names.ts";
 import { type BrokerAddress, brokerUrl } from "./broker-url.ts";
 
@@ -157,19 +157,6 @@ export function requireDevice(ctx: HostContext): string {
   return ctx.device;
 }
 
-/**
- * An MqttError as the CLI reports it: network errors exit 1, CONNACK refusals exit with the code
- * connackExit gives them, a message MQTT cannot carry is a usage error.
- */
-export function cliErrorOf(err: unknown): CliError {
-  if (err instanceof MqttError) {
-    if (err.code === "TOO_LARGE") return new CliError(err.message, EXIT.usage);
-    return new CliError(err.message, err.code === "CONNACK" ? connackExit(err.returnCode) : EXIT.failure);
-  }
-  if (err instanceof CliError) return err;
-  return new CliError(err instanceof Error ? err.message : String(err), EXIT.failure);
-}
-
 /** Connects, logging the steps with --verbose (never the password). */
 export async function connect(ctx: HostContext, extra: Partial<ClientOptions> = {}): Promise<MqttClient> {
   const opts = { ...ctx.client, ...extra };
@@ -177,11 +164,7 @@ export async function connect(ctx: HostContext, extra: Partial<ClientOptions> = 
     `connecting to ${opts.tls ? "mqtts" : "mqtt"}://${opts.host}:${opts.port} as ${opts.clientId}${opts.username ? ` (user ${opts.username}, password ${opts.password ? "set" : "not set"})` : ""}`,
   );
   const client = new MqttClient(opts);
-  try {
-    await client.connect();
-  } catch (err) {
-    throw cliErrorOf(err);
-  }
+  await client.connect();
   ctx.log("connected");
   return client;
 }

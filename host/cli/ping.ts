@@ -4,7 +4,7 @@ import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { EXIT, interrupted, number, wholeNumber } from "../kit/index.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
 import { delayedAckHint } from "./delayed-ack.ts";
-import { COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
+import { COMMON_USAGE, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { percentile } from "./percentile.ts";
 
 export const usage = `usage: mcu ping --device ID [--count N] [--interval MS] [--size B] [--timeout S]
@@ -114,8 +114,6 @@ export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
     const hint = delayedAckHint(rtts);
     if (hint) process.stderr.write(`${hint}\n`);
     return rtts.length > 0 ? EXIT.ok : EXIT.timeout;
-  } catch (err) {
-    throw cliErrorOf(err);
   } finally {
     await Promise.all([client.end({ timeoutMs: 1000 }), sender?.end({ timeoutMs: 1000 })]);
   }

@@ -4,7 +4,7 @@ import { IN, OUT, topic } from "../../firmware/src/contract.ts";
 import { CliError, EXIT, number, usageError } from "../kit/index.ts";
 import type { Message, MqttClient } from "../mqtt/index.ts";
 import { topicNameError } from "../mqtt/topics.ts";
-import { COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
+import { COMMON_USAGE, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { readable } from "./output.ts";
 
 export const usage = `usage: mcu send [--device ID | --topic T] [--retain] [--whole] [--file F] [--wait] [--timeout S] [MESSAGE...]
@@ -217,8 +217,6 @@ export async function send(ctx: HostContext, o: SendOptions): Promise<number> {
     await within(Promise.all([acks.all(), echoes?.all()]), timeoutS, missing);
     ctx.log(`${count} message(s) published to ${o.topic}`);
     return EXIT.ok;
-  } catch (err) {
-    throw cliErrorOf(err);
   } finally {
     // Nothing is left to wait for: done, failed, or out of time.
     await client.end({ timeoutMs: 0 });

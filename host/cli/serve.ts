@@ -4,7 +4,7 @@ import { EXIT, interrupted, number, usageError, wholeNumber } from "../kit/index
 import type { Message } from "../mqtt/index.ts";
 import { shareGroupError, topicFilterError } from "../mqtt/topics.ts";
 import { allDevices } from "../names.ts";
-import { ANSWER_TIMEOUT_S, COMMON_USAGE, cliErrorOf, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
+import { ANSWER_TIMEOUT_S, COMMON_USAGE, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
 import { BufferedOut, jsonLine, printable, textLine } from "./output.ts";
 
 export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--share GROUP] [--json] [--count N] [--timeout S] [--echo]
@@ -103,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
       seen++;
       if (count !== undefined && seen >= count) resolve(EXIT.ok);
     });
-    client.on("offline", (err: Error) => reject(cliErrorOf(err)));
+    client.on("offline", (err: Error) => reject(err));
     interrupted().then(() => resolve(EXIT.ok));
     if (timeoutS !== undefined) {
       setTimeout(() => {
@@ -122,8 +122,6 @@ export async function run(argv: string[]): Promise<number> {
     // --timeout bounds the whole run, the wait for SUBACK included; without it SUBACK has its own bound.
     const bounded = timeoutS === undefined ? within(subscribed, ANSWER_TIMEOUT_S, () => `no SUBACK from ${ctx.address}`) : subscribed;
     return (await Promise.race([bounded, finished])) ?? (await finished);
-  } catch (err) {
-    throw cliErrorOf(err);
   } finally {
     await out.end();
     drops.reportTotal();

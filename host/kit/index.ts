@@ -7,7 +7,7 @@
 // nothing from tools. The kit itself imports only node: modules (test/tools/imports.test.ts
 // checks it), so it stays at the bottom.
 export { type Options, parseOrUsage } from "./args.ts";
-export { CliError, usageError } from "./errors.ts";
+export { CliError, errorReport, exitCodeOf, usageError } from "./errors.ts";
 export { connackExit, EXIT } from "./exit.ts";
 export { interrupted } from "./interrupt.ts";
 export { type Bounds, number, wholeNumber } from "./numbers.ts";

@@ -1,4 +1,5 @@
-// Errors of the MQTT client core, each with a code a CLI can map to an exit status.
+// Errors of the MQTT client core, each with a code and the exit status a CLI leaves with.
+import { connackExit, EXIT } from "../kit/exit.ts";
 
 export type MqttErrorCode =
   | "ECONNREFUSED"
@@ -28,6 +29,11 @@ export class MqttError extends Error {
   }
   get address(): string | undefined {
     return this.extra.address;
+  }
+  /** A payload over the limit is the caller's mistake (2); a refusal exits as its CONNACK code. */
+  get exitCode(): number {
+    if (this.code === "TOO_LARGE") return EXIT.usage;
+    return this.code === "CONNACK" ? connackExit(this.returnCode) : EXIT.failure;
   }
 }
 

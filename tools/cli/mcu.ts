@@ -1,6 +1,6 @@
 // `mcu`: one CLI for the host verbs and the tool verbs. Kept tiny so that a cold start loads
 // almost nothing before the verb's own chunk.
-import { CliError, EXIT, printableLines } from "../../host/kit/index.ts";
+import { EXIT, errorReport } from "../../host/kit/index.ts";
 import { verbs } from "./verbs.ts";
 
 declare const MCU_VERSION: string;
@@ -34,13 +34,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await mod.run(rest);
   } catch (err) {
-    if (err instanceof CliError) {
-      // Messages may quote a broker, a board or a file: no control character reaches the terminal.
-      console.error(`mcu ${name}: ${err.styled ? err.message : printableLines(err.message)}`);
-      return err.exitCode;
-    }
-    throw err;
+    return reported(`mcu ${name}`, err, rest.includes("--verbose") || rest.includes("-v"));
   }
+}
+
+/** Prints what `err` says for the user and returns the exit status it carries (host/kit/errors.ts). */
+function reported(who: string, err: unknown, verbose: boolean): number {
+  const { text, exitCode } = errorReport(who, err, verbose);
+  console.error(text);
+  return exitCode;
 }
 
 main(process.argv.slice(2)).then(
@@ -48,7 +50,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`mcu: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exitCode = EXIT.failure;
+    process.exitCode = reported("mcu", err, process.argv.includes("--verbose"));
   },
 );

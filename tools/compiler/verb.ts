@@ -1,7 +1,6 @@
 // `mcu build`: compiles the firmware for the board described by the config file.
-import { ConfigError } from "../../host/config.ts";
-import { CliError, EXIT, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
-import { BuildError, type BuildOptions, type BuildResult, buildFirmware, DEFAULT_RAM_BUDGET, type Firmware, readBuild } from "./build.ts";
+import { EXIT, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
+import { buildFirmware, DEFAULT_RAM_BUDGET } from "./build.ts";
 
 export const usage = `usage: mcu build [--app DIR] [--config FILE] [--out DIR] [--ram-budget BYTES] [--no-minify]
 
@@ -27,30 +26,6 @@ export async function run(argv: string[]): Promise<number> {
     usage,
   );
   const budget = wholeNumber("ram-budget", values["ram-budget"], { positive: true, unit: "bytes" });
-  await build({ appDir: values.app, configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
+  await buildFirmware({ appDir: values.app, configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
   return EXIT.ok;
-}
-
-/** buildFirmware for a verb: a bad config or --out is exit 2, a failed build exit 1. */
-export async function build(opts: BuildOptions): Promise<BuildResult> {
-  try {
-    return await buildFirmware(opts);
-  } catch (err) {
-    throw cliError(err);
-  }
-}
-
-/** readBuild for a verb: a folder that holds no complete build is exit 2. */
-export function existingBuild(dir: string | undefined): Firmware {
-  try {
-    return readBuild(dir);
-  } catch (err) {
-    throw cliError(err);
-  }
-}
-
-function cliError(err: unknown): unknown {
-  if (err instanceof ConfigError) return new CliError(err.message, EXIT.usage);
-  if (err instanceof BuildError) return new CliError(err.message, err.exitCode, err.styled);
-  return err;
 }

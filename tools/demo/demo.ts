@@ -15,7 +15,7 @@ import { send } from "../../host/cli/send.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
-import { build as buildVerb } from "../compiler/verb.ts";
+import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/pty.ts";
 import { RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
@@ -127,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
       configFile,
       JSON.stringify({ id: DEVICE, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }),
     );
-    const build = await buildVerb({ appDir: values.app, configFile, outDir: join(work, "build") });
+    const build = await buildFirmware({ appDir: values.app, configFile, outDir: join(work, "build") });
 
     heading("board");
     // The build README.md tells users to make, so the demo shows what their board will do.

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../host/config.ts";
 import { CliError, EXIT, interrupted, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
-import { build } from "../compiler/verb.ts";
+import { buildFirmware } from "../compiler/build.ts";
 import { type NumberType, parseModules } from "../nodemcu/builds.ts";
 import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
 import { type Flash, NAME_MAX } from "./flash.ts";
@@ -129,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
   const flashDir = values.flash ?? join(".emulator", "flash");
   const baud = wholeNumber("baud", values.baud, { min: 300 });
   // The app's build, and its Wi-Fi as the access point the board finds.
-  const app = values.app === undefined ? undefined : await build({ appDir: values.app, log: (l) => process.stderr.write(`${l}\n`) });
+  const app = values.app === undefined ? undefined : await buildFirmware({ appDir: values.app, log: (l) => process.stderr.write(`${l}\n`) });
   const wifi = app ? loadConfig(app.configFile).wifi : undefined;
   const opts: BoardOptions = {
     flashDir,

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { STATUS } from "../../firmware/src/contract.ts";
-import { COMMON_USAGE, cliErrorOf, connect, hostContext, parseVerb } from "../../host/cli/options.ts";
+import { COMMON_USAGE, connect, hostContext, parseVerb } from "../../host/cli/options.ts";
 import { printable } from "../../host/cli/output.ts";
 import { type Column, EXIT, table, usageError, wholeNumber } from "../../host/kit/index.ts";
 import type { Message, MqttClient } from "../../host/mqtt/index.ts";
@@ -128,8 +128,6 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(table(rows, COLUMNS).join("\n") + "\n");
     }
     return results.every((r) => r.outcome === "updated" || r.outcome === "current") ? EXIT.ok : EXIT.failure;
-  } catch (err) {
-    throw cliErrorOf(err);
   } finally {
     await client.end({ timeoutMs: 1000 });
   }

@@ -25,7 +25,7 @@
 // Every code is exit 1, "a step failed": none is a bad argument (names are checked up front,
 // exit 2) and none is the user's --timeout (exit 27). A port given with --port that does not
 // exist stays exit 1 as well, since it may be a board that is not plugged in yet.
-import { CliError, EXIT } from "../../host/kit/index.ts";
+import { EXIT } from "../../host/kit/index.ts";
 
 export type SerialErrorCode =
   | "TIMEOUT"
@@ -70,17 +70,7 @@ export class SerialError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The exit status for an error a serial verb ends with: a CliError keeps its own. */
-export function exitCodeOf(err: unknown): number {
-  if (err instanceof CliError) return err.exitCode;
-  if (err instanceof SerialError) return EXIT_OF[err.code];
-  return EXIT.failure;
-}
-
-/** Any error as the CLI reports it, with the exit status of its code. */
-export function cliErrorOf(err: unknown): CliError {
-  if (err instanceof CliError) return err;
-  return new CliError(err instanceof Error ? err.message : String(err), exitCodeOf(err));
+  get exitCode(): number {
+    return EXIT_OF[this.code];
+  }
 }

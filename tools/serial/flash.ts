@@ -4,12 +4,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
-import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
+import { CliError, EXIT, exitCodeOf, parseOrUsage } from "../../host/kit/index.ts";
 import { appPaths } from "../compiler/app.ts";
-import { FIRMWARE_SRC, type Firmware } from "../compiler/build.ts";
-import { build as buildVerb, existingBuild } from "../compiler/verb.ts";
+import { buildFirmware, FIRMWARE_SRC, type Firmware, readBuild } from "../compiler/build.ts";
 import { luaLiteral } from "../lua/literal.ts";
-import { exitCodeOf, SerialError } from "./errors.ts";
+import { SerialError } from "./errors.ts";
 import { monitor } from "./monitor.ts";
 import { baudOf, openBoard, portOf } from "./options.ts";
 import { checkBoard, describeBoard, readBoardBuild } from "./preflight.ts";
@@ -52,7 +51,11 @@ async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw new CliError(`step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`, exitCodeOf(err), err instanceof CliError && err.styled);
+    throw new CliError(
+      `step ${n}/${STEPS.length} (${name}) failed: ${(err as Error).message}`,
+      exitCodeOf(err) ?? EXIT.failure,
+      err instanceof CliError && err.styled,
+    );
   }
 }
 
@@ -173,8 +176,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.watch && (values["no-build"] || values["no-monitor"]))
     throw new CliError("--watch builds on every save and shows the console: drop --no-build and --no-monitor", EXIT.usage);
   const out = values.out ?? (values.app ? appPaths(values.app).out : undefined);
-  const rebuild = () => buildVerb({ appDir: values.app, configFile: values.config, outDir: out, versionTag: values.watch ? "watch" : undefined });
-  const build = await step("build", async () => (values["no-build"] ? existingBuild(out) : rebuild()));
+  const rebuild = () => buildFirmware({ appDir: values.app, configFile: values.config, outDir: out, versionTag: values.watch ? "watch" : undefined });
+  const build = await step("build", async () => (values["no-build"] ? readBuild(out) : rebuild()));
   const port = await step("find the port", () => portOf(values.port));
   const flash = (b: Firmware) => flashBoard({ build: b, port, baud, all: values.all, compile: values.compile });
   await flash(build);

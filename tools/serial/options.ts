@@ -1,7 +1,6 @@
 // What every serial verb shares: --port (or the one USB-serial bridge present) and --baud,
 // opening the port with a useful error, and getting the board's REPL ready for file work.
 import { type Options, parseOrUsage, wholeNumber } from "../../host/kit/index.ts";
-import { cliErrorOf } from "./errors.ts";
 import { findPort, openError } from "./ports.ts";
 import { BoardSession } from "./session.ts";
 
@@ -20,12 +19,7 @@ export function baudOf(v: string | undefined): number {
 }
 
 export async function portOf(v: string | undefined): Promise<string> {
-  if (v !== undefined) return v;
-  try {
-    return await findPort();
-  } catch (err) {
-    throw cliErrorOf(err);
-  }
+  return v ?? (await findPort());
 }
 
 /** Opens the port and waits for the REPL, with the file helpers installed. */
@@ -34,14 +28,14 @@ export async function openBoard(port: string, baud: number): Promise<BoardSessio
   try {
     session = await BoardSession.open(port, baud);
   } catch (err) {
-    throw cliErrorOf(openError(port, err as Error));
+    throw openError(port, err as Error);
   }
   try {
     await session.ready();
     return session;
   } catch (err) {
     await session.close();
-    throw cliErrorOf(err);
+    throw err;
   }
 }
 
@@ -50,8 +44,6 @@ export async function withBoard<T>(values: { port?: string; baud?: string }, fn:
   const session = await openBoard(await portOf(values.port), baudOf(values.baud));
   try {
     return await fn(session);
-  } catch (err) {
-    throw cliErrorOf(err);
   } finally {
     await session.close();
   }
