@@ -1,10 +1,9 @@
 // `mcu devices`: every device's retained status under a prefix.
-import { STATUS } from "../../firmware/src/contract.ts";
 import { type Column, EXIT, number, printable, table, terminalJson, usageError } from "../kit/index.ts";
 import type { Message } from "../mqtt/index.ts";
-import { allDevices, deviceOf } from "../names.ts";
+import { collectStatuses, parseStatus, type StatusMessage } from "../status.ts";
 import { globMatcher } from "./glob.ts";
-import { COMMON_USAGE, connect, hostContext, parseVerb, within } from "./options.ts";
+import { COMMON_USAGE, connect, hostContext, parseVerb } from "./options.ts";
 
 export const usage = `usage: mcu devices [--prefix P] [--state S] [--match PATTERN] [--timeout S] [--json]
 
@@ -41,18 +40,9 @@ export interface DeviceRow {
 
 /** A status payload as a table row; anything unreadable says so instead of failing. */
 export function rowOf(id: string, m: Message, at: Date): DeviceRow {
-  const row: DeviceRow = { id, state: "invalid status", ip: "", heap: null, version: "", changed: m.retain ? "retained" : at.toISOString() };
-  try {
-    const s = JSON.parse(m.payload.toString("utf8")) as Record<string, unknown>;
-    if (typeof s.state !== "string") return row;
-    row.state = s.state;
-    row.ip = typeof s.ip === "string" ? s.ip : "";
-    row.heap = typeof s.heap === "number" ? s.heap : null;
-    row.version = typeof s.version === "string" ? s.version : "";
-  } catch {
-    // left as "invalid status"
-  }
-  return row;
+  const s = parseStatus(m.payload);
+  const changed = m.retain ? "retained" : at.toISOString();
+  return { id, state: s?.state ?? "invalid status", ip: s?.ip ?? "", heap: s?.heap ?? null, version: s?.version ?? "", changed };
 }
 
 const COLUMNS: Column[] = ["id", "state", "ip", "heap", "version", "changed"].map((header) => ({ header }));
@@ -67,31 +57,15 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerb(argv, own, usage);
   if (positionals.length > 0) usageError(`unexpected argument "${positionals[0]}"`);
   const ctx = hostContext(values, "devices");
-  const limitMs = (number("timeout", values.timeout, { positive: true, unit: "seconds" }) ?? 3) * 1000;
-  const rows = new Map<string, DeviceRow>();
+  const limitS = number("timeout", values.timeout, { positive: true, unit: "seconds" }) ?? 3;
   const client = await connect(ctx);
+  let statuses: Map<string, StatusMessage>;
   try {
-    let last = performance.now();
-    client.on("message", (m: Message) => {
-      const id = deviceOf(ctx.prefix, STATUS, m.topic);
-      if (id === undefined) return;
-      last = performance.now();
-      if (m.payload.length === 0) rows.delete(id);
-      else rows.set(id, rowOf(id, m, new Date()));
-    });
-    // --timeout bounds the whole listing, from CONNACK: the wait for SUBACK, then the statuses.
-    const deadline = performance.now() + limitMs;
-    // QoS 0: a stock Mosquitto holds at most 20 in flight plus max_queued_messages (1000) QoS 1
-    // messages per client and drops the rest, so at QoS 1 a fleet past 1,020 boards came back cut.
-    await within(client.subscribe(allDevices(ctx.prefix, STATUS), 0), limitMs / 1000, () => `no SUBACK from ${ctx.address}`);
-    const start = performance.now();
-    // Retained statuses come right after SUBACK; a short quiet spell means we have them all.
-    while ((performance.now() - last < 300 || performance.now() - start < 300) && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    statuses = await collectStatuses(client, ctx.prefix, limitS, ctx.address);
   } finally {
     await client.end({ timeoutMs: 1000 });
   }
+  const rows = new Map([...statuses].map(([id, { message, at }]) => [id, rowOf(id, message, at)]));
   const list = kept(
     [...rows.values()].sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true })),
     values.state,

@@ -16,6 +16,7 @@ import { concatPlugin } from "./concat-plugin.ts";
 import { configLua } from "./config-lua.ts";
 import { BuildError } from "./errors.ts";
 import { parseLua, requiredNames } from "./lua-tree.ts";
+import { MANIFEST, readManifest } from "./manifest.ts";
 import { minifyModules } from "./minify.ts";
 import { type BoardNeeds, boardNeeds } from "./needs.ts";
 import { dropUnreadLocals } from "./passes/drop-unread-locals.ts";
@@ -83,7 +84,6 @@ export { BuildError };
 
 /** The build's file that holds the Wi-Fi and broker passwords. */
 const SECRET_FILE = "config.lua";
-const MANIFEST = "manifest.json";
 
 const ROOT = projectRoot();
 /** The toolkit's folder (the one holding firmware/), wherever this code runs from. */
@@ -91,6 +91,8 @@ export const PROJECT_ROOT = ROOT;
 const FIRMWARE_TSCONFIG = join(ROOT, "firmware/tsconfig.json");
 /** The project's firmware sources (the echo app, the boot guard, the contract). */
 export const FIRMWARE_SRC = join(ROOT, "firmware/src");
+/** Where a build goes without --out (an app's goes to its own build/lua). */
+export const DEFAULT_OUT = join(ROOT, "build/lua");
 const EXAMPLE_CONFIG = join(ROOT, "device.example.json");
 
 // A --config path is the caller's (relative to where they run the command); the default is the
@@ -258,37 +260,6 @@ function fsReason(err: unknown): string {
   return (code && reasons[code]) ?? code ?? String(err);
 }
 
-/** What an upload needs of a build: where it is, its version, its files and what it asks of the board. */
-export type Firmware = Pick<BuildResult, "outDir" | "version" | "needs"> & { files: { name: string }[] };
-
-/** An earlier build's manifest: its version, file names and needs (absent before builds recorded them), or undefined when there is no such manifest. */
-function readManifest(file: string): { version: string; names: string[]; needs?: BoardNeeds } | undefined {
-  try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[]; needs?: BoardNeeds };
-    if (typeof m.version !== "string" || !Array.isArray(m.files)) return undefined;
-    const needs = Array.isArray(m.needs?.modules) && Array.isArray(m.needs.floats) ? m.needs : undefined;
-    return { version: m.version, names: m.files.map((f) => f.name).filter((n): n is string => typeof n === "string"), needs };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The build already in `dir` (default build/lua), to flash it again without building. */
-export function readBuild(dir?: string): Firmware {
-  const outDir = resolve(dir ?? join(ROOT, "build/lua"));
-  const manifest = readManifest(join(outDir, MANIFEST));
-  const missing = manifest?.names.filter((n) => !existsSync(join(outDir, n))) ?? [];
-  if (!manifest || missing.length > 0 || !manifest.needs) {
-    const why = !manifest
-      ? `it holds no ${MANIFEST}`
-      : missing.length > 0
-        ? `it lacks ${missing.join(", ")} of its ${MANIFEST}`
-        : `its ${MANIFEST} is from an older mcu that did not record what the firmware needs of the board`;
-    throw new BuildError(`${outDir} is not a complete build (${why}): build it first (mcu build --out DIR), or flash without --no-build`, EXIT.usage);
-  }
-  return { outDir, version: manifest.version, files: manifest.names.map((name) => ({ name })), needs: manifest.needs };
-}
-
 /**
  * What maxMessageLength buys in each direction: the board takes in what fits the limit, but builds
  * every echo in NodeMCU's 1460-byte buffer. Without an id the topics' length is that of the
@@ -306,7 +277,7 @@ export function messageLimits(config: DeviceConfig): string {
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const outDir = resolve(opts.outDir ?? (opts.appDir ? appPaths(opts.appDir).out : join(ROOT, "build/lua")));
+  const outDir = resolve(opts.outDir ?? (opts.appDir ? appPaths(opts.appDir).out : DEFAULT_OUT));
   const budget = opts.ramBudget ?? DEFAULT_RAM_BUDGET;
   const { file: configFile, config } = pickConfig(opts, log);
   const stale = earlierBuild(outDir);

@@ -7,13 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { StringDecoder } from "node:string_decoder";
-import { DEFAULT_PREFIX, IN, STATUS, topic } from "../../firmware/src/contract.ts";
+import { DEFAULT_PREFIX, IN, ONLINE, STATUS, topic } from "../../firmware/src/contract.ts";
 import { brokerUrl } from "../../host/cli/broker-url.ts";
 import { type HostContext, plainContext } from "../../host/cli/options.ts";
 import { ping } from "../../host/cli/ping.ts";
 import { send } from "../../host/cli/send.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
+import { parseStatus } from "../../host/status.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
@@ -70,7 +71,7 @@ function online(broker: { host: string; port: number }): Promise<() => Promise<v
       ONLINE_TIMEOUT_MS,
     );
     watcher.on("message", (m: Message) => {
-      if (!m.payload.toString().includes('"state":"online"')) return;
+      if (parseStatus(m.payload)?.state !== ONLINE) return;
       clearTimeout(timer);
       resolve(() => watcher.end());
     });

@@ -1,7 +1,8 @@
 // A fleet rollout: the first `canary` boards one after another, then, when every canary came
 // online with the new version, the rest at most `parallel` at a time. A failed canary stops it.
 import type { MqttClient } from "../../host/mqtt/index.ts";
-import { type BoardResult, type Firmware, type Phase, updateBoard } from "./update.ts";
+import type { FirmwareFiles } from "../compiler/manifest.ts";
+import { type BoardResult, type Phase, updateBoard } from "./update.ts";
 
 export interface RolloutOptions {
   prefix: string;
@@ -21,7 +22,7 @@ export interface RolloutOptions {
 /** Boards not tried because a canary failed. */
 export const SKIPPED = "not tried: a canary failed";
 
-export async function rollout(client: MqttClient, ids: string[], fw: Firmware, opts: RolloutOptions): Promise<BoardResult[]> {
+export async function rollout(client: MqttClient, ids: string[], fw: FirmwareFiles, opts: RolloutOptions): Promise<BoardResult[]> {
   const results: BoardResult[] = [];
   const one = async (id: string) => {
     const r = await updateBoard(client, id, fw, {

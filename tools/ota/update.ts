@@ -3,8 +3,6 @@
 // files that differ when the board asks for each chunk, then waits for the board to come back
 // online with the new version, or with the old one after a rollback.
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ONLINE, STATUS, topic } from "../../firmware/src/contract.ts";
 import {
   OTA_ACCEPTED,
@@ -23,16 +21,12 @@ import {
 } from "../../firmware/src/otacontract.ts";
 import type { Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardPayloadLimit } from "../../host/names.ts";
+import { jsonObject, parseStatus } from "../../host/status.ts";
+import type { FirmwareFiles } from "../compiler/manifest.ts";
 import { adler32 } from "../serial/adler32.ts";
 
 /** Files an update never sends: the boot guard that rolls back, and each board's own settings. */
 export const KEPT_FILES = ["init.lua", "config.lua"];
-
-/** What an update sends: the build's version and its files. */
-export interface Firmware {
-  version: string;
-  files: { name: string; data: Buffer }[];
-}
 
 /** How an update of one board ended. */
 export type Outcome = "updated" | "current" | "rolledback" | "failed";
@@ -91,12 +85,6 @@ interface Manifest {
   proto?: number;
 }
 
-/** Reads the files a build folder's manifest.json names. */
-export function readFirmware(dir: string): Firmware {
-  const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { version: string; files: { name: string }[] };
-  return { version: m.version, files: m.files.map((f) => ({ name: f.name, data: readFileSync(join(dir, f.name)) })) };
-}
-
 /** "size a b": how the board names a file's size and the two halves of its Adler-32. */
 function signature(data: Buffer): string {
   const sum = adler32(data);
@@ -115,15 +103,6 @@ export interface Answer {
   by: string;
 }
 
-/** A JSON object from a payload, or undefined: whatever is on the broker may be anything. */
-function jsonObject(payload: Buffer): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(payload.toString());
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const whole = (v: unknown): number | undefined => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 
@@ -155,18 +134,11 @@ export function parseAnswer(payload: Buffer): Answer | undefined {
   return Object.values(a).some((v) => v === undefined) ? undefined : (a as Answer);
 }
 
-/** A board's status (the app's, on STATUS) from its payload, or undefined. */
-export function parseStatus(payload: Buffer): { state: string; version?: string } | undefined {
-  const o = jsonObject(payload);
-  const state = text(o?.state);
-  return state === undefined ? undefined : { state, version: text(o?.version) };
-}
-
 /**
  * The begin command (with "-" for the HMAC) for `files` of `version`, run `token`: each file's
  * name, size, Adler-32 halves and the first 128 bits of its SHA-256 in hex.
  */
-export function beginCommand(version: string, token: string, files: Firmware["files"]): string {
+export function beginCommand(version: string, token: string, files: FirmwareFiles["files"]): string {
   const each = files.map((f) => `${f.name} ${signature(f.data)} ${createHash("sha256").update(f.data).digest("hex").slice(0, 32)}`);
   return `b ${version} - ${token} ${each.join(" ")}`;
 }
@@ -209,7 +181,7 @@ class Inbox {
 const OTHER_GONE_MS = 7000;
 
 /** Updates one board over `client` (connected); resolves with how it ended, never throws for the board's answers. */
-export async function updateBoard(client: MqttClient, id: string, fw: Firmware, opts: UpdateOptions): Promise<BoardResult> {
+export async function updateBoard(client: MqttClient, id: string, fw: FirmwareFiles, opts: UpdateOptions): Promise<BoardResult> {
   const tIn = topic(opts.prefix, id, OTA_IN);
   const tOta = topic(opts.prefix, id, OTA_STATUS);
   const tStatus = topic(opts.prefix, id, STATUS);
@@ -330,7 +302,7 @@ async function transfer(
   tIn: string,
   tOta: string,
   token: string,
-  files: Firmware["files"],
+  files: FirmwareFiles["files"],
   chunk: number,
   answerMs: number,
   opts: UpdateOptions,

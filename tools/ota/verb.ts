@@ -2,14 +2,16 @@
 // board, tools/ota/rollout.ts for a fleet).
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { STATUS } from "../../firmware/src/contract.ts";
-import { COMMON_USAGE, connect, hostContext, parseVerb } from "../../host/cli/options.ts";
+import { ONLINE, STATUS } from "../../firmware/src/contract.ts";
+import { ANSWER_TIMEOUT_S, COMMON_USAGE, connect, hostContext, parseVerb } from "../../host/cli/options.ts";
 import { printable } from "../../host/cli/output.ts";
 import { type Column, EXIT, table, usageError, wholeNumber } from "../../host/kit/index.ts";
-import type { Message, MqttClient } from "../../host/mqtt/index.ts";
-import { allDevices, deviceOf } from "../../host/names.ts";
+import type { MqttClient } from "../../host/mqtt/index.ts";
+import { allDevices } from "../../host/names.ts";
+import { collectStatuses, parseStatus } from "../../host/status.ts";
+import { readBuildFiles } from "../compiler/manifest.ts";
 import { rollout } from "./rollout.ts";
-import { type BoardResult, leftAs, type Phase, readFirmware } from "./update.ts";
+import { type BoardResult, leftAs, type Phase } from "./update.ts";
 
 export const usage = `usage: mcu ota [--device ID | --devices a,b | --all] [--build DIR] [--parallel N] [--canary K] [--json]
 
@@ -42,20 +44,11 @@ const own = {
 const COLUMNS: Column[] = ["device", "result", "from", "to", "files", "bytes"].map((header) => ({ header }));
 
 /** Ids of the boards online under the prefix, from their retained statuses. */
-async function onlineBoards(client: MqttClient, prefix: string): Promise<string[]> {
-  const ids = new Set<string>();
-  let last = performance.now();
-  client.on("message", (m: Message) => {
-    const id = deviceOf(prefix, STATUS, m.topic);
-    if (id === undefined || !m.retain) return;
-    last = performance.now();
-    if (m.payload.toString().includes('"state":"online"')) ids.add(id);
-  });
-  await client.subscribe(allDevices(prefix, STATUS), 0);
-  // Retained statuses come right after SUBACK; a short quiet spell means we have them all.
-  while (performance.now() - last < 500) await new Promise((r) => setTimeout(r, 50));
+async function onlineBoards(client: MqttClient, prefix: string, address: string): Promise<string[]> {
+  const statuses = await collectStatuses(client, prefix, ANSWER_TIMEOUT_S, address);
   await client.unsubscribe(allDevices(prefix, STATUS));
-  return [...ids].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  const online = [...statuses].filter(([, s]) => s.message.retain && parseStatus(s.message.payload)?.state === ONLINE);
+  return online.map(([id]) => id).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
 /** A board's result for a person: every string that came from the broker or a board escaped. */
@@ -89,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   const canary = wholeNumber("canary", values.canary, { min: 0 }) ?? 1;
   const dir = resolve(values.build ?? "build/lua");
   if (!existsSync(join(dir, "manifest.json"))) usageError(`${dir} holds no build (manifest.json): run mcu build first, or give --build DIR`);
-  const fw = readFirmware(dir);
+  const fw = readBuildFiles(dir);
   const ctx = hostContext(values, "ota");
   const client = await connect(ctx);
   client.setMaxListeners(0);
@@ -108,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     process.exit(130);
   });
   try {
-    ids = values.all ? await onlineBoards(client, ctx.prefix) : values.devices ? values.devices.split(",").map((s) => s.trim()) : [ctx.device!];
+    ids = values.all ? await onlineBoards(client, ctx.prefix, ctx.address) : values.devices ? values.devices.split(",").map((s) => s.trim()) : [ctx.device!];
     if (ids.length === 0) usageError(`no board is online under ${ctx.prefix}/`);
     const results = await rollout(client, ids, fw, {
       prefix: ctx.prefix,

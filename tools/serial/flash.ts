@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { BOOT_GUARD_SLOT } from "../../firmware/src/contract.ts";
 import { CliError, EXIT, exitCodeOf, parseOrUsage } from "../../host/kit/index.ts";
 import { appPaths } from "../compiler/app.ts";
-import { buildFirmware, FIRMWARE_SRC, type Firmware, readBuild } from "../compiler/build.ts";
+import { buildFirmware, DEFAULT_OUT, FIRMWARE_SRC } from "../compiler/build.ts";
+import { type Firmware, readBuild } from "../compiler/manifest.ts";
 import { luaLiteral } from "../lua/literal.ts";
 import { SerialError } from "./errors.ts";
 import { monitor } from "./monitor.ts";
@@ -175,7 +176,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError("--no-build flashes a finished build, which already holds its config: drop --config, or --no-build", EXIT.usage);
   if (values.watch && (values["no-build"] || values["no-monitor"]))
     throw new CliError("--watch builds on every save and shows the console: drop --no-build and --no-monitor", EXIT.usage);
-  const out = values.out ?? (values.app ? appPaths(values.app).out : undefined);
+  const out = values.out ?? (values.app ? appPaths(values.app).out : DEFAULT_OUT);
   const rebuild = () => buildFirmware({ appDir: values.app, configFile: values.config, outDir: out, versionTag: values.watch ? "watch" : undefined });
   const build = await step("build", async () => (values["no-build"] ? readBuild(out) : rebuild()));
   const port = await step("find the port", () => portOf(values.port));

@@ -4,7 +4,7 @@
 // that fails before its rename step (docs/upload.md). Ctrl-] or Ctrl-C quits.
 import { type FSWatcher, watch as fsWatch } from "node:fs";
 import { EXIT } from "../../host/kit/index.ts";
-import type { Firmware } from "../compiler/build.ts";
+import type { Firmware } from "../compiler/manifest.ts";
 import { monitor } from "./monitor.ts";
 
 /** Quiet time after the last file event before building: editors write a file in several steps. */
