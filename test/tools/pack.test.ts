@@ -37,7 +37,8 @@ before(async () => {
   await npm(".", ["pack", "--ignore-scripts", "--silent", "--workspace", "firmware/types/nodemcu", "--pack-destination", pack]);
   tarballs = readdirSync(pack).map((f) => join(pack, f));
   await install(home);
-  await npm(home, ["exec", "--no", "--", "mcu", "new", "my-board"]);
+  const made = await run(join(home, "node_modules", ".bin", "mcu"), ["new", "my-board"], { cwd: home });
+  assert.equal(made.code, 0, made.stderr);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
