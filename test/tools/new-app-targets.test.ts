@@ -25,6 +25,9 @@ before(async () => {
   for (const name of [INJECTION, SPACED]) {
     const r = await mcu(["new", name], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
+    // The file: link to this clone, which puts mcu on the app's .bin; no script of the clone runs.
+    const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: join(dir, name) });
+    assert.equal(installed.code, 0, installed.stderr);
   }
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,7 +55,7 @@ test("a folder named inj$(touch PWNED): no script runs the command in its name, 
   assert.deepEqual(args.emulate!.slice(1), ["emulate", "--app", ".", "--serial", "/tmp/tty-inj-touch-pwned"]);
   assert.deepEqual(args.build!.slice(1), ["build", "--app", "."]);
   const r = await mcu(["new", join(dir, "again", INJECTION)], { cwd: dir });
-  const hint = /^ {2}(cd .*) && npm test/m.exec(r.stdout)![1]!;
+  const hint = /^ {2}(cd .*) && npm install && npm test/m.exec(r.stdout)![1]!;
   const cd = await run("sh", ["-c", `${hint} && pwd`], { cwd: dir });
   assert.equal(cd.stdout.trim(), join(dir, "again", INJECTION));
   noPwned();
@@ -67,7 +70,7 @@ test("a folder named 'my board': each script gets its arguments whole, and typec
   }
   assert.ok(existsSync(join(dir, SPACED, "build", "lua", "app.lua")));
   const r = await mcu(["new", SPACED], { cwd: join(dir, "again") });
-  assert.match(r.stdout, /cd 'my board' && npm test/);
+  assert.match(r.stdout, /cd 'my board' && npm install && npm test/);
 });
 
 /** What is under `d`, names and kinds, to show nothing changed. */

@@ -1,11 +1,12 @@
-// mcu new: a firmware project of the user's own next to the toolkit. Its npm scripts type-check
-// and build it, and its test runs the whole loop (embedded broker, emulated board flashed over
-// serial, echoes); mcu emulate --app boots it. A folder that is not empty is refused untouched.
+// mcu new: a firmware project of the user's own, from a clone of the toolkit, which it links to.
+// Its npm scripts type-check and build it, and its test runs the whole loop (embedded broker,
+// emulated board flashed over serial, echoes); mcu emulate --app boots it. A folder that is not
+// empty is refused untouched.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, before, test } from "node:test";
 import { mcu, mcuBin, run, waitFor } from "../helpers/pty-board.ts";
 
@@ -26,6 +27,15 @@ test("mcu new makes src/app.ts, a private device.json named for the folder, tsco
   assert.equal(JSON.parse(readFileSync(join(app, "device.json"), "utf8")).id, "my-board");
   assert.equal(statSync(join(app, "device.json")).mode & 0o777, 0o600);
   assert.match(readFileSync(join(app, ".gitignore"), "utf8"), /^device\.json$/m);
+});
+
+test("from a clone, the project links to it by a file: dependency, and npm install puts the clone's mcu on its .bin", async () => {
+  const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  assert.deepEqual(pkg.dependencies, { "nodemcu-ts-mqtt": `file:${relative(app, process.cwd())}` });
+  // --offline: a link needs nothing from the registry. --ignore-scripts: the clone's prepare would rebuild the bundle other tests run.
+  const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: app });
+  assert.equal(installed.code, 0, installed.stderr);
+  assert.equal(realpathSync(join(app, "node_modules", ".bin", "mcu")), realpathSync(mcuBin()));
 });
 
 test("mcu new refuses a folder that is not empty and changes nothing in it", async () => {

@@ -1,9 +1,10 @@
-// `mcu new DIR`: a firmware project of the user's own, next to this toolkit. It holds the app
-// (src/app.ts, starting from the echo), its device.json, a tsconfig that extends the firmware's
-// (so an editor checks it against @types/nodemcu and the shared contract) and npm scripts that
-// run this toolkit's mcu with --app. The boot guard and the contract stay one copy, here.
+// `mcu new DIR`: a firmware project of the user's own. It holds the app (src/app.ts, starting
+// from the echo), its device.json, a package.json that depends on this toolkit by name and npm
+// scripts that run its mcu with --app, and a tsconfig that extends the firmware's through
+// node_modules (so an editor checks it against @types/nodemcu and the shared contract). The boot
+// guard and the contract stay one copy, in the toolkit.
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { CliError, EXIT, parseOrUsage, printable } from "../../host/kit/index.ts";
 import { idError } from "../../host/names.ts";
 import { PROJECT_ROOT } from "../compiler/build.ts";
@@ -11,11 +12,13 @@ import { PROJECT_ROOT } from "../compiler/build.ts";
 export const usage = `usage: mcu new DIR
 
 Makes a firmware project of your own in DIR (a new or empty folder): src/app.ts (a copy of the
-echo app to start from), device.json (fill in Wi-Fi and broker), tsconfig.json and package.json
-with scripts that run this toolkit on it:
+echo app to start from), device.json (fill in Wi-Fi and broker), tsconfig.json and package.json.
+The package.json depends on this toolkit: by version range when mcu runs from an installed
+package, by a file: link when it runs from a clone. After \`npm install\` there, its scripts run
+the toolkit's mcu on it:
 
   npm run build       compile src/ to build/lua (mcu build --app .)
-  npm run flash       build and flash the board on the USB port (./flash.sh --app .)
+  npm run flash       build and flash the board on the USB port (mcu flash --app .)
   npm run watch       the same, again on every save (--watch)
   npm run emulate     build and boot an emulated board on /tmp/tty-<name>
   npm test            the whole loop on this PC: embedded broker, emulated board, echoes
@@ -25,14 +28,7 @@ exit status: 0 done; 2 bad arguments, or DIR not a folder mcu new may write into
 file, a dangling link, under a file, or a place no folder can be made): nothing is left behind
 
 example:
-  mcu new ../my-board && cd ../my-board && npm test`;
-
-/** The deepest folder that holds both paths. */
-function commonFolder(a: string, b: string): string {
-  let c = a;
-  while (relative(c, b).startsWith("..")) c = dirname(c);
-  return c;
-}
+  mcu new ../my-board && cd ../my-board && npm install && npm test`;
 
 /** A path from the app folder to the toolkit, as the app's files spell it (always with "/"). */
 const posix = (p: string) => p.split("\\").join("/");
@@ -52,38 +48,59 @@ function packageName(name: string): string {
   return plain || "my-board";
 }
 
-/**
- * The scripts run in the app's folder, so they name it "."; the toolkit's path is quoted for sh,
- * and nothing else of the folder's name reaches a command line but `pkg`, made of safe characters.
- */
-function packageJson(pkg: string, mcu: string, tsc: string): string {
-  const node = `node ${shWord(mcu)}`;
-  const scripts = {
-    build: `${node} build --app .`,
-    flash: `${node} flash --app .`,
-    watch: `${node} flash --app . --watch`,
-    emulate: `${node} emulate --app . --serial /tmp/tty-${pkg}`,
-    test: `CI=true ${node} demo --app .`,
-    typecheck: `node ${shWord(tsc)} -p . --noEmit`,
-  };
-  return `${JSON.stringify({ name: pkg, version: "0.1.0", private: true, scripts }, null, 2)}\n`;
+/** This toolkit as an app names it: its npm name, and where npm finds it. */
+interface Toolkit {
+  name: string;
+  spec: string;
 }
 
-/** `common`: the folder holding both the app and the toolkit, as TypeScript's rootDir must. */
-function tsconfigJson(toolkit: string, common: string): string {
+/**
+ * A copy installed by npm (under a node_modules folder) is a published version, so the app asks
+ * for that version range; a clone is not, so the app links to it (file:, relative to the app).
+ */
+function toolkitFor(root: string, dir: string): Toolkit {
+  const { name, version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string };
+  const installed = root.split(sep).includes("node_modules");
+  return { name, spec: installed ? `^${version}` : `file:${posix(relative(dir, root))}` };
+}
+
+/**
+ * The scripts run in the app's folder, so they name it "."; mcu is the toolkit's bin in the app's
+ * node_modules/.bin, and nothing of the folder's name reaches a command line but `pkg`, made of
+ * safe characters. tsc is the toolkit's dependency: npm puts it on .bin when it installs the
+ * package, but a file: link brings no dependencies along, so from a clone it is run by path.
+ */
+function packageJson(pkg: string, toolkit: Toolkit): string {
+  const tsc = toolkit.spec.startsWith("file:") ? `node node_modules/${toolkit.name}/node_modules/typescript/bin/tsc` : "tsc";
+  const scripts = {
+    build: "mcu build --app .",
+    flash: "mcu flash --app .",
+    watch: "mcu flash --app . --watch",
+    emulate: `mcu emulate --app . --serial /tmp/tty-${pkg}`,
+    test: "CI=true mcu demo --app .",
+    typecheck: `${tsc} -p . --noEmit`,
+  };
+  const dependencies = { [toolkit.name]: toolkit.spec };
+  return `${JSON.stringify({ name: pkg, version: "0.1.0", private: true, scripts, dependencies }, null, 2)}\n`;
+}
+
+/** Everything through node_modules/<toolkit>, which is the toolkit itself or a link to the clone. */
+function tsconfigJson(name: string): string {
+  const lib = `node_modules/${name}`;
   const config = {
-    extends: `${toolkit}/firmware/tsconfig.json`,
+    extends: `./${lib}/firmware/tsconfig.json`,
     compilerOptions: {
       // The app's src/ and the toolkit's firmware/src/ are one folder to imports: "./contract" resolves.
-      rootDirs: ["src", `${toolkit}/firmware/src`],
-      typeRoots: [`${toolkit}/node_modules/@types`, `${toolkit}/node_modules/@typescript-to-lua`],
+      rootDirs: ["src", `${lib}/firmware/src`],
+      // The toolkit's own dependencies (a clone's sit behind the link), else those npm hoisted beside it.
+      typeRoots: [`${lib}/node_modules/@types`, `${lib}/node_modules/@typescript-to-lua`, "node_modules/@types", "node_modules/@typescript-to-lua"],
       types: ["language-extensions", "nodemcu"],
-      rootDir: common,
+      rootDir: ".",
       outDir: "build/tsc",
     },
     // The toolkit's firmware files but its app.ts, which src/app.ts takes the place of.
-    include: ["src/**/*.ts", `${toolkit}/firmware/src/*.ts`],
-    exclude: [`${toolkit}/firmware/src/app.ts`],
+    include: ["src/**/*.ts", `${lib}/firmware/src/*.ts`],
+    exclude: [`${lib}/firmware/src/app.ts`],
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
@@ -168,7 +185,7 @@ export async function run(argv: string[]): Promise<number> {
   const dir = resolve(given);
   const root = PROJECT_ROOT;
   const name = basename(dir);
-  const toolkit = posix(relative(dir, root)) || ".";
+  const toolkit = toolkitFor(root, dir);
   const folders = emptyFolder(given, dir);
   const files: string[] = [];
   /** Runs `make`, which makes `path` (a file, or a folder), or undoes all that mcu new made and says why. */
@@ -184,12 +201,12 @@ export async function run(argv: string[]): Promise<number> {
   make(join(dir, "src"), () => mkdirSync(join(dir, "src")), true);
   make(join(dir, "src", "app.ts"), () => copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts")));
   write("device.json", deviceJson(root, name), 0o600);
-  write("tsconfig.json", tsconfigJson(toolkit, posix(relative(dir, commonFolder(dir, root))) || "."));
-  write("package.json", packageJson(packageName(name), `${toolkit}/dist/mcu.js`, `${toolkit}/node_modules/typescript/bin/tsc`));
+  write("tsconfig.json", tsconfigJson(toolkit.name));
+  write("package.json", packageJson(packageName(name), toolkit));
   write(".gitignore", "build/\ndevice.json\n");
   process.stdout.write(
     `mcu new: made ${printable(given)}: src/app.ts (the echo, yours to change), device.json (fill in Wi-Fi and broker), ` +
-      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm test      # the whole loop on this PC\n  npm run flash                # to the board on USB\n`,
+      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm install && npm test      # the whole loop on this PC\n  npm run flash                # to the board on USB\n`,
   );
   return EXIT.ok;
 }
