@@ -29,7 +29,9 @@ export interface SchemaProblem {
 }
 
 const ROOT = schema as SchemaNode;
-const validator = new Validator(schema as unknown as Schema, "2020-12", false);
+// Made on first use: its set-up walks the whole schema, time a verb that reads no config file
+// (\`mcu send --broker …\`) should not spend at start.
+let validator: Validator | undefined;
 /** Keywords that say what is wrong, not merely that something below is. */
 const LEAVES = new Set(["type", "required", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "false"]);
 /** Fields whose rules live in code shared with the firmware's topic checks. */
@@ -37,6 +39,7 @@ const NAME_RULES: Record<string, (v: unknown) => string | undefined> = { id: idE
 
 /** The first problem with parsed device.json, or undefined when it matches the schema. */
 export function schemaProblem(raw: unknown): SchemaProblem | undefined {
+  validator ??= new Validator(schema as unknown as Schema, "2020-12", false);
   const { valid, errors } = validator.validate(raw);
   if (valid) return undefined;
   const leaf = errors.find((e) => LEAVES.has(e.keyword));
