@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MAX_MESSAGE_LENGTH, IN, MESSAGE_QOS, topic } from "../firmware/src/contract.ts";
-import { boardPayloadLimit } from "../host/names.ts";
+import { boardPayloadLimit } from "../host/payload-limits.ts";
 import { type Broker, startMosquitto } from "../test/helpers/broker.ts";
 import { writeConfig } from "../test/helpers/firmware.ts";
 import { buildFirmware } from "../tools/compiler/build.ts";

@@ -1,7 +1,7 @@
 // The contract's rules that the host CLI and the firmware build apply, kept on the host so the
 // board never spends heap on them (firmware/src holds only what the board runs): which device
-// ids and topic prefixes are valid (a config with a bad id builds no firmware), how a topic names
-// its device, and how large a message the board takes.
+// ids and topic prefixes are valid (a config with a bad id builds no firmware) and how a topic
+// names its device. How large a message the board takes is host/payload-limits.ts's.
 
 /** Longest device id, in bytes; keeps topics and client ids short on a 40 KB heap. */
 export const MAX_ID_LENGTH = 23;
@@ -72,34 +72,4 @@ export function deviceOf(prefix: string, leaf: string, t: string): string | unde
   }
   const id = t.substring(head.length, n - tail.length);
   return idError(id) === undefined ? id : undefined;
-}
-
-/**
- * The largest payload a board with `maxMessageLength` takes on `topic` (ASCII, as the contract's
- * topics are) when it arrives with `qos`: NodeMCU measures the whole PUBLISH against the limit,
- * i.e. the type byte, the 1-4 byte remaining length, the topic with its 2-byte length and, for
- * QoS 1 and 2, a 2-byte packet id.
- */
-export function boardPayloadLimit(maxMessageLength: number, topic: string, qos: number): number {
-  // With an L-byte length field the rest may be up to 128^L - 1 bytes and must leave 1 + L.
-  let rest = 0;
-  for (let l = 1; l <= 4; l++) {
-    const fits = Math.min(maxMessageLength - 1 - l, 128 ** l - 1);
-    if (fits > rest) rest = fits;
-  }
-  const payload = rest - 2 - topic.length - (qos > 0 ? 2 : 0);
-  return Math.max(0, payload);
-}
-
-/** NodeMCU builds every outgoing packet in a buffer this long (app/modules/mqtt.c:20). */
-export const MQTT_BUF_SIZE = 1460;
-
-/**
- * The largest payload a board can echo on `topic` at `qos`: the PUBLISH is built in MQTT_BUF_SIZE
- * bytes with a 3-byte fixed header, the topic with its 2-byte length and, above QoS 0, a 2-byte
- * packet id (app/mqtt/mqtt_msg.c:347-369); a longer one is refused whatever maxMessageLength
- * allows in.
- */
-export function boardEchoLimit(topic: string, qos: number): number {
-  return Math.max(0, MQTT_BUF_SIZE - 3 - 2 - topic.length - (qos > 0 ? 2 : 0));
 }

@@ -63,7 +63,7 @@ export function defaultId(chipHex: string): string {
 }
 
 /** The will the board leaves with the broker: published retained when it drops off. */
-export const OFFLINE_PAYLOAD = '{"state":"offline"}';
+export const OFFLINE_PAYLOAD = '{"state":"' + OFFLINE + '"}';
 
 /** `<prefix>/<id>/<leaf>`; the caller has validated prefix and id. */
 export function topic(prefix: string, id: string, leaf: string): string {
@@ -84,7 +84,7 @@ export function clientId(id: string): string {
  * a string the firmware controls, so no escaping is needed. A literal (its state is ONLINE, as
  * the tests check), so the build writes it into the app rather than keeping a variable for it.
  */
-export const ONLINE_FORMAT = '{"state":"online","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"%s}';
+export const ONLINE_FORMAT = '{"state":"' + ONLINE + '","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"%s}';
 
 /**
  * Reconnect delay before attempt `attempt` (0-based): doubling from BASE_BACKOFF_MS, capped at

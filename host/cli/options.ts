@@ -5,7 +5,8 @@ import { DEFAULT_PREFIX, IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/
 import { ConfigError, DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../config.ts";
 import { CliError, EXIT, type Options, parseOrUsage, usageError, wholeNumber } from "../kit/index.ts";
 import { type ClientOptions, MqttClient, type QoS } from "../mqtt/index.ts";
-import { boardEchoLimit, boardPayloadLimit, idError, prefixError } from "../names.ts";
+import { idError, prefixError } from "../names.ts";
+import { boardEchoLimit, boardPayloadLimit } from "../payload-limits.ts";
 import { type BrokerAddress, brokerUrl } from "./broker-url.ts";
 
 export const COMMON_USAGE = `connection options:

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { IN, MESSAGE_QOS, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
-import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
+import { boardEchoLimit, boardPayloadLimit } from "../../host/payload-limits.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
 import { flashedBoard } from "../helpers/firmware.ts";
 import { waitUntil } from "../helpers/wait.ts";

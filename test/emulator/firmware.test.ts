@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { MESSAGE_QOS } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
-import { boardPayloadLimit } from "../../host/names.ts";
+import { boardPayloadLimit } from "../../host/payload-limits.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";

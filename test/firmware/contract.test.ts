@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as C from "../../firmware/src/contract.ts";
 import * as N from "../../host/names.ts";
+import { boardPayloadLimit } from "../../host/payload-limits.ts";
 import { onlineStatus } from "../helpers/status.ts";
 
 test("topics follow <prefix>/<id>/<leaf> with the default prefix", () => {
@@ -77,11 +78,11 @@ test("the board's payload limit is the largest payload whose whole PUBLISH fits 
   for (let max = 1; max <= 65535; max += 13) {
     for (const t of ["a", "nodemcu/kitchen/in"]) {
       for (const qos of [0, 1]) {
-        const p = N.boardPayloadLimit(max, t, qos);
+        const p = boardPayloadLimit(max, t, qos);
         if (p > 0 || packet(t, qos, 0) <= max) assert.ok(packet(t, qos, p) <= max, `max ${max} ${t} qos ${qos}: ${p} does not fit`);
         assert.ok(packet(t, qos, p + 1) > max, `max ${max} ${t} qos ${qos}: ${p + 1} would fit too`);
       }
     }
   }
-  assert.equal(N.boardPayloadLimit(1024, "nodemcu/kitchen/in", 1), 999);
+  assert.equal(boardPayloadLimit(1024, "nodemcu/kitchen/in", 1), 999);
 });

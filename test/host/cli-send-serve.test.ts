@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
-import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
+import { boardEchoLimit, boardPayloadLimit } from "../../host/payload-limits.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 import { flood } from "../helpers/flood.ts";

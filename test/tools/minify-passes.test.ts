@@ -185,3 +185,21 @@ return N`;
   assert.doesNotMatch(out.get("app.lua")!, /loaded\.lib/);
   assert.match(out.get("app.lua")!, /package\.loaded\.config=nil/);
 });
+
+test("a module's text constant joined from its others is one literal: written in, the module stays off the board", () => {
+  const contract = `local ____exports = {}
+____exports.OFF = "off"
+____exports.PAYLOAD = "{\\"state\\":\\"" .. ____exports.OFF .. "\\"}"
+return ____exports`;
+  const app = `local c = require("contract")
+local PAYLOAD = c.PAYLOAD
+return PAYLOAD`;
+  const out = minifyModules(
+    new Map([
+      ["contract.lua", contract],
+      ["app.lua", app],
+    ]),
+  );
+  assert.equal(out.has("contract.lua"), false);
+  assert.equal(run(out.get("app.lua")!), '{"state":"off"}');
+});

@@ -9,7 +9,7 @@ import { stripVTControlCharacters } from "node:util";
 import { defaultId, IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
 import { type Column, EXIT, table, wantsColour } from "../../host/kit/index.ts";
-import { boardEchoLimit, boardPayloadLimit } from "../../host/names.ts";
+import { boardEchoLimit, boardPayloadLimit } from "../../host/payload-limits.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
 import { appPaths, type StagedApp, stageApp } from "./app.ts";
 import { concatPlugin } from "./concat-plugin.ts";

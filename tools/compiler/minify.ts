@@ -6,6 +6,7 @@ import { dropEmptyExports } from "./passes/drop-empty-exports.ts";
 import { dropUnreadAliases } from "./passes/drop-unread-aliases.ts";
 import { definesOnly, dropUnreadRequires } from "./passes/drop-unread-requires.ts";
 import { dropUnshippedReleases } from "./passes/drop-unshipped-releases.ts";
+import { foldExportedText } from "./passes/fold-exported-text.ts";
 import { foldFormatLiterals } from "./passes/fold-format-literals.ts";
 import { foldFunctionTests } from "./passes/fold-function-tests.ts";
 import { inlinables, inlineCalls } from "./passes/inline-calls.ts";
@@ -30,6 +31,7 @@ import { spliceLibrary } from "./passes/splice-library.ts";
  */
 export function minifyModules(modules: Map<string, string>, splice = true): Map<string, string> {
   const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false })]));
+  for (const chunk of chunks.values()) foldExportedText(chunk);
   const moduleName = (file: string) => (file.endsWith(".lua") ? file.slice(0, -".lua".length) : file);
   const requiredBefore = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
   const spliced = new Set<string>();

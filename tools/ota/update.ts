@@ -20,7 +20,7 @@ import {
   OTA_STATUS,
 } from "../../firmware/src/otacontract.ts";
 import type { Message, MqttClient } from "../../host/mqtt/index.ts";
-import { boardPayloadLimit } from "../../host/names.ts";
+import { boardPayloadLimit } from "../../host/payload-limits.ts";
 import { jsonObject, parseStatus } from "../../host/status.ts";
 import type { FirmwareFiles } from "../compiler/manifest.ts";
 import { adler32 } from "../serial/adler32.ts";
