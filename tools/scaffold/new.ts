@@ -11,14 +11,14 @@ import { PROJECT_ROOT } from "../compiler/build.ts";
 export const usage = `usage: mcu new DIR
 
 Makes a firmware project of your own in DIR (a new or empty folder): src/app.ts (a copy of the
-echo app to start from), device.json (fill in Wi-Fi and broker), tsconfig.json and package.json
-with scripts that run this toolkit on it:
+echo app to start from), test/app.test.ts (its tests, on an emulated board), device.json (fill
+in Wi-Fi and broker), tsconfig.json and package.json with scripts that run this toolkit on it:
 
   npm run build       compile src/ to build/lua (mcu build --app .)
   npm run flash       build and flash the board on the USB port (./flash.sh --app .)
   npm run watch       the same, again on every save (--watch)
   npm run emulate     build and boot an emulated board on /tmp/tty-<name>
-  npm test            the whole loop on this PC: embedded broker, emulated board, echoes
+  npm test            build, then run test/*.test.ts on emulated boards (mcu test)
   npm run typecheck   check src/ against @types/nodemcu
 
 exit status: 0 done; 2 bad arguments, or DIR not a folder mcu new may write into (not empty, a
@@ -63,7 +63,7 @@ function packageJson(pkg: string, mcu: string, tsc: string): string {
     flash: `${node} flash --app .`,
     watch: `${node} flash --app . --watch`,
     emulate: `${node} emulate --app . --serial /tmp/tty-${pkg}`,
-    test: `CI=true ${node} demo --app .`,
+    test: `${node} test`,
     typecheck: `node ${shWord(tsc)} -p . --noEmit`,
   };
   return `${JSON.stringify({ name: pkg, version: "0.1.0", private: true, scripts }, null, 2)}\n`;
@@ -86,6 +86,38 @@ function tsconfigJson(toolkit: string, common: string): string {
     exclude: [`${toolkit}/firmware/src/app.ts`],
   };
   return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Where the app's tests import the test kit from, given the toolkit's path from the app folder. */
+const testKit = (toolkit: string) => `../${toolkit}/tools/testing/index.ts`;
+
+/** test/app.test.ts: the app's first tests, written with the kit (docs/testing.md). */
+function exampleTest(toolkit: string): string {
+  return `// The app's own tests: npm test (mcu test) builds src/ and runs every test/**/*.test.ts with
+// node's test runner. boot() runs the app on an emulated board with a broker of its own; the
+// toolkit's docs/testing.md has the rest (hardware, the console, heap, power cycles).
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { boot, type TestBoard } from "${testKit(toolkit)}";
+
+let board: TestBoard;
+// One board for the file's tests (mcu test runs them in the app folder: "." is the app); it
+// stops by itself after them.
+before(async () => {
+  board = await boot({ app: "." });
+});
+
+test("the echo answers", async () => {
+  await board.publish("hello");
+  assert.equal(await board.expect(/hello/), "hello");
+});
+
+test("the status names the version", async () => {
+  const status = await board.status();
+  assert.equal(status.state, "online");
+  assert.equal(status.version, board.version);
+});
+`;
 }
 
 /** device.example.json with the folder's name as the board's id when it is a valid one. */
@@ -183,13 +215,15 @@ export async function run(argv: string[]): Promise<number> {
   const write = (file: string, text: string, mode?: number) => make(join(dir, file), () => writeFileSync(join(dir, file), text, { mode }));
   make(join(dir, "src"), () => mkdirSync(join(dir, "src")), true);
   make(join(dir, "src", "app.ts"), () => copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts")));
+  make(join(dir, "test"), () => mkdirSync(join(dir, "test")), true);
+  write(join("test", "app.test.ts"), exampleTest(toolkit));
   write("device.json", deviceJson(root, name), 0o600);
   write("tsconfig.json", tsconfigJson(toolkit, posix(relative(dir, commonFolder(dir, root))) || "."));
   write("package.json", packageJson(packageName(name), `${toolkit}/dist/mcu.js`, `${toolkit}/node_modules/typescript/bin/tsc`));
   write(".gitignore", "build/\ndevice.json\n");
   process.stdout.write(
-    `mcu new: made ${printable(given)}: src/app.ts (the echo, yours to change), device.json (fill in Wi-Fi and broker), ` +
-      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm test      # the whole loop on this PC\n  npm run flash                # to the board on USB\n`,
+    `mcu new: made ${printable(given)}: src/app.ts (the echo, yours to change), test/app.test.ts, device.json (fill in Wi-Fi and broker), ` +
+      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm test      # its tests, on an emulated board\n  npm run flash                # to the board on USB\n`,
   );
   return EXIT.ok;
 }
