@@ -47,7 +47,9 @@ export async function run(argv: string[]): Promise<number> {
   const files = positionals.length > 0 ? positionals.map((f) => resolve(f)) : testFiles(appDir);
   if (files.length === 0) throw new CliError(`mcu test: no tests in ${join(appDir, "test")}: write test/app.test.ts (docs/testing.md shows how)`, EXIT.usage);
   await build({ appDir, log: (l) => process.stdout.write(`${l}\n`) });
-  const child = spawn(process.execPath, ["--import", tsxLoader(), "--test", ...files], { cwd: appDir, stdio: "inherit" });
+  // A runner started from inside another's test (NODE_TEST_CONTEXT) would report to that one, not here.
+  const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
+  const child = spawn(process.execPath, ["--import", tsxLoader(), "--test", ...files], { cwd: appDir, env, stdio: "inherit" });
   const code = await new Promise<number | null>((done) => child.on("close", done));
   return code === 0 ? EXIT.ok : EXIT.failure;
 }
