@@ -4,6 +4,8 @@
 // after the file's tests (node:test's `after`), or sooner by stop() or `await using`.
 import { AsyncResource } from "node:async_hooks";
 import { EventEmitter } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { after } from "node:test";
 import { defaultId, IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { brokerUrl } from "../../host/cli/broker-url.ts";
@@ -194,6 +196,10 @@ async function firmwareOnBroker(opts: BootOptions, undo: (() => unknown)[]): Pro
       );
     return { fw, broker: await embedded(undo, fw.broker.port) };
   }
+  if (opts.app !== undefined && !existsSync(join(opts.app, "src", "app.ts")))
+    throw new Error(
+      `${opts.app}: neither an app folder (src/app.ts) nor a build folder (manifest.json); give the folder mcu new made, or the one mcu build wrote`,
+    );
   const broker = given ?? (await embedded(undo));
   const fw = await buildForTest(opts.app, broker);
   undo.push(() => fw.remove());
