@@ -86,7 +86,9 @@ test("mcu test fails when a test of the app fails, naming it", async () => {
   }
 });
 
-test("an app that reads the ADC and a DHT passes its own npm test, and the demo and the emulator give it those modules", { timeout: 240_000 }, async () => {
+test("an app that reads the ADC and a DHT passes its own npm test, and mcu test and mcu demo say its board has those modules", {
+  timeout: 240_000,
+}, async () => {
   const sensing = join(dir, "sensing");
   assert.equal((await mcu(["new", sensing])).code, 0);
   writeFileSync(
@@ -109,6 +111,7 @@ test("an app that reads the ADC and a DHT passes its own npm test, and the demo 
   const tests = await npm("test", sensing);
   assert.equal(tests.code, 0, tests.stdout + tests.stderr);
   assert.match(tests.stdout, /^ok \d+ - reads the ADC and the DHT$/m);
+  assert.match(tests.stdout, /the test boards' NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\)\n/);
   assert.match(tests.stdout, /^ok \d+ - the echo answers$/m);
 
   const demo = await mcu(["demo", "--app", sensing, "--messages", "1"], { env: { CI: "true" } });

@@ -10,7 +10,7 @@ import { after } from "node:test";
 import { defaultId, IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { brokerUrl } from "../../host/cli/broker-url.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
-import { startEmbeddedBroker } from "../broker/embedded.ts";
+import { type EmbeddedBroker, startEmbeddedBroker } from "../broker/embedded.ts";
 import { emulatedBuild } from "../nodemcu/builds.ts";
 import { type EmulatedBoard, type EmulatedBoardOptions, emulatedBoard } from "./board.ts";
 import { buildForTest, existingFirmware, isBuildFolder, type TestFirmware } from "./firmware.ts";
@@ -79,11 +79,7 @@ const ONLINE_WAIT_MS = 30_000;
 const MESSAGE_WAIT_MS = 10_000;
 const ASK_EVERY_MS = 500;
 
-interface Broker {
-  host: string;
-  port: number;
-  url: string;
-}
+type Broker = Pick<EmbeddedBroker, "host" | "port" | "url">;
 
 /** Boots the firmware on an emulated board and waits until it is online. */
 export async function boot(opts: BootOptions = {}): Promise<TestBoard> {

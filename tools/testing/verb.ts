@@ -9,6 +9,7 @@ import { CliError, EXIT, parseOrUsage } from "../../host/kit/index.ts";
 import { appDirError } from "../compiler/app.ts";
 import { PROJECT_ROOT } from "../compiler/build.ts";
 import { build } from "../compiler/verb.ts";
+import { emulatedBuild } from "../nodemcu/builds.ts";
 
 export const usage = `usage: mcu test [--app DIR] [FILE...]
 
@@ -46,7 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   if (notApp) throw new CliError(`mcu test: ${notApp}`, EXIT.usage);
   const files = positionals.length > 0 ? positionals.map((f) => resolve(f)) : testFiles(appDir);
   if (files.length === 0) throw new CliError(`mcu test: no tests in ${join(appDir, "test")}: write test/app.test.ts (docs/testing.md shows how)`, EXIT.usage);
-  await build({ appDir, log: (l) => process.stdout.write(`${l}\n`) });
+  const built = await build({ appDir, log: (l) => process.stdout.write(`${l}\n`) });
+  process.stdout.write(`mcu test: the test boards' NodeMCU build: ${emulatedBuild(built.needs.modules).line}\n`);
   // A runner started from inside another's test (NODE_TEST_CONTEXT) would report to that one, not here.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
   const child = spawn(process.execPath, ["--import", tsxLoader(), "--test", ...files], { cwd: appDir, env, stdio: "inherit" });
