@@ -21,6 +21,8 @@ export interface EmulatedBoardOptions {
   modules?: readonly string[];
   /** The hardware on the board when it powers on. */
   io?: Hardware;
+  /** Leave the board off: powerCycle() turns it on. */
+  off?: boolean;
   /** Any other of the emulated board's settings (heap, chipId, ssid and psk, …). */
   board?: Omit<BoardOptions, "flashDir" | "modules">;
 }
@@ -59,7 +61,7 @@ export function emulatedBoard(opts: EmulatedBoardOptions = {}): EmulatedBoard {
     changed.emit("output");
   });
   const lines = () => consoleLines(raw, opts.build?.outDir);
-  board.boot();
+  if (!opts.off) board.boot();
   return {
     board,
     io: board.io,

@@ -3,20 +3,19 @@
 // unless the test names one; the board is online when boot() resolves, and is stopped by itself
 // after the file's tests (node:test's `after`), or sooner by stop() or `await using`.
 import { AsyncResource } from "node:async_hooks";
-import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after } from "node:test";
-import { defaultId, IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
+import { defaultId } from "../../firmware/src/contract.ts";
 import { brokerUrl } from "../../host/cli/broker-url.ts";
-import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../broker/embedded.ts";
 import { emulatedBuild } from "../nodemcu/builds.ts";
 import { type EmulatedBoard, type EmulatedBoardOptions, emulatedBoard } from "./board.ts";
+import { linkTo, type Status } from "./device.ts";
 import { buildForTest, existingFirmware, isBuildFolder, type TestFirmware } from "./firmware.ts";
-import { described, firstMatch, type Match, until } from "./wait.ts";
+import type { Match } from "./wait.ts";
 
-export interface BootOptions extends Omit<EmulatedBoardOptions, "build" | "files"> {
+export interface BootOptions extends Omit<EmulatedBoardOptions, "build" | "files" | "off"> {
   /**
    * The firmware: an app folder (mcu new; built now, for this board and broker), a build folder
    * (mcu build's output, as it is), or by default the toolkit's echo.
@@ -26,18 +25,6 @@ export interface BootOptions extends Omit<EmulatedBoardOptions, "build" | "files
   broker?: string;
   /** How long the board may take to come online, at boot and after powerCycle (default 30 s). */
   timeoutMs?: number;
-}
-
-/** The device's retained status (the contract's ONLINE_FORMAT), with what the app adds to it. */
-export interface Status {
-  state: string;
-  version: string;
-  ip: string;
-  heap: number;
-  overflows: number;
-  dropped: number;
-  broker: string;
-  [member: string]: unknown;
 }
 
 export interface TestBoard extends Omit<EmulatedBoard, "powerCycle" | "stop"> {
@@ -77,7 +64,6 @@ const fileScope = new AsyncResource("mcu-test-kit");
 
 const ONLINE_WAIT_MS = 30_000;
 const MESSAGE_WAIT_MS = 10_000;
-const ASK_EVERY_MS = 500;
 
 type Broker = Pick<EmbeddedBroker, "host" | "port" | "url">;
 
@@ -99,82 +85,32 @@ export async function boot(opts: BootOptions = {}): Promise<TestBoard> {
 async function booted(opts: BootOptions, undo: (() => unknown)[], stop: () => Promise<void>): Promise<TestBoard> {
   const { fw, broker } = await firmwareOnBroker(opts, undo);
   const modules = opts.modules ?? emulatedBuild(fw.build.needs.modules).modules;
-  const mq = new EventEmitter();
-  const outs: string[] = [];
-  const statuses: { status: Status; live: boolean }[] = [];
-  const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: `mcu-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` });
-  await watcher.connect();
-  undo.push(() => watcher.end({ force: true }));
-  const core = emulatedBoard({ ...opts, modules, build: fw.build, board: { ssid: fw.wifi.ssid, psk: fw.wifi.password, ...opts.board } });
+  const board = { ssid: fw.wifi.ssid, psk: fw.wifi.password, ...opts.board };
+  const core = emulatedBoard({ ...opts, modules, build: fw.build, board, off: true });
   undo.push(() => core.stop());
   const id = fw.id ?? defaultId(core.board.chipId.toString(16).padStart(6, "0"));
-  const topics = { in: topic(fw.prefix, id, IN), out: topic(fw.prefix, id, OUT), status: topic(fw.prefix, id, STATUS) };
-  watcher.on("message", (m: Message) => {
-    if (m.topic === topics.out) outs.push(m.payload.toString("utf8"));
-    else if (m.topic === topics.status) statuses.push({ status: parsed(m.payload), live: !m.retain });
-    mq.emit("message");
-  });
-  await watcher.subscribe([
-    { topic: topics.out, qos: 0 },
-    { topic: topics.status, qos: 1 },
-  ]);
+  // Listening before the board is on, so its first status is seen.
+  const link = await linkTo(broker, { prefix: fw.prefix, id, maxMessageLength: fw.maxMessageLength });
+  undo.push(() => link.close());
   const timeoutMs = opts.timeoutMs ?? ONLINE_WAIT_MS;
-  // A status published now, not one a broker kept from an earlier run.
-  const online = (from: number) =>
-    until(
-      mq,
-      "message",
-      () => statuses.slice(from).find((s) => s.live && s.status.state === "online"),
-      timeoutMs,
-      "the board to come online",
-      () => {
-        return `its console:\n${core.console().slice(-20).join("\n")}`;
-      },
-    );
-  await online(0);
-  let cursor = 0;
-  const publish = (message: string | Buffer) => watcher.publish(topics.in, message, { qos: 0 });
+  const powerCycle = async () => {
+    const mark = link.mark();
+    core.powerCycle();
+    await link.online(mark, timeoutMs, core.console);
+  };
+  await powerCycle();
   return {
     ...core,
     id,
     version: fw.build.version,
     modules,
-    topics,
+    topics: link.topics,
     broker,
-    publish,
-    messages: () => [...outs],
-    expect: async (match, ms = MESSAGE_WAIT_MS) => {
-      const seen = () => `the messages on ${topics.out} since then: ${JSON.stringify(outs.slice(cursor))}`;
-      const found = await until(mq, "message", () => firstMatch(outs, cursor, match), ms, `a message ${described(match)} on ${topics.out}`, seen);
-      cursor = found.index + 1;
-      return found.text;
-    },
-    status: async (match = () => true, ms = MESSAGE_WAIT_MS) => {
-      const from = statuses.length;
-      const ask = () => void publish("x".repeat(fw.maxMessageLength + 1)).catch(() => {});
-      const asking = setInterval(ask, ASK_EVERY_MS);
-      ask();
-      try {
-        const found = await until(
-          mq,
-          "message",
-          () => statuses.slice(from).find((s) => s.status.state === "online" && match(s.status)),
-          ms,
-          "a status that matches",
-          () => {
-            return `the statuses since then: ${JSON.stringify(statuses.slice(from).map((s) => s.status))}`;
-          },
-        );
-        return found.status;
-      } finally {
-        clearInterval(asking);
-      }
-    },
-    powerCycle: async () => {
-      const from = statuses.length;
-      core.powerCycle();
-      await online(from);
-    },
+    publish: link.publish,
+    messages: link.messages,
+    expect: (match, ms = MESSAGE_WAIT_MS) => link.expect(match, ms),
+    status: (match = () => true, ms = MESSAGE_WAIT_MS) => link.status(match, ms),
+    powerCycle,
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -212,12 +148,4 @@ function plainBroker(url: string): Broker {
   const b = brokerUrl(url);
   if (b.tls) throw new Error(`broker "${url}": give mqtt://host:port; the test board's build has no TLS`);
   return { host: b.host, port: b.port, url };
-}
-
-function parsed(payload: Buffer): Status {
-  try {
-    return JSON.parse(payload.toString("utf8")) as Status;
-  } catch {
-    return { state: "unreadable", raw: payload.toString("utf8") } as unknown as Status;
-  }
 }
