@@ -44,9 +44,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(argv, { app: { type: "string" } }, usage, true);
   const appDir = resolve(values.app ?? ".");
   const notApp = appDirError(values.app ?? ".");
-  if (notApp) throw new CliError(`mcu test: ${notApp}`, EXIT.usage);
+  if (notApp) throw new CliError(notApp, EXIT.usage);
   const files = positionals.length > 0 ? positionals.map((f) => resolve(f)) : testFiles(appDir);
-  if (files.length === 0) throw new CliError(`mcu test: no tests in ${join(appDir, "test")}: write test/app.test.ts (docs/testing.md shows how)`, EXIT.usage);
+  if (files.length === 0) throw new CliError(`no tests in ${join(appDir, "test")}: write test/app.test.ts (docs/testing.md shows how)`, EXIT.usage);
   const built = await build({ appDir, log: (l) => process.stdout.write(`${l}\n`) });
   process.stdout.write(`mcu test: the test boards' NodeMCU build: ${emulatedBuild(built.needs.modules).line}\n`);
   // A runner started from inside another's test (NODE_TEST_CONTEXT) would report to that one, not here.
