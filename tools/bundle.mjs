@@ -66,5 +66,7 @@ await build({
   supported: { "dynamic-import": false },
 });
 await build({ ...common, entryPoints: Object.fromEntries(verbModules.map((p) => [verbFile(p), `${p}.ts`])), outdir: "dist" });
+// The test kit an app's tests import as "<package>/testing" (package.json "exports").
+await build({ ...common, entryPoints: ["tools/testing/index.ts"], outfile: "dist/testing.js" });
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }) + "\n");
 chmodSync("dist/mcu.js", 0o755);

@@ -1,7 +1,7 @@
 // mcu new: a firmware project of the user's own, from a clone of the toolkit, which it links to.
-// Its npm scripts type-check and build it, and its test runs the whole loop (embedded broker,
-// emulated board flashed over serial, echoes); mcu emulate --app boots it. A folder that is not
-// empty is refused untouched.
+// Its npm scripts type-check and build it, and its npm test runs its own tests (test/app.test.ts,
+// with the test kit) on an emulated board that has the modules the app uses; mcu demo and mcu
+// emulate --app boot it with them too. A folder that is not empty is refused untouched.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -19,10 +19,16 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const npm = (script: string) => run("npm", ["run", "--silent", script], { cwd: app, env: { CI: "true" } });
+/** The example test's import of the kit, for more tests in the app. */
+const kitImport = (appDir: string) =>
+  readFileSync(join(appDir, "test", "app.test.ts"), "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("import { boot"))!;
+const npm = (script: string, cwd = app) => run("npm", ["run", "--silent", script], { cwd, env: { CI: "true" } });
 
-test("mcu new makes src/app.ts, a private device.json named for the folder, tsconfig.json and package.json", () => {
-  assert.deepEqual(readdirSync(app).sort(), [".gitignore", "device.json", "package.json", "src", "tsconfig.json"]);
+test("mcu new makes src/app.ts, test/app.test.ts, a private device.json named for the folder, tsconfig.json and package.json", () => {
+  assert.deepEqual(readdirSync(app).sort(), [".gitignore", "device.json", "package.json", "src", "test", "tsconfig.json"]);
+  assert.deepEqual(readdirSync(join(app, "test")), ["app.test.ts"]);
   assert.equal(readFileSync(join(app, "src", "app.ts"), "utf8"), readFileSync("firmware/src/app.ts", "utf8"));
   assert.equal(JSON.parse(readFileSync(join(app, "device.json"), "utf8")).id, "my-board");
   assert.equal(statSync(join(app, "device.json")).mode & 0o777, 0o600);
@@ -48,7 +54,7 @@ test("mcu new refuses a folder that is not empty and changes nothing in it", asy
   assert.deepEqual(readdirSync(used), ["notes.txt"]);
 });
 
-test("the app's scripts: typecheck finds a type error in src/ by its own path, build compiles it, test echoes through an emulated board", async () => {
+test("the app's scripts: typecheck finds a type error in src/ by its own path, build compiles it, test runs its tests", async () => {
   const source = join(app, "src", "app.ts");
   const original = readFileSync(source, "utf8");
   writeFileSync(source, `${original}\nconst wrong: number = "text";\nprint(wrong);\n`);
@@ -65,9 +71,64 @@ test("the app's scripts: typecheck finds a type error in src/ by its own path, b
   const built = await npm("build");
   assert.equal(built.code, 0, built.stderr);
   assert.deepEqual(readdirSync(join(app, "build", "lua")).sort(), ["app.lua", "brokers.lua", "config.lua", "init.lua", "manifest.json"]);
-  const loop = await npm("test");
-  assert.equal(loop.code, 0, loop.stderr);
-  assert.match(loop.stdout, /3\/3 messages echoed/);
+  const tests = await npm("test");
+  assert.equal(tests.code, 0, tests.stdout + tests.stderr);
+  assert.match(tests.stdout, /^ok \d+ - the echo answers$/m);
+  assert.match(tests.stdout, /^ok \d+ - the status names the version$/m);
+  assert.match(tests.stdout, /^# fail 0$/m);
+});
+
+test("mcu test fails when a test of the app fails, naming it", async () => {
+  const file = join(app, "test", "wrong.test.ts");
+  writeFileSync(
+    file,
+    `import { test } from "node:test";\n${kitImport(app)}\n` +
+      `test("a wrong echo", async () => {\n  const board = await boot({ app: "." });\n  await board.publish("one");\n  await board.expect("two", 3000);\n});\n`,
+  );
+  try {
+    const r = await mcu(["test", "--app", app, file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^not ok \d+ - a wrong echo$/m);
+    assert.match(r.stdout, /waiting for a message "two" on nodemcu\/my-board\/out; the messages .* since then: \["one"\]/);
+  } finally {
+    rmSync(file);
+  }
+});
+
+test("an app that reads the ADC and a DHT passes its own npm test, and mcu test and mcu demo say its board has those modules", {
+  timeout: 240_000,
+}, async () => {
+  const sensing = join(dir, "sensing");
+  assert.equal((await mcu(["new", sensing])).code, 0);
+  writeFileSync(
+    join(sensing, "src", "app.ts"),
+    `import { start } from "./session";\n` +
+      `start((data) => {\n` +
+      `  if (data === "adc") return "adc " + adc.read(0);\n` +
+      `  if (data === "dht") {\n    const [status, t, h] = dht.read(5);\n    return "dht " + status + " " + t + " " + h;\n  }\n` +
+      `  return data ?? "";\n});\n`,
+  );
+  writeFileSync(
+    join(sensing, "test", "sensors.test.ts"),
+    `import assert from "node:assert/strict";\nimport { test } from "node:test";\n${kitImport(sensing)}\n` +
+      `test("reads the ADC and the DHT", async () => {\n` +
+      `  const board = await boot({ app: ".", io: { adc: 512, dht: { 5: { model: "dht22", temperature: 21.5, humidity: 40 } } } });\n` +
+      `  await board.publish("adc");\n  assert.equal(await board.expect(/^adc/), "adc 512");\n` +
+      `  board.io.setAdc(7);\n  await board.publish("adc");\n  assert.equal(await board.expect(/^adc/), "adc 7");\n` +
+      `  await board.publish("dht");\n  assert.equal(await board.expect(/^dht/), "dht 0 21.5 40");\n});\n`,
+  );
+  const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: sensing });
+  assert.equal(installed.code, 0, installed.stderr);
+  const tests = await npm("test", sensing);
+  assert.equal(tests.code, 0, tests.stdout + tests.stderr);
+  assert.match(tests.stdout, /^ok \d+ - reads the ADC and the DHT$/m);
+  assert.match(tests.stdout, /the test boards' NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\)\n/);
+  assert.match(tests.stdout, /^ok \d+ - the echo answers$/m);
+
+  const demo = await mcu(["demo", "--app", sensing, "--messages", "1"], { env: { CI: "true" } });
+  assert.equal(demo.code, 0, demo.stdout + demo.stderr);
+  assert.match(demo.stdout, /its NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\) \(adc,dht,file,/);
+  assert.match(demo.stdout, /1\/1 messages echoed/);
 });
 
 test("mcu emulate --app builds the app and boots it on the access point of its device.json", async () => {
@@ -80,9 +141,12 @@ test("mcu emulate --app builds the app and boots it on the access point of its d
   });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
   try {
     assert.ok(await waitFor(() => out.includes("wifi: got ip"), 30000), out);
     assert.match(out, /app: my-board joining HomeNet/);
+    assert.match(err, /mcu emulate: its NodeMCU build: the README's recommended modules\n/);
   } finally {
     child.kill("SIGINT");
   }

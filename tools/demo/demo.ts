@@ -19,7 +19,7 @@ import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/pty.ts";
-import { RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
+import { emulatedBuild } from "../nodemcu/builds.ts";
 import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";
 
@@ -131,8 +131,10 @@ export async function run(argv: string[]): Promise<number> {
     const build = await buildFirmware({ appDir: values.app, configFile, outDir: join(work, "build") });
 
     heading("board");
-    // The build README.md tells users to make, so the demo shows what their board will do.
-    const board = new Board({ flashDir: join(work, "flash"), modules: RECOMMENDED_BUILD });
+    // The build README.md tells users to make, plus what the app uses beyond it (manifest.json's
+    // needs): the demo shows what their board will do once it has those modules.
+    const nodemcu = emulatedBuild(build.needs.modules);
+    const board = new Board({ flashDir: join(work, "flash"), modules: nodemcu.modules });
     const link = join(work, "ttyDEMO");
     const pty = openSerialPty(link);
     cleanup.push(
@@ -144,7 +146,7 @@ export async function run(argv: string[]): Promise<number> {
     const view = consoleView(board);
     board.boot();
     process.stdout.write(`emulated NodeMCU board (chip id ${board.chipId}) with an empty flash; serial console on ${link} -> ${pty.device}\n`);
-    process.stdout.write(`its NodeMCU build: the README's recommended modules (${board.modules.join(",")}), SSL ${board.ssl}, ${board.numberType} numbers\n`);
+    process.stdout.write(`its NodeMCU build: ${nodemcu.line} (${board.modules.join(",")}), SSL ${board.ssl}, ${board.numberType} numbers\n`);
 
     heading(`flash (the ./flash.sh upload path, over ${link})`);
     const flashStart = performance.now();

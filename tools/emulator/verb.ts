@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../host/config.ts";
 import { CliError, EXIT, interrupted, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { buildFirmware } from "../compiler/build.ts";
-import { type NumberType, parseModules } from "../nodemcu/builds.ts";
+import { emulatedBuild, type NumberType, parseModules } from "../nodemcu/builds.ts";
 import { Board, type BoardOptions, DEFAULT_HEAP, DEFAULT_MODULES } from "./board.ts";
 import { type Flash, NAME_MAX } from "./flash.ts";
 import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
@@ -21,7 +21,8 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
 /dev/ttyUSB0. Its Wi-Fi sees one access point (--ssid, --psk); its MQTT goes over real TCP.
 
   --app DIR        build an app folder of your own (mcu new) and load it; the access point
-                   is its device.json's Wi-Fi unless --ssid/--psk say otherwise
+                   is its device.json's Wi-Fi unless --ssid/--psk say otherwise, and the
+                   NodeMCU build the README's plus the modules the app uses unless --modules
   --flash DIR      the board's flash (default .emulator/flash)
   --load DIR       copy a build's .lua/.lc files into the flash first (e.g. build/lua)
   --serial PATH    expose the console on a pty with a symlink at PATH
@@ -131,11 +132,13 @@ export async function run(argv: string[]): Promise<number> {
   // The app's build, and its Wi-Fi as the access point the board finds.
   const app = values.app === undefined ? undefined : await buildFirmware({ appDir: values.app, log: (l) => process.stderr.write(`${l}\n`) });
   const wifi = app ? loadConfig(app.configFile).wifi : undefined;
+  // The README's build plus what the app uses; an explicit --modules wins.
+  const nodemcu = app && values.modules === undefined ? emulatedBuild(app.needs.modules) : undefined;
   const opts: BoardOptions = {
     flashDir,
     chipId: wholeNumber("chip-id", values["chip-id"], { min: 0 }),
     heap: wholeNumber("heap", values.heap, { min: 4096 }),
-    modules: values.modules === undefined ? undefined : modulesOf(values.modules),
+    modules: values.modules === undefined ? nodemcu?.modules : modulesOf(values.modules),
     ssl: values.ssl,
     numberType: numberTypeOf(values.number),
     ssid: values.ssid ?? wifi?.ssid,
@@ -153,6 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.load) load(board.flash, values.load);
   if (app) load(board.flash, app.outDir);
+  if (nodemcu) process.stderr.write(`mcu emulate: its NodeMCU build: ${nodemcu.line}\n`);
   if (fleet !== undefined && values.io !== undefined) usageError("--io serves one board; leave it out with --fleet");
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
   const io = values.io === undefined ? undefined : await serveIo(board.io, values.io).catch((err: Error) => usageError(`--io ${values.io}: ${err.message}`));

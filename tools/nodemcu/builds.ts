@@ -62,3 +62,15 @@ export function parseModules(spec: string): string[] {
   }
   return inBuildOrder(list);
 }
+
+/**
+ * The build an emulated board gets for firmware whose manifest needs `needs` (needs.modules): the
+ * README's, plus what the firmware uses beyond it, so the test board runs what the build needs.
+ * A real board's build is still checked before an upload (tools/serial/preflight.ts). `line`
+ * says so, as in "the README's recommended modules plus adc, dht (the firmware uses them)".
+ */
+export function emulatedBuild(needs: readonly string[]): { modules: string[]; line: string } {
+  const added = inBuildOrder(needs.filter((m) => !RECOMMENDED_BUILD.includes(m)));
+  const plus = added.length === 0 ? "" : ` plus ${added.join(", ")} (the firmware uses them)`;
+  return { modules: inBuildOrder([...RECOMMENDED_BUILD, ...added]), line: `the README's recommended modules${plus}` };
+}

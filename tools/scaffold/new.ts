@@ -12,16 +12,16 @@ import { PROJECT_ROOT } from "../compiler/build.ts";
 export const usage = `usage: mcu new DIR
 
 Makes a firmware project of your own in DIR (a new or empty folder): src/app.ts (a copy of the
-echo app to start from), device.json (fill in Wi-Fi and broker), tsconfig.json and package.json.
-The package.json depends on this toolkit: by version range when mcu runs from an installed
-package, by a file: link when it runs from a clone. After \`npm install\` there, its scripts run
-the toolkit's mcu on it:
+echo app to start from), test/app.test.ts (its tests, on an emulated board), device.json (fill
+in Wi-Fi and broker), tsconfig.json and package.json. The package.json depends on this toolkit:
+by version range when mcu runs from an installed package, by a file: link when it runs from a
+clone. After \`npm install\` there, its scripts run the toolkit's mcu on it:
 
   npm run build       compile src/ to build/lua (mcu build --app .)
   npm run flash       build and flash the board on the USB port (mcu flash --app .)
   npm run watch       the same, again on every save (--watch)
   npm run emulate     build and boot an emulated board on /tmp/tty-<name>
-  npm test            the whole loop on this PC: embedded broker, emulated board, echoes
+  npm test            build, then run test/*.test.ts on emulated boards (mcu test)
   npm run typecheck   check src/ against @types/nodemcu
 
 exit status: 0 done; 2 bad arguments, or DIR not a folder mcu new may write into (not empty, a
@@ -77,7 +77,7 @@ function packageJson(pkg: string, toolkit: Toolkit): string {
     flash: "mcu flash --app .",
     watch: "mcu flash --app . --watch",
     emulate: `mcu emulate --app . --serial /tmp/tty-${pkg}`,
-    test: "CI=true mcu demo --app .",
+    test: "mcu test",
     typecheck: `${tsc} -p . --noEmit`,
   };
   const dependencies = { [toolkit.name]: toolkit.spec };
@@ -103,6 +103,38 @@ function tsconfigJson(name: string): string {
     exclude: [`${lib}/firmware/src/app.ts`],
   };
   return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Where the app's tests import the test kit from: the toolkit's package, whether installed or linked. */
+const testKit = (toolkit: Toolkit) => `${toolkit.name}/testing`;
+
+/** test/app.test.ts: the app's first tests, written with the kit (docs/testing.md). */
+function exampleTest(toolkit: Toolkit): string {
+  return `// The app's own tests: npm test (mcu test) builds src/ and runs every test/**/*.test.ts with
+// node's test runner. boot() runs the app on an emulated board with a broker of its own; the
+// toolkit's docs/testing.md has the rest (hardware, the console, heap, power cycles).
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { boot, type TestBoard } from "${testKit(toolkit)}";
+
+let board: TestBoard;
+// One board for the file's tests (mcu test runs them in the app folder: "." is the app); it
+// stops by itself after them.
+before(async () => {
+  board = await boot({ app: "." });
+});
+
+test("the echo answers", async () => {
+  await board.publish("hello");
+  assert.equal(await board.expect(/hello/), "hello");
+});
+
+test("the status names the version", async () => {
+  const status = await board.status();
+  assert.equal(status.state, "online");
+  assert.equal(status.version, board.version);
+});
+`;
 }
 
 /** device.example.json with the folder's name as the board's id when it is a valid one. */
@@ -200,13 +232,15 @@ export async function run(argv: string[]): Promise<number> {
   const write = (file: string, text: string, mode?: number) => make(join(dir, file), () => writeFileSync(join(dir, file), text, { mode }));
   make(join(dir, "src"), () => mkdirSync(join(dir, "src")), true);
   make(join(dir, "src", "app.ts"), () => copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts")));
+  make(join(dir, "test"), () => mkdirSync(join(dir, "test")), true);
+  write(join("test", "app.test.ts"), exampleTest(toolkit));
   write("device.json", deviceJson(root, name), 0o600);
   write("tsconfig.json", tsconfigJson(toolkit.name));
   write("package.json", packageJson(packageName(name), toolkit));
   write(".gitignore", "build/\ndevice.json\n");
   process.stdout.write(
-    `mcu new: made ${printable(given)}: src/app.ts (the echo, yours to change), device.json (fill in Wi-Fi and broker), ` +
-      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm install && npm test      # the whole loop on this PC\n  npm run flash                # to the board on USB\n`,
+    `mcu new: made ${printable(given)}: src/app.ts (the echo, yours to change), test/app.test.ts, device.json (fill in Wi-Fi and broker), ` +
+      `tsconfig.json, package.json\n  cd ${printable(shWord(given))} && npm install && npm test      # its tests, on an emulated board\n  npm run flash                # to the board on USB\n`,
   );
   return EXIT.ok;
 }
