@@ -17,7 +17,7 @@ import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { build as buildVerb } from "../compiler/verb.ts";
 import { Board } from "../emulator/board.ts";
-import { openSerialPty } from "../emulator/pty.ts";
+import { openSerialPty } from "../emulator/front/pty.ts";
 import { RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
 import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";
