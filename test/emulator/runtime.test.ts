@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Board } from "../../tools/emulator/board.ts";
-import { type HostModules, RUNTIME } from "../../tools/emulator/runtime/runtime.ts";
+import type { HostModules } from "../../tools/emulator/runtime/host-half.ts";
+import { RUNTIME } from "../../tools/emulator/runtime/runtime.ts";
 
 test("each Lua-to-host call of the runtime has a handler, and each handler a caller", () => {
   const dir = mkdtempSync(join(tmpdir(), "mcu-flash-"));

@@ -2,7 +2,7 @@
 // station config, opmode, hostname) and NodeMCU's RCR records (startup command and options,
 // partition table; app/platform/platform.h:349-358). Kept by the Board object, so it survives
 // restart, deep sleep and power cuts as flash does, but not the emulator process.
-import type { HostModule } from "../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../runtime/host-half.ts";
 
 export class SysParam {
   private readonly values = new Map<string, string>();
@@ -22,5 +22,13 @@ export class SysParam {
 
   get(key: string): string | undefined {
     return this.values.get(key);
+  }
+}
+
+export const sysparamHost: HostFactory = () => new SysParam();
+
+declare module "../runtime/host-half.ts" {
+  interface HostHalves {
+    sysparam: SysParam;
   }
 }

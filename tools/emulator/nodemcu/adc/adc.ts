@@ -1,7 +1,7 @@
 // adc's host half (lua/adc.lua): the TOUT pin's reading and the supply voltage, both set by the
 // host, and the ADC mode byte 107 of the PHY init data (app/modules/adc.c:28-59), which lives in
 // flash and so takes effect at the next boot.
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 /** adc.INIT_ADC and adc.INIT_VDD33 (app/modules/adc.c:66-67). */
 const INIT_ADC = 0x00;
@@ -32,5 +32,13 @@ export class AdcHost {
   /** The SDK reads byte 107 at boot. */
   boot(): void {
     this.mode = this.stored;
+  }
+}
+
+export const adcHost: HostFactory = () => new AdcHost();
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    adc: AdcHost;
   }
 }

@@ -2,7 +2,7 @@
 // (raw digest, nil) or (nil, the module's error message).
 import { createHash, createHmac } from "node:crypto";
 import type { Flash } from "../../machine/flash.ts";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 /** The mechanisms app/crypto/digests.c:57-65 lists (SHA2_ENABLE is on), by NodeMCU's name. */
 const MECHS: Record<string, string> = { MD5: "md5", SHA1: "sha1", SHA256: "sha256", SHA384: "sha384", SHA512: "sha512" };
@@ -16,7 +16,7 @@ const UNKNOWN = "unknown hash mech";
 /** app/modules/crypto.c:73. */
 const NO_FILE = "file does not exist";
 
-export function cryptoHost(flash: Flash): HostModule {
+function calls(flash: Flash): HostModule {
   return {
     hash: (a) => {
       const m = mech(a.text(0));
@@ -43,3 +43,5 @@ export function cryptoHost(flash: Flash): HostModule {
     },
   };
 }
+
+export const cryptoHost: HostFactory = (board) => ({ calls: calls(board.flash) });

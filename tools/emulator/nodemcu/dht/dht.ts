@@ -1,7 +1,8 @@
 // dht's host half (lua/dht.lua): sensors the host puts on pins. A sensor sends the 5 bytes its
 // model sends; the board decodes them as app/dht/dht.c:76-157 does for the read function the
 // firmware called, so reading a DHT22 with dht.read11 gives what a real board gives.
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
+import { pullUp } from "../gpio/gpio.ts";
 
 /** DHTLIB_OK, ERROR_CHECKSUM, ERROR_TIMEOUT, INVALID_VALUE (app/dht/dht.h:24-27). */
 const OK = 0;
@@ -76,4 +77,12 @@ export class DhtHost {
       return [status, temperature, humidity, Math.trunc((temperature - Math.trunc(temperature)) * 1000), Math.trunc((humidity - Math.trunc(humidity)) * 1000)];
     },
   };
+}
+
+export const dhtHost: HostFactory = (board) => new DhtHost(pullUp(board));
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    dht: DhtHost;
+  }
 }

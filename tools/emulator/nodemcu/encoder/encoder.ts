@@ -1,8 +1,8 @@
 // encoder's host half (lua/encoder.lua): the conversions, each answering (result, nil) or
 // (nil, the module's error message for bad input).
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
-export const encoderHost: HostModule = {
+const calls: HostModule = {
   toBase64: (a) => [Buffer.from(a.bytes(0).toString("base64")), null],
   toHex: (a) => [Buffer.from(a.bytes(0).toString("hex")), null],
   fromBase64: (a) => {
@@ -14,3 +14,5 @@ export const encoderHost: HostModule = {
     return /^([0-9a-fA-F]{2})*$/.test(text) ? [Buffer.from(text, "hex"), null] : [null, "Invalid hex string"];
   },
 };
+
+export const encoderHost: HostFactory = () => ({ calls });

@@ -1,9 +1,9 @@
 // file's host half (lua/file.lua): its calls on the board's flash (../flash.ts), which holds the
 // open files by handle number.
 import type { Flash } from "../../machine/flash.ts";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
-export function fileHost(flash: Flash): HostModule {
+function calls(flash: Flash): HostModule {
   return {
     open: (a) => flash.open(a.text(0), a.text(1)),
     close: (a) => void flash.close(a.number(0)),
@@ -23,3 +23,5 @@ export function fileHost(flash: Flash): HostModule {
     format: () => void flash.format(),
   };
 }
+
+export const fileHost: HostFactory = (board) => ({ calls: calls(board.flash) });

@@ -2,7 +2,7 @@
 // onto it, and the interrupt logic of app/platform/platform.c (the ISR) that posts gpio.trig's
 // task. Paths and lines are of NodeMCU's release branch, commit 36cbf9f.
 import { EventEmitter } from "node:events";
-import type { HostModule, LuaCall } from "../../runtime/runtime.ts";
+import type { BoardContext, HostFactory, HostModule, LuaCall } from "../../runtime/host-half.ts";
 
 /** GPIO_PIN_NUM: NodeMCU pin indices 0..12 (app/platform/cpu_esp8266.h:15). */
 export const GPIO_PINS = 13;
@@ -60,7 +60,7 @@ export class GpioHost extends EventEmitter {
     private readonly released: (pin: number) => void = () => {},
   ) {
     super();
-    this.reset();
+    this.boot();
   }
 
   readonly calls: HostModule = {
@@ -90,7 +90,7 @@ export class GpioHost extends EventEmitter {
   private serout: NodeJS.Timeout | undefined;
 
   /** Power-on: every pin an input with no interrupt; what the host drives stays driven. */
-  reset(): void {
+  boot(): void {
     clearTimeout(this.serout);
     const driven = this.pins.map((p) => p.driven);
     this.pins = Array.from({ length: GPIO_PINS }, (_, i) => ({ ...newPin(), driven: driven[i] }));
@@ -171,5 +171,24 @@ export class GpioHost extends EventEmitter {
     p.seen = 0x7fff & (p.seen + 1);
     if (p.intType >= LOW_LEVEL) p.armed = NONE;
     if (diff === 0 || diff & 0x8000) this.call(`__E.gpio(${pin}, ${now}, ${this.now() & 0x7fffffff})`);
+  }
+}
+
+// A pin gpio.mode sets is no longer pwm's.
+export const gpioHost: HostFactory = (board) =>
+  new GpioHost(
+    board.call,
+    () => board.micros(),
+    (pin) => board.host("pwm").close(pin),
+  );
+
+/** Makes a pin an input with pull-up, as dht, ow and i2c do when they take it. */
+export function pullUp(board: BoardContext): (pin: number) => void {
+  return (pin) => board.host("gpio").setMode(pin, INPUT, true);
+}
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    gpio: GpioHost;
   }
 }

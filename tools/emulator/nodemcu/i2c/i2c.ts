@@ -4,7 +4,8 @@
 // (app/platform/cpu_esp8266.h:22-26), always "configured" and always 100 kHz
 // (app/driver/i2c_master.c:511-514, 417, 547).
 import type { I2cDevice } from "../../hardware/devices/bme280.ts";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
+import { pullUp } from "../gpio/gpio.ts";
 
 /** I2C_MASTER_SPEED of the old driver (app/driver/i2c_master.c:417). */
 const SPEED = 100000;
@@ -53,12 +54,20 @@ export class I2cHost {
     read: (a) => Buffer.from(Array.from({ length: a.number(0) }, () => (this.current && this.reading ? this.current.read() : 0xff))),
   };
 
-  reset(): void {
+  boot(): void {
     this.ready = false;
     this.current = undefined;
   }
 
   attach(device: I2cDevice): void {
     this.devices.set(device.address, device);
+  }
+}
+
+export const i2cHost: HostFactory = (board) => new I2cHost(pullUp(board));
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    i2c: I2cHost;
   }
 }

@@ -2,7 +2,7 @@
 // client re-written over a real TCP connection to a real broker. Sessions call Lua back through
 // __E.mqtt, synchronously inside the board's jobs, as the C code does.
 import type { Socket } from "node:net";
-import type { Args, HostModule } from "../../runtime/runtime.ts";
+import type { Args, HostFactory, HostModule } from "../../runtime/host-half.ts";
 import { publishPacket, subscribePacket, T, unsubscribePacket } from "./mqtt-packets.ts";
 import { type BoardHooks, Session } from "./mqtt-session.ts";
 
@@ -92,5 +92,19 @@ export class MqttHost {
     const s = this.live(id);
     if (typeof s === "string") return s;
     return s.request(T.UNSUBSCRIBE, (msgId) => unsubscribePacket(msgId, topics));
+  }
+}
+
+export const mqttHost: HostFactory = (board) =>
+  new MqttHost({
+    run: (job) => board.run(job),
+    lua: (code) => board.callNow(code),
+    heap: board.heap,
+    online: () => board.host("wifi").ip !== undefined,
+  });
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    mqtt: MqttHost;
   }
 }

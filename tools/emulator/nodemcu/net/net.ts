@@ -5,7 +5,7 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { lookup } from "node:dns";
 import { createServer, isIPv4, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { luaLiteral } from "../../../lua/vm.ts";
-import type { HostModule, LuaCall } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule, LuaCall } from "../../runtime/host-half.ts";
 
 /** Ids of sockets a server accepted, apart from the ones Lua numbers. */
 const ACCEPTED_IDS = 1_000_000;
@@ -160,5 +160,20 @@ function safeAddress(udp: UdpSocket): { port: number } | null {
     return udp.address();
   } catch {
     return null;
+  }
+}
+
+export const netHost: HostFactory = (board) => {
+  const wifi = () => board.host("wifi");
+  return new NetHost(
+    board.call,
+    () => wifi().ip !== undefined,
+    () => wifi().ip,
+  );
+};
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    net: NetHost;
   }
 }

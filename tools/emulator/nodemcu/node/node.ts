@@ -1,6 +1,11 @@
 // node's host half (lua/node.lua): heap, chip id, boot reason, restart, node.task.post and
 // node.input, deep sleep and the watchdog, on the board.
-import type { HostModule, LuaCall } from "../../runtime/runtime.ts";
+import { randomBytes } from "node:crypto";
+import { mulberry32 } from "../../machine/random.ts";
+import { BOOT, type BootReason, type HostFactory, type HostModule, type LuaCall } from "../../runtime/host-half.ts";
+
+/** node.dsleep(0) sleeps until the reset pin: the longest timer Node has (about 24.8 days). */
+const NEVER_MS = 2 ** 31 - 1;
 
 /** What node's calls reach on the board. */
 export interface NodeBoard {
@@ -8,7 +13,7 @@ export interface NodeBoard {
   /** Free heap as node.heap() reports it. */
   heap(): number;
   /** node.bootreason(): rawcode and reason. */
-  bootReason(): [number, number];
+  bootReason(): BootReason;
   /** A software restart, once the running Lua returns. */
   restart(): void;
   /** Bytes as if typed on the console. */
@@ -21,11 +26,11 @@ export interface NodeBoard {
   random(): number;
 }
 
-export function nodeHost(board: NodeBoard, call: LuaCall): HostModule {
+function calls(board: NodeBoard, call: LuaCall): HostModule {
   return {
     heap: () => board.heap(),
     chipid: () => board.chipId,
-    bootreason: () => board.bootReason(),
+    bootreason: () => [...board.bootReason()],
     restart: () => void board.restart(),
     /** node.task.post: one turn behind what is already queued; Lua picks the task. */
     post: () => void call("__E.task()"),
@@ -35,3 +40,22 @@ export function nodeHost(board: NodeBoard, call: LuaCall): HostModule {
     random: () => board.random(),
   };
 }
+
+/** 32 random bits a call: the host's CSPRNG, or a seeded generator (mulberry32). */
+function randomSource(seed: number | undefined): () => number {
+  return seed === undefined ? () => randomBytes(4).readUInt32LE(0) : mulberry32(seed);
+}
+
+export const nodeHost: HostFactory = (board) => {
+  const node: NodeBoard = {
+    chipId: board.chipId,
+    heap: () => board.heap.free(),
+    bootReason: () => board.bootReason(),
+    restart: () => board.restart(BOOT.software),
+    input: (bytes) => board.console.input(bytes),
+    deepSleep: (us) => board.restart(BOOT.deepSleep, us === 0 ? NEVER_MS : us / 1000),
+    hang: () => board.restart(BOOT.softWdt, board.watchdogMs),
+    random: randomSource(board.options.randomSeed),
+  };
+  return { calls: calls(node, board.call) };
+};

@@ -2,7 +2,8 @@
 // the master's side of app/driver/onewire.c: reset, byte I/O and the ROM search (Maxim's search
 // algorithm, with its state kept per pin as onewire.c:72-75 keeps it).
 import { crc8, crc16, OneWireBus, type OneWireDevice } from "../../hardware/devices/onewire.ts";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
+import { pullUp } from "../gpio/gpio.ts";
 
 interface SearchState {
   rom: number[];
@@ -42,7 +43,7 @@ export class OwHost {
   };
 
   /** The search state is the firmware's (static in onewire.c:72-75): gone at boot; the devices stay. */
-  reset(): void {
+  boot(): void {
     this.searches.clear();
   }
 
@@ -97,5 +98,13 @@ export class OwHost {
       return undefined;
     }
     return Buffer.from(s.rom);
+  }
+}
+
+export const owHost: HostFactory = (board) => new OwHost(pullUp(board));
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    ow: OwHost;
   }
 }

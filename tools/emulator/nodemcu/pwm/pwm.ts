@@ -4,7 +4,8 @@
 // Emits "pwm" (pin, clock, duty) whenever what a pin outputs changes; duty is the output's, 0
 // while stopped.
 import { EventEmitter } from "node:events";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
+import { OUTPUT } from "../gpio/gpio.ts";
 
 const CHANNELS = 6;
 const DEPTH = 1023;
@@ -44,7 +45,7 @@ export class PwmHost extends EventEmitter {
   };
 
   /** platform_pwm_init at boot (platform.c:518-525): no channels, 500 Hz. */
-  reset(): void {
+  boot(): void {
     this.channels.clear();
     this.freq = 500;
   }
@@ -101,5 +102,13 @@ export class PwmHost extends EventEmitter {
     update(c);
     if (c.out !== before) this.emit("pwm", pin, this.freq, c.out);
     return true;
+  }
+}
+
+export const pwmHost: HostFactory = (board) => new PwmHost((pin) => board.host("gpio").setMode(pin, OUTPUT, false));
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    pwm: PwmHost;
   }
 }

@@ -2,7 +2,7 @@
 // keeps it (release 36cbf9f), at 80 MHz: each pin's resolution, frequency as a fraction, duty
 // and CPU ticks per step; the timer tick that divides them all (their GCD); started or not.
 // The host sees each pin's frequency and duty.
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 /** system_get_cpu_freq() 80 MHz, and the timer's divisor at that speed (pwm2.c:18, 32-38). */
 const CPU_TICKS = 80_000_000;
@@ -60,7 +60,7 @@ export class Pwm2Host {
   };
 
   /** pwm2_init at boot (pwm2.c:188-191). */
-  reset(): void {
+  boot(): void {
     this.pins.clear();
     this.started = false;
     this.timerCpuTicks = 0;
@@ -85,5 +85,13 @@ export class Pwm2Host {
     this.pins = pins;
     this.timerCpuTicks = tick;
     return true;
+  }
+}
+
+export const pwm2Host: HostFactory = () => new Pwm2Host();
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    pwm2: Pwm2Host;
   }
 }

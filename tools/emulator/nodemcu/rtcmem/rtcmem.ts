@@ -1,5 +1,5 @@
 // rtcmem's host half (lua/rtcmem.lua): 128 32-bit slots of RTC memory. A restart keeps them.
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 export class RtcmemHost {
   /** Noise after power-on. */
@@ -16,5 +16,13 @@ export class RtcmemHost {
   /** A slot as stored (unsigned), for tests. */
   slot(i: number): number {
     return this.slots[i]!;
+  }
+}
+
+export const rtcmemHost: HostFactory = () => new RtcmemHost();
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    rtcmem: RtcmemHost;
   }
 }

@@ -1,9 +1,9 @@
 // sjson's host half (lua/sjson.lua): sjson.decode parses on the host and answers a Lua chunk that
 // builds the value, or sjson's error message.
 import { luaLiteral } from "../../../lua/vm.ts";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
-export const sjsonHost: HostModule = {
+const calls: HostModule = {
   decode: (a) => decode(a.bytes(0).toString("utf8")),
 };
 
@@ -32,3 +32,5 @@ function decode(text: string): [string | null, string | null] {
   };
   return ["return " + lua(value), null];
 }
+
+export const sjsonHost: HostFactory = () => ({ calls });

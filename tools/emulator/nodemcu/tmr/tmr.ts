@@ -1,6 +1,6 @@
 // tmr's host half (lua/tmr.lua): the clock tmr.now reads, and one host timeout per armed timer,
 // whose expiry calls __E.fire(id).
-import type { HostModule, LuaCall } from "../../runtime/runtime.ts";
+import { BOOT, type HostFactory, type HostModule, type LuaCall } from "../../runtime/host-half.ts";
 
 export class TmrHost {
   private readonly timeouts = new Map<number, NodeJS.Timeout>();
@@ -31,7 +31,7 @@ export class TmrHost {
   }
 
   /** Every timer stops: what a restart or power cut does. */
-  stopAll(): void {
+  shutdown(): void {
     clearTimeout(this.softwd);
     for (const t of this.timeouts.values()) clearTimeout(t);
     this.timeouts.clear();
@@ -61,5 +61,18 @@ export class TmrHost {
   private disarm(id: number): void {
     clearTimeout(this.timeouts.get(id));
     this.timeouts.delete(id);
+  }
+}
+
+export const tmrHost: HostFactory = (board) =>
+  new TmrHost(
+    board.call,
+    () => board.now(),
+    () => board.run(() => board.restart(BOOT.software)),
+  );
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    tmr: TmrHost;
   }
 }

@@ -2,12 +2,12 @@
 // on the board's console (../console.ts) and receive path (../uart-rx.ts).
 import type { Console } from "../../machine/console.ts";
 import { DEFAULT_BAUD, type UartRx } from "../../machine/uart-rx.ts";
-import type { HostModule } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 /** uart.STOPBITS_1, _2 and _1_5 as bit times. */
 const STOP_BITS: Record<number, number> = { 1: 1, 2: 2, 3: 1.5 };
 
-export function uartHost(serial: Console, rx: UartRx, output: (bytes: Buffer) => void): HostModule {
+function calls(serial: Console, rx: UartRx, output: (bytes: Buffer) => void): HostModule {
   // UART0 at boot: 115200 8N1 (BIT_RATE_DEFAULT, app/user/user_main.c:335).
   let config = [DEFAULT_BAUD, 8, 0, 1];
   return {
@@ -26,3 +26,5 @@ export function uartHost(serial: Console, rx: UartRx, output: (bytes: Buffer) =>
     on: (a) => void serial.capture(a.length === 0 ? undefined : { count: a.text(0), runInput: a.number(1) !== 0 }),
   };
 }
+
+export const uartHost: HostFactory = (board) => ({ calls: calls(board.console, board.rx, (bytes) => board.output(bytes)) });

@@ -1,7 +1,7 @@
 // wifi's host half (lua/wifi.lua): the station joining a simulated access point, with the
 // wifi.eventmon events it raises through __E.wifi.
 import { luaLiteral } from "../../../lua/vm.ts";
-import type { HostModule, LuaCall } from "../../runtime/runtime.ts";
+import type { HostFactory, HostModule, LuaCall } from "../../runtime/host-half.ts";
 
 export interface AccessPoint {
   ssid: string;
@@ -163,5 +163,18 @@ export class WifiHost {
   private failJoin(ssid: string, reason: number): void {
     this.lose(ssid, reason);
     this.timer = setTimeout(() => this.join(), RETRY_MS);
+  }
+}
+
+// The board loses its TCP links with its IP.
+export const wifiHost: HostFactory = (board) => {
+  const o = board.options;
+  const ap = { ssid: o.ssid ?? "emulated", psk: o.psk ?? "nodemcu-emulator", ip: o.ip ?? "192.168.4.2" };
+  return new WifiHost(board.call, ap, () => board.host("mqtt").linkLost());
+};
+
+declare module "../../runtime/host-half.ts" {
+  interface HostHalves {
+    wifi: WifiHost;
   }
 }
