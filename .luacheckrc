@@ -13,7 +13,7 @@ local nodemcu = { "bit", "encoder", "file", "gpio", "mqtt", "net", "node", "rtcm
 -- parameter names even where the emulation ignores them.
 local writable = { read_only = false, other_fields = true }
 -- cpufreq: node.lua sets it, tmr.lua reads it (tmr.ccount follows node.setcpufreq).
-local rt = { fields = { sys = {}, debug = { other_fields = true }, E = writable, rotable = {}, traceback = {}, setonerror = {}, checkint = {}, argcheck = {},
+local rt = { fields = { sys = {}, debug = { other_fields = true }, E = writable, rotable = {}, traceback = {}, setonerror = {}, checkint = {}, tointeger = {}, argcheck = {},
   setoutput = {}, cpufreq = { read_only = false }, modules = writable } }
 files["tools/emulator"] = { read_globals = { __rt = rt }, unused_args = false }
 -- The prelude takes the host channel __sys, sets up the entry points __E and replaces print.

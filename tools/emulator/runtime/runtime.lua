@@ -56,13 +56,23 @@ function E.protected(fn, ...)
   return ok
 end
 
--- The C modules' argument checks: luaL_checkinteger (truncating toward zero) and luaL_argcheck,
--- raised at the caller of the module function.
-local floor = math.floor
+-- The C modules' argument checks, raised at the caller of the module function as luaL_argerror
+-- (app/lua/lauxlib.c:197-212) raises them. An integer argument is read as lua_tointeger reads it
+-- (app/lua/lapi.c): a number or a numeric string, converted by lua_number2integer, which on the
+-- ESP8266 is a C cast (app/lua/luaconf.h: not the Pentium trick) and so truncates toward zero.
+local floor, tonumber = math.floor, tonumber
 local function argerror(n, fname, msg) error("bad argument #" .. n .. " to '" .. fname .. "' (" .. msg .. ")", 4) end
+local function truncate(x) return x >= 0 and floor(x) or -floor(-x) end
+-- lua_tointeger: anything that is not a number reads as 0.
+local function tointeger(v)
+  local x = tonumber(v)
+  return x and truncate(x) or 0
+end
+-- luaL_checkinteger (lauxlib.c): anything that is not a number raises.
 local function checkint(v, n, fname)
-  if type(v) ~= "number" then argerror(n, fname, "number expected, got " .. (v == nil and "no value" or type(v))) end
-  return v >= 0 and floor(v) or -floor(-v)
+  local x = tonumber(v)
+  if x == nil then argerror(n, fname, "number expected, got " .. (v == nil and "no value" or type(v))) end
+  return truncate(x)
 end
 
 __rt = {
@@ -73,6 +83,7 @@ __rt = {
   traceback = traceback,
   setonerror = function(fn) onerror = fn end,
   checkint = checkint,
+  tointeger = tointeger,
   argcheck = function(ok, n, fname, msg) if not ok then argerror(n, fname, msg) end end,
   setoutput = function(fn) output = fn end,
   -- Each module file adds its table here; globals.lua installs those the build has.

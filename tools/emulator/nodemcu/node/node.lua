@@ -2,13 +2,7 @@
 local rt = __rt
 local sys, E, rotable = rt.sys, rt.E, rt.rotable
 local error, type, select, tostring, floor = error, type, select, tostring, math.floor
-
--- luaL_checkinteger: a number (or numeric string), truncated toward zero.
-local function checkint(i, v)
-  local x = tonumber(v)
-  if x == nil then error("bad argument #" .. i .. " (number expected, got " .. (v == nil and "no value" or type(v)) .. ")", 3) end
-  return x >= 0 and floor(x) or -floor(-x)
-end
+local checkint = rt.checkint
 local strdump = string.dump
 
 local node = {}
@@ -54,8 +48,8 @@ function node.random(...)
   local n = select("#", ...)
   if n == 0 then return integral and 0 or draw() / TWO32 end
   if n > 2 then error("wrong number of arguments", 2) end
-  local l, u = 1, checkint(1, (...))
-  if n == 2 then l, u = u, checkint(2, (select(2, ...))) end
+  local l, u = 1, checkint((...), 1, "random")
+  if n == 2 then l, u = u, checkint((select(2, ...)), 2, "random") end
   if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
   local range = (u + 1 - l) % TWO32
   local v
@@ -93,7 +87,7 @@ local function post(prio, fn)
 end
 function tasks.post(prio, fn)
   if type(prio) == "number" then
-    prio = checkint(1, prio)
+    prio = checkint(prio, 1, "post")
     if prio < 0 or prio > 2 then error("bad argument #1 to 'post' (invalid  priority)", 2) end
   else
     prio, fn = 1, prio
@@ -123,7 +117,7 @@ local function bit(v, b) return floor(v / b) % 2 == 1 end
 local cpufreq = bit(startopt(), STARTUP_CPU_FREQ_MAX) and 160 or 80
 rt.cpufreq = function() return cpufreq end
 function node.setcpufreq(mhz)
-  cpufreq = checkint(1, mhz) == 160 and 160 or 80
+  cpufreq = checkint(mhz, 1, "setcpufreq") == 160 and 160 or 80
   return cpufreq
 end
 function node.getcpufreq() return cpufreq end

@@ -2,15 +2,10 @@
 -- (host half: ../modules/pwm2.ts). Arguments are read with lua_tointeger: anything else is 0.
 local rt = __rt
 local sys = rt.sys
-local error, select, tonumber = error, select, tonumber
-local argcheck = rt.argcheck
+local error, select = error, select
+local argcheck, toint = rt.argcheck, rt.tointeger
 
 local NPINS = 12 -- pin > 0 and pin <= GPIO_PIN_NUM (pwm2.c:35): 13 is past the driver's pin tables
-local function toint(v)
-  v = tonumber(v)
-  if not v then return 0 end
-  return v >= 0 and math.floor(v) or -math.floor(-v)
-end
 local function checkpin(pin, n, fname)
   argcheck(pin > 0 and pin <= NPINS + 1, n, fname, "invalid pin number")
   if pin > NPINS then error("the emulator does not model pwm2 on pin 13: the driver indexes past its pin table (undefined on a board)", 3) end

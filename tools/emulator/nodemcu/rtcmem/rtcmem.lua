@@ -2,21 +2,16 @@
 -- restarts (host half: ../modules/rtcmem.ts).
 local rt = __rt
 local sys = rt.sys
-local select, type, tonumber, error, floor = select, type, tonumber, error, math.floor
+local select, error = select, error
+-- luaL_checkinteger and lua_tointeger (rtcmem.c:9-10, 28, 35), truncating toward zero.
+local checkint, tointeger = rt.checkint, rt.tointeger
 
 local SLOTS = 128 -- RTC_USER_MEM_NUM_DWORDS
 local rtcmem = {}
-local function checkinteger(v, fname)
-  local n = tonumber(v)
-  if n == nil then error("bad argument #1 to '" .. fname .. "' (number expected, got " .. (v == nil and "no value" or type(v)) .. ")", 3) end
-  return floor(n)
-end
--- lua_tointeger: a non-number reads as 0.
-local function tointeger(v) return floor(tonumber(v) or 0) end
 
 -- As many of the n slots from idx as exist, each as a signed 32-bit integer (rtcmem.c:7-23).
 function rtcmem.read32(idx, ...)
-  idx = checkinteger(idx, "read32")
+  idx = checkint(idx, 1, "read32")
   local n = select("#", ...) == 0 and 1 or tointeger((...))
   local out, k = {}, 0
   while n > 0 and idx >= 0 and idx < SLOTS do
@@ -29,7 +24,7 @@ function rtcmem.read32(idx, ...)
 end
 -- Every value or none: a write past the last slot is refused before any is written (rtcmem.c:26-38).
 function rtcmem.write32(idx, ...)
-  idx = checkinteger(idx, "write32")
+  idx = checkint(idx, 1, "write32")
   local n = select("#", ...)
   if idx + n > SLOTS then error("bad argument #1 to 'write32' (RTC mem would overrun)", 2) end
   for i = 1, n do

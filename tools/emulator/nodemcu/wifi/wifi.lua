@@ -3,11 +3,7 @@
 local rt = __rt
 local sys, E, rotable = rt.sys, rt.E, rt.rotable
 local error, type, tostring, tonumber, floor = error, type, tostring, tonumber, math.floor
-local function checkint(i, v)
-  local x = tonumber(v)
-  if x == nil then error("bad argument #" .. i .. " (number expected, got " .. (v == nil and "no value" or type(v)) .. ")", 3) end
-  return x >= 0 and floor(x) or -floor(-x)
-end
+local checkint = rt.checkint
 
 local wifi = { NULLMODE = 0, STATION = 1, SOFTAP = 2, STATIONAP = 3, STA_IDLE = 0, STA_CONNECTING = 1, STA_WRONGPWD = 2, STA_APNOTFOUND = 3,
   STA_FAIL = 4, STA_GOTIP = 5, COUNTRY_AUTO = 0, COUNTRY_MANUAL = 1, OPEN = 0, WPA_PSK = 2, WPA2_PSK = 3, WPA_WPA2_PSK = 4 }
@@ -40,7 +36,7 @@ local function hasSta(m) return m == 1 or m == 3 end
 local function connect() if current and current.ssid ~= "" and hasSta(mode) then sys("wifi.connect", current.ssid, current.pwd) end end
 
 function wifi.setmode(m, tosave)
-  m = checkint(1, m)
+  m = checkint(m, 1, "setmode")
   if m ~= 0 and m ~= 1 and m ~= 2 and m ~= 3 then error("bad argument #1 to 'setmode' (Invalid mode)", 2) end
   if tosave ~= nil and type(tosave) ~= "boolean" then error("bad argument #2 to 'setmode' (boolean expected, got " .. type(tosave) .. ")", 2) end
   if tosave ~= false then save("sdk.mode", m) end
@@ -63,14 +59,14 @@ wifi.PHYMODE_B, wifi.PHYMODE_G, wifi.PHYMODE_N = 1, 2, 3
 wifi.NONE_SLEEP, wifi.LIGHT_SLEEP, wifi.MODEM_SLEEP = 0, 1, 2
 local phymode, nullsleep, sleeptype = 3, true, 2
 function wifi.setphymode(m)
-  m = checkint(1, m)
+  m = checkint(m, 1, "setphymode")
   if m ~= 1 and m ~= 2 and m ~= 3 then error("wrong arg type", 2) end
   phymode = m
   return m
 end
 function wifi.getphymode() return phymode end
 function wifi.setmaxtxpower(p)
-  p = checkint(1, p)
+  p = checkint(p, 1, "setmaxtxpower")
   if p <= 0 or p >= 83 then error("bad argument #1 to 'setmaxtxpower' (tx power out of range (0->82))", 2) end
   return p
 end
@@ -94,7 +90,7 @@ function wifi.setcountry(t)
     if t[k] ~= nil then
       if type(t[k]) ~= "number" then bad(k .. ": must be a number") end
       if t[k] < 1 or t[k] > 14 then bad(k .. ": Range:1-14") end
-      c[k] = checkint(1, t[k])
+      c[k] = checkint(t[k], 1, "setcountry")
     end
   end
   if c.end_ch and c.end_ch < c.start_ch then bad("end_ch: can't be less than start_ch") end
@@ -176,7 +172,7 @@ function sta.disconnect(cb)
 end
 -- Saved in flash by the SDK (wifi_station_set_auto_connect); it decides the join at boot.
 function sta.autoconnect(a)
-  a = checkint(1, a)
+  a = checkint(a, 1, "autoconnect")
   if a ~= 0 and a ~= 1 then error("bad argument #1 to 'autoconnect' (0 or 1)", 2) end
   auto = a
   save("sdk.auto", a)
@@ -199,7 +195,7 @@ function sta.getapinfo()
 end
 function sta.getapindex() return apcur end
 function sta.setaplimit(n)
-  n = checkint(1, n)
+  n = checkint(n, 1, "setaplimit")
   if n < 1 or n > 5 then error("bad argument #1 to 'setaplimit' (Valid range: 1-5)", 2) end
   aplimit = n
   save("sdk.aplimit", n)
@@ -207,7 +203,7 @@ function sta.setaplimit(n)
 end
 -- wifi_station_ap_change: false for an index with no saved AP; else it switches and rejoins.
 function sta.changeap(i)
-  i = checkint(1, i)
+  i = checkint(i, 1, "changeap")
   if i < 1 or i > 5 then error("bad argument #1 to 'changeap' (Valid range: 1-5)", 2) end
   if not aps[i] then return false end
   apcur, current = i, aps[i]
