@@ -25,7 +25,7 @@ export interface BoardOptions {
   ip?: string;
   /** UART0's speed at boot (default 115200): serial input reaches the board no faster. */
   baud?: number;
-  /** How long flash writes and erases take (default "typical"; ./flash-timing.ts). */
+  /** How long flash writes and erases take (default "typical"; ../machine/flash-timing.ts). */
   flashTiming?: FlashProfile;
   /** The filesystem starts written over, so SPIFFS erases as it writes. */
   flashAged?: boolean;

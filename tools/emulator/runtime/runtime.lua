@@ -1,8 +1,8 @@
--- The runtime's prelude, loaded first into each emulated board's Lua state (../runtime.ts lists
+-- The runtime's prelude, loaded first into each emulated board's Lua state (runtime.ts lists
 -- the load order). Anything that needs the host (flash, clock, console, restart) goes through the
 -- synchronous `__sys` channel as sys("module.call", ...), served by that module's host half
--- (../modules/<module>.ts); events (timer expiry, serial input) come back through `__E.*` entry
--- points the board calls. The module files share what they need through `__rt`, which
+-- (../nodemcu/<module>/<module>.ts); events (timer expiry, serial input) come back through
+-- `__E.*` entry points the board calls. The module files share what they need through `__rt`, which
 -- globals.lua removes before any firmware runs.
 local sys, dbg = __sys, debug
 local pcall, error, type, tostring, select, concat, setmetatable = pcall, error, type, tostring, select, table.concat, setmetatable

@@ -1,5 +1,5 @@
 -- adc: NodeMCU's adc module (app/modules/adc.c); the host sets what the pin and supply read
--- (host half: ../modules/adc.ts).
+-- (host half: adc.ts).
 local rt = __rt
 local sys = rt.sys
 local error = error

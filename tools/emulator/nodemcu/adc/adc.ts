@@ -1,4 +1,4 @@
-// adc's host half (lua/adc.lua): the TOUT pin's reading and the supply voltage, both set by the
+// adc's host half (adc.lua): the TOUT pin's reading and the supply voltage, both set by the
 // host, and the ADC mode byte 107 of the PHY init data (app/modules/adc.c:28-59), which lives in
 // flash and so takes effect at the next boot.
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";

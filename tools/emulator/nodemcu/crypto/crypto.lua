@@ -1,5 +1,5 @@
 -- crypto: NodeMCU's crypto module (app/modules/crypto.c), the digests and HMACs it has; the host
--- computes them (../modules/crypto.ts). Not in NodeMCU's default build (app/include/user_modules.h:24):
+-- computes them (crypto.ts). Not in NodeMCU's default build (app/include/user_modules.h:24):
 -- a board needs it named, e.g. --modules recommended,crypto.
 local rt = __rt
 local sys = rt.sys

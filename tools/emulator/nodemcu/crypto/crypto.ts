@@ -1,4 +1,4 @@
-// crypto's host half (lua/crypto.lua): digests and HMACs by NodeMCU's mechanism names, answering
+// crypto's host half (crypto.lua): digests and HMACs by NodeMCU's mechanism names, answering
 // (raw digest, nil) or (nil, the module's error message).
 import { createHash, createHmac } from "node:crypto";
 import type { Flash } from "../../machine/flash.ts";

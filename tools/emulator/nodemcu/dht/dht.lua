@@ -1,4 +1,4 @@
--- dht: NodeMCU's dht module (app/modules/dht.c); the sensors are the host's (../modules/dht.ts).
+-- dht: NodeMCU's dht module (app/modules/dht.c); the sensors are the host's (dht.ts).
 local rt = __rt
 local sys = rt.sys
 local error = error

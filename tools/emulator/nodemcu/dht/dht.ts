@@ -1,4 +1,4 @@
-// dht's host half (lua/dht.lua): sensors the host puts on pins. A sensor sends the 5 bytes its
+// dht's host half (dht.lua): sensors the host puts on pins. A sensor sends the 5 bytes its
 // model sends; the board decodes them as app/dht/dht.c:76-157 does for the read function the
 // firmware called, so reading a DHT22 with dht.read11 gives what a real board gives.
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";

@@ -1,4 +1,4 @@
--- encoder: a C module on the device; the host does the work (../modules/encoder.ts).
+-- encoder: a C module on the device; the host does the work (encoder.ts).
 local rt = __rt
 local sys = rt.sys
 local error, tostring = error, tostring

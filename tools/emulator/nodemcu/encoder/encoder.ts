@@ -1,4 +1,4 @@
-// encoder's host half (lua/encoder.lua): the conversions, each answering (result, nil) or
+// encoder's host half (encoder.lua): the conversions, each answering (result, nil) or
 // (nil, the module's error message for bad input).
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 

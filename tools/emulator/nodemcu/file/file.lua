@@ -1,4 +1,4 @@
--- file: NodeMCU's file module on SPIFFS (host half: ../modules/file.ts over ../flash.ts). The
+-- file: NodeMCU's file module on SPIFFS (host half: file.ts over ../../machine/flash.ts). The
 -- host holds the open files; a Lua file object carries its handle number.
 local rt = __rt
 local sys = rt.sys

@@ -1,4 +1,4 @@
-// file's host half (lua/file.lua): its calls on the board's flash (../flash.ts), which holds the
+// file's host half (file.lua): its calls on the board's flash (../../machine/flash.ts), which holds the
 // open files by handle number.
 import type { Flash } from "../../machine/flash.ts";
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";

@@ -1,5 +1,5 @@
 -- gpio: NodeMCU's gpio module (app/modules/gpio.c). Pins, levels and the interrupt counting are
--- kept by the board (host half: ../modules/gpio.ts), where the host drives inputs and sees outputs.
+-- kept by the board (host half: gpio.ts), where the host drives inputs and sees outputs.
 local rt = __rt
 local sys, E = rt.sys, rt.E
 local error, type, select, tostring = error, type, select, tostring

@@ -1,4 +1,4 @@
-// gpio's host half (lua/gpio.lua): each pin's mode, output latch and the level the host drives
+// gpio's host half (gpio.lua): each pin's mode, output latch and the level the host drives
 // onto it, and the interrupt logic of app/platform/platform.c (the ISR) that posts gpio.trig's
 // task. Paths and lines are of NodeMCU's release branch, commit 36cbf9f.
 import { EventEmitter } from "node:events";

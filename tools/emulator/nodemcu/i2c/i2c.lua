@@ -1,5 +1,5 @@
 -- i2c: NodeMCU's i2c module (app/modules/i2c.c) on the default build's software master; the
--- devices on the bus are the host's (../modules/i2c.ts, ../devices/).
+-- devices on the bus are the host's (i2c.ts, ../../hardware/devices/).
 local rt = __rt
 local sys = rt.sys
 local error, type, char, concat, select = error, type, string.char, table.concat, select

@@ -1,4 +1,4 @@
-// i2c's host half (lua/i2c.lua): the bus with the devices the host put on it, as the master's
+// i2c's host half (i2c.lua): the bus with the devices the host put on it, as the master's
 // byte-level calls of app/modules/i2c.c reach them. The default build uses the old software
 // master (I2C_MASTER_OLD_VERSION, app/include/user_config.h:208): one bus, id 0
 // (app/platform/cpu_esp8266.h:22-26), always "configured" and always 100 kHz

@@ -1,4 +1,4 @@
--- mqtt: NodeMCU's mqtt module (host half: ../modules/mqtt.ts and mqtt-session.ts, NodeMCU's client
+-- mqtt: NodeMCU's mqtt module (host half: mqtt.ts and mqtt-session.ts, NodeMCU's client
 -- re-written over a real TCP connection). The host calls E.mqtt(id, event, ...) for each callback.
 local rt = __rt
 local sys, E = rt.sys, rt.E
@@ -45,7 +45,7 @@ local function check(v, n, fname, want)
   local got = v == nil and "no value" or type(v)
   error("bad argument #" .. n .. " to '" .. fname .. "' (" .. want .. " expected, got " .. got .. ")", 3)
 end
--- The host (../modules/mqtt.ts) knows whether the TCP link is up (mqtt.c:98: not the MQTT session).
+-- The host (mqtt.ts) knows whether the TCP link is up (mqtt.c:98: not the MQTT session).
 local function need(self) if not sys("mqtt.connected", self.id) then error("not connected", 3) end end
 function Client:connect(host, ...)
   local a, i = { ... }, 1

@@ -1,4 +1,4 @@
-// mqtt's host half (lua/mqtt.lua): each Lua client is a Session (mqtt-session.ts), NodeMCU's
+// mqtt's host half (mqtt.lua): each Lua client is a Session (mqtt-session.ts), NodeMCU's
 // client re-written over a real TCP connection to a real broker. Sessions call Lua back through
 // __E.mqtt, synchronously inside the board's jobs, as the C code does.
 import type { Socket } from "node:net";
@@ -48,7 +48,7 @@ export class MqttHost {
     sk.on("close", () => this.orphans.delete(sk)).on("end", () => sk.destroy());
   }
 
-  /** Arguments as lua/mqtt.lua's Client:connect sends them, once it has checked what mqtt_socket_connect refuses. */
+  /** Arguments as mqtt.lua's Client:connect sends them, once it has checked what mqtt_socket_connect refuses. */
   private connect(id: number, a: Args): void {
     const existing = this.sessions.get(id);
     const conf = {

@@ -1,4 +1,4 @@
--- net: NodeMCU's net module over host sockets (host half: ../modules/net.ts): TCP clients, TCP
+-- net: NodeMCU's net module over host sockets (host half: net.ts): TCP clients, TCP
 -- servers, UDP sockets and DNS. The host calls E.net(id, event, ...); socket callbacks run
 -- unprotected, as on the device (app/modules/net.c).
 local rt = __rt

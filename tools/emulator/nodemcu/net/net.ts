@@ -1,4 +1,4 @@
-// net's host half (lua/net.lua): each Lua socket is a host socket (TCP client, TCP server or UDP)
+// net's host half (net.lua): each Lua socket is a host socket (TCP client, TCP server or UDP)
 // and its events reach Lua through __E.net and __E.accept. A board's listening ports are host
 // ports picked by the system, found with hostPort().
 import { createSocket, type Socket as UdpSocket } from "node:dgram";

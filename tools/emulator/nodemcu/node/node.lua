@@ -1,4 +1,4 @@
--- node: NodeMCU's node module (host half: ../modules/node.ts).
+-- node: NodeMCU's node module (host half: node.ts).
 local rt = __rt
 local sys, E, rotable = rt.sys, rt.E, rt.rotable
 local error, type, select, tostring, floor = error, type, select, tostring, math.floor
@@ -35,7 +35,7 @@ function node.info(group)
 end
 function node.restart() sys("node.restart") end
 function node.bootreason() return sys("node.bootreason") end
--- node.c:636-715: os_random(), the chip's hardware generator (here the host's, ../modules/node.ts),
+-- node.c:636-715: os_random(), the chip's hardware generator (here the host's, node.ts),
 -- 32 bits a draw (lua_Unsigned is 32-bit, app/lua/lua.h:113). No argument is a float in [0,1), or 0
 -- on an integer build (the only integer in [0, 1), node.c:691-693); one is 1..n; two are m..n;
 -- more is an error. A range is drawn as node_random_range does, by rejection.

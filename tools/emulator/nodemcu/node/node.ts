@@ -1,4 +1,4 @@
-// node's host half (lua/node.lua): heap, chip id, boot reason, restart, node.task.post and
+// node's host half (node.lua): heap, chip id, boot reason, restart, node.task.post and
 // node.input, deep sleep and the watchdog, on the board.
 import { randomBytes } from "node:crypto";
 import { mulberry32 } from "../../machine/random.ts";

@@ -1,5 +1,5 @@
 -- ow: NodeMCU's ow module (app/modules/ow.c); each pin's bus and its devices are the host's
--- (../modules/ow.ts, ../devices/).
+-- (ow.ts, ../../hardware/devices/).
 local rt = __rt
 local sys = rt.sys
 local error, type, char, concat = error, type, string.char, table.concat

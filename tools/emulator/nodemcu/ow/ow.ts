@@ -1,4 +1,4 @@
-// ow's host half (lua/ow.lua): one 1-Wire bus per pin with the devices the host put there, and
+// ow's host half (ow.lua): one 1-Wire bus per pin with the devices the host put there, and
 // the master's side of app/driver/onewire.c: reset, byte I/O and the ROM search (Maxim's search
 // algorithm, with its state kept per pin as onewire.c:72-75 keeps it).
 import { crc8, crc16, OneWireBus, type OneWireDevice } from "../../hardware/devices/onewire.ts";

@@ -1,5 +1,5 @@
 -- pwm: NodeMCU's pwm module (app/modules/pwm.c); the channels and clock are kept by the board
--- (host half: ../modules/pwm.ts), where the host sees each pin's clock and duty.
+-- (host half: pwm.ts), where the host sees each pin's clock and duty.
 local rt = __rt
 local sys = rt.sys
 local error = error

@@ -1,4 +1,4 @@
-// pwm's host half (lua/pwm.lua): the SDK PWM driver's channels as app/platform/platform.c:516-641
+// pwm's host half (pwm.lua): the SDK PWM driver's channels as app/platform/platform.c:516-641
 // and app/driver/pwm.c use them: up to 6 pins (PWM_CHANNEL, app/include/driver/pwm.h:4), one
 // clock for all (pwm.freq, 1..1000 Hz, pwm.c:244-255), duty 0..1023 (PWM_DEPTH, pwm.h:18).
 // Emits "pwm" (pin, clock, duty) whenever what a pin outputs changes; duty is the output's, 0

@@ -1,5 +1,5 @@
 -- pwm2: NodeMCU's pwm2 module (app/modules/pwm2.c) over the software PWM driver's bookkeeping
--- (host half: ../modules/pwm2.ts). Arguments are read with lua_tointeger: anything else is 0.
+-- (host half: pwm2.ts). Arguments are read with lua_tointeger: anything else is 0.
 local rt = __rt
 local sys = rt.sys
 local error, select = error, select

@@ -1,4 +1,4 @@
-// pwm2's host half (lua/pwm2.lua): the software PWM driver's bookkeeping as app/driver/pwm2.c
+// pwm2's host half (pwm2.lua): the software PWM driver's bookkeeping as app/driver/pwm2.c
 // keeps it (release 36cbf9f), at 80 MHz: each pin's resolution, frequency as a fraction, duty
 // and CPU ticks per step; the timer tick that divides them all (their GCD); started or not.
 // The host sees each pin's frequency and duty.

@@ -1,5 +1,5 @@
 -- rtcmem: NodeMCU's rtcmem module (app/modules/rtcmem.c), 128 32-bit slots the host keeps across
--- restarts (host half: ../modules/rtcmem.ts).
+-- restarts (host half: rtcmem.ts).
 local rt = __rt
 local sys = rt.sys
 local select, error = select, error

@@ -1,4 +1,4 @@
-// rtcmem's host half (lua/rtcmem.lua): 128 32-bit slots of RTC memory. A restart keeps them.
+// rtcmem's host half (rtcmem.lua): 128 32-bit slots of RTC memory. A restart keeps them.
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 export class RtcmemHost {

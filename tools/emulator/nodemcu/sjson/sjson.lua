@@ -1,5 +1,5 @@
 -- sjson: NodeMCU's sjson module. encode walks Lua tables by NodeMCU's rules; decode is parsed on
--- the host (../modules/sjson.ts) and comes back as a Lua table constructor.
+-- the host (sjson.ts) and comes back as a Lua table constructor.
 local rt = __rt
 local sys = rt.sys
 local pcall, error, type, tostring, tonumber, concat, setmetatable = pcall, error, type, tostring, tonumber, table.concat, setmetatable

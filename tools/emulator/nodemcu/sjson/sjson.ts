@@ -1,4 +1,4 @@
-// sjson's host half (lua/sjson.lua): sjson.decode parses on the host and answers a Lua chunk that
+// sjson's host half (sjson.lua): sjson.decode parses on the host and answers a Lua chunk that
 // builds the value, or sjson's error message.
 import { luaLiteral } from "../../../lua/vm.ts";
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";

@@ -1,4 +1,4 @@
--- tmr: NodeMCU's tmr module (host half: ../modules/tmr.ts). The host runs the clock and one
+-- tmr: NodeMCU's tmr module (host half: tmr.ts). The host runs the clock and one
 -- timeout per armed timer, and calls E.fire(id) when it expires.
 -- Like NodeMCU, an armed timer is held (its registry self-reference) and an idle one is garbage
 -- once the firmware drops it.
@@ -70,7 +70,7 @@ end
 function tmr.now() return sys("tmr.now") + 0 end
 function tmr.time() return math.floor((sys("tmr.now") + 0) / 1000000) end
 function tmr.delay(us) if type(us) ~= "number" or us <= 0 then error("wrong arg range", 2) end end
--- Feeds the software watchdog (../lua/repl.lua): the running job starts its count again.
+-- Feeds the software watchdog (../../runtime/repl.lua): the running job starts its count again.
 function tmr.wdclr() sys("runtime.feed") end
 function tmr.softwd(n)
   if type(n) ~= "number" then error("bad argument #1 to 'softwd' (number expected, got " .. (n == nil and "no value" or type(n)) .. ")", 2) end

@@ -1,4 +1,4 @@
-// tmr's host half (lua/tmr.lua): the clock tmr.now reads, and one host timeout per armed timer,
+// tmr's host half (tmr.lua): the clock tmr.now reads, and one host timeout per armed timer,
 // whose expiry calls __E.fire(id).
 import { BOOT, type HostFactory, type HostModule, type LuaCall } from "../../runtime/host-half.ts";
 

@@ -1,4 +1,4 @@
--- uart: NodeMCU's uart module on the console (host half: ../modules/uart.ts over ../console.ts).
+-- uart: NodeMCU's uart module on the console (host half: uart.ts over ../../machine/console.ts).
 -- uart.on("data") capture happens on the host, which calls E.data with each block.
 local rt = __rt
 local sys, E = rt.sys, rt.E

@@ -1,5 +1,5 @@
-// uart's host half (lua/uart.lua): raw writes, echo, the line format and uart.on("data") capture
-// on the board's console (../console.ts) and receive path (../uart-rx.ts).
+// uart's host half (uart.lua): raw writes, echo, the line format and uart.on("data") capture
+// on the board's console (../../machine/console.ts) and receive path (../../machine/uart-rx.ts).
 import type { Console } from "../../machine/console.ts";
 import { DEFAULT_BAUD, type UartRx } from "../../machine/uart-rx.ts";
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";

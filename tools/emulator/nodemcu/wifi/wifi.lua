@@ -1,5 +1,5 @@
--- wifi: NodeMCU's wifi module, station mode (host half: ../modules/wifi.ts over the simulated
--- access point in ../network.ts). The host calls E.wifi(event, info) for wifi.eventmon events.
+-- wifi: NodeMCU's wifi module, station mode (host half: wifi.ts, with the simulated access
+-- point). The host calls E.wifi(event, info) for wifi.eventmon events.
 local rt = __rt
 local sys, E, rotable = rt.sys, rt.E, rt.rotable
 local error, type, tostring, tonumber, floor = error, type, tostring, tonumber, math.floor

@@ -1,4 +1,4 @@
-// wifi's host half (lua/wifi.lua): the station joining a simulated access point, with the
+// wifi's host half (wifi.lua): the station joining a simulated access point, with the
 // wifi.eventmon events it raises through __E.wifi.
 import { luaLiteral } from "../../../lua/vm.ts";
 import type { HostFactory, HostModule, LuaCall } from "../../runtime/host-half.ts";
