@@ -41,7 +41,7 @@ end
 -- luaL_check* messages for the arguments the C functions check.
 local function check(v, n, fname, want)
   if want == "string" and (type(v) == "string" or type(v) == "number") then return tostring(v) end
-  if want == "number" and (type(v) == "number" or (type(v) == "string" and tonumber(v))) then return rt.tointeger(v) end
+  if want == "number" and (type(v) == "number" or (type(v) == "string" and tonumber(v))) then return math.floor(tonumber(v)) end
   local got = v == nil and "no value" or type(v)
   error("bad argument #" .. n .. " to '" .. fname .. "' (" .. want .. " expected, got " .. got .. ")", 3)
 end
