@@ -8,6 +8,7 @@ import type { Flash } from "../machine/flash.ts";
 import type { FlashProfile } from "../machine/flash-timing.ts";
 import type { UartRx } from "../machine/uart-rx.ts";
 
+/** What a Board is built from; its host halves read it too (wifi its access point, node its random seed). */
 export interface BoardOptions {
   flashDir: string;
   chipId?: number;
