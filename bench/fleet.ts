@@ -2,7 +2,7 @@
 // fleet with no loss over a measured window, and host memory per board.
 import { defaultId, IN, OUT, topic } from "../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../host/mqtt/index.ts";
-import { createFleet, fleetChipId } from "../tools/emulator/fleet.ts";
+import { createFleet, fleetChipId } from "../tools/emulator/front/fleet.ts";
 
 export interface FleetRun {
   boards: number;

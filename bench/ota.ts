@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultId } from "../firmware/src/contract.ts";
 import { Board } from "../tools/emulator/board.ts";
-import { fleetChipId } from "../tools/emulator/fleet.ts";
+import { fleetChipId } from "../tools/emulator/front/fleet.ts";
 import type { BoardResult } from "../tools/ota/update.ts";
 import { pacedBoard } from "./upload.ts";
 

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Board, DEFAULT_MODULES } from "../tools/emulator/board.ts";
-import type { FlashProfile } from "../tools/emulator/flash-timing.ts";
-import { Line } from "../tools/emulator/line.ts";
-import { openSerialPty } from "../tools/emulator/pty.ts";
+import { Line } from "../tools/emulator/front/line.ts";
+import { openSerialPty } from "../tools/emulator/front/pty.ts";
+import type { FlashProfile } from "../tools/emulator/machine/flash-timing.ts";
 
 export const LINE_BYTES_PER_S = 11520;
 

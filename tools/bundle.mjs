@@ -9,10 +9,10 @@ import { dirname, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-// The emulator's NodeMCU modules in Lua go in as text, by file name (see tools/emulator/runtime.ts).
-const luaDir = "tools/emulator/lua";
-const luaFiles = readdirSync(luaDir).filter((f) => f.endsWith(".lua"));
-const lua = Object.fromEntries(luaFiles.map((f) => [f, readFileSync(`${luaDir}/${f}`, "utf8")]));
+// The emulator's Lua files go in as text, by path under luaDir (see tools/emulator/runtime/runtime.ts).
+const luaDir = "tools/emulator";
+const luaFiles = readdirSync(luaDir, { recursive: true }).filter((f) => f.endsWith(".lua"));
+const lua = Object.fromEntries(luaFiles.map((f) => [f.replaceAll("\\", "/"), readFileSync(`${luaDir}/${f}`, "utf8")]));
 // Native addons and packages that load files relative to themselves stay in node_modules.
 const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
 

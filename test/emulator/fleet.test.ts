@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { defaultId, IN, OUT, STATUS, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
-import { createFleet, fleetChipId } from "../../tools/emulator/fleet.ts";
+import { createFleet, fleetChipId } from "../../tools/emulator/front/fleet.ts";
 import { startMosquitto } from "../helpers/broker.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 import { waitFor } from "../helpers/wait.ts";

@@ -7,7 +7,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { command, MAX_IO_LINE } from "../../tools/emulator/io.ts";
+import { command, MAX_IO_LINE } from "../../tools/emulator/hardware/io.ts";
 import { ioBoard } from "../helpers/io-board.ts";
 import { mcu, mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitUntil } from "../helpers/wait.ts";

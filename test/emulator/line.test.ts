@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { Line } from "../../tools/emulator/line.ts";
+import { Line } from "../../tools/emulator/front/line.ts";
 
 test("a 9600-baud line delivers every byte in order, in paced pieces rather than at once", async () => {
   const data = randomBytes(2000);

@@ -2,7 +2,7 @@
 // pin's frequency and duty as the host sees them.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { command } from "../../tools/emulator/io.ts";
+import { command } from "../../tools/emulator/hardware/io.ts";
 import { ioBoard } from "../helpers/io-board.ts";
 
 const board = await ioBoard({}, ["file", "gpio", "node", "pwm2", "tmr", "uart"]);

@@ -1,12 +1,13 @@
 // The two halves of the emulated NodeMCU modules meet: every sys("<module>.<call>") in
-// tools/emulator/lua has a host handler, and every host handler is called from the Lua.
+// tools/emulator/nodemcu has a host handler, and every host handler is called from the Lua.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Board } from "../../tools/emulator/board.ts";
-import { type HostModules, RUNTIME } from "../../tools/emulator/runtime.ts";
+import type { HostModules } from "../../tools/emulator/runtime/host-half.ts";
+import { RUNTIME } from "../../tools/emulator/runtime/runtime.ts";
 
 test("each Lua-to-host call of the runtime has a handler, and each handler a caller", () => {
   const dir = mkdtempSync(join(tmpdir(), "mcu-flash-"));

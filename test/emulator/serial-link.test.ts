@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, unlinkSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { openSerialPty } from "../../tools/emulator/pty.ts";
+import { openSerialPty } from "../../tools/emulator/front/pty.ts";
 import { openPort } from "../../tools/serial/link.ts";
 import { openError } from "../../tools/serial/ports.ts";
 import { mcuBin, waitFor } from "../helpers/pty-board.ts";

@@ -1,6 +1,6 @@
 // Random and mutated inputs for fuzz tests, from a seeded generator so a failure can be replayed:
 // FUZZ_SEED=<n> npm test reruns the same cases.
-import { mulberry32 } from "../../tools/emulator/random.ts";
+import { mulberry32 } from "../../tools/emulator/machine/random.ts";
 
 /** A number in [0, 1) a call, from mulberry32: small, fast and good enough to pick mutations. */
 export function rng(seed: number): () => number {

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
-import { Line } from "../../tools/emulator/line.ts";
-import { openSerialPty, type SerialPty } from "../../tools/emulator/pty.ts";
+import { Line } from "../../tools/emulator/front/line.ts";
+import { openSerialPty, type SerialPty } from "../../tools/emulator/front/pty.ts";
 
 // Tests that drive a board wait on its console with the shared helper.
 export { waitFor } from "./wait.ts";

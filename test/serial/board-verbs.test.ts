@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
-import { openSerialPty } from "../../tools/emulator/pty.ts";
+import { openSerialPty } from "../../tools/emulator/front/pty.ts";
 import { findPort } from "../../tools/serial/ports.ts";
 import { mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
 

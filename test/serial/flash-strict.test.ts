@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { FlashProfile } from "../../tools/emulator/flash-timing.ts";
+import type { FlashProfile } from "../../tools/emulator/machine/flash-timing.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 import { flashSh, mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
 

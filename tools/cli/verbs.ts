@@ -6,7 +6,7 @@ export const verbs: Record<string, Verb> = {
   send: { summary: "publish a message to a device (or any topic); --wait shows the echo", load: () => import("../../host/cli/send.ts") },
   ping: { summary: "time round trips through a device's echo, like ping(8)", load: () => import("../../host/cli/ping.ts") },
   devices: { summary: "list every device's retained status", load: () => import("../../host/cli/devices.ts") },
-  emulate: { summary: "boot an emulated NodeMCU board (console on this terminal or a pty)", load: () => import("../emulator/verb.ts") },
+  emulate: { summary: "boot an emulated NodeMCU board (console on this terminal or a pty)", load: () => import("../emulator/front/verb.ts") },
   flash: { summary: "build, upload what changed over serial, restart the board (./flash.sh)", load: () => import("../serial/flash.ts") },
   monitor: { summary: "show the board's serial console and type to its REPL (Ctrl-] quits)", load: () => import("../serial/monitor.ts") },
   upload: { summary: "write files to the board's flash, verified", load: () => import("../serial/board-verbs.ts").then((m) => m.upload) },

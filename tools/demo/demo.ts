@@ -18,7 +18,7 @@ import { parseStatus } from "../../host/status.ts";
 import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
-import { openSerialPty } from "../emulator/pty.ts";
+import { openSerialPty } from "../emulator/front/pty.ts";
 import { emulatedBuild } from "../nodemcu/builds.ts";
 import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";

@@ -1,39 +1,31 @@
 // One emulated NodeMCU board: a Lua 5.1 state running the firmware from its flash folder, the
-// NodeMCU modules (runtime.ts: Lua halves in lua/, host halves in modules/), a modelled heap and
-// the serial console.
+// NodeMCU modules (runtime/runtime.ts lists them; each has its folder under nodemcu/ with its Lua
+// half and its host half), a modelled heap and the serial console.
 // Every callback runs to completion before the next, as on the device: all entries into Lua go
 // through one queue.
-import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { type ExecResult, type LuaState, LuaVm, luaLiteral } from "../lua/vm.ts";
 import { inBuildOrder, type NumberType, RECOMMENDED_BUILD } from "../nodemcu/builds.ts";
-import { Console } from "./console.ts";
-import { CpuClock } from "./cpu-clock.ts";
-import { Flash } from "./flash.ts";
-import { FLASH_TIMINGS, type FlashProfile } from "./flash-timing.ts";
-import { AdcHost } from "./modules/adc.ts";
-import { cryptoHost } from "./modules/crypto.ts";
-import { DhtHost } from "./modules/dht.ts";
-import { encoderHost } from "./modules/encoder.ts";
-import { fileHost } from "./modules/file.ts";
-import { GpioHost, INPUT, OUTPUT } from "./modules/gpio.ts";
-import { I2cHost } from "./modules/i2c.ts";
-import { MqttHost } from "./modules/mqtt.ts";
-import { NetHost } from "./modules/net.ts";
-import { nodeHost } from "./modules/node.ts";
-import { OwHost } from "./modules/ow.ts";
-import { PwmHost } from "./modules/pwm.ts";
-import { Pwm2Host } from "./modules/pwm2.ts";
-import { RtcmemHost } from "./modules/rtcmem.ts";
-import { sjsonHost } from "./modules/sjson.ts";
-import { SysParam } from "./modules/sysparam.ts";
-import { TmrHost } from "./modules/tmr.ts";
-import { uartHost } from "./modules/uart.ts";
-import { WifiHost } from "./modules/wifi.ts";
-import { Peripherals } from "./peripherals.ts";
-import { mulberry32 } from "./random.ts";
-import { dispatch, type HostModules, type LuaCall, RUNTIME } from "./runtime.ts";
-import { DEFAULT_BAUD, UartRx } from "./uart-rx.ts";
+import { Peripherals } from "./hardware/peripherals.ts";
+import { Console } from "./machine/console.ts";
+import { CpuClock } from "./machine/cpu-clock.ts";
+import { Flash } from "./machine/flash.ts";
+import { FLASH_TIMINGS } from "./machine/flash-timing.ts";
+import { DEFAULT_BAUD, UartRx } from "./machine/uart-rx.ts";
+import {
+  BOOT,
+  type BoardContext,
+  type BoardOptions,
+  type BootReason,
+  dispatch,
+  type HostHalf,
+  type HostHalves,
+  type HostModule,
+  type HostModules,
+} from "./runtime/host-half.ts";
+import { PARTS, RUNTIME } from "./runtime/runtime.ts";
+
+export type { BoardOptions };
 
 /** The build README.md recommends (tools/nodemcu/builds.ts); NodeMCU's own default lacks rtcmem and sjson. */
 export const DEFAULT_MODULES: readonly string[] = RECOMMENDED_BUILD;
@@ -46,41 +38,6 @@ const STUCK_MS = 1000;
 const DRAIN_SLICE_MS = 50;
 /** Free heap a NodeMCU 3.x build leaves at boot (docs/lfs.md: "typically 44 Kb"). */
 export const DEFAULT_HEAP = 44_000;
-
-export interface BoardOptions {
-  flashDir: string;
-  chipId?: number;
-  heap?: number;
-  /** The build's C modules (default DEFAULT_MODULES); one the emulator does not model is a table that raises on use. */
-  modules?: readonly string[];
-  /** An SSL build (CLIENT_SSL_ENABLE, app/include/user_config.h:129): without it, secure MQTT raises "ssl not available". */
-  ssl?: boolean;
-  /** "integer": a LUA_NUMBER_INTEGRAL build, modelled by its effects only (docs/emulator.md). */
-  numberType?: NumberType;
-  /** The simulated access point (default ssid "emulated", psk "nodemcu-emulator"). */
-  ssid?: string;
-  psk?: string;
-  /** The board's address on it. */
-  ip?: string;
-  /** UART0's speed at boot (default 115200): serial input reaches the board no faster. */
-  baud?: number;
-  /** How long flash writes and erases take (default "typical"; ./flash-timing.ts). */
-  flashTiming?: FlashProfile;
-  /** The filesystem starts written over, so SPIFFS erases as it writes. */
-  flashAged?: boolean;
-  /** From a Lua panic to the watchdog's reset (default DEFAULT_WATCHDOG_MS). */
-  watchdogMs?: number;
-  /**
-   * node.random's generator: by default the host's CSPRNG, as a board draws on its hardware one
-   * (os_random); a seed makes the board's draws repeat, for tests that need them fixed.
-   */
-  randomSeed?: number;
-}
-
-/** 32 random bits a call: the host's CSPRNG, or a seeded generator (mulberry32). */
-function randomSource(seed: number | undefined): () => number {
-  return seed === undefined ? () => randomBytes(4).readUInt32LE(0) : mulberry32(seed);
-}
 
 /** One entry into Lua: `due` is when it became due on the board's clock; `input` marks work the serial input task queued. */
 interface Job {
@@ -95,17 +52,8 @@ const ROM_NOISE = Buffer.from([
   0x0c, 0x1c, 0x62, 0x0c,
 ]);
 
-/** bootreason codes (rawcode, reason) per docs/modules/node.md. */
-const BOOT_POWER_ON: [number, number] = [1, 0];
-const BOOT_SOFTWARE: [number, number] = [2, 4];
-/** A Lua panic spins (app/lua/lauxlib.c:946-951) until the software watchdog resets the chip: raw 4, reason 3. */
-const BOOT_SOFT_WDT: [number, number] = [4, 3];
-/** How long that spin lasts: the ESP8266 SDK's software watchdog, about 3 s (nodemcu-board-limits.md). */
+/** How long a Lua panic's spin (BOOT.softWdt) lasts: the ESP8266 SDK's software watchdog, about 3 s (nodemcu-board-limits.md). */
 export const DEFAULT_WATCHDOG_MS = 3000;
-/** Wake from deep sleep through the reset pin (docs/modules/node.md bootreason table). */
-const BOOT_DEEP_SLEEP: [number, number] = [2, 5];
-/** node.dsleep(0) sleeps until the reset pin: the longest timer Node has (about 24.8 days). */
-const NEVER_MS = 2 ** 31 - 1;
 
 export class Board extends EventEmitter {
   readonly flash: Flash;
@@ -131,20 +79,9 @@ export class Board extends EventEmitter {
    * a burst's worst point), after the garbage collection NodeMCU's emergency GC would have done.
    */
   heapLow = Number.POSITIVE_INFINITY;
-  // The host halves of the modules that keep state on the board.
-  private readonly tmr: TmrHost;
-  private readonly rtc = new RtcmemHost();
-  private readonly sysparam = new SysParam();
-  private readonly wifi: WifiHost;
-  private readonly mqtt: MqttHost;
-  private readonly net: NetHost;
-  private readonly pins: GpioHost;
-  private readonly adc = new AdcHost();
-  private readonly pwm: PwmHost;
-  private readonly i2c: I2cHost;
-  private readonly pwm2 = new Pwm2Host();
-  private readonly ow: OwHost;
-  /** Every module's host half, by module name, for dispatch(). */
+  /** Every module's host half, by module name, built from the list in runtime.ts. */
+  private readonly halves: HostHalves;
+  /** Their calls, and the prelude's, by module name, for dispatch(). */
   private readonly host: HostModules;
   private queue: Job[] = [];
   private running = false;
@@ -162,7 +99,7 @@ export class Board extends EventEmitter {
   /** Output stamped later than now on the board's clock waits until then. */
   private held: { at: number; bytes: Buffer }[] = [];
   private heldTimer: NodeJS.Timeout | undefined;
-  private reason: [number, number] = BOOT_POWER_ON;
+  private reason: BootReason = BOOT.powerOn;
   private restartPending = false;
   /** The reset that follows a restart or a panic, once it is scheduled. */
   private resetTimer: NodeJS.Timeout | undefined;
@@ -190,80 +127,54 @@ export class Board extends EventEmitter {
       (data) => this.enqueue(() => this.callback(`__E.data(${luaLiteral(data)})`)),
     );
     this.rx = new UartRx(this.clock, (byte, t) => this.inputTask(byte, t), opts.baud ?? DEFAULT_BAUD);
-    const call: LuaCall = (code) => this.enqueue(() => this.callback(code));
-    const online = () => this.wifi.ip !== undefined;
-    this.tmr = new TmrHost(
-      call,
-      () => this.clock.now(),
-      () => this.enqueue(() => this.restart(BOOT_SOFTWARE)),
-    );
-    const ap = { ssid: opts.ssid ?? "emulated", psk: opts.psk ?? "nodemcu-emulator", ip: opts.ip ?? "192.168.4.2" };
-    this.wifi = new WifiHost(call, ap, () => this.mqtt.linkLost());
-    this.mqtt = new MqttHost({
+    const halves: Record<string, HostHalf> = {};
+    const context = this.context(opts, halves);
+    for (const part of PARTS) if (part.host) halves[part.name] = part.host(context);
+    // Complete now: each module's file declares its entry in HostHalves, and the list builds it.
+    this.halves = halves as unknown as HostHalves;
+    this.host = { runtime: this.prelude(), ...Object.fromEntries(Object.entries(halves).map(([name, half]) => [name, half.calls])) };
+    this.gpio = this.halves.gpio.levels;
+    this.io = new Peripherals({ ...this.halves, now: () => this.clock.now() });
+  }
+
+  /** What the board offers the host halves; `halves` is filled once all are built. */
+  private context(opts: BoardOptions, halves: Record<string, HostHalf>): BoardContext {
+    return {
+      options: opts,
+      chipId: this.chipId,
+      flash: this.flash,
+      console: this.console,
+      rx: this.rx,
+      watchdogMs: this.watchdogMs,
+      call: (code) => this.enqueue(() => this.callback(code)),
       run: (job) => this.enqueue(job),
-      lua: (code) => this.callNow(code),
-      heap: { take: (n) => this.heapTake(n), give: (n) => this.heapGive(n) },
-      online,
-    });
-    this.net = new NetHost(call, online, () => this.wifi.ip);
-    const micros = () => Math.floor((this.clock.now() - this.bootedAt) * 1000);
-    const gpio = new GpioHost(call, micros, (pin) => this.pwm.close(pin));
-    this.pins = gpio;
-    this.gpio = gpio.levels;
-    this.pwm = new PwmHost((pin) => gpio.setMode(pin, OUTPUT, false));
-    const dht = new DhtHost((pin) => gpio.setMode(pin, INPUT, true));
-    const ow = new OwHost((pin) => gpio.setMode(pin, INPUT, true));
-    this.ow = ow;
-    this.i2c = new I2cHost((pin) => gpio.setMode(pin, INPUT, true));
-    this.io = new Peripherals({ gpio, adc: this.adc, pwm: this.pwm, pwm2: this.pwm2, dht, ow, i2c: this.i2c, now: () => this.clock.now() });
-    this.host = {
-      // The prelude (lua/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type.
-      runtime: {
-        // Nothing the dying job prints after the watchdog fired reaches the UART.
-        print: (a) => void (this.overrun || this.console.print(a.text(0))),
-        overrun: () => this.checkWatchdog(),
-        feed: () => {
-          if (this.jobStarted !== undefined) this.jobStarted = performance.now();
-        },
-        panic: (a) => void this.panic(a.text(0)),
-        restartLater: (a) => {
-          const gen = this.generation;
-          setTimeout(() => gen === this.generation && this.enqueue(() => this.restart(BOOT_SOFTWARE)), a.number(0));
-        },
-        modules: () => [...this.modules],
-        build: () => [this.ssl, this.numberType],
+      callNow: (code) => this.callNow(code),
+      output: (bytes) => this.output(bytes),
+      now: () => this.clock.now(),
+      micros: () => Math.floor((this.clock.now() - this.bootedAt) * 1000),
+      heap: { free: () => this.heap(), take: (n) => this.heapTake(n), give: (n) => this.heapGive(n) },
+      bootReason: () => this.reason,
+      restart: (reason, afterMs) => this.restart(reason, afterMs),
+      host: (name) => halves[name] as unknown as HostHalves[typeof name],
+    };
+  }
+
+  /** The prelude's host half (runtime/runtime.lua): print, errors in callbacks, and the build: its modules, SSL and number type. */
+  private prelude(): HostModule {
+    return {
+      // Nothing the dying job prints after the watchdog fired reaches the UART.
+      print: (a) => void (this.overrun || this.console.print(a.text(0))),
+      overrun: () => this.checkWatchdog(),
+      feed: () => {
+        if (this.jobStarted !== undefined) this.jobStarted = performance.now();
       },
-      node: nodeHost(
-        {
-          chipId: this.chipId,
-          heap: () => this.heap(),
-          bootReason: () => this.reason,
-          restart: () => this.restart(BOOT_SOFTWARE),
-          input: (bytes) => this.console.input(bytes),
-          deepSleep: (us) => this.restart(BOOT_DEEP_SLEEP, us === 0 ? NEVER_MS : us / 1000),
-          hang: () => this.restart(BOOT_SOFT_WDT, this.watchdogMs),
-          random: randomSource(opts.randomSeed),
-        },
-        call,
-      ),
-      tmr: this.tmr.calls,
-      rtcmem: this.rtc.calls,
-      file: fileHost(this.flash),
-      uart: uartHost(this.console, this.rx, (bytes) => this.output(bytes)),
-      wifi: this.wifi.calls,
-      mqtt: this.mqtt.calls,
-      gpio: gpio.calls,
-      encoder: encoderHost,
-      crypto: cryptoHost(this.flash),
-      sjson: sjsonHost,
-      net: this.net.calls,
-      adc: this.adc.calls,
-      pwm: this.pwm.calls,
-      pwm2: this.pwm2.calls,
-      dht: dht.calls,
-      ow: ow.calls,
-      i2c: this.i2c.calls,
-      sysparam: this.sysparam.calls,
+      panic: (a) => void this.panic(a.text(0)),
+      restartLater: (a) => {
+        const gen = this.generation;
+        setTimeout(() => gen === this.generation && this.enqueue(() => this.restart(BOOT.software)), a.number(0));
+      },
+      modules: () => [...this.modules],
+      build: () => [this.ssl, this.numberType],
     };
   }
 
@@ -272,14 +183,8 @@ export class Board extends EventEmitter {
     this.shutdown();
     this.generation++;
     this.overrun = false;
-    this.tmr.boot();
     this.bootedAt = this.clock.now();
-    this.pins.reset();
-    this.pwm.reset();
-    this.i2c.reset();
-    this.pwm2.reset();
-    this.ow.reset();
-    this.adc.boot();
+    for (const half of Object.values(this.halves)) half.boot?.();
     this.console.reset();
     this.rx.reset();
     this.emit("boot", this.reason);
@@ -296,7 +201,7 @@ export class Board extends EventEmitter {
     this.heapLow = Number.POSITIVE_INFINITY;
     this.setLuaLimit();
     // node.startup{banner=false} (app/lua53/lua.c:235).
-    if (Number(this.sysparam.get("rcr.startup") ?? 0) % 2 === 0) this.console.print(this.banner());
+    if (Number(this.halves.sysparam.get("rcr.startup") ?? 0) % 2 === 0) this.console.print(this.banner());
     this.enqueue(() => this.callback("__E.boot()"));
     this.enqueue(() => this.console.prompt(false));
   }
@@ -308,7 +213,7 @@ export class Board extends EventEmitter {
     clearTimeout(this.heldTimer);
     this.heldTimer = undefined;
     this.held = [];
-    this.reason = BOOT_POWER_ON;
+    this.reason = BOOT.powerOn;
   }
 
   /**
@@ -316,22 +221,19 @@ export class Board extends EventEmitter {
    * TCP links die on its side while the broker hears nothing until its keepalive runs out.
    */
   wifiDrop(ms?: number): void {
-    this.wifi.drop(ms);
+    this.halves.wifi.drop(ms);
   }
 
   /** Ends a wifiDrop() early, or one without a duration. */
   wifiReturn(): void {
-    this.wifi.restore();
+    this.halves.wifi.restore();
   }
 
   private shutdown(): void {
     clearTimeout(this.resetTimer);
     this.resetTimer = undefined;
     this.restartPending = false;
-    this.wifi.shutdown();
-    this.mqtt.shutdown();
-    this.net.shutdown();
-    this.tmr.stopAll();
+    for (const half of Object.values(this.halves)) half.shutdown?.();
     this.queue = [];
     clearTimeout(this.drainTimer);
     this.running = false;
@@ -382,12 +284,12 @@ export class Board extends EventEmitter {
 
   /** The host port behind a TCP or UDP port the board listens on (net.createServer, createUDPSocket), once bound. */
   netPort(kind: "tcp" | "udp", boardPort: number): number | undefined {
-    return this.net.hostPort(kind, boardPort);
+    return this.halves.net.hostPort(kind, boardPort);
   }
 
   /** RTC memory slot, for tests. */
   rtcmem(slot: number): number {
-    return this.rtc.slot(slot);
+    return this.halves.rtcmem.slot(slot);
   }
 
   /** Serial bytes into the board (what a terminal or uploader sends), down the wire at the UART's speed. */
@@ -485,12 +387,12 @@ export class Board extends EventEmitter {
     }
     if (ran <= this.watchdogMs) return false;
     this.overrun = true;
-    this.restart(BOOT_SOFT_WDT);
+    this.restart(BOOT.softWdt);
     return true;
   }
 
   /** Nothing more runs; the chip resets after `afterMs`. */
-  private restart(reason: [number, number], afterMs = 0): void {
+  private restart(reason: BootReason, afterMs = 0): void {
     this.reason = reason;
     this.restartPending = true;
     this.resetAfterMs = afterMs;
@@ -502,7 +404,7 @@ export class Board extends EventEmitter {
     // NodeMCU's panic handler, then the watchdog resets the chip.
     this.console.print(`PANIC: unprotected error in call to Lua API (${message})\n`);
     this.emit("panic", message);
-    this.restart(BOOT_SOFT_WDT, this.watchdogMs);
+    this.restart(BOOT.softWdt, this.watchdogMs);
   }
 
   /**

@@ -82,7 +82,7 @@ export async function findPort(list: () => Promise<PortInfo[]> = listPorts): Pro
 
 /**
  * The emulator's own handle on its pty, when `path` is the link of `mcu emulate --serial`: that
- * link leads to /proc/PID/fd/N (tools/emulator/pty.ts). The handle takes no lock, so it is
+ * link leads to /proc/PID/fd/N (tools/emulator/front/pty.ts). The handle takes no lock, so it is
  * never what makes the port busy.
  */
 function emulatorHandle(path: string): string | undefined {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Firmware } from "../compiler/manifest.ts";
 import { Board, type BoardOptions } from "../emulator/board.ts";
-import type { Peripherals } from "../emulator/peripherals.ts";
+import type { Peripherals } from "../emulator/hardware/peripherals.ts";
 import { consoleLines } from "./console.ts";
 import { type Hardware, wire } from "./hardware.ts";
 import { described, firstMatch, type Match, until } from "./wait.ts";

@@ -1,8 +1,9 @@
 // The hardware around a test board as plain data: what `boot({ io })` puts on the board before it
 // powers on. Afterwards a test drives and reads it through the board's Peripherals (board.io),
 // the model `mcu emulate --io` serves (tools/emulator/io.ts).
-import type { DhtSensor } from "../emulator/modules/dht.ts";
-import type { Peripherals } from "../emulator/peripherals.ts";
+
+import type { Peripherals } from "../emulator/hardware/peripherals.ts";
+import type { DhtSensor } from "../emulator/nodemcu/dht/dht.ts";
 
 export interface Hardware {
   /** What adc.read(0) reads, 0..1024. */
