@@ -1,8 +1,7 @@
 // MQTT packets as NodeMCU builds and reads them (app/mqtt/mqtt_msg.c, release 36cbf9f): our own
 // code for the same rules, so the emulated board refuses and truncates what a real one does.
-
-/** Every outgoing packet is built in a buffer of this size (app/modules/mqtt.c:20). */
-export const MQTT_BUF_SIZE = 1460;
+// The buffer size is the host's, one constant for the board and the CLI's limits.
+import { MQTT_BUF_SIZE } from "../../../../host/payload-limits.ts";
 
 /** Packet types (app/mqtt/mqtt_msg.h:51-66). */
 export const T = {
