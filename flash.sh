@@ -6,6 +6,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 # The CLI bundle is rebuilt when missing or older than its sources (e.g. after a git pull).
 if [ ! -f "$root/dist/mcu.js" ] || [ -n "$(cd "$root" && find tools host firmware/src package.json -newer dist/mcu.js -print -quit)" ]; then
-  (cd "$root" && node tools/bundle.mjs >&2)
+  (cd "$root" && node tools/cli/bundle.mjs >&2)
 fi
 exec node "$root/dist/mcu.js" flash "$@"

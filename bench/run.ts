@@ -514,7 +514,7 @@ for (const name of ONLY ?? []) {
 }
 
 try {
-  execFileSync(process.execPath, [join(ROOT, "tools", "bundle.mjs")], { stdio: "ignore" });
+  execFileSync(process.execPath, [join(ROOT, "tools", "cli", "bundle.mjs")], { stdio: "ignore" });
 
   for (const [name, rows] of Object.entries(SECTIONS)) if (!ONLY || ONLY.includes(name)) await rows();
 } finally {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmbeddedBroker } from "../../tools/broker/embedded.ts";
+import { startEmbeddedBroker } from "../../tools/demo/broker.ts";
 import { waitFor } from "./wait.ts";
 
 export interface Broker {

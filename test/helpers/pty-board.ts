@@ -76,7 +76,7 @@ export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): 
 
 /** Makes sure dist/mcu.js exists (npm test builds it first; a lone test file may not have). */
 export function mcuBin(): string {
-  if (!existsSync("dist/mcu.js")) spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
+  if (!existsSync("dist/mcu.js")) spawnSync(process.execPath, ["tools/cli/bundle.mjs"], { stdio: "inherit" });
   return "dist/mcu.js";
 }
 

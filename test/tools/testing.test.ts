@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { startEmbeddedBroker } from "../../tools/broker/embedded.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
+import { startEmbeddedBroker } from "../../tools/demo/broker.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { boot } from "../../tools/testing/index.ts";
 

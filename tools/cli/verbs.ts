@@ -19,5 +19,5 @@ export const verbs: Record<string, Verb> = {
   build: { summary: "compile the firmware to Lua for the board", load: () => import("../compiler/verb.ts") },
   ota: { summary: "update boards over MQTT with a build: only changed files, verified, rolled back if not online", load: () => import("../ota/verb.ts") },
   test: { summary: "build an app folder and run its own tests on emulated boards (test/**/*.test.ts)", load: () => import("../testing/verb.ts") },
-  new: { summary: "make a firmware project of your own (src/app.ts, device.json, npm scripts)", load: () => import("../scaffold/new.ts") },
+  new: { summary: "make a firmware project of your own (src/app.ts, device.json, npm scripts)", load: () => import("./new.ts") },
 };

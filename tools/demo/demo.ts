@@ -15,13 +15,13 @@ import { send } from "../../host/cli/send.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { parseStatus } from "../../host/status.ts";
-import { startEmbeddedBroker } from "../broker/embedded.ts";
 import { buildFirmware } from "../compiler/build.ts";
 import { Board } from "../emulator/board.ts";
 import { openSerialPty } from "../emulator/front/pty.ts";
 import { emulatedBuild } from "../nodemcu/builds.ts";
 import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";
+import { startEmbeddedBroker } from "./broker.ts";
 
 export const usage = `usage: mcu demo [--broker mqtt://host:port] [--messages N] [--app DIR]
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after } from "node:test";
 import { defaultId } from "../../firmware/src/contract.ts";
 import { brokerUrl } from "../../host/cli/broker-url.ts";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../broker/embedded.ts";
+import { type EmbeddedBroker, startEmbeddedBroker } from "../demo/broker.ts";
 import { emulatedBuild } from "../nodemcu/builds.ts";
 import { type EmulatedBoard, type EmulatedBoardOptions, emulatedBoard } from "./board.ts";
 import { linkTo, type Status } from "./device.ts";

@@ -68,7 +68,7 @@ export const PARTS: readonly RuntimePart[] = [
   own("globals"),
 ];
 
-// dist/mcu.js carries the files as text (tools/bundle.mjs defines MCU_LUA as
+// dist/mcu.js carries the files as text (tools/cli/bundle.mjs defines MCU_LUA as
 // { "nodemcu/tmr/tmr.lua": source, … }, by path under tools/emulator); run from source, they are
 // read from there.
 declare const MCU_LUA: Record<string, string> | undefined;

@@ -8,7 +8,7 @@ import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
 // The emulator's Lua files go in as text, by path under luaDir (see tools/emulator/runtime/runtime.ts).
 const luaDir = "tools/emulator";
 const luaFiles = readdirSync(luaDir, { recursive: true }).filter((f) => f.endsWith(".lua"));
@@ -18,9 +18,7 @@ const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-b
 
 /** The verb modules tools/cli/verbs.ts loads, by their path from the root: each gets a file of its own. */
 const verbsSource = readFileSync("tools/cli/verbs.ts", "utf8");
-const verbModules = [
-  ...new Set([...verbsSource.matchAll(/import\("\.\.\/\.\.\/([^"]+)\.ts"\)|import\("\.\.\/([^"]+)\.ts"\)/g)].map((m) => m[1] ?? `tools/${m[2]}`)),
-];
+const verbModules = [...new Set([...verbsSource.matchAll(/import\("([^"]+)\.ts"\)/g)].map((m) => relative(".", resolve("tools/cli", m[1]))))];
 const verbFile = (path) => `verbs/${path.replaceAll("/", "-")}`;
 
 /** In the dispatcher, a verb's dynamic import becomes a require of its own file, left for run time. */
