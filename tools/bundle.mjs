@@ -12,7 +12,7 @@ const luaDir = "tools/emulator/lua";
 const luaFiles = readdirSync(luaDir).filter((f) => f.endsWith(".lua"));
 const lua = Object.fromEntries(luaFiles.map((f) => [f, readFileSync(`${luaDir}/${f}`, "utf8")]));
 // Native addons and packages that load files relative to themselves stay in node_modules.
-const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
+const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua", "source-map"];
 
 rmSync("dist", { recursive: true, force: true });
 await build({
