@@ -5,14 +5,20 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** [source index, TS line, TS column] */
+export type Place = [number, number, number];
+
 export interface ModuleMap {
   version: 1;
   /** The board's file, e.g. app.lua. */
   module: string;
   /** The TypeScript files the lines name, by absolute path, each with its SHA-256 at build time. */
   sources: { path: string; sha256: string }[];
-  /** Per line of the module (index 0 is line 1): [source index, TS line, TS column], or null. */
-  lines: ([number, number, number] | null)[];
+  /**
+   * Per line of the module (index 0 is line 1): [source index, TS line, TS column], then the
+   * [source, line, column] of each function inlined into that line, if any; null when unknown.
+   */
+  lines: (Place | [...Place, Place[]] | null)[];
   /** Minified local name → the name in the source (luamin renames locals). */
   names: Record<string, string>;
 }

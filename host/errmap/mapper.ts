@@ -5,7 +5,7 @@
 // (a published log) pass their text through; what cannot be mapped passes unchanged.
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { type ModuleMap, readModuleMap, sha256 } from "./map-file.ts";
+import { type ModuleMap, type Place, readModuleMap, sha256 } from "./map-file.ts";
 
 /** `app.lua:12` (or a compiled app.lc) before the `:` of an error or the `>` of `<app.lua:3>`; not the emulator's own `emulator/x.lua`. */
 const LOCATION = /(?<![\w./-])([\w-]+)\.(?:lua|lc):(\d+)(?=[:>])/g;
@@ -17,7 +17,8 @@ const RENAMED = /\b(local|upvalue) '([\w]+)'/g;
 interface Found {
   text: string;
   map: ModuleMap;
-  source?: { path: string; line: number };
+  /** The source line, and those of functions inlined into the line, to show under an error. */
+  code: string[];
   stale?: string;
 }
 
@@ -27,25 +28,31 @@ function shown(path: string): string {
   return rel.startsWith("../../") ? path : rel;
 }
 
+const unchanged = (s: { path: string; sha256: string }): boolean => existsSync(s.path) && sha256(readFileSync(s.path)) === s.sha256;
+
+/** `file:line:col | code` of a place in the map's sources. */
+function sourceLine(map: ModuleMap, [i, line, column]: Place): string {
+  const path = map.sources[i]!.path;
+  const text = readFileSync(path, "utf8").split("\n")[line - 1]?.trim() ?? "";
+  return `${shown(path)}:${line}:${column} | ${text}`;
+}
+
 /** The TS location of `module`:`line`, or why not (a source edited since the build). */
 function locate(dir: string, module: string, line: number): Found | undefined {
   const map = readModuleMap(dir, `${module}.lua`);
   const at = map?.lines[line - 1];
-  const source = at ? map!.sources[at[0]] : undefined;
-  if (!map || !at || !source) return undefined;
-  if (!existsSync(source.path) || sha256(readFileSync(source.path)) !== source.sha256) {
-    return {
-      text: "",
-      map,
-      stale: `${shown(source.path)} changed since the build; line numbers may be off, so ${module}.lua:${line} is left as the board said it (build again)`,
-    };
+  if (!map || !at) return undefined;
+  const [i, tsLine, column, inlined = []] = at;
+  const places: Place[] = [[i, tsLine, column], ...inlined];
+  const sources = places.map(([s]) => map.sources[s]);
+  if (sources.some((s) => s === undefined)) return undefined;
+  const stale = sources.find((s) => !unchanged(s!));
+  if (stale) {
+    const why = `${shown(stale.path)} changed since the build; line numbers may be off, so ${module}.lua:${line} is left as the board said it (build again)`;
+    return { text: "", map, code: [], stale: why };
   }
-  return { text: `${shown(source.path)}:${at[1]}:${at[2]}`, map, source: { path: source.path, line: at[1] } };
-}
-
-function sourceLine(path: string, line: number): string | undefined {
-  const text = readFileSync(path, "utf8").split("\n")[line - 1];
-  return text === undefined ? undefined : `    ${line} | ${text.trim()}`;
+  const code = places.map((p, n) => `  ${n === 0 ? "" : "inlined: "}${sourceLine(map, p)}`);
+  return { text: `${shown(sources[0]!.path)}:${tsLine}:${column}`, map, code };
 }
 
 /** One line of board output (without its line end) in TS terms, with any lines to add under it. */
@@ -60,8 +67,7 @@ export function mapLine(dir: string, line: string): string {
   if (first.stale) return `${line}\n  (${first.stale})`;
   const names = first.map.names;
   const named = mapped.replace(RENAMED, (whole, kind: string, short: string) => (names[short] ? `${kind} '${names[short]}'` : whole));
-  const code = ERROR_LINE.test(line) && first.source ? sourceLine(first.source.path, first.source.line) : undefined;
-  return code === undefined ? named : `${named}\n${code}`;
+  return ERROR_LINE.test(line) ? [named, ...first.code].join("\n") : named;
 }
 
 /** How long a partial line waits for its end before it is shown as it is (a prompt, typed echo). */

@@ -8,10 +8,15 @@ import luaparse, { type Chunk, type Identifier, type Node } from "luaparse";
 import { isIdent, isNode, walk } from "./lua-tree.ts";
 import type { Origin, Origins } from "./source-maps.ts";
 
+/** Where an output line came from, and the code of other places (functions inlined from them) written into it. */
+export interface LineOrigin extends Origin {
+  inlined?: Origin[];
+}
+
 /** A module as printed for the board: its code, each line's TS origin (index 0 is line 1), and minified local → source name. */
 export interface MappedLua {
   code: string;
-  lines: (Origin | undefined)[];
+  lines: (LineOrigin | undefined)[];
   names: Record<string, string>;
 }
 
@@ -26,10 +31,12 @@ export function tagModule(chunk: Chunk, file: string): void {
   for (const n of walk(chunk)) n.module = file;
 }
 
-function originOf(statement: Node, origins: Map<string, Origins>): Origin | undefined {
-  const start = (statement.loc as { start: { line: number; column: number } } | undefined)?.start;
-  return start && origins.get(statement.module as string)?.(start.line, start.column);
+function originOf(node: Node, origins: Map<string, Origins>): Origin | undefined {
+  const start = (node.loc as { start: { line: number; column: number } } | undefined)?.start;
+  return start && origins.get(node.module as string)?.(start.line, start.column);
 }
+
+const sameLine = (a: Origin, b: Origin): boolean => a.file === b.file && a.line === b.line;
 
 function marker(i: number): Node {
   return { type: "CallStatement", expression: { type: "CallExpression", base: { type: "Identifier", name: MARK + i, isLocal: false }, arguments: [] } };
@@ -38,37 +45,42 @@ function marker(i: number): Node {
 /**
  * Puts a marker before each statement (in luamin's printing order) whose TS file and line differ
  * from the previous statement's; returns the markers' origins by number. A statement a pass made
- * has no position and stays on the line before it.
+ * has no position and stays on the line before it. An expression from another module than its
+ * statement's (a function inlined, passes/inline-calls.ts) is noted on its line: an error in it
+ * is reported at this line.
  */
-function mark(chunk: Chunk, origins: Map<string, Origins>): Origin[] {
-  const marks: Origin[] = [];
-  let last = "";
-  const visit = (node: Node): void => {
+function mark(chunk: Chunk, origins: Map<string, Origins>): LineOrigin[] {
+  const marks: LineOrigin[] = [];
+  const note = (o: Origin | undefined) => {
+    const line = marks[marks.length - 1];
+    if (!o || !line || sameLine(o, line) || line.inlined?.some((i) => sameLine(i, o))) return;
+    (line.inlined ??= []).push(o);
+  };
+  const visit = (node: Node, from: unknown): void => {
+    if (node.module !== from) note(originOf(node, origins));
     for (const [key, value] of Object.entries(node)) {
-      if (key === "loc") continue;
       if (key === "body" && Array.isArray(value)) {
         node.body = (value as Node[]).flatMap((s) => {
           const o = originOf(s, origins);
-          const here = o && `${o.file}:${o.line}`;
-          const out = here && here !== last ? [marker(marks.push(o) - 1), s] : [s];
-          if (here) last = here;
-          visit(s);
+          const last = marks[marks.length - 1];
+          const out = o && !(last && sameLine(o, last)) ? [marker(marks.push({ ...o }) - 1), s] : [s];
+          visit(s, s.module);
           return out;
         });
       } else if (Array.isArray(value)) {
-        for (const v of value) if (isNode(v)) visit(v);
+        for (const v of value) if (isNode(v)) visit(v, node.module);
       } else if (isNode(value)) {
-        visit(value);
+        visit(value, node.module);
       }
     }
   };
-  visit(chunk);
+  visit(chunk, chunk.module);
   return marks;
 }
 
 /** The markers in luamin's output turned into line breaks, with each line's origin. */
-function unmark(code: string, marks: Origin[]): { code: string; lines: (Origin | undefined)[] } {
-  const lines: (Origin | undefined)[] = [undefined];
+function unmark(code: string, marks: LineOrigin[]): { code: string; lines: (LineOrigin | undefined)[] } {
+  const lines: (LineOrigin | undefined)[] = [undefined];
   let out = "";
   let at = 0;
   for (const m of code.matchAll(MARKS)) {
