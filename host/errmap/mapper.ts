@@ -9,8 +9,8 @@ import { type ModuleMap, type Place, readModuleMap, sha256 } from "./map-file.ts
 
 /** `app.lua:12` (or a compiled app.lc) before the `:` of an error or the `>` of `<app.lua:3>`; not the emulator's own `emulator/x.lua`. */
 const LOCATION = /(?<![\w./-])([\w-]+)\.(?:lua|lc):(\d+)(?=[:>])/g;
-/** A line that starts with a location (an error), or a PANIC line: these get the source line under them. */
-const ERROR_LINE = /^(?:PANIC\b|(?:lua: )?[\w-]+\.(?:lua|lc):\d)/;
+/** A line that starts with a location (an error; the REPL's prompt may stand before it), or a PANIC line: these get the source line under them. */
+const ERROR_LINE = /^(?:>+ )*(?:PANIC\b|(?:lua: )?[\w-]+\.(?:lua|lc):\d)/;
 /** The name a Lua 5.1 error gives a renamed variable. */
 const RENAMED = /\b(local|upvalue) '([\w]+)'/g;
 

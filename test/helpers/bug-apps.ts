@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mcu, type Run } from "./pty-board.ts";
 
 /** A second module: one function the build inlines (one expression), one it cannot (two statements). */
 export const UTIL = `export function label(n: { x?: { y: number } }): string {
@@ -72,4 +73,30 @@ export function bugApp(app: string, port = 1): BugApp {
   const config = { id: "bugs", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port } };
   writeFileSync(join(dir, "device.json"), JSON.stringify(config));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** How long a run may take to show what it waits for before it is ended anyway (the test then fails on what it showed). */
+const GUARD_MS = 90000;
+
+/**
+ * Runs the mcu CLI in `cwd` until its standard output matches `until`, then ends it; returns what
+ * it showed, its line ends as "\n" (the board's console sends "\r\n").
+ */
+export async function mcuUntil(args: string[], cwd: string, until: RegExp, onStdout?: (soFar: string) => void): Promise<Run> {
+  let kill = () => {};
+  const guard = setTimeout(() => kill(), GUARD_MS);
+  const lines = (s: string) => s.replace(/\r\n/g, "\n");
+  try {
+    const r = await mcu(args, {
+      cwd,
+      onSpawn: (k) => (kill = k),
+      onStdout: (s) => {
+        onStdout?.(lines(s));
+        if (until.test(lines(s))) kill();
+      },
+    });
+    return { ...r, stdout: lines(r.stdout) };
+  } finally {
+    clearTimeout(guard);
+  }
 }
