@@ -20,7 +20,7 @@ test("timer callbacks: an inlined function, a second module and a renamed local,
   mcuBin();
   const app = bugApp(TIMERS);
   try {
-    const r = await mcuUntil(emulate(app.dir, "timers"), app.dir, /local '\w+' \(a nil value\)[^]*traceback:\n[^\n]*\n/);
+    const r = await mcuUntil(emulate(app.dir, "timers"), app.dir, /local '\w+' \(a nil value\)[\s\S]*traceback:\n[^\n]*\n/);
     const out = r.stdout;
     const inlined = lineOf(TIMERS, "BUG-timer-inlined");
     assert.match(
@@ -44,7 +44,7 @@ test("an error while app.lua loads shows at its TypeScript line", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   try {
-    const r = await mcuUntil(emulate(app.dir, "load"), app.dir, /in main chunk[^]*\n[^\n]*init\.ts:\d+:\d+: in function/);
+    const r = await mcuUntil(emulate(app.dir, "load"), app.dir, /in main chunk[\s\S]*\n[^\n]*init\.ts:\d+:\d+: in function/);
     const line = lineOf(AT_LOAD, "BUG-load");
     assert.match(
       r.stdout,
@@ -83,7 +83,7 @@ test("--raw shows the board's own Lua locations", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   try {
-    const r = await mcuUntil([...emulate(app.dir, "raw"), "--raw"], app.dir, /in main chunk[^]*\n[^\n]*init\.lua:\d+: in function/);
+    const r = await mcuUntil([...emulate(app.dir, "raw"), "--raw"], app.dir, /in main chunk[\s\S]*\n[^\n]*init\.lua:\d+: in function/);
     assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);
     assert.doesNotMatch(r.stdout, /src\/app\.ts/);
   } finally {
@@ -99,7 +99,7 @@ test("a source edited since the build is flagged, its lines left as the board sa
     assert.equal(built.code, 0, built.stderr);
     appendFileSync(join(app.dir, "src", "util.ts"), "// edited after the build\n");
     const args = ["emulate", "--load", "build/lua", "--flash", join(dir, "stale")];
-    const r = await mcuUntil(args, app.dir, /local '\w+' \(a nil value\)[^]*traceback:\n[^\n]*\n/);
+    const r = await mcuUntil(args, app.dir, /local '\w+' \(a nil value\)[\s\S]*traceback:\n[^\n]*\n/);
     assert.match(r.stdout, /\nutil\.lua:\d+: attempt to index field 'x' \(a nil value\)\n {2}\(src\/util\.ts changed since the build; line numbers may be off/);
     // app.ts is unchanged: its lines are still mapped.
     assert.match(r.stdout, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry'`));

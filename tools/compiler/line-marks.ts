@@ -54,7 +54,7 @@ function mark(chunk: Chunk, origins: Map<string, Origins>): LineOrigin[] {
   const note = (o: Origin | undefined) => {
     const line = marks[marks.length - 1];
     if (!o || !line || sameLine(o, line) || line.inlined?.some((i) => sameLine(i, o))) return;
-    (line.inlined ??= []).push(o);
+    line.inlined = [...(line.inlined ?? []), o];
   };
   const visit = (node: Node, from: unknown): void => {
     if (node.module !== from) note(originOf(node, origins));
