@@ -14,13 +14,14 @@ import { mcu, mcuBin } from "../helpers/pty-board.ts";
 const dir = mkdtempSync(join(tmpdir(), "mcu-emulate-errors-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const emulate = (app: string, flash: string, ...more: string[]) => ["emulate", "--app", ".", "--flash", join(dir, flash), ...more];
+/** `mcu emulate` of the app folder it runs in, on a flash folder of its own. */
+const emulate = (flash: string, ...more: string[]) => ["emulate", "--app", ".", "--flash", join(dir, flash), ...more];
 
 test("timer callbacks: an inlined function, a second module and a renamed local, each at its TypeScript line", async () => {
   mcuBin();
   const app = bugApp(TIMERS);
   try {
-    const r = await mcuUntil(emulate(app.dir, "timers"), app.dir, /local '\w+' \(a nil value\)[\s\S]*traceback:\n[^\n]*\n/);
+    const r = await mcuUntil(emulate("timers"), app.dir, /local '\w+' \(a nil value\)[\s\S]*traceback:\n[^\n]*\n/);
     const out = r.stdout;
     const inlined = lineOf(TIMERS, "BUG-timer-inlined");
     assert.match(
@@ -44,7 +45,7 @@ test("an error while app.lua loads shows at its TypeScript line", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   try {
-    const r = await mcuUntil(emulate(app.dir, "load"), app.dir, /in main chunk[\s\S]*\n[^\n]*init\.ts:\d+:\d+: in function/);
+    const r = await mcuUntil(emulate("load"), app.dir, /in main chunk[\s\S]*\n[^\n]*init\.ts:\d+:\d+: in function/);
     const line = lineOf(AT_LOAD, "BUG-load");
     assert.match(
       r.stdout,
@@ -66,7 +67,7 @@ test("an MQTT message callback's error shows at the handler's TypeScript line", 
   try {
     await pc.connect();
     await pc.publish("nodemcu/bugs/in", "boom", { qos: 1, retain: true });
-    const r = await mcuUntil(emulate(app.dir, "message"), app.dir, /field 'x' \(a nil value\)\)\n.*\n/);
+    const r = await mcuUntil(emulate("message"), app.dir, /field 'x' \(a nil value\)\)\n.*\n/);
     const line = lineOf(ON_MESSAGE, "BUG-message");
     assert.match(
       r.stdout,
@@ -83,7 +84,7 @@ test("--raw shows the board's own Lua locations", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   try {
-    const r = await mcuUntil([...emulate(app.dir, "raw"), "--raw"], app.dir, /in main chunk[\s\S]*\n[^\n]*init\.lua:\d+: in function/);
+    const r = await mcuUntil([...emulate("raw"), "--raw"], app.dir, /in main chunk[\s\S]*\n[^\n]*init\.lua:\d+: in function/);
     assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);
     assert.doesNotMatch(r.stdout, /src\/app\.ts/);
   } finally {

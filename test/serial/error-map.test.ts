@@ -1,0 +1,132 @@
+// Board errors at their TypeScript lines on a real serial line (a pty): ./flash.sh's console and
+// `mcu monitor` map them with the build folder's error maps (host/errmap), which never reach the
+// board; `mcu monitor --raw` shows the board's own words.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { MqttClient } from "../../host/mqtt/index.ts";
+import { buildFirmware } from "../../tools/compiler/build.ts";
+import { startMosquitto } from "../helpers/broker.ts";
+import { AT_LOAD, type BugApp, bugApp, lineOf, mcuUntil, ON_MESSAGE, TIMERS, UTIL } from "../helpers/bug-apps.ts";
+import { flashSh, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+
+test("./flash.sh's console shows timer errors at their TypeScript lines, and the maps stay on the PC", async () => {
+  mcuBin();
+  const app = bugApp(TIMERS);
+  const pb = ptyBoard();
+  try {
+    assert.ok(await waitFor(() => /> $/.test(pb.text()), 20000), "the board never prompted");
+    let kill = () => {};
+    // Ended anyway if the console never shows it (the assertions then say what it showed).
+    const guard = setTimeout(() => kill(), 90000);
+    const r = await flashSh(["--app", app.dir, "--port", pb.link], {
+      cwd: app.dir,
+      onSpawn: (k) => (kill = k),
+      onStdout: (s) => /local '\w+' \(a nil value\)\r\n.*\r\nstack traceback:\r\n.*\r\n/.test(s) && kill(),
+    });
+    clearTimeout(guard);
+    const out = r.stdout.replace(/\r\n/g, "\n");
+    assert.match(out, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-timer-inlined")}:\\d+: attempt to index field 'x'`), out);
+    assert.match(out, new RegExp(`\\n  inlined: src/util\\.ts:${lineOf(UTIL, "BUG-inlined")}:\\d+ \\|`));
+    assert.match(out, new RegExp(`\\nsrc/util\\.ts:${lineOf(UTIL, "BUG-util")}:\\d+: attempt to index field 'x'`));
+    assert.match(out, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry' \\(a nil value\\)`));
+
+    const build = join(app.dir, "build", "lua");
+    const manifest = JSON.parse(readFileSync(join(build, "manifest.json"), "utf8")) as { files: { name: string }[]; maps: string[] };
+    assert.ok(manifest.maps.includes("app.lua.map"), `the manifest lists the maps: ${JSON.stringify(manifest.maps)}`);
+    assert.ok(readdirSync(build).includes("app.lua.map"));
+    assert.ok(!manifest.files.some((f) => f.name.endsWith(".map")), "no map is a board file");
+    assert.deepEqual(
+      readdirSync(pb.flashDir).filter((n) => n.includes("map")),
+      [],
+      "no map was uploaded",
+    );
+  } finally {
+    pb.close();
+    app.remove();
+  }
+});
+
+/** A board holding `app`'s build that starts it only once `mcu monitor` shows its console, so the monitor sees the boot. */
+async function boardBehindMonitor(app: BugApp, monitorOut: () => string): Promise<{ pb: PtyBoard; ready: Promise<void> }> {
+  const built = await buildFirmware({ appDir: app.dir, log: () => {} });
+  const pb = ptyBoard();
+  const ready = (async () => {
+    assert.ok(await waitFor(() => /> $/.test(pb.text()), 20000), "the board never prompted");
+    // The REPL answers until the monitor shows the answer: then it is reading the port.
+    const shown = await waitFor(() => {
+      pb.board.input('print("mon" .. "itoring")\r\n');
+      return monitorOut().includes("monitoring");
+    }, 30000);
+    assert.ok(shown, "the monitor never showed the board's console");
+    for (const f of built.files) pb.board.flash.load(f.name, join(built.outDir, f.name));
+    pb.board.input("node.restart()\r\n");
+  })();
+  return { pb, ready };
+}
+
+test("mcu monitor shows an error while app.lua loads at its TypeScript line", async () => {
+  mcuBin();
+  const app = bugApp(AT_LOAD);
+  let seen = "";
+  const { pb, ready } = await boardBehindMonitor(app, () => seen);
+  try {
+    const run = mcuUntil(["monitor", "--port", pb.link, "--app", "."], app.dir, /in main chunk\n.*\n.*in function/, (s) => (seen = s));
+    await ready;
+    const r = await run;
+    const line = lineOf(AT_LOAD, "BUG-load");
+    assert.match(
+      r.stdout,
+      new RegExp(`\\n(?:> )?src/app\\.ts:${line}:\\d+: attempt to index field 'led' \\(a nil value\\)\\n  src/app\\.ts:${line}:\\d+ \\| gpio\\.mode`),
+    );
+    assert.match(r.stdout, new RegExp(`\\tsrc/app\\.ts:${line}:\\d+: in main chunk`));
+  } finally {
+    pb.close();
+    app.remove();
+  }
+});
+
+test("mcu monitor shows an MQTT message callback's error at the handler's TypeScript line", async () => {
+  mcuBin();
+  const broker = await startMosquitto();
+  const app = bugApp(ON_MESSAGE, broker.port);
+  const pc = new MqttClient({ host: broker.host, port: broker.port, clientId: "monitor-errors" });
+  let seen = "";
+  const { pb, ready } = await boardBehindMonitor(app, () => seen);
+  try {
+    await pc.connect();
+    // Retained: the board gets it as soon as it subscribes.
+    await pc.publish("nodemcu/bugs/in", "boom", { qos: 1, retain: true });
+    const run = mcuUntil(["monitor", "--port", pb.link, "--app", "."], app.dir, /field 'x' \(a nil value\)\)\n.*\n/, (s) => (seen = s));
+    await ready;
+    const r = await run;
+    const line = lineOf(ON_MESSAGE, "BUG-message");
+    assert.match(
+      r.stdout,
+      new RegExp(`\\nPANIC: [^\\n]*\\(src/app\\.ts:${line}:\\d+: attempt to index field 'x' \\(a nil value\\)\\)\\n  src/app\\.ts:${line}:\\d+ \\| start\\(`),
+    );
+  } finally {
+    pb.close();
+    await pc.end();
+    await broker.stop();
+    app.remove();
+  }
+});
+
+test("mcu monitor --raw shows the board's own Lua locations", async () => {
+  mcuBin();
+  const app = bugApp(AT_LOAD);
+  let seen = "";
+  const { pb, ready } = await boardBehindMonitor(app, () => seen);
+  try {
+    const run = mcuUntil(["monitor", "--port", pb.link, "--app", ".", "--raw"], app.dir, /in main chunk\n.*\n.*in function/, (s) => (seen = s));
+    await ready;
+    const r = await run;
+    assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);
+    assert.doesNotMatch(r.stdout, /src\/app\.ts/);
+  } finally {
+    pb.close();
+    app.remove();
+  }
+});
