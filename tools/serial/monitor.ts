@@ -1,7 +1,8 @@
 // `mcu monitor`: the board's serial console on this terminal. It starts at a line boundary, boot
 // noise (the ROM talks at 74880 baud) is marked, typed input goes to the REPL, Ctrl-] quits, and
 // an unplugged or reset board is waited for and reconnected.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { SerialPort } from "serialport";
 import { errorMapper } from "../../host/errmap/mapper.ts";
@@ -21,7 +22,8 @@ Lua errors are shown at their TypeScript file, line and column, from the build's
   --log FILE    also append the output to FILE
   --reset       reset the board first (pulses RTS/DTR as NodeMCU dev boards expect)
   --app DIR     the app folder whose build the board runs (its build/lua's error maps)
-  --out DIR     the build folder the board runs (default build/lua)
+  --out DIR     the build folder the board runs (default ./build/lua if it holds a build, else
+                the project's build/lua)
   --raw         show Lua errors as the board prints them (app.lua:LINE)
 ${SERIAL_USAGE}
 
@@ -193,6 +195,8 @@ export async function run(argv: string[]): Promise<number> {
     },
     usage,
   );
-  const maps = values.raw ? undefined : buildDir(values.app, values.out);
+  // Run in an app folder with neither option, its own build is the one the board runs.
+  const here = existsSync(join("build", "lua", "manifest.json")) ? join("build", "lua") : undefined;
+  const maps = values.raw ? undefined : buildDir(values.app, values.out ?? (values.app ? undefined : here));
   return monitor(await portOf(values.port), baudOf(values.baud), { timestamps: values.timestamps, log: values.log, reset: values.reset, maps });
 }
