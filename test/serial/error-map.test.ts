@@ -54,9 +54,14 @@ async function boardBehindMonitor(app: BugApp, monitorOut: () => string): Promis
   const pb = ptyBoard();
   const ready = (async () => {
     assert.ok(await waitFor(() => /> $/.test(pb.text()), 20000), "the board never prompted");
-    // The REPL answers until the monitor shows the answer: then it is reading the port.
+    // The REPL answers until the monitor shows an answer: then it is reading the port. A line is
+    // typed once the board has answered the one before, so none pile up while nobody reads.
+    let asked = 0;
     const shown = await waitFor(() => {
-      pb.board.input('print("mon" .. "itoring")\r\n');
+      if ((pb.text().match(/\nmonitoring\r\n/g) ?? []).length >= asked) {
+        pb.board.input('print("mon" .. "itoring")\r\n');
+        asked++;
+      }
       return monitorOut().includes("monitoring");
     }, 30000);
     assert.ok(shown, "the monitor never showed the board's console");
