@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
-import { buildFirmware } from "../../tools/compiler/build.ts";
+import { type BuildResult, buildFirmware } from "../../tools/compiler/build.ts";
 import { startMosquitto } from "../helpers/broker.ts";
 import { AT_LOAD, type BugApp, bugApp, lineOf, mcuUntil, ON_MESSAGE, TIMERS, UTIL } from "../helpers/bug-apps.ts";
 import { flashSh, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
@@ -48,37 +48,49 @@ test("./flash.sh's console shows timer errors at their TypeScript lines, and the
   }
 });
 
-/** A board holding `app`'s build that starts it only once `mcu monitor` shows its console, so the monitor sees the boot. */
-async function boardBehindMonitor(app: BugApp, monitorOut: () => string): Promise<{ pb: PtyBoard; ready: Promise<void> }> {
+/** A board (at its REPL, nothing in its flash yet) and `app`'s build for it. */
+async function boardFor(app: BugApp): Promise<{ pb: PtyBoard; built: BuildResult }> {
   const built = await buildFirmware({ appDir: app.dir, log: () => {} });
-  const pb = ptyBoard();
-  const ready = (async () => {
-    assert.ok(await waitFor(() => /> $/.test(pb.text()), 20000), "the board never prompted");
-    // The REPL answers until the monitor shows an answer: then it is reading the port. A line is
-    // typed once the board has answered the one before, so none pile up while nobody reads.
-    let asked = 0;
-    const shown = await waitFor(() => {
-      if ((pb.text().match(/\nmonitoring\r\n/g) ?? []).length >= asked) {
-        pb.board.input('print("mon" .. "itoring")\r\n');
-        asked++;
-      }
-      return monitorOut().includes("monitoring");
-    }, 30000);
-    assert.ok(shown, "the monitor never showed the board's console");
-    for (const f of built.files) pb.board.flash.load(f.name, join(built.outDir, f.name));
-    pb.board.input("node.restart()\r\n");
-  })();
-  return { pb, ready };
+  return { pb: ptyBoard(), built };
+}
+
+/**
+ * Puts the build on the board and restarts it once `mcu monitor` (`monitor`, its output so far
+ * `monitorOut`) shows the console, so the monitor sees the boot. The REPL answers until the
+ * monitor shows an answer; a line is typed once the one before is answered, and none once the
+ * monitor has exited, so nothing piles up on a port nobody reads.
+ */
+async function startBehind(board: { pb: PtyBoard; built: BuildResult }, monitor: Promise<unknown>, monitorOut: () => string): Promise<void> {
+  const { pb, built } = board;
+  let exited = false;
+  const done = () => {
+    exited = true;
+  };
+  monitor.then(done, done);
+  assert.ok(await waitFor(() => /> $/.test(pb.text()), 20000), "the board never prompted");
+  let asked = 0;
+  await waitFor(() => {
+    if (exited) return true;
+    if ((pb.text().match(/\nmonitoring\r\n/g) ?? []).length >= asked) {
+      pb.board.input('print("mon" .. "itoring")\r\n');
+      asked++;
+    }
+    return monitorOut().includes("monitoring");
+  }, 30000);
+  assert.ok(monitorOut().includes("monitoring"), `the monitor never showed the board's console: ${monitorOut()}`);
+  for (const f of built.files) pb.board.flash.load(f.name, join(built.outDir, f.name));
+  pb.board.input("node.restart()\r\n");
 }
 
 test("mcu monitor shows an error while app.lua loads at its TypeScript line", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   let seen = "";
-  const { pb, ready } = await boardBehindMonitor(app, () => seen);
+  const board = await boardFor(app);
+  const { pb } = board;
   try {
     const run = mcuUntil(["monitor", "--port", pb.link, "--app", "."], app.dir, /in main chunk\n.*\n.*in function/, (s) => (seen = s));
-    await ready;
+    await startBehind(board, run, () => seen);
     const r = await run;
     const line = lineOf(AT_LOAD, "BUG-load");
     assert.match(
@@ -98,13 +110,14 @@ test("mcu monitor shows an MQTT message callback's error at the handler's TypeSc
   const app = bugApp(ON_MESSAGE, broker.port);
   const pc = new MqttClient({ host: broker.host, port: broker.port, clientId: "monitor-errors" });
   let seen = "";
-  const { pb, ready } = await boardBehindMonitor(app, () => seen);
+  const board = await boardFor(app);
+  const { pb } = board;
   try {
     await pc.connect();
     // Retained: the board gets it as soon as it subscribes.
     await pc.publish("nodemcu/bugs/in", "boom", { qos: 1, retain: true });
     const run = mcuUntil(["monitor", "--port", pb.link, "--app", "."], app.dir, /field 'x' \(a nil value\)\)\n.*\n/, (s) => (seen = s));
-    await ready;
+    await startBehind(board, run, () => seen);
     const r = await run;
     const line = lineOf(ON_MESSAGE, "BUG-message");
     assert.match(
@@ -123,10 +136,11 @@ test("mcu monitor --raw shows the board's own Lua locations", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   let seen = "";
-  const { pb, ready } = await boardBehindMonitor(app, () => seen);
+  const board = await boardFor(app);
+  const { pb } = board;
   try {
     const run = mcuUntil(["monitor", "--port", pb.link, "--app", ".", "--raw"], app.dir, /in main chunk\n.*\n.*in function/, (s) => (seen = s));
-    await ready;
+    await startBehind(board, run, () => seen);
     const r = await run;
     assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);
     assert.doesNotMatch(r.stdout, /src\/app\.ts/);
