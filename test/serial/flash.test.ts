@@ -32,11 +32,11 @@ function flash(args: string[], onSpawn?: (kill: () => void) => void): Promise<Ru
   return flashSh(["--out", outDir, "--no-monitor", ...args], { onSpawn });
 }
 
-/** The firmware files under live names (not the upload's "_" temp names, not the build's manifest) and their bytes. */
+/** The firmware files under live names (not the upload's "_" temp names, not the build's manifest or error maps) and their bytes. */
 function liveFiles(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const n of readdirSync(dir)
-    .filter((n) => !n.startsWith("_") && n !== "manifest.json")
+    .filter((n) => !n.startsWith("_") && n !== "manifest.json" && !n.endsWith(".map"))
     .sort())
     out[n] = readFileSync(join(dir, n), "latin1");
   return out;

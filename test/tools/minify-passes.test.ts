@@ -157,7 +157,7 @@ return tostring(r)`,
 
 for (const c of cases) {
   test(c.name, () => {
-    const out = minifyModules(new Map([["app.lua", c.app]])).get("app.lua")!;
+    const out = minifyModules(new Map([["app.lua", c.app]])).get("app.lua")!.code;
     assert.equal(run(out), run(c.app), out);
     assert.equal(functions(out), c.functions(functions(c.app)), out);
     if (c.has) assert.match(out, c.has);
@@ -182,8 +182,8 @@ return N`;
     ]),
   );
   assert.equal(out.has("lib.lua"), false);
-  assert.doesNotMatch(out.get("app.lua")!, /loaded\.lib/);
-  assert.match(out.get("app.lua")!, /package\.loaded\.config=nil/);
+  assert.doesNotMatch(out.get("app.lua")!.code, /loaded\.lib/);
+  assert.match(out.get("app.lua")!.code, /package\.loaded\.config=nil/);
 });
 
 test("a module's text constant joined from its others is one literal: written in, the module stays off the board", () => {
@@ -201,5 +201,5 @@ return PAYLOAD`;
     ]),
   );
   assert.equal(out.has("contract.lua"), false);
-  assert.equal(run(out.get("app.lua")!), '{"state":"off"}');
+  assert.equal(run(out.get("app.lua")!.code), '{"state":"off"}');
 });

@@ -70,7 +70,16 @@ test("the app's scripts: typecheck finds a type error in src/ by its own path, b
   assert.equal((await npm("typecheck")).code, 0);
   const built = await npm("build");
   assert.equal(built.code, 0, built.stderr);
-  assert.deepEqual(readdirSync(join(app, "build", "lua")).sort(), ["app.lua", "brokers.lua", "config.lua", "init.lua", "manifest.json"]);
+  assert.deepEqual(readdirSync(join(app, "build", "lua")).sort(), [
+    "app.lua",
+    "app.lua.map",
+    "brokers.lua",
+    "brokers.lua.map",
+    "config.lua",
+    "init.lua",
+    "init.lua.map",
+    "manifest.json",
+  ]);
   const tests = await npm("test");
   assert.equal(tests.code, 0, tests.stdout + tests.stderr);
   assert.match(tests.stdout, /^ok \d+ - the echo answers$/m);

@@ -14,7 +14,7 @@ const luaDir = "tools/emulator";
 const luaFiles = readdirSync(luaDir, { recursive: true }).filter((f) => f.endsWith(".lua"));
 const lua = Object.fromEntries(luaFiles.map((f) => [f.replaceAll("\\", "/"), readFileSync(`${luaDir}/${f}`, "utf8")]));
 // Native addons and packages that load files relative to themselves stay in node_modules.
-const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua"];
+const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua", "source-map"];
 
 /** The verb modules tools/cli/verbs.ts loads, by their path from the root: each gets a file of its own. */
 const verbsSource = readFileSync("tools/cli/verbs.ts", "utf8");

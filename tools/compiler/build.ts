@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { defaultId, IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { DEFAULT_CONFIG_FILE, type DeviceConfig, loadConfig } from "../../host/config.ts";
+import { mapName } from "../../host/errmap/map-file.ts";
 import { type Column, EXIT, table, wantsColour } from "../../host/kit/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/payload-limits.ts";
 import { LuaVm, luaLiteral } from "../lua/vm.ts";
@@ -15,13 +16,17 @@ import { appPaths, type StagedApp, stageApp } from "./app.ts";
 import { concatPlugin } from "./concat-plugin.ts";
 import { configLua } from "./config-lua.ts";
 import { BuildError } from "./errors.ts";
+import { alignLines, realigned } from "./line-align.ts";
+import type { MappedLua } from "./line-marks.ts";
 import { parseLua, requiredNames } from "./lua-tree.ts";
 import { MANIFEST, readManifest } from "./manifest.ts";
+import { moduleMap } from "./map-files.ts";
 import { minifyModules } from "./minify.ts";
 import { type BoardNeeds, boardNeeds } from "./needs.ts";
 import { dropUnreadLocals } from "./passes/drop-unread-locals.ts";
 import { foldSwitches, type Switches } from "./passes/fold-switches.ts";
 import { shrinkLua } from "./passes/shrink-lines.ts";
+import { type Origins, readSourceMaps } from "./source-maps.ts";
 
 // The project folder: found by walking up, since this code runs from tools/compiler and from dist/.
 function projectRoot(): string {
@@ -105,8 +110,14 @@ function pickConfig(opts: BuildOptions, log: (l: string) => void): { file: strin
   return { file: EXAMPLE_CONFIG, config: loadConfig(EXAMPLE_CONFIG) };
 }
 
+/** TSTL's output: the Lua by output file name, and where each module's lines came from in the TypeScript. */
+interface Transpiled {
+  lua: Map<string, string>;
+  origins: Map<string, Origins>;
+}
+
 /** Compiles the firmware (the project's, or an app folder's staged beside the shared files) to Lua, by output file name. */
-async function transpile(appDir: string | undefined): Promise<Map<string, string>> {
+async function transpile(appDir: string | undefined): Promise<Transpiled> {
   const app: StagedApp | undefined = appDir ? stageApp(ROOT, appDir) : undefined;
   try {
     return await compile(app?.tsconfig ?? FIRMWARE_TSCONFIG, app?.restore ?? ((t) => t));
@@ -115,15 +126,18 @@ async function transpile(appDir: string | undefined): Promise<Map<string, string
   }
 }
 
-async function compile(tsconfig: string, restore: (text: string) => string): Promise<Map<string, string>> {
+async function compile(tsconfig: string, restore: (text: string) => string): Promise<Transpiled> {
   const [tstl, ts] = await Promise.all([import("typescript-to-lua"), import("typescript")]);
   const out = new Map<string, string>();
+  const maps = new Map<string, string>();
   const parsed = tstl.parseConfigFileWithSystem(tsconfig);
+  // Source maps for the error maps the build writes beside the board's files (host/errmap).
+  parsed.options.sourceMap = true;
   const program = ts.default.createProgram(parsed.fileNames, parsed.options);
   const result = new tstl.Transpiler().emit({
     program,
     plugins: [concatPlugin(tstl, ts.default)],
-    writeFile: (fileName, data) => out.set(basename(fileName), data),
+    writeFile: (fileName, data) => (fileName.endsWith(".map") ? maps.set(fileName, data) : out.set(basename(fileName), data)),
   });
   const diagnostics = [...parsed.errors, ...ts.default.getPreEmitDiagnostics(program), ...result.diagnostics];
   const errors = diagnostics.filter((d) => d.category === ts.default.DiagnosticCategory.Error);
@@ -138,8 +152,10 @@ async function compile(tsconfig: string, restore: (text: string) => string): Pro
     const text = ts.default.formatDiagnosticsWithColorAndContext(errors, host);
     throw new BuildError(`firmware does not compile:\n${restore(colour ? text : stripVTControlCharacters(text))}`, EXIT.failure, colour);
   }
-  return out;
+  return { lua: out, origins: await readSourceMaps(maps, restore) };
 }
+
+const codeOf = (mapped: Map<string, MappedLua>): Map<string, string> => new Map([...mapped].map(([name, m]) => [name, m.code]));
 
 /** The build switches (firmware/src/switches.d.ts) device.json turns on. */
 function switchesOf(config: DeviceConfig): Switches {
@@ -149,6 +165,16 @@ function switchesOf(config: DeviceConfig): Switches {
 /** Each module with its switches folded and the locals only a dropped part used gone, before anything decides what ships. */
 function folded(emitted: Map<string, string>, switches: Switches): Map<string, string> {
   return new Map([...emitted].map(([name, code]) => [name, dropUnreadLocals(foldSwitches(name, code, switches))]));
+}
+
+/** TSTL's origins asked about the folded modules' lines (folding drops whole lines). */
+function foldedOrigins(t: Transpiled, emitted: Map<string, string>): Map<string, Origins> {
+  const out = new Map<string, Origins>();
+  for (const [name, code] of emitted) {
+    const origins = t.origins.get(name);
+    if (origins) out.set(name, realigned(origins, alignLines(t.lua.get(name)!, code)));
+  }
+  return out;
 }
 
 /** `<package version>+<tag>`, the tag by default a hash of the sources. */
@@ -237,7 +263,8 @@ function earlierBuild(dir: string): string[] {
     throw new BuildError(`--out ${dir}: cannot use it as the output folder (${fsReason(err)}); give a folder path you can write to`, EXIT.usage);
   }
   if (entries.length === 0) return [];
-  const ours = readManifest(join(dir, MANIFEST))?.names;
+  const manifest = readManifest(join(dir, MANIFEST));
+  const ours = manifest && [...manifest.names, ...manifest.maps];
   const foreign = entries.filter((n) => n !== MANIFEST && !(ours?.includes(n) && statSync(join(dir, n)).isFile()));
   if (ours && foreign.length === 0) return entries;
   const why = ours
@@ -260,6 +287,11 @@ function fsReason(err: unknown): string {
   return (code && reasons[code]) ?? code ?? String(err);
 }
 
+/** The build folder: `outDir`, else the app folder's build/lua, else the project's. */
+export function buildDir(appDir: string | undefined, outDir: string | undefined): string {
+  return resolve(outDir ?? (appDir ? appPaths(appDir).out : DEFAULT_OUT));
+}
+
 /**
  * What maxMessageLength buys in each direction: the board takes in what fits the limit, but builds
  * every echo in NodeMCU's 1460-byte buffer. Without an id the topics' length is that of the
@@ -277,15 +309,19 @@ export function messageLimits(config: DeviceConfig): string {
 /** Builds the firmware into outDir (default build/lua) and returns what it wrote. */
 export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const outDir = resolve(opts.outDir ?? (opts.appDir ? appPaths(opts.appDir).out : DEFAULT_OUT));
+  const outDir = buildDir(opts.appDir, opts.outDir);
   const budget = opts.ramBudget ?? DEFAULT_RAM_BUDGET;
   const { file: configFile, config } = pickConfig(opts, log);
   const stale = earlierBuild(outDir);
 
-  const emitted = folded(await transpile(opts.appDir), switchesOf(config));
+  const transpiled = await transpile(opts.appDir);
+  const emitted = folded(transpiled.lua, switchesOf(config));
+  const origins = foldedOrigins(transpiled, emitted);
   const ver = version(emitted, opts.versionTag);
   const board = new Map(reachable(emitted).map((name) => [name, emitted.get(name)!]));
-  let files = opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code)])) : minifyModules(board);
+  let mapped =
+    opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code, origins.get(name))])) : minifyModules(board, true, origins);
+  let files = codeOf(mapped);
   files.set("config.lua", configLua(config, ver));
   for (const name of files.keys()) {
     if (Buffer.byteLength(name) > MAX_NAME) throw new BuildError(`${name}: file names on the board hold at most ${MAX_NAME} bytes; rename the module`);
@@ -296,12 +332,13 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   if (opts.minify !== false && tooBig(ram).length > 0) {
     // The session written into the app (passes/splice-library.ts) saves heap, but the board must
     // compile the result: a module over the budget gets the session as a module of its own instead.
-    const apart = minifyModules(board, false);
+    const mappedApart = minifyModules(board, false, origins);
+    const apart = codeOf(mappedApart);
     apart.set("config.lua", files.get("config.lua")!);
     const ramApart = measure(apart);
     if (tooBig(ramApart).length < tooBig(ram).length) {
       log(`build: ${tooBig(ram).join(", ")} with the session written in would be over the RAM budget; session.lua ships as a module`);
-      [files, ram] = [apart, ramApart];
+      [files, ram, mapped] = [apart, ramApart, mappedApart];
     }
   }
   const built: BuiltFile[] = [...files].map(([name, code]) => ({
@@ -324,12 +361,17 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   mkdirSync(outDir, { recursive: true });
   // Only the owner may read the passwords (mode applies as the file is created, and stale files are gone).
   for (const [name, code] of files) writeFileSync(join(outDir, name), code, { mode: name === SECRET_FILE ? 0o600 : 0o644 });
+  // The error maps stay on the PC: the manifest lists them apart from the board's files.
+  const maps = [...mapped].map(([name, m]) => {
+    writeFileSync(join(outDir, mapName(name)), JSON.stringify(moduleMap(name, m)) + "\n");
+    return mapName(name);
+  });
   const needs = boardNeeds(
     files,
     config.mqtt.tls,
     built.reduce((n, f) => n + f.ram, 0),
   );
-  const manifest = { version: ver, files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })), needs };
+  const manifest = { version: ver, files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })), maps, needs };
   writeFileSync(join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   log(`build: ${built.length} files, ${total} bytes, version ${ver} -> ${outDir}`);
   log(`build: needs NodeMCU modules ${needs.modules.join(" ")}${needs.ssl ? ", an SSL build" : ""}${needs.floats.length > 0 ? ", a float build" : ""}`);

@@ -21,15 +21,17 @@ export interface Firmware {
 export type FirmwareFiles = Omit<Firmware, "files"> & { files: { name: string; data: Buffer }[] };
 
 /**
- * A build folder's manifest: its version, file names and needs (absent before builds recorded
- * them), or undefined when there is none or it cannot be read: a folder is anyone's to fill.
+ * A build folder's manifest: its version, file names, error maps and needs (absent before builds
+ * recorded them), or undefined when there is none or it cannot be read: a folder is anyone's to fill.
  */
-export function readManifest(file: string): { version: string; names: string[]; needs?: BoardNeeds } | undefined {
+export function readManifest(file: string): { version: string; names: string[]; maps: string[]; needs?: BoardNeeds } | undefined {
   try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[]; needs?: BoardNeeds };
+    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[]; maps?: unknown; needs?: BoardNeeds };
     if (typeof m.version !== "string" || !Array.isArray(m.files)) return undefined;
     const needs = Array.isArray(m.needs?.modules) && Array.isArray(m.needs.floats) ? m.needs : undefined;
-    return { version: m.version, names: m.files.map((f) => f?.name).filter((n): n is string => typeof n === "string"), needs };
+    // The error maps (host/errmap) stay on the PC: listed apart from the board's files.
+    const maps = Array.isArray(m.maps) ? m.maps.filter((n): n is string => typeof n === "string") : [];
+    return { version: m.version, names: m.files.map((f) => f?.name).filter((n): n is string => typeof n === "string"), maps, needs };
   } catch {
     return undefined;
   }

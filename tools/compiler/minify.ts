@@ -1,6 +1,7 @@
 // The minified build: the optimizer's passes over all modules' trees together, then luamin.
 import luamin from "luamin";
 import luaparse from "luaparse";
+import { type MappedLua, printMapped, tagModule } from "./line-marks.ts";
 import { requiredNames } from "./lua-tree.ts";
 import { dropEmptyExports } from "./passes/drop-empty-exports.ts";
 import { dropUnreadAliases } from "./passes/drop-unread-aliases.ts";
@@ -17,6 +18,7 @@ import { inlinePureLocals } from "./passes/inline-pure-locals.ts";
 import { inlineSingleCalls } from "./passes/inline-single-calls.ts";
 import { joinLiterals } from "./passes/join-literals.ts";
 import { spliceLibrary } from "./passes/splice-library.ts";
+import type { Origins } from "./source-maps.ts";
 
 /**
  * Minified Lua for the board (luamin: locals renamed, whitespace and comments gone). Every byte
@@ -27,10 +29,13 @@ import { spliceLibrary } from "./passes/splice-library.ts";
  * written into that module (passes/splice-library.ts). A module that only defines things
  * (contract.lua), or a library so spliced, that is then required by no other is not shipped at all.
  * `splice` false leaves libraries modules of their own (the build's fallback when a module with a
- * library written in would take more RAM than its budget).
+ * library written in would take more RAM than its budget). With `origins` (TSTL's source maps),
+ * each module breaks lines where the TypeScript line changes and says where each line came from
+ * (line-marks.ts); every node keeps the module it was parsed from, wherever a pass moves it.
  */
-export function minifyModules(modules: Map<string, string>, splice = true): Map<string, string> {
-  const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false })]));
+export function minifyModules(modules: Map<string, string>, splice = true, origins = new Map<string, Origins>()): Map<string, MappedLua> {
+  const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false, locations: true })]));
+  for (const [name, chunk] of chunks) tagModule(chunk, name);
   for (const chunk of chunks.values()) foldExportedText(chunk);
   const moduleName = (file: string) => (file.endsWith(".lua") ? file.slice(0, -".lua".length) : file);
   const requiredBefore = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
@@ -59,14 +64,14 @@ export function minifyModules(modules: Map<string, string>, splice = true): Map<
   const requiredAfter = new Set([...chunks.values()].flatMap((chunk) => [...requiredNames(chunk)]));
   const unshipped = (m: string) => (inert.has(m) || spliced.has(m)) && requiredBefore.has(m) && !requiredAfter.has(m);
   const gone = new Set([...chunks.keys()].map(moduleName).filter(unshipped));
-  const out = new Map<string, string>();
+  const out = new Map<string, MappedLua>();
   for (const [name, chunk] of chunks) {
     if (gone.has(moduleName(name))) continue;
     dropUnshippedReleases(chunk, gone);
     joinLiterals(chunk);
     foldFormatLiterals(chunk);
     dropEmptyExports(chunk);
-    out.set(name, luamin.minify(chunk) + "\n");
+    out.set(name, printMapped(chunk, origins, luamin.minify));
   }
   return out;
 }

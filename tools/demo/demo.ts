@@ -12,6 +12,7 @@ import { brokerUrl } from "../../host/cli/broker-url.ts";
 import { type HostContext, plainContext } from "../../host/cli/options.ts";
 import { ping } from "../../host/cli/ping.ts";
 import { send } from "../../host/cli/send.ts";
+import { mapLine } from "../../host/errmap/mapper.ts";
 import { CliError, EXIT, parseOrUsage, usageError, wholeNumber } from "../../host/kit/index.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { parseStatus } from "../../host/status.ts";
@@ -23,7 +24,7 @@ import { flashBoard } from "../serial/flash.ts";
 import { markNoise } from "../serial/monitor.ts";
 import { startEmbeddedBroker } from "./broker.ts";
 
-export const usage = `usage: mcu demo [--broker mqtt://host:port] [--messages N] [--app DIR]
+export const usage = `usage: mcu demo [--broker mqtt://host:port] [--messages N] [--app DIR] [--raw]
 
 Runs the whole loop on this PC: builds the firmware, starts an embedded MQTT broker (or uses
 --broker), boots an emulated NodeMCU board on a pseudo-terminal, flashes the build onto it over
@@ -35,6 +36,8 @@ messages; Ctrl-C quits) unless CI=true or stdin is not a terminal.
   --messages N    how many messages to send (default 3)
   --app DIR       run an app folder of your own (mcu new) instead of the project's echo; it must
                   echo as the echo app does (what mcu new starts it from), or the demo fails
+  --raw           show the board's Lua errors as it prints them (app.lua:LINE), not at
+                  their TypeScript line
 
 example:
   npm run demo`;
@@ -46,8 +49,11 @@ function heading(text: string): void {
   process.stdout.write(`\n== ${text}\n`);
 }
 
-/** The board's console, shown line by line with a margin, from its first restart after flashing. */
-function consoleView(board: Board): { start(): void } {
+/**
+ * The board's console, shown line by line with a margin, from its first restart after flashing;
+ * Lua errors at their TypeScript line when `maps` names the build folder.
+ */
+function consoleView(board: Board, maps: string | undefined): { start(): void } {
   let shown = false;
   let armed = false;
   let partial = "";
@@ -57,7 +63,7 @@ function consoleView(board: Board): { start(): void } {
     if (!shown) return;
     const lines = (partial + markNoise(decoder.write(d)).replace(/\r/g, "")).split("\n");
     partial = lines.pop()!;
-    for (const l of lines) process.stdout.write(`  board │ ${l}\n`);
+    for (const l of lines) for (const m of (maps ? mapLine(maps, l) : l).split("\n")) process.stdout.write(`  board │ ${m}\n`);
   });
   return { start: () => (armed = true) };
 }
@@ -101,7 +107,7 @@ async function interactive(broker: { host: string; port: number }): Promise<void
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" }, app: { type: "string" } }, usage);
+  const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" }, app: { type: "string" }, raw: { type: "boolean" } }, usage);
   const count = wholeNumber("messages", values.messages, { min: 1, max: 1000 }) ?? 3;
   const work = mkdtempSync(join(tmpdir(), "mcu-demo-"));
   const cleanup: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
@@ -143,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     pty.onData((d) => board.input(d));
     board.on("output", (d: Buffer) => pty.write(d));
-    const view = consoleView(board);
+    const view = consoleView(board, values.raw ? undefined : build.outDir);
     board.boot();
     process.stdout.write(`emulated NodeMCU board (chip id ${board.chipId}) with an empty flash; serial console on ${link} -> ${pty.device}\n`);
     process.stdout.write(`its NodeMCU build: ${nodemcu.line} (${board.modules.join(",")}), SSL ${board.ssl}, ${board.numberType} numbers\n`);

@@ -18,7 +18,7 @@ import type { BoardSession } from "./session.ts";
 import { watchAndFlash } from "./watch.ts";
 
 export const usage = `usage: ./flash.sh [--app DIR] [--port PATH] [--baud 115200] [--config FILE] [--out DIR] [--no-build] [--no-monitor]
-                  [--all] [--compile] [--watch]
+                  [--all] [--compile] [--watch] [--raw]
 
 Builds the firmware, checks that the board's NodeMCU build has the modules, SSL and number type
 it needs (refused before any upload otherwise), uploads the files whose size or checksum differ
@@ -37,6 +37,8 @@ in one step, init.lua included), restarts the board and shows its console (Ctrl-
   --watch        after the console opens, build and flash again on every save of the sources
                  or the config (only the files that changed go up); a failed build is shown
                  and the board keeps its last good build. Ctrl-] or Ctrl-C quits
+  --raw          show Lua errors as the board prints them (app.lua:LINE), not at their
+                 TypeScript line (the build's error maps, never uploaded)
 
 exit status: 0 done, 1 a step failed (named in the message; a board whose NodeMCU build cannot
 run the firmware is one), 2 bad arguments or config
@@ -168,6 +170,7 @@ export async function run(argv: string[]): Promise<number> {
       "no-build": { type: "boolean" },
       all: { type: "boolean" },
       compile: { type: "boolean" },
+      raw: { type: "boolean" },
     },
     usage,
   );
@@ -183,8 +186,9 @@ export async function run(argv: string[]): Promise<number> {
   const flash = (b: Firmware) => flashBoard({ build: b, port, baud, all: values.all, compile: values.compile });
   await flash(build);
   if (values["no-monitor"]) return EXIT.ok;
-  if (!values.watch) return step("monitor", () => monitor(port, baud));
+  const maps = values.raw ? undefined : build.outDir;
+  if (!values.watch) return step("monitor", () => monitor(port, baud, { maps }));
   const sources = values.app ? appPaths(values.app).src : FIRMWARE_SRC;
   const config = "configFile" in build ? [build.configFile] : [];
-  return watchAndFlash({ paths: [sources, ...config], port, baud, build: rebuild, flash });
+  return watchAndFlash({ paths: [sources, ...config], port, baud, build: rebuild, flash, maps });
 }

@@ -1,22 +1,30 @@
 // `mcu monitor`: the board's serial console on this terminal. It starts at a line boundary, boot
 // noise (the ROM talks at 74880 baud) is marked, typed input goes to the REPL, Ctrl-] quits, and
 // an unplugged or reset board is waited for and reconnected.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { SerialPort } from "serialport";
+import { errorMapper } from "../../host/errmap/mapper.ts";
 import { EXIT } from "../../host/kit/index.ts";
+import { buildDir } from "../compiler/build.ts";
 import { openPort, pulseReset } from "./link.ts";
 import { baudOf, parseSerialVerb, portOf, SERIAL_USAGE } from "./options.ts";
 
-export const usage = `usage: mcu monitor [--port PATH] [--baud N] [--timestamps] [--log FILE] [--reset]
+export const usage = `usage: mcu monitor [--port PATH] [--baud N] [--timestamps] [--log FILE] [--reset] [--app DIR | --out DIR] [--raw]
 
 Shows the board's serial output and sends what you type to its Lua REPL. Ctrl-] quits.
 Bytes that are not text (the ROM's 74880-baud boot message) are shown as «noise».
 When the port goes away (board unplugged or reset) it waits and reconnects.
+Lua errors are shown at their TypeScript file, line and column, from the build's error maps.
 
   --timestamps  start each line with the time it arrived
   --log FILE    also append the output to FILE
   --reset       reset the board first (pulses RTS/DTR as NodeMCU dev boards expect)
+  --app DIR     the app folder whose build the board runs (its build/lua's error maps)
+  --out DIR     the build folder the board runs (default ./build/lua if it holds a build, else
+                the project's build/lua)
+  --raw         show Lua errors as the board prints them (app.lua:LINE)
 ${SERIAL_USAGE}
 
 example:
@@ -94,11 +102,14 @@ export interface MonitorOptions {
   reset?: boolean;
   /** Lets go of the port when this settles (./flash.sh --watch, to flash again). */
   until?: Promise<unknown>;
+  /** The build folder whose error maps turn Lua locations into TypeScript ones; absent: shown raw. */
+  maps?: string;
 }
 
 /** Shows the console until Ctrl-] (or Ctrl-C, or SIGTERM), or `until`; reconnects when the port returns. */
 export async function monitor(path: string, baud: number, opts: MonitorOptions = {}): Promise<number> {
-  const out = sink(opts.timestamps === true, opts.log);
+  const shown = sink(opts.timestamps === true, opts.log);
+  const out = opts.maps === undefined ? { write: shown.write, flush: () => {} } : errorMapper(opts.maps, (t) => shown.write(t));
   let port: SerialPort | undefined;
   let start = lineStart();
   let quit = false;
@@ -161,6 +172,7 @@ export async function monitor(path: string, baud: number, opts: MonitorOptions =
     waiting = true;
     port = undefined;
   }
+  out.flush();
   process.stdin.off("data", onInput);
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
@@ -171,6 +183,20 @@ export async function monitor(path: string, baud: number, opts: MonitorOptions =
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseSerialVerb(argv, { timestamps: { type: "boolean" }, log: { type: "string" }, reset: { type: "boolean" } }, usage);
-  return monitor(await portOf(values.port), baudOf(values.baud), { timestamps: values.timestamps, log: values.log, reset: values.reset });
+  const { values } = parseSerialVerb(
+    argv,
+    {
+      timestamps: { type: "boolean" },
+      log: { type: "string" },
+      reset: { type: "boolean" },
+      app: { type: "string" },
+      out: { type: "string" },
+      raw: { type: "boolean" },
+    },
+    usage,
+  );
+  // Run in an app folder with neither option, its own build is the one the board runs.
+  const here = existsSync(join("build", "lua", "manifest.json")) ? join("build", "lua") : undefined;
+  const maps = values.raw ? undefined : buildDir(values.app, values.out ?? (values.app ? undefined : here));
+  return monitor(await portOf(values.port), baudOf(values.baud), { timestamps: values.timestamps, log: values.log, reset: values.reset, maps });
 }

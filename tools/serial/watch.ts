@@ -18,6 +18,8 @@ export interface WatchOptions {
   /** Builds; throws (the message shown) when the build fails. */
   build: () => Promise<Firmware>;
   flash: (build: Firmware) => Promise<void>;
+  /** The build folder whose error maps the console uses (monitor.ts); absent: errors shown raw. */
+  maps?: string;
 }
 
 /** Resolves with the first changed path once the files have been quiet for SETTLE_MS. */
@@ -50,7 +52,7 @@ export async function watchAndFlash(o: WatchOptions): Promise<number> {
     const next = nextChange(o.paths);
     let changed: string | undefined;
     void next.changed.then((p) => (changed = p));
-    await monitor(o.port, o.baud, { until: next.changed });
+    await monitor(o.port, o.baud, { until: next.changed, maps: o.maps });
     next.close();
     if (changed === undefined) return EXIT.ok; // the user quit
     say(`${changed} changed; building`);

@@ -1,7 +1,9 @@
 // `mcu emulate`: a NodeMCU board on this PC, on the terminal or on a pseudo-terminal.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { loadConfig } from "../../../host/config.ts";
+import { errorMapper } from "../../../host/errmap/mapper.ts";
 import { CliError, EXIT, interrupted, parseOrUsage, usageError, wholeNumber } from "../../../host/kit/index.ts";
 import { buildFirmware } from "../../compiler/build.ts";
 import { emulatedBuild, type NumberType, parseModules } from "../../nodemcu/builds.ts";
@@ -14,7 +16,7 @@ import { Line } from "./line.ts";
 import { openSerialPty } from "./pty.ts";
 
 export const usage = `usage: mcu emulate [--app DIR] [--flash DIR] [--load DIR] [--serial PATH] [--chip-id N] [--ssid S --psk P] [--heap BYTES]
-                    [--modules LIST|default|recommended] [--ssl] [--number float|integer] [--io SOCKET]
+                    [--modules LIST|default|recommended] [--ssl] [--number float|integer] [--io SOCKET] [--raw]
 
 Boots an emulated NodeMCU 3.x board (Lua 5.1) from its flash folder. Its serial console is this
 terminal, or with --serial a pseudo-terminal linked at PATH that any serial program opens like
@@ -42,6 +44,8 @@ terminal, or with --serial a pseudo-terminal linked at PATH that any serial prog
                    DHT, DS18B20, BME280) and read outputs (pins, PWM) with line commands;
                    send "help" for them (docs/emulator.md)
   --fleet N        boot N boards (distinct chip ids, shared flash) with no console, for load tests
+  --raw            on this terminal, show Lua errors as the board prints them (app.lua:LINE);
+                   by default they show at their TypeScript line, from the build's error maps
 
 example:
   mcu build && mcu emulate --load build/lua --serial /tmp/ttyNODEMCU`;
@@ -63,6 +67,7 @@ const options = {
   "flash-timing": { type: "string" },
   "flash-aged": { type: "boolean" },
   io: { type: "string" },
+  raw: { type: "boolean" },
 } as const;
 
 /** What was wrong with a folder given on the command line. */
@@ -170,7 +175,7 @@ export async function run(argv: string[]): Promise<number> {
     board.on("output", (d: Buffer) => tx.send(d));
     process.stderr.write(`mcu emulate: serial console on ${values.serial} -> ${pty.device}; Ctrl-C powers off\n`);
   } else {
-    board.on("output", (d: Buffer) => process.stdout.write(d));
+    showOutput(board, values.raw ? undefined : (app?.outDir ?? values.load));
     if (process.stdin.isTTY) process.stdin.setRawMode(true);
     process.stdin.on("data", (d: Buffer) => (d.includes(3) ? process.emit("SIGINT") : board.input(d)));
   }
@@ -184,6 +189,17 @@ export async function run(argv: string[]): Promise<number> {
   io?.close();
   process.stdin.pause();
   return EXIT.ok;
+}
+
+/** The board's console on this terminal, its Lua errors mapped to TypeScript with the build folder's error maps when `maps` names one. */
+function showOutput(board: Board, maps: string | undefined): void {
+  if (maps === undefined) {
+    board.on("output", (d: Buffer) => process.stdout.write(d));
+    return;
+  }
+  const decoder = new StringDecoder("utf8");
+  const mapper = errorMapper(maps, (t) => process.stdout.write(t));
+  board.on("output", (d: Buffer) => mapper.write(decoder.write(d)));
 }
 
 /**

@@ -44,14 +44,20 @@ local function report(msg)
     sys("runtime.restartLater", 2000)
   end
 end
-local function traceback(e)
+local function traceback(e, level)
   -- NodeMCU reports running out of memory without a traceback.
   if e == "not enough memory" then return e end
-  return dbg.traceback(tostring(e), 2)
+  return dbg.traceback(tostring(e), level or 2)
+end
+-- A board's traceback ends at the firmware's callback; ours would go on through this runtime's
+-- xpcall into the emulator's own files (emulator/*.lua), which no board has.
+local function callbackTraceback(e)
+  local t = traceback(e, 3):gsub("\n\t%[C%]: in function 'xpcall'\n.*$", "")
+  return (t:gsub("\n\t%(tail call%): %?$", ""))
 end
 function E.protected(fn, ...)
   local args, n = { ... }, select("#", ...)
-  local ok, e = xpcall(function() return fn(unpack(args, 1, n)) end, traceback)
+  local ok, e = xpcall(function() return fn(unpack(args, 1, n)) end, callbackTraceback)
   if not ok then report(e) end
   return ok
 end
