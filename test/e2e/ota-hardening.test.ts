@@ -14,10 +14,10 @@ import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { updateBoard } from "../../tools/ota/update.ts";
 import { adler32 } from "../../tools/serial/adler32.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { mcu } from "../helpers/cli.ts";
 import { type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
 import { buildFolder, OTA, variant } from "../helpers/ota-builds.ts";
 import { type OtaLab, otaLab } from "../helpers/ota-lab.ts";
-import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 const SECRET = "s3cret-for-the-ota-hardening-test";

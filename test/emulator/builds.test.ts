@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, afterEach, test } from "node:test";
 import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
 import { DEFAULT_BUILD, parseModules, RECOMMENDED_BUILD, UPLOADER_MODULES } from "../../tools/nodemcu/builds.ts";
-import { mcu } from "../helpers/pty-board.ts";
+import { mcu } from "../helpers/cli.ts";
 import { waitForMatch as until } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-builds-"));

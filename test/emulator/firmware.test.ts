@@ -14,8 +14,8 @@ import { boardPayloadLimit } from "../../host/payload-limits.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
 import { Board } from "../../tools/emulator/board.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { flashedBoard, writeConfig } from "../helpers/firmware.ts";
-import { mcuBin } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 let broker: Broker;

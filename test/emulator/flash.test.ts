@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, test } from "node:test";
 import { Board } from "../../tools/emulator/board.ts";
-import { mcu } from "../helpers/pty-board.ts";
+import { mcu } from "../helpers/cli.ts";
 import { waitForMatch as until } from "../helpers/wait.ts";
 
 const root = mkdtempSync(join(tmpdir(), "mcu-spiffs-"));

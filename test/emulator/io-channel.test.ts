@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { command, MAX_IO_LINE } from "../../tools/emulator/hardware/io.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 import { ioBoard } from "../helpers/io-board.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitUntil } from "../helpers/wait.ts";
 
 // A small sensor node: a button on pin 2 switches the relay on pin 1; the ADC sets pin 5's PWM duty.

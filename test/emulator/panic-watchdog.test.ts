@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
-import { mcuBin } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
 import { waitForMatch, waitUntil } from "../helpers/wait.ts";
 

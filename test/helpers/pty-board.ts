@@ -1,16 +1,12 @@
 // An emulated board in the test process with its console on a real pseudo-terminal, and a tap
 // on the wire from the serial program to the board: it counts bytes and can corrupt, cut or
 // trigger a reset at a chosen byte, as a flaky cable or a reset button would.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
 import { Line } from "../../tools/emulator/front/line.ts";
 import { openSerialPty, type SerialPty } from "../../tools/emulator/front/pty.ts";
-
-// Tests that drive a board wait on its console with the shared helper.
-export { waitFor } from "./wait.ts";
 
 /** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
 export type Tap = (chunk: Buffer, before: number) => Buffer;
@@ -72,55 +68,4 @@ export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): 
   });
   board.boot();
   return self;
-}
-
-/** Makes sure dist/mcu.js exists (npm test builds it first; a lone test file may not have). */
-export function mcuBin(): string {
-  if (!existsSync("dist/mcu.js")) spawnSync(process.execPath, ["tools/bundle.mjs"], { stdio: "inherit" });
-  return "dist/mcu.js";
-}
-
-export interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RunOptions {
-  input?: Buffer | string;
-  env?: NodeJS.ProcessEnv;
-  /** The folder to run in (default: this process's). */
-  cwd?: string;
-  /** Gets a way to kill the process (SIGKILL) mid-run. */
-  onSpawn?: (kill: () => void) => void;
-  /** Sees standard output as it comes. */
-  onStdout?: (soFar: string) => void;
-}
-
-/** Runs a command to its end; stdout is kept as latin1 so binary output survives byte for byte. */
-export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString("latin1");
-      opts.onStdout?.(stdout);
-    });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(opts.input);
-    opts.onSpawn?.(() => child.kill("SIGKILL"));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Runs the mcu CLI (the bundle in dist/). */
-export function mcu(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return run(process.execPath, [resolve(mcuBin()), ...args], opts);
-}
-
-/** Runs ./flash.sh itself, the script users run. */
-export function flashSh(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return run("bash", [resolve("flash.sh"), ...args], opts);
 }
