@@ -45,6 +45,9 @@ export interface TestBoard extends Omit<EmulatedBoard, "stop"> {
 /** The test file's context: node:test attaches `after` to the test or hook that calls it. */
 const fileScope = new AsyncResource("mcu-test-board");
 
+/** NodeMCU's default build (adc, dht, gpio, i2c, ow, …) plus pwm: for the peripheral tests. */
+export const IO_MODULES = ["adc", "bit", "dht", "file", "gpio", "i2c", "node", "ow", "pwm", "tmr", "uart"];
+
 const WIFI = { ssid: "emulated", pwd: "nodemcu-emulator" };
 const RUN_WAIT_MS = 5000;
 
