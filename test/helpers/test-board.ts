@@ -16,7 +16,7 @@ import { waitForMatch } from "./wait.ts";
 /** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
 export type Tap = (chunk: Buffer, before: number) => Buffer;
 
-export interface TestBoardOptions extends Omit<EmulatedBoardOptions, "off"> {
+export interface TestBoardOptions extends EmulatedBoardOptions {
   /** Lua that runs once the board has joined the emulated Wi-Fi: it becomes the board's init.lua. */
   onIp?: string;
   /** The console on a real pseudo-terminal as well; `baud` paces the board's output as its UART would. */
@@ -85,7 +85,7 @@ export function testBoard(opts: TestBoardOptions = {}): TestBoard {
   const closePty = opts.pty ? onPty(self, opts.pty.baud) : () => {};
   if (opts.forFile) fileScope.runInAsyncScope(() => after(self.stop));
   else after(self.stop);
-  core.board.boot();
+  if (!opts.off) core.board.boot();
   return self;
 }
 
