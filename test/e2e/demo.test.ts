@@ -5,7 +5,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { startMosquitto } from "../helpers/broker.ts";
-import { mcuBin, waitFor } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 /** `npm run demo -- args`, or the CLI itself when the exit status must be the demo's own (npm reports a signal as its own death). */
 function demo(args: string[] = [], viaNpm = true) {

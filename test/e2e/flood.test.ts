@@ -9,8 +9,8 @@ import { IN, topic } from "../../firmware/src/contract.ts";
 import { OTA_IN } from "../../firmware/src/otacontract.ts";
 import { mosquittoPubLines, watchBoard } from "../helpers/board-watch.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { flashedBoard } from "../helpers/firmware.ts";
-import { mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitUntil } from "../helpers/wait.ts";
 
 let broker: Broker;

@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
+import { flashSh, mcu, mcuBin } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcu, mcuBin, waitFor } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-e2e-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

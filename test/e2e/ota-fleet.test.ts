@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { BoardResult } from "../../tools/ota/update.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
+import { mcu } from "../helpers/cli.ts";
 import { buildOnce, type FlashedBoard, flashedBoard } from "../helpers/firmware.ts";
-import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 const FLEET = Number(process.env.OTA_FLEET ?? (process.env.SOAK ? 200 : 12));

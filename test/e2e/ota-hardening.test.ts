@@ -14,10 +14,10 @@ import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { updateBoard } from "../../tools/ota/update.ts";
 import { adler32 } from "../../tools/serial/adler32.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { mcu } from "../helpers/cli.ts";
 import { type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
 import { buildFolder, OTA, variant } from "../helpers/ota-builds.ts";
 import { type OtaLab, otaLab } from "../helpers/ota-lab.ts";
-import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 const SECRET = "s3cret-for-the-ota-hardening-test";
@@ -157,13 +157,11 @@ describe("point 6: node.random on the emulated board", () => {
   /** node.random's first two numbers on a fresh board in a fresh process (an emulator start). */
   async function firstDraws(seed?: number): Promise<string> {
     const code = `
-      const { mkdtempSync } = await import("node:fs");
-      const { Board } = await import("./tools/emulator/board.ts");
-      const board = new Board({ flashDir: mkdtempSync("/tmp/mcu-rand-"), ${seed === undefined ? "" : `randomSeed: ${seed}`} });
-      board.boot();
-      const r = board.exec("return node.random(1, 2147483647) .. ' ' .. node.random(1, 2147483647)", 1);
+      const { emulatedBoard } = await import("./tools/testing/board.ts");
+      const b = emulatedBoard({ board: { ${seed === undefined ? "" : `randomSeed: ${seed}`} } });
+      const r = b.board.exec("return node.random(1, 2147483647) .. ' ' .. node.random(1, 2147483647)", 1);
       process.stdout.write(r.values[0].toString());
-      board.powerOff();
+      b.stop();
       process.exit(0);`;
     const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);

@@ -10,9 +10,9 @@ import type { Board } from "../../tools/emulator/board.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { updateBoard } from "../../tools/ota/update.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
+import { mcu } from "../helpers/cli.ts";
 import { buildOnce, type FlashedBoard, flashedBoard, writeConfig } from "../helpers/firmware.ts";
 import { buildFolder, OTA, variant } from "../helpers/ota-builds.ts";
-import { mcu } from "../helpers/pty-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 /** A file on the board's flash, or undefined. */

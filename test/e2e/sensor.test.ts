@@ -12,9 +12,10 @@ import { IN, STATUS, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { flashSh, mcu, mcuBin } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
-import { waitUntil } from "../helpers/wait.ts";
+import { type PtyBoard, ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor, waitUntil } from "../helpers/wait.ts";
 
 const THERMOMETER = 3;
 const RELAY = 1;

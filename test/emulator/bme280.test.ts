@@ -2,8 +2,8 @@
 // reads over i2c, calibration words, a forced measurement, the datasheet's compensation) reads
 // back what the host set.
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
-import { ioBoard } from "../helpers/io-board.ts";
+import { test } from "node:test";
+import { IO_MODULES, replBoard } from "../helpers/test-board.ts";
 
 // The driver, on the board's flash (typed lines are cut at the console's 256 bytes). Temperature
 // with the datasheet's integer formula (as app/modules/bme280.c:158-168), pressure and humidity
@@ -46,11 +46,10 @@ print('bme', ('%x'):format(id), sr(fine * 5 + 128, 8) / 100, ('%.1f'):format(p /
 print('absent', i2c.address(0, 0x40, i2c.TRANSMITTER), i2c.write(0, 1), i2c.read(0, 2) == '\\255\\255')
 i2c.stop(0)`;
 
-const board = await ioBoard({ "bme.lua": DRIVER });
-after(() => board.stop());
+const board = await replBoard({ files: { "bme.lua": DRIVER }, modules: IO_MODULES });
 
 test("a BME280 on i2c gives the host's temperature, pressure and humidity through the compensation", async () => {
-  board.b.io.setBme280(21.37, 45.2, 1002.5);
+  board.io.setBme280(21.37, 45.2, 1002.5);
   const out = await board.run("dofile('bme.lua')", /absent.*\r\n/);
   assert.match(out, /speed\t100000\r\n/);
   const m = out.match(/bme\t60\t([-\d.]+)\t([\d.]+)\t([\d.]+)\r\n/);
@@ -62,6 +61,6 @@ test("a BME280 on i2c gives the host's temperature, pressure and humidity throug
 });
 
 test("a new temperature shows at the next forced measurement, negative too", async () => {
-  board.b.io.setBme280(-7.5);
+  board.io.setBme280(-7.5);
   await board.run("dofile('bme.lua')", /bme\t60\t-7\.5\t/);
 });

@@ -1,28 +1,16 @@
 // The emulated board's Lua runtime and console: boot, REPL, modules, restart and panic, checked
 // against NodeMCU's documented behaviour.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, test } from "node:test";
-import { Board } from "../../tools/emulator/board.ts";
+import { test } from "node:test";
+import type { Board } from "../../tools/emulator/board.ts";
+import { testBoard } from "../helpers/test-board.ts";
 import { waitForMatch as until } from "../helpers/wait.ts";
 
-const boards: Board[] = [];
-afterEach(() => {
-  for (const b of boards.splice(0)) b.powerOff();
-});
-
 function board(files: Record<string, string> = {}, modules?: string[]): { b: Board; out: () => string; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const b = new Board({ flashDir: dir, modules });
-  boards.push(b);
-  let out = "";
-  b.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  b.boot();
-  return { b, out: () => out, dir };
+  const t = testBoard({ files, modules });
+  return { b: t.board, out: t.text, dir: t.flashDir };
 }
 
 test("boots with the NodeMCU 3.0 banner, reports a missing init.lua and prompts", async () => {

@@ -5,28 +5,19 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, test } from "node:test";
-import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
+import { after, test } from "node:test";
+import type { Board, BoardOptions } from "../../tools/emulator/board.ts";
 import { DEFAULT_BUILD, parseModules, RECOMMENDED_BUILD, UPLOADER_MODULES } from "../../tools/nodemcu/builds.ts";
-import { mcu } from "../helpers/pty-board.ts";
+import { mcu } from "../helpers/cli.ts";
+import { replBoard } from "../helpers/test-board.ts";
 import { waitForMatch as until } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-builds-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const boards: Board[] = [];
-afterEach(() => {
-  for (const b of boards.splice(0)) b.powerOff();
-});
-
 async function board(opts: Omit<BoardOptions, "flashDir">): Promise<{ b: Board; out: () => string }> {
-  const b = new Board({ flashDir: join(dir, `flash${boards.length}`), ...opts });
-  boards.push(b);
-  let text = "";
-  b.on("output", (d: Buffer) => (text += d.toString("latin1")));
-  b.boot();
-  const out = () => text;
-  await until(out, /> $/);
-  return { b, out };
+  const { modules, ...rest } = opts;
+  const t = await replBoard({ modules, board: rest });
+  return { b: t.board, out: t.text };
 }
 
 /** Types a line at the board's REPL and waits for its output and the next prompt. */

@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
-import { bootBoard } from "../helpers/emulated-board.ts";
+import { replBoard } from "../helpers/test-board.ts";
 
 const hex = "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end ";
 
 test("crypto.hmac and crypto.hash give the raw digests; an unknown mechanism is an error", async () => {
-  const { run } = await bootBoard({}, { modules: [...RECOMMENDED_BUILD, "crypto"] });
+  const { run } = await replBoard({ modules: [...RECOMMENDED_BUILD, "crypto"] });
   // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
   await run(
     `${hex} print(hex(crypto.hmac('sha256', 'what do ya want for nothing?', 'Jefe')))`,
@@ -26,7 +26,7 @@ test("crypto.hmac and crypto.hash give the raw digests; an unknown mechanism is 
 });
 
 test("crypto.fhash gives a file's raw digest; a missing file is an error", async () => {
-  const { run } = await bootBoard({}, { modules: [...RECOMMENDED_BUILD, "crypto"] });
+  const { run } = await replBoard({ modules: [...RECOMMENDED_BUILD, "crypto"] });
   // FIPS 180 "abc", and a file longer than one read.
   await run(
     `${hex} file.putcontents('abc.txt', 'abc') print(hex(crypto.fhash('sha256', 'abc.txt')))`,
@@ -41,7 +41,7 @@ test("crypto.fhash gives a file's raw digest; a missing file is an error", async
 });
 
 test("crypto is in neither NodeMCU's default build nor the recommended one: nil there", async () => {
-  const { run } = await bootBoard({}, { modules: RECOMMENDED_BUILD });
+  const { run } = await replBoard({ modules: RECOMMENDED_BUILD });
   await run("print(crypto)", /\r\nnil\r\n/);
   assert.ok(!RECOMMENDED_BUILD.includes("crypto"));
 });

@@ -3,13 +3,13 @@
 // app/modules/tmr.c).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bootBoard } from "../helpers/emulated-board.ts";
+import { replBoard } from "../helpers/test-board.ts";
 import { waitForMatch } from "../helpers/wait.ts";
 
 const BANNER = /NodeMCU 3\.0\.0\.0 /;
 
 test("node.dsleep(us) goes quiet once the running Lua returns, then wakes through reset with reason 5; RTC memory survives", async () => {
-  const { b, out, run } = await bootBoard();
+  const { board: b, text: out, run } = await replBoard();
   await run("rtcmem.write32(3, 1234) node.dsleep(300000) print('still running')", /still running\r\n/);
   const mark = out().length;
   b.input("print('heard')\r\n"); // asleep: nothing runs
@@ -19,20 +19,20 @@ test("node.dsleep(us) goes quiet once the running Lua returns, then wakes throug
 });
 
 test("node.dsleep checks its option and time, and does nothing without a time", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   await run("print(pcall(node.dsleep, 1000, 5))", /false\t.*wrong option value/);
   await run("print(pcall(node.dsleep, 36000000000))", /false\t.*invalid time value/);
   await run("node.dsleep() print('awake', node.bootreason())", /awake\t1\t0\r\n> $/);
 });
 
 test("node.dsleepMax is the RTC period times the 31-bit counter: a few hours, and accepted by dsleep", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   const text = await run("m = node.dsleepMax() print(m, m > 3.4 * 3600e6 and m < 3.9 * 3600e6, pcall(node.dsleep, m))", /\r\n> $/);
   assert.match(text, /\r\n\d+\ttrue\ttrue\r\n/);
 });
 
 test("tmr.softwd(n) restarts the board on the watchdog's (n+1)th one-second tick unless disarmed with -1", async () => {
-  const { b, out, run } = await bootBoard();
+  const { board: b, text: out, run } = await replBoard();
   const boots: number[][] = [];
   b.on("boot", (r: number[]) => boots.push(r));
   await run("tmr.softwd(0)", /> $/);
@@ -43,7 +43,7 @@ test("tmr.softwd(n) restarts the board on the watchdog's (n+1)th one-second tick
 });
 
 test("node.setpartitiontable checks the table, then hangs until the watchdog resets the board; the new values read back", async () => {
-  const { out, run } = await bootBoard();
+  const { text: out, run } = await replBoard();
   await run("print(pcall(node.setpartitiontable, 1))", /false\t.*must be table/);
   await run("print(pcall(node.setpartitiontable, {lfs_size = 0x20000, nosuch = 1}))", /false\t.*invalid partition setting/);
   await run("print(pcall(node.setpartitiontable, {lfs_addr = 0x100001, lfs_size = 0x20000}))", /false\t.*Partition value out of range/);

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { after, test } from "node:test";
-import { ioBoard } from "../helpers/io-board.ts";
+import { test } from "node:test";
+import { IO_MODULES, replBoard } from "../helpers/test-board.ts";
 
 const MIRROR = "/work/.mirror/nodemcu+nodemcu-firmware/repo";
 const driver = existsSync(MIRROR) ? execFileSync("git", ["-C", MIRROR, "show", "36cbf9f:lua_modules/ds18b20/ds18b20.lua"], { encoding: "latin1" }) : undefined;
@@ -37,28 +37,27 @@ t:read_temp(function(temps)
 end, 3, t.C)`,
 };
 if (driver) files["ds18b20.lua"] = driver;
-const board = await ioBoard(files);
-after(() => board.stop());
+const board = await replBoard({ files, modules: IO_MODULES });
 
 test("a search finds each device once, with a valid CRC, then nil; reset answers presence", async () => {
-  const rom1 = board.b.io.setDs18b20(3, 21.5, 0x1234);
-  const rom2 = board.b.io.setDs18b20(3, 30, 0x99);
+  const rom1 = board.io.setDs18b20(3, 21.5, 0x1234);
+  const rom2 = board.io.setDs18b20(3, 30, 0x99);
   await board.run("dofile('search.lua')", /roms\t2\t[0-9a-f]{16}\+ [0-9a-f]{16}\+\r\n/);
-  const line = board.out().match(/roms\t2\t(\S+)\+ (\S+)\+/)!;
+  const line = board.text().match(/roms\t2\t(\S+)\+ (\S+)\+/)!;
   assert.deepEqual([line[1], line[2]].sort(), [rom1, rom2].sort());
   await board.run("print('presence', ow.reset(3), ow.reset(4))", /presence\t1\t0\r\n/);
 });
 
 test("Convert T, then Read Scratchpad of one device, gives the host's temperature with a good CRC", async () => {
-  board.b.io.setDs18b20(3, -10.125, 0x1234);
+  board.io.setDs18b20(3, -10.125, 0x1234);
   await board.run("dofile('scratch.lua')", /t\t-10\.125\ttrue\r\n/);
 });
 
 test("NodeMCU's ds18b20 Lua driver reads the temperatures the host set", { skip: driver ? false : "no NodeMCU mirror" }, async () => {
-  const rom = board.b.io.setDs18b20(3, 22.25, 0x1234);
-  board.b.io.setDs18b20(3, 30.5, 0x99);
+  const rom = board.io.setDs18b20(3, 22.25, 0x1234);
+  board.io.setDs18b20(3, 30.5, 0x99);
   await board.run("dofile('driver.lua')", /temps\t\S+=\S+ \S+=\S+\r\n/, 5000);
-  const temps = Object.fromEntries([...board.out().matchAll(/([0-9a-f]{16})=([-\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+  const temps = Object.fromEntries([...board.text().matchAll(/([0-9a-f]{16})=([-\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
   assert.equal(temps[rom], 22.25);
   assert.ok(Object.values(temps).includes(30.5));
 });

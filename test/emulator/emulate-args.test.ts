@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { mcu, type Run } from "../helpers/pty-board.ts";
+import { mcu, type Run } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-emulate-args-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

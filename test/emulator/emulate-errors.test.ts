@@ -9,7 +9,7 @@ import { after, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { startMosquitto } from "../helpers/broker.ts";
 import { AT_LOAD, bugApp, lineOf, mcuUntil, ON_MESSAGE, TIMERS, UTIL } from "../helpers/bug-apps.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-emulate-errors-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, test } from "node:test";
-import { Board } from "../../tools/emulator/board.ts";
-import { mcu } from "../helpers/pty-board.ts";
+import { mcu } from "../helpers/cli.ts";
+import { testBoard } from "../helpers/test-board.ts";
 import { waitForMatch as until } from "../helpers/wait.ts";
 
 const root = mkdtempSync(join(tmpdir(), "mcu-spiffs-"));
@@ -17,19 +17,14 @@ after(() => rmSync(root, { recursive: true, force: true }));
  * bytes); the script deletes its own file first. Returns what it printed.
  */
 async function runOnBoard(flashDir: string, script: string): Promise<string> {
-  mkdirSync(flashDir, { recursive: true });
-  writeFileSync(join(flashDir, "t.lua"), `file.remove("t.lua")\n${script}\nprint("END")\n`);
-  const b = new Board({ flashDir });
-  let out = "";
-  b.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  b.boot();
+  const b = testBoard({ flashDir, files: { "t.lua": `file.remove("t.lua")\n${script}\nprint("END")\n` } });
   try {
-    await until(() => out, /> $/);
-    b.input('dofile("t.lua")\n');
-    await until(() => out, /\r\nEND\r\n> $/);
-    return out;
+    await until(b.text, /> $/);
+    b.board.input('dofile("t.lua")\n');
+    await until(b.text, /\r\nEND\r\n> $/);
+    return b.text();
   } finally {
-    b.powerOff();
+    b.stop();
   }
 }
 
@@ -109,18 +104,15 @@ test("the flash folder keeps plain names as they are and escapes the others, so 
 
 test("a name typed at the REPL reaches the flash as the bytes typed (the uploader's commands come this way)", async () => {
   const flash = join(root, "typed");
-  const b = new Board({ flashDir: flash });
-  let out = "";
-  b.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  b.boot();
+  const b = testBoard({ flashDir: flash });
   try {
-    await until(() => out, /> $/);
-    b.input(Buffer.from('file.putcontents("€.lua", "x") for k in pairs(file.list()) do print("typed", #k) end\n', "utf8"));
-    await until(() => out, /\r\ntyped\t\d+\r\n> $/);
+    await until(b.text, /> $/);
+    b.board.input(Buffer.from('file.putcontents("€.lua", "x") for k in pairs(file.list()) do print("typed", #k) end\n', "utf8"));
+    await until(b.text, /\r\ntyped\t\d+\r\n> $/);
   } finally {
-    b.powerOff();
+    b.stop();
   }
-  assert.match(out, /\r\ntyped\t7\r\n/);
+  assert.match(b.text(), /\r\ntyped\t7\r\n/);
   assert.deepEqual(readdirSync(flash), ["%E2%82%AC.lua"]);
 });
 

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { command, MAX_IO_LINE } from "../../tools/emulator/hardware/io.ts";
-import { ioBoard } from "../helpers/io-board.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
+import { IO_MODULES, replBoard } from "../helpers/test-board.ts";
 import { waitFor, waitUntil } from "../helpers/wait.ts";
 
 // A small sensor node: a button on pin 2 switches the relay on pin 1; the ADC sets pin 5's PWM duty.
@@ -93,9 +93,8 @@ test("--io in a folder that does not exist, or with --fleet, is exit 2 with the 
 });
 
 test("commands: each answers ok or an error that says what was expected", async () => {
-  const board = await ioBoard();
-  after(() => board.stop());
-  const io = board.b.io;
+  const board = await replBoard({ modules: IO_MODULES });
+  const io = board.io;
   assert.equal(command(io, "set ds18b20 3 21.5 7"), `ok ${io.setDs18b20(3, 21.5, 7)}`);
   assert.equal(command(io, "set dht 4 dht22 20.5 40"), "ok");
   await board.run("print('dht', dht.read(4))", /dht\t0\t20\.5\t40\t500\t0\r\n/);

@@ -5,12 +5,12 @@ import assert from "node:assert/strict";
 import { Socket } from "node:net";
 import { after, afterEach, before, test } from "node:test";
 import { freePort } from "../helpers/broker.ts";
-import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
 import { type ScriptedBroker, startScriptedBroker } from "../helpers/scripted-broker.ts";
+import { type TestBoard, testBoard } from "../helpers/test-board.ts";
 import { waitForMatch, waitUntil } from "../helpers/wait.ts";
 
 let broker: ScriptedBroker;
-let board: ScriptBoard | undefined;
+let board: TestBoard | undefined;
 before(async () => {
   broker = await startScriptedBroker();
 });
@@ -30,90 +30,108 @@ m:on("message", function(c, t, d) print("message " .. d) end)
 m:on("offline", function(c) print("offline") end)`;
 
 test("a PUBLISH in the same read as the CONNACK is dropped unacknowledged; one in a later read is delivered", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`,
+  });
   await broker.next("connect");
   broker.send(CONNACK, publish("queued while away", 7));
-  await waitForMatch(board.out, /connected\r\n/);
+  await waitForMatch(board.text, /connected\r\n/);
   broker.send(publish("after", 8));
   const ack = await broker.next("puback");
   assert.equal((ack as { messageId: number }).messageId, 8, "the first PUBACK is for the later message");
-  await waitForMatch(board.out, /connected\r\nmessage after\r\n/);
-  assert.doesNotMatch(board.out(), /queued while away/);
+  await waitForMatch(board.text, /connected\r\nmessage after\r\n/);
+  assert.doesNotMatch(board.text(), /queued while away/);
   assert.equal(broker.packets.filter((p) => p.cmd === "puback").length, 1);
 });
 
 test("length bytes that add up past C's int (a stream read from mid-packet): the link is dropped, the board goes on", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`,
+  });
   await broker.next("connect");
   broker.send(CONNACK);
-  await waitForMatch(board.out, /connected\r\n/);
+  await waitForMatch(board.text, /connected\r\n/);
   // 0x08 << 28 lands in the sign bit: a negative length, which once looped the emulator for ever.
   broker.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x08, 0x00, 0x01, 0x74, 0x78]));
-  await waitForMatch(board.out, /connected\r\noffline\r\n/);
+  await waitForMatch(board.text, /connected\r\noffline\r\n/);
   board.board.input('print("still here")\r\n');
-  await waitForMatch(board.out, /still here\r\n/);
+  await waitForMatch(board.text, /still here\r\n/);
 });
 
 test("a refused CONNACK gives connfail with its code, then offline when the socket closes", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end, function(c, r) print("connfail " .. r) end)`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end, function(c, r) print("connfail " .. r) end)`,
+  });
   await broker.next("connect");
   broker.send({ cmd: "connack", returnCode: 5, sessionPresent: false });
-  await waitForMatch(board.out, /connfail 5\r\noffline\r\n/);
+  await waitForMatch(board.text, /connfail 5\r\noffline\r\n/);
 });
 
 test("connect from inside connfail raises 'already connected' while the link is still up: an unprotected error, so a panic", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, nil, function(c, r) print("connfail " .. r) c:connect("127.0.0.1", ${broker.port}) end)`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, nil, function(c, r) print("connfail " .. r) c:connect("127.0.0.1", ${broker.port}) end)`,
+  });
   let panics = 0;
   board.board.on("panic", () => panics++);
   await broker.next("connect");
   broker.send({ cmd: "connack", returnCode: 4, sessionPresent: false });
   await waitUntil("panic", () => panics > 0);
-  assert.match(board.out(), /connfail 4\r\nPANIC: unprotected error in call to Lua API \(init\.lua:\d+: already connected\)\r\n/);
+  assert.match(board.text(), /connfail 4\r\nPANIC: unprotected error in call to Lua API \(init\.lua:\d+: already connected\)\r\n/);
 });
 
 test("a TCP connect that fails gives connfail -5 and no offline (the link never came up)", async () => {
   const closed = await freePort();
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${closed}, false, nil, function(c, r) print("connfail " .. r) tmr.create():alarm(50, tmr.ALARM_SINGLE, function() print("later") end) end)`);
-  await waitForMatch(board.out, /connfail -5\r\nlater\r\n/);
-  assert.doesNotMatch(board.out(), /offline/);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${closed}, false, nil, function(c, r) print("connfail " .. r) tmr.create():alarm(50, tmr.ALARM_SINGLE, function() print("later") end) end)`,
+  });
+  await waitForMatch(board.text, /connfail -5\r\nlater\r\n/);
+  assert.doesNotMatch(board.text(), /offline/);
 });
 
 test("close() right after connect() does nothing: the link is not up yet, so the board connects", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end) m:close()`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end) m:close()`,
+  });
   await broker.next("connect");
   broker.send(CONNACK);
-  await waitForMatch(board.out, /connected\r\n/);
-  assert.doesNotMatch(board.out(), /offline/);
+  await waitForMatch(board.text, /connected\r\n/);
+  assert.doesNotMatch(board.text(), /offline/);
 });
 
 test("close() once the link is up sends DISCONNECT through the queue, then offline", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") c:close() end)`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") c:close() end)`,
+  });
   await broker.next("connect");
   broker.send(CONNACK);
   await broker.next("disconnect");
-  await waitForMatch(board.out, /connected\r\noffline\r\n/);
+  await waitForMatch(board.text, /connected\r\noffline\r\n/);
 });
 
 test("the subscribe callback runs when the SUBACK arrives, before a message that follows it in the same read", async () => {
-  board = scriptBoard(`${PRINTING}
-m:connect("127.0.0.1", ${broker.port}, false, function(c) c:subscribe("t/in", 1, function() print("subscribed") end) end)`);
+  board = testBoard({
+    onIp: `${PRINTING}
+m:connect("127.0.0.1", ${broker.port}, false, function(c) c:subscribe("t/in", 1, function() print("subscribed") end) end)`,
+  });
   await broker.next("connect");
   broker.send(CONNACK);
   const sub = (await broker.next("subscribe")) as { messageId: number };
   broker.send({ cmd: "suback", messageId: sub.messageId, granted: [1] }, publish("first", 9));
-  await waitForMatch(board.out, /subscribed\r\nmessage first\r\n/);
+  await waitForMatch(board.text, /subscribed\r\nmessage first\r\n/);
 });
 
 test("keepalive: a PINGREQ on an empty queue, none while a QoS 1 PUBLISH waits at the head", async () => {
-  board = scriptBoard(`m = mqtt.Client("k1", 1)
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`);
+  board = testBoard({
+    onIp: `m = mqtt.Client("k1", 1)
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`,
+  });
   await broker.next("connect");
   broker.send(CONNACK);
   await broker.next("pingreq");
@@ -121,7 +139,7 @@ m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end
   board.board.input(`m:publish("t/a", "held", 1, 0) tmr.create():alarm(2500, tmr.ALARM_SINGLE, function() print("2.5 keepalives") end)\r\n`);
   const held = (await broker.next("publish")) as { messageId: number };
   const pings = broker.packets.filter((p) => p.cmd === "pingreq").length;
-  await waitForMatch(board.out, /2\.5 keepalives\r\n/);
+  await waitForMatch(board.text, /2\.5 keepalives\r\n/);
   assert.equal(broker.packets.filter((p) => p.cmd === "pingreq").length, pings, "no PINGREQ behind an unacknowledged PUBLISH");
   broker.send({ cmd: "puback", messageId: held.messageId });
   board.board.input(`m:publish("t/a", "zero", 0, 0)\r\n`);
@@ -136,8 +154,10 @@ test("the board's socket has Nagle off, as espconn sets it on every client conne
     return original.call(this, on);
   };
   try {
-    board = scriptBoard(`m = mqtt.Client("n1", 60)
-m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`);
+    board = testBoard({
+      onIp: `m = mqtt.Client("n1", 60)
+m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end)`,
+    });
     await broker.next("connect");
     assert.ok(noDelay.length >= 1, "setNoDelay(true) was called on the board's socket");
   } finally {

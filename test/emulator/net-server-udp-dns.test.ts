@@ -6,7 +6,7 @@ import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { test } from "node:test";
 import type { Board } from "../../tools/emulator/board.ts";
-import { bootBoard } from "../helpers/emulated-board.ts";
+import { replBoard } from "../helpers/test-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 const ONLINE =
@@ -16,7 +16,7 @@ const ONLINE =
 const hostPort = (b: Board, kind: "tcp" | "udp", port: number) => waitUntil(`board ${kind} port ${port}`, () => b.netPort(kind, port));
 
 test("a TCP server hands each connection to its listen callback; the peer and the board talk both ways", async () => {
-  const { b, run } = await bootBoard();
+  const { board: b, run } = await replBoard();
   await run(ONLINE, /online\r\n/);
   await run(
     "sv = net.createServer(30) sv:listen(8080, function(c) c:on('receive', function(s, d) print('got', d) s:send('bye ' .. d, function(s2) s2:close() end) end) c:send('hello') end)",
@@ -39,13 +39,13 @@ test("a TCP server hands each connection to its listen callback; the peer and th
 });
 
 test("listen needs a callback, and a port this board holds is in use", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   await run("print(pcall(net.createServer().listen, net.createServer(), 80))", /false\t.*need callback/);
   await run("a = net.createServer() a:listen(80, print) print(pcall(net.createServer().listen, net.createServer(), 80, print))", /false\t.*address in use/);
 });
 
 test("a UDP socket receives with the sender's port and address and sends back; sent runs before send returns", async () => {
-  const { b, run } = await bootBoard();
+  const { board: b, run } = await replBoard();
   await run(ONLINE, /online\r\n/);
   await run(
     "u = net.createUDPSocket() u:listen(5000) u:on('receive', function(s, d, port, ip) print('udp', d, ip) s:send(port, ip, 'echo ' .. d, function() print('sent') end) print('after') end)",
@@ -63,7 +63,7 @@ test("a UDP socket receives with the sender's port and address and sends back; s
 });
 
 test("net.dns: an address answers at once, a name after the lookup; the DNS servers are lwIP's two slots", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   await run(ONLINE, /online\r\n/);
   await run("net.dns.resolve('10.1.2.3', function(s, ip) print('now', s, ip) end) print('returned')", /now\tnil\t10\.1\.2\.3\r\nreturned\r\n/);
   await run("net.dns.resolve('localhost', function(s, ip) print('later', s, ip) end)", /later\tnil\t127\.0\.0\.1\r\n/);
@@ -76,20 +76,20 @@ test("net.dns: an address answers at once, a name after the lookup; the DNS serv
 });
 
 test("socket:dns calls back with the socket and the address; without a callback it is an error", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   await run(ONLINE, /online\r\n/);
   await run("sk = net.createConnection() sk:dns('localhost', function(s, ip) print('dns', s == sk, ip) end)", /dns\ttrue\t127\.0\.0\.1\r\n/);
   await run("print(pcall(net.createConnection().dns, net.createConnection(), 'localhost'))", /false\t.*no callback specified/);
 });
 
 test("socket:ttl works on an open socket only: 255 by default, then what was set", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   await run("u = net.createUDPSocket() print(pcall(u.ttl, u))", /false\t.*socket is not open\/bound yet/);
   await run("u:listen(0) print(u:ttl(), u:ttl(1), u:ttl())", /255\t1\t1\r\n/);
 });
 
 test("net.ifinfo describes the station interface once it has an address; multicastJoin checks its addresses", async () => {
-  const { run } = await bootBoard();
+  const { run } = await replBoard();
   await run("print(net.ifinfo(0))", /\r\nnil\r\n/);
   await run(ONLINE, /online\r\n/);
   await run(

@@ -3,17 +3,17 @@
 // cannot be loaded (app/lua53/lua.c:244-264).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bootBoard } from "../helpers/emulated-board.ts";
+import { replBoard } from "../helpers/test-board.ts";
 import { waitForMatch } from "../helpers/wait.ts";
 
 test("a syntax error in init.lua prints the parser's message, not 'cannot open'", async () => {
-  const { out } = await bootBoard({ "init.lua": "print('a'\n" });
+  const { text: out } = await replBoard({ files: { "init.lua": "print('a'\n" } });
   assert.match(out(), /init\.lua:2: '\)' expected \(to close '\(' at line 1\) near '<eof>'\r\n> $/);
   assert.doesNotMatch(out(), /cannot open/);
 });
 
 test("node.startupcommand('@file') runs that file at the next boot instead of init.lua; '=...' is Lua source that fails to parse", async () => {
-  const { b, out, run } = await bootBoard({ "init.lua": "print('from init')", "app.lua": "print('from app')" });
+  const { board: b, text: out, run } = await replBoard({ files: { "init.lua": "print('from init')", "app.lua": "print('from app')" } });
   await run("print(node.startupcommand('@app.lua'))", /true\r\n/);
   let mark = out().length;
   b.input("node.restart()\r\n");
@@ -27,7 +27,7 @@ test("node.startupcommand('@file') runs that file at the next boot instead of in
 });
 
 test("node.startup{banner=false, frequency=160} takes effect at the next boot; node.startup{} resets everything", async () => {
-  const { b, out, run } = await bootBoard({ "init.lua": "print('freq', node.getcpufreq())" });
+  const { board: b, text: out, run } = await replBoard({ files: { "init.lua": "print('freq', node.getcpufreq())" } });
   await run("t = node.startup{banner = false, frequency = node.CPU160MHZ} print(t.banner, t.frequency, node.getcpufreq())", /false\t160\t80\r\n/);
   let mark = out().length;
   b.input("node.restart()\r\n");

@@ -7,50 +7,50 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
-import { mcuBin } from "../helpers/pty-board.ts";
-import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
+import { type TestBoard, testBoard } from "../helpers/test-board.ts";
 import { waitForMatch, waitUntil } from "../helpers/wait.ts";
 
-let board: ScriptBoard | undefined;
+let board: TestBoard | undefined;
 afterEach(() => board?.stop());
 
 test("after a panic nothing runs until the watchdog reset, and node.bootreason() then says software watchdog (4, 3)", async () => {
-  board = scriptBoard("");
+  board = testBoard({ onIp: "" });
   const b = board;
-  await waitForMatch(b.out, /> $/);
+  await waitForMatch(b.text, /> $/);
   // A timer ticking every 50 ms, and an error handler that itself fails: an unprotected error.
   b.board.input('tmr.create():alarm(50, tmr.ALARM_AUTO, function() print("tick") end)\r\n');
-  await waitForMatch(b.out, /tick\r\n/);
+  await waitForMatch(b.text, /tick\r\n/);
   b.board.input('node.setonerror(function() error("handler failed") end) tmr.create():alarm(10, tmr.ALARM_SINGLE, function() error("x") end)\r\n');
-  await waitForMatch(b.out, /NodeMCU 3\.0\.0\.0[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 10000);
-  const hang = b.out().slice(b.out().indexOf("PANIC: "), b.out().lastIndexOf("NodeMCU 3.0.0.0"));
+  await waitForMatch(b.text, /NodeMCU 3\.0\.0\.0[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 10000);
+  const hang = b.text().slice(b.text().indexOf("PANIC: "), b.text().lastIndexOf("NodeMCU 3.0.0.0"));
   assert.match(hang, /^PANIC: unprotected error in call to Lua API \(stdin:1: handler failed\)\r\n/);
   assert.doesNotMatch(hang, /tick/, "no timer ran while the chip spun");
   b.board.input("print(node.bootreason())\r\n");
-  await waitForMatch(b.out, /\r\n4\t3\r\n> $/);
+  await waitForMatch(b.text, /\r\n4\t3\r\n> $/);
 });
 
 test("a job that never returns, even with a pcall in its loop, resets the chip at the watchdog: reason 4, 3, and nothing more printed", async () => {
-  board = scriptBoard("", { watchdogMs: 300 });
+  board = testBoard({ onIp: "", board: { watchdogMs: 300 } });
   const b = board;
-  await waitForMatch(b.out, /> $/);
+  await waitForMatch(b.text, /> $/);
   b.board.input('tmr.create():alarm(10, tmr.ALARM_SINGLE, function() print("looping") while true do pcall(function() for i = 1, 1e3 do end end) end end)\r\n');
-  await waitForMatch(b.out, /looping\r\n[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 15000);
-  const between = b.out().slice(b.out().indexOf("looping\r\n") + 9, b.out().lastIndexOf("NodeMCU 3.0.0.0"));
+  await waitForMatch(b.text, /looping\r\n[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 15000);
+  const between = b.text().slice(b.text().indexOf("looping\r\n") + 9, b.text().lastIndexOf("NodeMCU 3.0.0.0"));
   assert.doesNotMatch(between, /watchdog|PANIC|Lua error/, "a watchdog reset prints nothing of Lua's");
   b.board.input("print(node.bootreason())\r\n");
-  await waitForMatch(b.out, /\r\n4\t3\r\n> $/);
+  await waitForMatch(b.text, /\r\n4\t3\r\n> $/);
 });
 
 test("tmr.wdclr() feeds the watchdog: a job many times its length that feeds it runs to its end", async () => {
   // Fed every 1e3 turns of an empty loop (well under a millisecond, even on a busy machine), for
   // 4e7 turns in all: several times the watchdog's 500 ms.
-  board = scriptBoard("", { watchdogMs: 500 });
+  board = testBoard({ onIp: "", board: { watchdogMs: 500 } });
   const b = board;
-  await waitForMatch(b.out, /> $/);
+  await waitForMatch(b.text, /> $/);
   b.board.input('for j = 1, 4e4 do tmr.wdclr() for i = 1, 1e3 do end end print("done")\r\n');
-  await waitForMatch(b.out, /done\r\n/, 60000);
-  assert.doesNotMatch(b.out(), /NodeMCU 3\.0\.0\.0[\s\S]*NodeMCU 3\.0\.0\.0/, "no reset");
+  await waitForMatch(b.text, /done\r\n/, 60000);
+  assert.doesNotMatch(b.text(), /NodeMCU 3\.0\.0\.0[\s\S]*NodeMCU 3\.0\.0\.0/, "no reset");
 });
 
 test("mcu emulate exits on SIGINT while a job loops for ever: the signal ends it at once, as any program", async () => {

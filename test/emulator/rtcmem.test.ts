@@ -1,20 +1,20 @@
 // rtcmem as app/modules/rtcmem.c does it: signed 32-bit values, reads that stop at the last slot,
 // a write past it refused whole; and the integer check (luaL_checkinteger) it shares with the other modules.
 import { afterEach, test } from "node:test";
-import { type ScriptBoard, scriptBoard } from "../helpers/script-board.ts";
+import { type TestBoard, testBoard } from "../helpers/test-board.ts";
 import { waitForMatch } from "../helpers/wait.ts";
 
-let board: ScriptBoard | undefined;
+let board: TestBoard | undefined;
 afterEach(() => {
   board?.stop();
   board = undefined;
 });
 
 async function repl(line: string, expect: RegExp): Promise<void> {
-  board ??= scriptBoard("");
-  await waitForMatch(board.out, /> $/);
+  board ??= testBoard({ onIp: "" });
+  await waitForMatch(board.text, /> $/);
   board.board.input(line + "\r\n");
-  await waitForMatch(board.out, expect);
+  await waitForMatch(board.text, expect);
 }
 
 test("rtcmem.read32 returns signed 32-bit values", async () => {

@@ -10,7 +10,8 @@ import { after, test } from "node:test";
 import { openSerialPty } from "../../tools/emulator/front/pty.ts";
 import { openPort } from "../../tools/serial/link.ts";
 import { openError } from "../../tools/serial/ports.ts";
-import { mcuBin, waitFor } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-link-"));
 const children: ChildProcess[] = [];

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
-import { mcuBin } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { waitFor, waitForMatch } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-serial-"));

@@ -7,14 +7,14 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { bootBoard } from "../helpers/emulated-board.ts";
+import { replBoard } from "../helpers/test-board.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 // Writes each 240-byte block to flash as it comes and acknowledges it with "#A".
 const RECEIVER = `f=file.open("rx.bin","w") uart.on("data",240,function(d) f:write(d) print("#A") end,0) print("#R")\n`;
 
 test("a receiver that writes flash while the host keeps sending loses bytes on an aged filesystem, and the counters say how many", async () => {
-  const { b, out } = await bootBoard({}, { flashAged: true });
+  const { board: b, text: out } = await replBoard({ board: { flashAged: true } });
   b.input(RECEIVER);
   assert.ok(await waitFor(() => out().includes("#R")), out());
   const data = randomBytes(240 * 100);
@@ -29,7 +29,7 @@ test("a receiver that writes flash while the host keeps sending loses bytes on a
 });
 
 test("the same receiver, sent to stop-and-wait (a block only after the last one's ack), loses nothing", async () => {
-  const { b, out } = await bootBoard({}, { flashAged: true });
+  const { board: b, text: out } = await replBoard({ board: { flashAged: true } });
   b.input(RECEIVER);
   assert.ok(await waitFor(() => out().includes("#R")), out());
   const data = randomBytes(240 * 40);
@@ -43,7 +43,7 @@ test("the same receiver, sent to stop-and-wait (a block only after the last one'
 });
 
 test("on a fresh filesystem SPIFFS does not erase, so the same continuous sending loses nothing", async () => {
-  const { b, out } = await bootBoard({}, {});
+  const { board: b, text: out } = await replBoard();
   b.input(RECEIVER);
   assert.ok(await waitFor(() => out().includes("#R")), out());
   const data = randomBytes(240 * 40);
@@ -54,7 +54,7 @@ test("on a fresh filesystem SPIFFS does not erase, so the same continuous sendin
 });
 
 test("input arrives no faster than the UART's speed: at 9600 baud 960 bytes take a second of board time", async () => {
-  const { b, out } = await bootBoard({}, { baud: 9600 });
+  const { board: b, text: out } = await replBoard({ board: { baud: 9600 } });
   // The board counts what its callback got against its own clock (tmr.now, microseconds).
   b.input(`n,t0=0,nil uart.on("data",0,function(d) n=n+1 t0=t0 or tmr.now() if n==960 then print("#T",tmr.now()-t0) end end,0)\n`);
   assert.ok(await waitFor(() => out().endsWith("> ") && out().includes("uart.on")), out());
@@ -67,7 +67,7 @@ test("input arrives no faster than the UART's speed: at 9600 baud 960 bytes take
 });
 
 test("power cut during long flash work: the board boots at once and its banner shows", async () => {
-  const { b, out } = await bootBoard({}, {});
+  const { board: b, text: out } = await replBoard();
   // file.format erases every sector: tens of seconds of flash work, and its answer waits for it.
   b.input("file.format() print('#F')\n");
   assert.ok(await waitFor(() => out().includes("file.format()")), out());

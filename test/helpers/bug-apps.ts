@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mcu, type Run } from "./pty-board.ts";
+import { mcu, type Run } from "./cli.ts";
 
 /** A second module: one function the build inlines (one expression), one it cannot (two statements). */
 export const UTIL = `export function label(n: { x?: { y: number } }): string {

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BuildResult, buildFirmware } from "../../tools/compiler/build.ts";
-import { Board } from "../../tools/emulator/board.ts";
 import { type LuaState, LuaVm, luaLiteral } from "../../tools/lua/vm.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
+import { type TestBoard, testBoard } from "./test-board.ts";
 
 const cached = new Map<string, Promise<BuildResult>>();
 
@@ -56,16 +56,14 @@ export function stateWithModules(dir: string, names: string[]): LuaState {
   return state;
 }
 
-export interface FlashedBoard {
-  board: Board;
-  /** Everything the board printed so far. */
-  out: () => string;
-}
+/** A test board whose out() is its text(): everything it printed so far. */
+export type FlashedBoard = TestBoard & { out: () => string };
 
 /**
  * The real firmware built for board `id` on the broker at host:port (`mqtt` adds or overrides
  * config fields such as keepalive, `extra` adds top-level ones such as ota), flashed onto an
  * emulated board that is booting, with the recommended build's modules unless `modules` says.
+ * It stops after the test file's tests.
  */
 export async function flashedBoard(
   id: string,
@@ -82,9 +80,6 @@ export async function flashedBoard(
   });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
   // The build README.md recommends: the one these tests prove the firmware on.
-  const board = new Board({ flashDir, psk: opts.psk, modules: opts.modules ?? RECOMMENDED_BUILD });
-  let out = "";
-  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  board.boot();
-  return { board, out: () => out };
+  const board = testBoard({ flashDir, board: { psk: opts.psk }, modules: opts.modules ?? RECOMMENDED_BUILD, forFile: true });
+  return Object.assign(board, { out: board.text });
 }

@@ -2,13 +2,13 @@
 // called directly: no broker, no app. The build's files go on the flash without init.lua, so the
 // board boots to its prompt, and a test calls require("ota").message(client, payload) with a
 // client whose publish records what the board answers. Fast enough for thousands of cases.
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Board } from "../../tools/emulator/board.ts";
+import type { Board } from "../../tools/emulator/board.ts";
 import { luaLiteral } from "../../tools/lua/vm.ts";
 import { RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
 import { buildOnce } from "./firmware.ts";
+import { testBoard } from "./test-board.ts";
 import { waitUntil } from "./wait.ts";
 
 export interface OtaLab {
@@ -29,13 +29,11 @@ __lab_client = { publish = function(_, _, payload) __lab_out[#__lab_out + 1] = p
 /** A board holding the build for `extra` (e.g. {ota: {}}) but for init.lua, booted to its prompt. */
 export async function otaLab(extra: object, opts: { randomSeed?: number } = {}): Promise<OtaLab> {
   const build = await buildOnce(extra);
-  const flashDir = mkdtempSync(join(tmpdir(), "mcu-ota-lab-"));
-  for (const f of readdirSync(build.outDir)) if (f.endsWith(".lua") && f !== "init.lua") copyFileSync(join(build.outDir, f), join(flashDir, f));
-  const board = new Board({ flashDir, modules: [...RECOMMENDED_BUILD, "crypto"], ...opts });
-  let out = "";
-  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  board.boot();
-  await waitUntil("the lab board's prompt", () => out.includes("> "), 10000);
+  const lua = readdirSync(build.outDir).filter((f) => f.endsWith(".lua") && f !== "init.lua");
+  const files = Object.fromEntries(lua.map((f) => [f, readFileSync(join(build.outDir, f))]));
+  const lab = testBoard({ files, modules: [...RECOMMENDED_BUILD, "crypto"], board: opts, forFile: true });
+  const board = lab.board;
+  await waitUntil("the lab board's prompt", () => lab.text().includes("> "), 10000);
   board.exec(FAKE_CLIENT);
   return {
     board,
@@ -47,9 +45,6 @@ export async function otaLab(extra: object, opts: { randomSeed?: number } = {}):
       return { answers: all === "" ? [] : all.split("\0") };
     },
     names: () => board.flash.list().map(([n]) => n),
-    close() {
-      board.powerOff();
-      rmSync(flashDir, { recursive: true, force: true });
-    },
+    close: lab.stop,
   };
 }

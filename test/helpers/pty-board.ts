@@ -1,126 +1,20 @@
-// An emulated board in the test process with its console on a real pseudo-terminal, and a tap
-// on the wire from the serial program to the board: it counts bytes and can corrupt, cut or
-// trigger a reset at a chosen byte, as a flaky cable or a reset button would.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { Board, type BoardOptions } from "../../tools/emulator/board.ts";
-import { Line } from "../../tools/emulator/front/line.ts";
-import { openSerialPty, type SerialPty } from "../../tools/emulator/front/pty.ts";
+// A board on a real pseudo-terminal, as the serial tests open it: the test-board helper with its
+// pty, its UART's settings passed through as the Board takes them.
+import type { BoardOptions } from "../../tools/emulator/board.ts";
+import { type TestBoard, testBoard } from "./test-board.ts";
 
-// Tests that drive a board wait on its console with the shared helper.
-export { waitFor } from "./wait.ts";
+export type { Tap } from "./test-board.ts";
 
-/** Called before a chunk reaches the board, with the count of bytes that came before it; returns what the board gets. */
-export type Tap = (chunk: Buffer, before: number) => Buffer;
-
-export interface PtyBoard {
-  board: Board;
-  /** The symlink a serial program opens. */
-  link: string;
-  flashDir: string;
-  /** Everything the board wrote to its console since the last clearText(). */
-  text(): string;
-  clearText(): void;
-  /** Bytes the serial program has sent to the board so far. */
-  received(): number;
-  tap: Tap | undefined;
-  close(): void;
-}
+export type PtyBoard = TestBoard & { close(): void };
 
 /**
  * A board on a pty. Its input always runs at its UART's speed (BoardOptions.baud, default 115200);
  * with `baud` its output does too. Its NodeMCU build is the Board's default (the README's
- * recommended modules, no SSL, float) unless `modules`, `ssl` or `numberType` say otherwise.
+ * recommended modules, no SSL, float) unless `modules`, `ssl` or `numberType` say otherwise. It
+ * stops after the test file's tests, or at close().
  */
 export function ptyBoard(opts: Partial<BoardOptions> & { baud?: number } = {}): PtyBoard {
-  const dir = mkdtempSync(join(tmpdir(), "mcu-pty-"));
-  const link = join(dir, "ttyBOARD");
-  const flashDir = opts.flashDir ?? join(dir, "flash");
-  const board = new Board({ ...opts, flashDir });
-  const pty: SerialPty = openSerialPty(link);
-  const tx = new Line(opts.baud, (d) => pty.write(d));
-  let text = "";
-  let count = 0;
-  const self: PtyBoard = {
-    board,
-    link,
-    flashDir,
-    text: () => text,
-    clearText: () => {
-      text = "";
-    },
-    received: () => count,
-    tap: undefined,
-    close() {
-      tx.close();
-      board.powerOff();
-      pty.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  pty.onData((d) => {
-    const before = count;
-    count += d.length;
-    const out = self.tap ? self.tap(d, before) : d;
-    if (out.length > 0) board.input(out);
-  });
-  board.on("output", (d: Buffer) => {
-    text += d.toString("latin1");
-    tx.send(d);
-  });
-  board.boot();
-  return self;
-}
-
-/** Makes sure dist/mcu.js exists (npm test builds it first; a lone test file may not have). */
-export function mcuBin(): string {
-  if (!existsSync("dist/mcu.js")) spawnSync(process.execPath, ["tools/cli/bundle.mjs"], { stdio: "inherit" });
-  return "dist/mcu.js";
-}
-
-export interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RunOptions {
-  input?: Buffer | string;
-  env?: NodeJS.ProcessEnv;
-  /** The folder to run in (default: this process's). */
-  cwd?: string;
-  /** Gets a way to kill the process (SIGKILL) mid-run. */
-  onSpawn?: (kill: () => void) => void;
-  /** Sees standard output as it comes. */
-  onStdout?: (soFar: string) => void;
-}
-
-/** Runs a command to its end; stdout is kept as latin1 so binary output survives byte for byte. */
-export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString("latin1");
-      opts.onStdout?.(stdout);
-    });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(opts.input);
-    opts.onSpawn?.(() => child.kill("SIGKILL"));
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Runs the mcu CLI (the bundle in dist/). */
-export function mcu(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return run(process.execPath, [resolve(mcuBin()), ...args], opts);
-}
-
-/** Runs ./flash.sh itself, the script users run. */
-export function flashSh(args: string[], opts: RunOptions = {}): Promise<Run> {
-  return run("bash", [resolve("flash.sh"), ...args], opts);
+  const { flashDir, modules, baud, ...board } = opts;
+  const self = testBoard({ flashDir, modules, board: { ...board, baud }, pty: { baud }, forFile: true });
+  return Object.assign(self, { close: self.stop });
 }

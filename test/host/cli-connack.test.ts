@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, before, test } from "node:test";
 import mqttPacket from "mqtt-packet";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 
 const servers: Server[] = [];
 const sockets = new Set<Socket>();

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 
 const BOARDS = 5000;
 let broker: Broker;

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { globMatcher, globSteps } from "../../host/cli/glob.ts";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 
 let broker: Broker;
 const LONG = "a".repeat(23); // the longest id there is

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, startAedes } from "../helpers/broker.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 /** OSC 0 (set the window title), and CSI as its one-character C1 form (U+009B). */

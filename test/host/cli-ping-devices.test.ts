@@ -8,7 +8,7 @@ import { percentile } from "../../host/cli/percentile.ts";
 import { summary } from "../../host/cli/ping.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
-import { mcuBin } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { onlineStatus } from "../helpers/status.ts";
 
 let broker: Broker;

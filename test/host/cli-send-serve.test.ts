@@ -10,9 +10,9 @@ import { IN, MESSAGE_QOS, OUT, topic } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardEchoLimit, boardPayloadLimit } from "../../host/payload-limits.ts";
 import { type Broker, startAedes, startMosquitto } from "../helpers/broker.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
 import { flood } from "../helpers/flood.ts";
-import { mcuBin } from "../helpers/pty-board.ts";
 import { waitFor, waitForMatch } from "../helpers/wait.ts";
 
 let broker: Broker;

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/wait.ts";
 
 let broker: Broker;

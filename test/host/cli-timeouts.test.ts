@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import mqttPacket from "mqtt-packet";
-import { mcuBin } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-timeouts-"));
 let server: Server;

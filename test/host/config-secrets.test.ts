@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ConfigError, parseConfig } from "../../host/config.ts";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-cfg-secret-"));
 before(() => mcuBin());

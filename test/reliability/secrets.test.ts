@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startMosquitto } from "../helpers/broker.ts";
+import { flashSh, mcu } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcu, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const WIFI = "wifi-S3CRET-psk";
 const MQTT = "mqtt-S3CRET-pw";

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
+import { type PtyBoard, ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 let pb: PtyBoard;
 const dir = mkdtempSync(join(tmpdir(), "mcu-names-"));

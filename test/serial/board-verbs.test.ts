@@ -10,7 +10,9 @@ import { after, before, test } from "node:test";
 import { SerialPort } from "serialport";
 import { openSerialPty } from "../../tools/emulator/front/pty.ts";
 import { findPort } from "../../tools/serial/ports.ts";
-import { mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
+import { type PtyBoard, ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 let pb: PtyBoard;
 const dir = mkdtempSync(join(tmpdir(), "mcu-verbs-"));

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { mcu, mcuBin, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
+import { ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 test("mcu upload at 9600 baud to a board whose app prints every 100 ms", async () => {
   mcuBin();

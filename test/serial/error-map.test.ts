@@ -9,7 +9,9 @@ import { MqttClient } from "../../host/mqtt/index.ts";
 import { type BuildResult, buildFirmware } from "../../tools/compiler/build.ts";
 import { startMosquitto } from "../helpers/broker.ts";
 import { AT_LOAD, type BugApp, bugApp, lineOf, mcuUntil, ON_MESSAGE, TIMERS, UTIL } from "../helpers/bug-apps.ts";
-import { flashSh, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { flashSh, mcuBin } from "../helpers/cli.ts";
+import { type PtyBoard, ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 test("./flash.sh's console shows timer errors at their TypeScript lines, and the maps stay on the PC", async () => {
   mcuBin();

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { flashSh } from "../helpers/pty-board.ts";
+import { flashSh } from "../helpers/cli.ts";
 
 const noBoard = ["--port", "/nonexistent/tty", "--no-monitor"];
 

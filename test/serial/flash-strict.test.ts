@@ -9,8 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FlashProfile } from "../../tools/emulator/machine/flash-timing.ts";
+import { flashSh, mcu, mcuBin } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcu, mcuBin, type PtyBoard, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { type PtyBoard, ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-strict-"));
 before(() => void mcuBin());

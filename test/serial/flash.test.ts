@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { type Broker, freePort, startMosquitto } from "../helpers/broker.ts";
+import { flashSh, mcuBin, type Run } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcuBin, type PtyBoard, ptyBoard, type Run, waitFor } from "../helpers/pty-board.ts";
+import { type PtyBoard, ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 let broker: Broker;
 const outDir = mkdtempSync(join(tmpdir(), "mcu-flash-out-"));

@@ -6,7 +6,7 @@ import { closeSync, constants, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import { openPort } from "../../tools/serial/link.ts";
-import { waitFor } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const require = createRequire(import.meta.url);
 const { requireBinary } = require("@lydell/node-pty/requireBinary.js") as {

@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { buildFirmware } from "../../tools/compiler/build.ts";
 import { lineStart } from "../../tools/serial/monitor.ts";
+import { flashSh, mcuBin } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcuBin, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-monitor-start-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,8 +11,10 @@ import { buildFirmware } from "../../tools/compiler/build.ts";
 import { boardNeeds } from "../../tools/compiler/needs.ts";
 import type { BoardOptions } from "../../tools/emulator/board.ts";
 import { parseModules, RECOMMENDED_BUILD } from "../../tools/nodemcu/builds.ts";
+import { flashSh, mcuBin, type Run } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcuBin, ptyBoard, type Run, waitFor } from "../helpers/pty-board.ts";
+import { ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-preflight-"));
 const plain = join(dir, "plain");

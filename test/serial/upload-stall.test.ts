@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { mcuBin, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { mcuBin } from "../helpers/cli.ts";
+import { ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 /** 60 KB of Lua that would delete victim.lua, line after line, if any of it ran. */
 function hostileFile(): Buffer {

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { flashSh, mcu, mcuBin, ptyBoard, waitFor } from "../helpers/pty-board.ts";
+import { flashSh, mcu, mcuBin } from "../helpers/cli.ts";
+import { ptyBoard } from "../helpers/pty-board.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-watch-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { mcu, mcuBin } from "../helpers/pty-board.ts";
+import { mcu, mcuBin } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-colour-"));
 const app = join(dir, "app");

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { mcu, mcuBin, run } from "../helpers/pty-board.ts";
+import { mcu, mcuBin, run } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-new-names-"));
 const INJECTION = "inj$(touch PWNED)";

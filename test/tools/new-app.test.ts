@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, test } from "node:test";
-import { mcu, mcuBin, run, waitFor } from "../helpers/pty-board.ts";
+import { mcu, mcuBin, run } from "../helpers/cli.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-new-"));
 const app = join(dir, "my-board");

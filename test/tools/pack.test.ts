@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { mcuBin, run } from "../helpers/pty-board.ts";
+import { mcuBin, run } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mcu-pack-"));
 const pack = join(dir, "pack");

@@ -2,7 +2,7 @@
 // files, its NodeMCU build's modules and its hardware, its console kept as lines. boot.ts adds
 // the broker and the app's build; a test that needs no MQTT can use this alone.
 import { EventEmitter } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Firmware } from "../compiler/manifest.ts";
@@ -21,6 +21,8 @@ export interface EmulatedBoardOptions {
   modules?: readonly string[];
   /** The hardware on the board when it powers on. */
   io?: Hardware;
+  /** A flash folder to use, kept when the board stops (default: a fresh one, removed then). */
+  flashDir?: string;
   /** Leave the board off: powerCycle() turns it on. */
   off?: boolean;
   /** Any other of the emulated board's settings (heap, chipId, ssid and psk, …). */
@@ -32,15 +34,19 @@ export interface EmulatedBoard {
   readonly board: Board;
   /** Its hardware: drive inputs (setAdc, setPin, setDht, setDs18b20, …) and read outputs (pin, pwm). */
   readonly io: Peripherals;
+  /** Its flash folder. */
+  readonly flashDir: string;
   /** Every line the console has shown since power-on (through consoleLines). */
   console(): string[];
+  /** The console as the board wrote it: its bytes as latin1, with NodeMCU's "\r\n" line ends. */
+  text(): string;
   /** Waits for a console line after the one the last expectConsole matched; resolves with it. */
   expectConsole(match: Match, timeoutMs?: number): Promise<string>;
   /** Free heap now, as node.heap() would say. */
   heap(): number;
   /** Power off and on again: RAM and timers are gone; flash and the hardware around it stay. */
   powerCycle(): void;
-  /** Powers off and removes the flash folder. */
+  /** Powers off and removes the flash folder if it made it. */
   stop(): void;
 }
 
@@ -48,7 +54,8 @@ const CONSOLE_WAIT_MS = 10_000;
 
 /** Boots a board; `stop()` it when done. */
 export function emulatedBoard(opts: EmulatedBoardOptions = {}): EmulatedBoard {
-  const flashDir = mkdtempSync(join(tmpdir(), "mcu-test-flash-"));
+  const flashDir = opts.flashDir ?? mkdtempSync(join(tmpdir(), "mcu-test-flash-"));
+  mkdirSync(flashDir, { recursive: true });
   for (const [name, contents] of Object.entries(opts.files ?? {})) writeFileSync(join(flashDir, name), contents);
   const board = new Board({ ...opts.board, flashDir, modules: opts.modules });
   for (const f of opts.build?.files ?? []) board.flash.load(Buffer.from(f.name, "utf8").toString("latin1"), join(opts.build!.outDir, f.name));
@@ -65,7 +72,9 @@ export function emulatedBoard(opts: EmulatedBoardOptions = {}): EmulatedBoard {
   return {
     board,
     io: board.io,
+    flashDir,
     console: lines,
+    text: () => raw,
     expectConsole: async (match, ms = CONSOLE_WAIT_MS) => {
       const found = await until(
         changed,
@@ -87,7 +96,7 @@ export function emulatedBoard(opts: EmulatedBoardOptions = {}): EmulatedBoard {
     },
     stop: () => {
       board.powerOff();
-      rmSync(flashDir, { recursive: true, force: true });
+      if (!opts.flashDir) rmSync(flashDir, { recursive: true, force: true });
     },
   };
 }

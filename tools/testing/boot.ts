@@ -15,7 +15,7 @@ import { linkTo, type Status } from "./device.ts";
 import { buildForTest, existingFirmware, isBuildFolder, type TestFirmware } from "./firmware.ts";
 import type { Match } from "./wait.ts";
 
-export interface BootOptions extends Omit<EmulatedBoardOptions, "build" | "files" | "off"> {
+export interface BootOptions extends Omit<EmulatedBoardOptions, "build" | "files" | "flashDir" | "off"> {
   /**
    * The firmware: an app folder (mcu new; built now, for this board and broker), a build folder
    * (mcu build's output, as it is), or by default the toolkit's echo.
@@ -27,7 +27,7 @@ export interface BootOptions extends Omit<EmulatedBoardOptions, "build" | "files
   timeoutMs?: number;
 }
 
-export interface TestBoard extends Omit<EmulatedBoard, "powerCycle" | "stop"> {
+export interface TestBoard extends Omit<EmulatedBoard, "flashDir" | "text" | "powerCycle" | "stop"> {
   /** The device id and the version of the firmware it runs. */
   readonly id: string;
   readonly version: string;

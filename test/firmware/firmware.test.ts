@@ -12,10 +12,10 @@ import { MESSAGE_QOS } from "../../firmware/src/contract.ts";
 import { type Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardPayloadLimit } from "../../host/payload-limits.ts";
 import { buildFirmware } from "../../tools/compiler/build.ts";
-import { Board } from "../../tools/emulator/board.ts";
 import { type Broker, startMosquitto } from "../helpers/broker.ts";
+import { mcuBin } from "../helpers/cli.ts";
 import { flashedBoard, writeConfig } from "../helpers/firmware.ts";
-import { mcuBin } from "../helpers/pty-board.ts";
+import { testBoard } from "../helpers/test-board.ts";
 import { waitUntil } from "../helpers/wait.ts";
 
 let broker: Broker;
@@ -219,21 +219,12 @@ test("killing the emulator process makes the broker publish the offline will", a
 });
 
 test("an error in an MQTT callback is unprotected: PANIC and a reboot, as on the device", async () => {
-  const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
-  writeFileSync(
-    join(flashDir, "init.lua"),
-    `wifi.setmode(wifi.STATION) wifi.sta.config({ ssid = "emulated", pwd = "nodemcu-emulator", got_ip_cb = function()
-       local m = mqtt.Client("panicky", 30) m:connect("${broker.host}", ${broker.port}, false, function(c) error("bad callback") end) end })`,
-  );
-  const board = new Board({ flashDir });
-  let out = "";
+  const board = testBoard({
+    onIp: `local m = mqtt.Client("panicky", 30) m:connect("${broker.host}", ${broker.port}, false, function(c) error("bad callback") end)`,
+  });
   let panics = 0;
-  board.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  board.on("panic", () => panics++);
-  board.boot();
+  board.board.on("panic", () => panics++);
   await waitUntil("panic", () => panics > 0);
-  assert.match(out, /PANIC: unprotected error in call to Lua API \(init\.lua:2: bad callback\)\r\n/);
-  await waitUntil("reboot", () => (out.match(/NodeMCU 3\.0\.0\.0/g)?.length ?? 0) >= 2);
-  board.powerOff();
-  rmSync(flashDir, { recursive: true, force: true });
+  assert.match(board.text(), /PANIC: unprotected error in call to Lua API \(init\.lua:2: bad callback\)\r\n/);
+  await waitUntil("reboot", () => (board.text().match(/NodeMCU 3\.0\.0\.0/g)?.length ?? 0) >= 2);
 });

@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { flashSh, mcu } from "../helpers/cli.ts";
 import { writeConfig } from "../helpers/firmware.ts";
-import { flashSh, mcu } from "../helpers/pty-board.ts";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "mcu-out-"));
 const config = () => writeConfig({ wifi: { ssid: "n", password: "pw-123" }, mqtt: { host: "h" } });
