@@ -26,13 +26,37 @@ export async function coldStart(root: string, port: number, runs: number): Promi
   const out: Record<string, Sample> = {};
   const cases: [string, string, string[]][] = [
     ["node -e 0", process.execPath, ["-e", "0"]],
-    ["mcu send", process.execPath, [join(root, "dist", "mcu.js"), "send", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "1", "hello"]],
+    [
+      "mcu send",
+      process.execPath,
+      [
+        join(root, "dist", "mcu.js"),
+        "send",
+        "--broker",
+        `mqtt://127.0.0.1:${port}`,
+        "--topic",
+        topic,
+        "--qos",
+        "1",
+        "hello",
+      ],
+    ],
   ];
   const mqttJs = mqttJsBin(root);
   if (mqttJs)
-    cases.push(["mqtt pub (MQTT.js)", process.execPath, [mqttJs, "pub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
-  if (has("mosquitto_pub")) cases.push(["mosquitto_pub", "mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"]]);
-  for (const [name, cmd, args] of cases) out[name] = await repeat(runs, async () => 1000 * (await timed(cmd, args)), true);
+    cases.push([
+      "mqtt pub (MQTT.js)",
+      process.execPath,
+      [mqttJs, "pub", "-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"],
+    ]);
+  if (has("mosquitto_pub"))
+    cases.push([
+      "mosquitto_pub",
+      "mosquitto_pub",
+      ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "1", "-m", "hello"],
+    ]);
+  for (const [name, cmd, args] of cases)
+    out[name] = await repeat(runs, async () => 1000 * (await timed(cmd, args)), true);
   return out;
 }
 
@@ -52,7 +76,13 @@ const linesIn = (file: string) => {
  * file's last growth (watched every 5 ms, and stopped 1 s after); a reader may drop QoS 0 messages
  * it cannot print, so what it printed is returned too.
  */
-async function drain(cmd: string, args: string[], port: number, topic: string, n: number): Promise<{ rate: number; lines: number }> {
+async function drain(
+  cmd: string,
+  args: string[],
+  port: number,
+  topic: string,
+  n: number,
+): Promise<{ rate: number; lines: number }> {
   const dir = mkdtempSync(join(tmpdir(), "mcu-bench-serve-"));
   const file = join(dir, "out");
   const fd = openSync(file, "w");
@@ -90,12 +120,26 @@ async function drain(cmd: string, args: string[], port: number, topic: string, n
 }
 
 /** Each reader's rate, and the fewest of the `n` messages it printed in any run. */
-export async function serveThroughput(root: string, port: number, n: number, runs: number): Promise<Record<string, Sample & { fewest: number }>> {
+export async function serveThroughput(
+  root: string,
+  port: number,
+  n: number,
+  runs: number,
+): Promise<Record<string, Sample & { fewest: number }>> {
   const topic = "bench/tp";
   const cases: [string, string, string[]][] = [
-    ["mcu serve", process.execPath, [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0"]],
+    [
+      "mcu serve",
+      process.execPath,
+      [join(root, "dist", "mcu.js"), "serve", "--broker", `mqtt://127.0.0.1:${port}`, "--topic", topic, "--qos", "0"],
+    ],
   ];
-  if (has("mosquitto_sub")) cases.push(["mosquitto_sub -v", "mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v"]]);
+  if (has("mosquitto_sub"))
+    cases.push([
+      "mosquitto_sub -v",
+      "mosquitto_sub",
+      ["-h", "127.0.0.1", "-p", String(port), "-t", topic, "-q", "0", "-v"],
+    ]);
   // Runs alternate between the readers, so a machine that drifts (caches, other load) weighs on
   // both alike rather than on whichever ran last.
   const rates = new Map<string, number[]>(cases.map(([name]) => [name, []]));
@@ -136,11 +180,20 @@ export async function brokerCeiling(port: number, n: number, runs: number): Prom
   let expected = 0;
   for (let i = 0; i < n; i++) expected += publishPacket(topic, body(i)).length;
   const hello = Buffer.concat([
-    mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: `bench-ceiling-${process.pid}`, keepalive: 60 }),
+    mqttPacket.generate({
+      cmd: "connect",
+      protocolId: "MQTT",
+      protocolVersion: 4,
+      clean: true,
+      clientId: `bench-ceiling-${process.pid}`,
+      keepalive: 60,
+    }),
     mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic, qos: 0 }] }),
   ]).toString("hex");
   return repeat(runs, async () => {
-    const child = spawn(process.execPath, ["-e", RAW_READER, String(port), hello, String(expected)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-e", RAW_READER, String(port), hello, String(expected)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let said = "";
     const heard = (word: string) =>
       new Promise<void>((resolve, reject) => {
@@ -149,7 +202,9 @@ export async function brokerCeiling(port: number, n: number, runs: number): Prom
           said += d;
           check();
         });
-        child.once("close", () => (said.includes(word) ? resolve() : reject(new Error(`bench: the raw subscriber ended before "${word}"`))));
+        child.once("close", () =>
+          said.includes(word) ? resolve() : reject(new Error(`bench: the raw subscriber ended before "${word}"`)),
+        );
       });
     const ready = heard("ready");
     const done = heard("done");

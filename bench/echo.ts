@@ -36,7 +36,9 @@ async function roundTrips(sender: MqttClient, receiver: MqttClient, to: string, 
 
 /** Two connections to the broker on `port`, for roundTrips. */
 async function pair(port: number, name: string): Promise<[MqttClient, MqttClient]> {
-  const clients = [0, 1].map((i) => new MqttClient({ host: "127.0.0.1", port, clientId: `${name}-${i}-${process.pid}` }));
+  const clients = [0, 1].map(
+    (i) => new MqttClient({ host: "127.0.0.1", port, clientId: `${name}-${i}-${process.pid}` }),
+  );
   await Promise.all(clients.map((c) => c.connect()));
   return [clients[0]!, clients[1]!];
 }
@@ -54,9 +56,13 @@ export async function brokerOnly(port: number, n: number): Promise<Rtt> {
 export async function throughBoard(root: string, buildDir: string, port: number, n: number): Promise<Rtt> {
   await clearSession({ host: "127.0.0.1", port }, "bench-echo");
   const flash = mkdtempSync(join(tmpdir(), "mcu-bench-echo-"));
-  const board = spawn(process.execPath, [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const board = spawn(
+    process.execPath,
+    [join(root, "dist", "mcu.js"), "emulate", "--flash", flash, "--load", buildDir],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   let out = "";
   board.stdout.on("data", (d: Buffer) => (out += d.toString()));
   let clients: MqttClient[] = [];
@@ -65,7 +71,13 @@ export async function throughBoard(root: string, buildDir: string, port: number,
     while (!out.includes("mqtt: connected") && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     if (!out.includes("mqtt: connected")) throw new Error(`the emulated board did not come online: ${out.slice(-300)}`);
     clients = await pair(port, "bench-echo");
-    return await roundTrips(clients[0]!, clients[1]!, topic("nodemcu", "bench-echo", IN), topic("nodemcu", "bench-echo", OUT), n);
+    return await roundTrips(
+      clients[0]!,
+      clients[1]!,
+      topic("nodemcu", "bench-echo", IN),
+      topic("nodemcu", "bench-echo", OUT),
+      n,
+    );
   } finally {
     await Promise.all(clients.map((c) => c.end()));
     board.kill("SIGTERM");

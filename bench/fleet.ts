@@ -17,7 +17,13 @@ export interface FleetRun {
 /** Boots n boards from flashDir (built with no id, so each takes its chip id), then `seconds` of 1 msg/s each. */
 export async function fleetRun(n: number, flashDir: string, port: number, seconds: number): Promise<FleetRun> {
   const ids = Array.from({ length: n }, (_, i) => defaultId(fleetChipId(i).toString(16).padStart(6, "0")));
-  const driver = new MqttClient({ host: "127.0.0.1", port, clientId: `bench-fleet-${process.pid}-${n}`, maxInflight: 500, maxQueued: n * 4 + 100 });
+  const driver = new MqttClient({
+    host: "127.0.0.1",
+    port,
+    clientId: `bench-fleet-${process.pid}-${n}`,
+    maxInflight: 500,
+    maxQueued: n * 4 + 100,
+  });
   await driver.connect();
   const online = new Set<string>();
   let received = 0;
@@ -50,7 +56,8 @@ export async function fleetRun(n: number, flashDir: string, port: number, second
       for (let i = 0; i < n; i++) {
         void driver.publish(topic("nodemcu", ids[i]!, IN), `tick ${s}`, { qos: 1 }).catch(() => {});
         sent++;
-        if (i % 50 === 49) await new Promise((r) => setTimeout(r, Math.max(0, tick + ((i + 1) * 1000) / n - Date.now())));
+        if (i % 50 === 49)
+          await new Promise((r) => setTimeout(r, Math.max(0, tick + ((i + 1) * 1000) / n - Date.now())));
       }
       await new Promise((r) => setTimeout(r, Math.max(0, tick + 1000 - Date.now())));
     }

@@ -56,7 +56,13 @@ async function boot(
   setup?.(board);
   let out = "";
   board.on("output", (d: Buffer) => (out += d.toString("latin1")));
-  const client = new MqttClient({ host: broker.host, port: broker.port, clientId: `bench-fp-${id}`, maxInflight: 50, maxQueued: 2000 });
+  const client = new MqttClient({
+    host: broker.host,
+    port: broker.port,
+    clientId: `bench-fp-${id}`,
+    maxInflight: 50,
+    maxQueued: 2000,
+  });
   const close = async () => {
     board.powerOff();
     await client.end({ force: true });
@@ -65,7 +71,8 @@ async function boot(
   try {
     await clearSession(broker, id);
     board.boot();
-    if (!(await waitFor(() => out.includes("mqtt: connected"), 20000))) throw new Error(`bench: ${id} did not come online (console: ${out.slice(-200)})`);
+    if (!(await waitFor(() => out.includes("mqtt: connected"), 20000)))
+      throw new Error(`bench: ${id} did not come online (console: ${out.slice(-200)})`);
     // Its status and subscription settle.
     await new Promise((r) => setTimeout(r, 300));
     return { board, out: () => out, client, flashBytes, close };
@@ -89,8 +96,14 @@ const THERMOMETER = 3;
  * The sensor example's row: a board with the ow module and a DS18B20 at 21.5 °C, booted from
  * `files`: Lua heap once online and after its third reading arrived, and bytes on flash.
  */
-export async function measureSensor(files: FlashFile[], broker: { host: string; port: number }, id: string): Promise<SensorFootprint> {
-  const { board, client, flashBytes, close } = await boot(files, broker, id, [...DEFAULT_MODULES, "ow"], (b) => b.io.setDs18b20(THERMOMETER, 21.5));
+export async function measureSensor(
+  files: FlashFile[],
+  broker: { host: string; port: number },
+  id: string,
+): Promise<SensorFootprint> {
+  const { board, client, flashBytes, close } = await boot(files, broker, id, [...DEFAULT_MODULES, "ow"], (b) =>
+    b.io.setDs18b20(THERMOMETER, 21.5),
+  );
   try {
     const bootHeap = board.heapBudget - board.heap();
     await client.connect();
@@ -131,7 +144,11 @@ export async function measure(files: string[], broker: { host: string; port: num
     await client.subscribe(topic("nodemcu", id, OUT), 1);
     const t0 = performance.now();
     while (sent < WINDOW) send();
-    await within(all, 60, () => `${echoed} of ${ECHOES} echoes from ${id} running ${files.find((f) => f.endsWith("app.lua"))}`);
+    await within(
+      all,
+      60,
+      () => `${echoed} of ${ECHOES} echoes from ${id} running ${files.find((f) => f.endsWith("app.lua"))}`,
+    );
     const echoRate = ECHOES / ((performance.now() - t0) / 1000);
     const echoHeap = board.heapBudget - board.heap();
     return { bootHeap, echoHeap, flashBytes, echoRate };
@@ -156,7 +173,13 @@ export interface Burst {
  * 20 messages (Mosquitto's default in-flight window) of `size` bytes at once, then a marker; then
  * one message over the limit, whose overflow makes the board publish its status with `dropped`.
  */
-export async function burst(files: string[], broker: { host: string; port: number }, id: string, size: number, maxlen: number): Promise<Burst> {
+export async function burst(
+  files: string[],
+  broker: { host: string; port: number },
+  id: string,
+  size: number,
+  maxlen: number,
+): Promise<Burst> {
   const { board, out, client, close } = await boot(files, broker, id);
   let panics = 0;
   board.on("panic", () => panics++);
@@ -177,13 +200,21 @@ export async function burst(files: string[], broker: { host: string; port: numbe
     const inTopic = topic("nodemcu", id, IN);
     board.heapLow = Number.POSITIVE_INFINITY;
     const back = new Promise<void>((r) => (marker = r));
-    await Promise.all(Array.from({ length: 20 }, (_, i) => client.publish(inTopic, Buffer.alloc(size, 65 + i), { qos: 1 })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.publish(inTopic, Buffer.alloc(size, 65 + i), { qos: 1 })),
+    );
     await client.publish(inTopic, "marker", { qos: 1 });
-    await within(back, 30, () => `the marker after the burst from ${id}; echoed ${echoed}, console: ${out().slice(-400)}`);
+    await within(
+      back,
+      30,
+      () => `the marker after the burst from ${id}; echoed ${echoed}, console: ${out().slice(-400)}`,
+    );
     const lowestFree = board.heapLow;
     const next = new Promise<string>((r) => (status = r));
     await client.publish(inTopic, Buffer.alloc(maxlen, "o"), { qos: 1 });
-    const { dropped } = JSON.parse(await within(next, 30, () => `a status from ${id} after an overflow`)) as { dropped: number };
+    const { dropped } = JSON.parse(await within(next, 30, () => `a status from ${id} after an overflow`)) as {
+      dropped: number;
+    };
     return { lowestFree, echoed, dropped, panics };
   } finally {
     await close();
@@ -219,9 +250,16 @@ export async function flood(files: string[], broker: { host: string; port: numbe
 }
 
 /** Files of the sensor example's build and of the reference sensor (as app.lua under the reference boot guard). */
-export function sensorFileSets(build: BuildResult, referenceDir: string): { ours: FlashFile[]; reference: FlashFile[] } {
+export function sensorFileSets(
+  build: BuildResult,
+  referenceDir: string,
+): { ours: FlashFile[]; reference: FlashFile[] } {
   const ours = build.files.map((f) => join(build.outDir, f.name));
-  const reference: FlashFile[] = [join(referenceDir, "init.lua"), [join(referenceDir, "sensor.lua"), "app.lua"], join(build.outDir, "config.lua")];
+  const reference: FlashFile[] = [
+    join(referenceDir, "init.lua"),
+    [join(referenceDir, "sensor.lua"), "app.lua"],
+    join(build.outDir, "config.lua"),
+  ];
   return { ours, reference };
 }
 

@@ -21,7 +21,9 @@ export function changedBuild(from: string, to: string, version: string, line: st
     version: string;
     files: { name: string; bytes: number; sha256?: string }[];
   };
-  for (const f of manifest.files) if (f.name === "app.lua") Object.assign(f, { bytes: app.length, sha256: createHash("sha256").update(app).digest("hex") });
+  for (const f of manifest.files)
+    if (f.name === "app.lua")
+      Object.assign(f, { bytes: app.length, sha256: createHash("sha256").update(app).digest("hex") });
   writeFileSync(join(to, "manifest.json"), JSON.stringify({ ...manifest, version }, null, 2));
   return to;
 }
@@ -36,10 +38,13 @@ interface Run {
 
 /** Runs the mcu bundle, reporting its wall time and peak memory, without blocking this process's boards. */
 function mcu(root: string, args: string[]): Promise<Run> {
-  const report = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))";
+  const report =
+    "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))";
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", report, join(root, "dist", "mcu.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", report, join(root, "dist", "mcu.js"), ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -71,7 +76,14 @@ export interface OtaVsSerial {
  * `build` (built with "ota"); then, `runs` times, a change to app.lua by ./flash.sh and another by
  * mcu ota, each timed until the board is online again running it.
  */
-export async function otaVsSerial(root: string, build: string, id: string, brokerUrl: string, tmp: string, runs: number): Promise<OtaVsSerial> {
+export async function otaVsSerial(
+  root: string,
+  build: string,
+  id: string,
+  brokerUrl: string,
+  tmp: string,
+  runs: number,
+): Promise<OtaVsSerial> {
   const b = pacedBoard();
   let out = "";
   b.board.on("output", (d: Buffer) => (out += d.toString("latin1")));
@@ -116,7 +128,15 @@ export interface OtaFleet {
  * n boards, each with its own copy of `build` (built with "ota" and no id, so each takes its chip
  * id), online on the broker; then one `mcu ota --parallel P --canary K` of a change to app.lua.
  */
-export async function otaFleet(root: string, build: string, n: number, brokerUrl: string, tmp: string, parallel: number, canary: number): Promise<OtaFleet> {
+export async function otaFleet(
+  root: string,
+  build: string,
+  n: number,
+  brokerUrl: string,
+  tmp: string,
+  parallel: number,
+  canary: number,
+): Promise<OtaFleet> {
   const ids = Array.from({ length: n }, (_, i) => defaultId(fleetChipId(i).toString(16).padStart(6, "0")));
   global.gc?.();
   const before = process.memoryUsage().rss;
@@ -124,7 +144,8 @@ export async function otaFleet(root: string, build: string, n: number, brokerUrl
   const boards = ids.map((_, i) => {
     const flashDir = join(tmp, `board${i}`);
     mkdirSync(flashDir, { recursive: true });
-    for (const f of (JSON.parse(readFileSync(join(build, "manifest.json"), "utf8")) as { files: { name: string }[] }).files)
+    for (const f of (JSON.parse(readFileSync(join(build, "manifest.json"), "utf8")) as { files: { name: string }[] })
+      .files)
       cpSync(join(build, f.name), join(flashDir, f.name));
     const b = new Board({ flashDir, chipId: fleetChipId(i), ip: `10.42.${i >> 8}.${(i & 255) + 1}` });
     let seen = false;
@@ -156,7 +177,13 @@ export async function otaFleet(root: string, build: string, n: number, brokerUrl
       brokerUrl,
     ]);
     const results = JSON.parse(r.stdout || "[]") as BoardResult[];
-    return { boards: n, updated: results.filter((x) => x.outcome === "updated").length, seconds: r.seconds, updaterMiB: r.maxRssKiB / 1024, kibPerBoard };
+    return {
+      boards: n,
+      updated: results.filter((x) => x.outcome === "updated").length,
+      seconds: r.seconds,
+      updaterMiB: r.maxRssKiB / 1024,
+      kibPerBoard,
+    };
   } finally {
     for (const b of boards) b.powerOff();
   }

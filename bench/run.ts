@@ -76,7 +76,11 @@ const tmp = mkdtempSync(join(tmpdir(), "mcu-bench-"));
 const broker = await startMosquitto();
 const tuned = await startMosquitto({ tcpNoDelay: true });
 const config = (id: string | undefined, port = broker.port) =>
-  writeConfig({ ...(id ? { id } : {}), wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port } });
+  writeConfig({
+    ...(id ? { id } : {}),
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: "127.0.0.1", port },
+  });
 /** The stock broker and the tuned one, for rows measured on both. */
 const brokers = () =>
   [
@@ -110,7 +114,11 @@ async function footprintRows(): Promise<void> {
   // 1. Firmware footprint, echo throughput and a burst; the heap and flash figures do not depend
   // on the broker, the others are measured on both.
   for (const [name, b] of brokers()) {
-    const build = await buildFirmware({ configFile: config("bench-fp", b.port), outDir: join(tmp, `fp-${b.port}`), log: () => {} });
+    const build = await buildFirmware({
+      configFile: config("bench-fp", b.port),
+      outDir: join(tmp, `fp-${b.port}`),
+      log: () => {},
+    });
     const sets = fileSets(build, join(ROOT, "bench", "reference"));
     // The emulated NodeMCU loses its stream when a read ends inside a packet's length bytes
     // (mqtt_msg.c:133-146), and either firmware's board then stalls: such a run is said and
@@ -120,11 +128,22 @@ async function footprintRows(): Promise<void> {
         process.stderr.write(`bench: measured again: ${err.message}\n`);
         return measure(files, b, "bench-fp");
       });
-    const runs = await inTurns<Footprint>(once(sets.ours), once(sets.reference), once(sets.reference)).catch((err: Error) => err);
+    const runs = await inTurns<Footprint>(once(sets.ours), once(sets.reference), once(sets.reference)).catch(
+      (err: Error) => err,
+    );
     if (runs instanceof Error) {
       // A board that stalls (either firmware) is a row not met, not the end of the bench.
       const measured = `echoes a second through one board under the one-packet rule (1,000 messages, 10 awaiting their echo), ${name}`;
-      add({ row: "1 echo throughput", measure: measured, ours: "—", reference: "—", ratio: undefined, target: "≥ 1.0×", met: false, note: runs.message });
+      add({
+        row: "1 echo throughput",
+        measure: measured,
+        ours: "—",
+        reference: "—",
+        ratio: undefined,
+        target: "≥ 1.0×",
+        met: false,
+        note: runs.message,
+      });
       continue;
     }
     const { ours, reference: ref } = runs;
@@ -168,7 +187,13 @@ async function sensorRows(): Promise<void> {
 }
 
 /** One line per measure: the median of our runs against the reference's, at most `target` times it. */
-function ratioRows<T>(row: string, prefix: string, ours: T[], ref: T[], measures: readonly (readonly [keyof T, string, number])[]): void {
+function ratioRows<T>(
+  row: string,
+  prefix: string,
+  ours: T[],
+  ref: T[],
+  measures: readonly (readonly [keyof T, string, number])[],
+): void {
   for (const [key, label, target] of measures) {
     const o = sample(ours.map((f) => f[key] as number));
     const r = sample(ref.map((f) => f[key] as number));
@@ -262,7 +287,9 @@ async function uploadRows(): Promise<void> {
         }
         // The whole command as a user waits for it: port, prompt, helpers, checks, transfer, rename.
         commands.push(await timed(process.execPath, [join(ROOT, "dist", "mcu.js"), "upload", "--port", b.link, big]));
-        exact &&= readFileSync(join(b.board.flash.dir, "payload.bin")).equals(data) && b.board.rx.overflowed + b.board.rx.lost === 0;
+        exact &&=
+          readFileSync(join(b.board.flash.dir, "payload.bin")).equals(data) &&
+          b.board.rx.overflowed + b.board.rx.lost === 0;
       } finally {
         b.close();
       }
@@ -396,7 +423,11 @@ async function echoRows(): Promise<void> {
   // 5. Echo round trip through one board, on the stock broker and on the tuned one: (a) against the
   // hand-written Lua reference on the same emulator and broker, (b) against the two-crossing floor.
   for (const [name, b] of brokers()) {
-    const echoBuild = await buildFirmware({ configFile: config("bench-echo", b.port), outDir: join(tmp, `echo-${b.port}`), log: () => {} });
+    const echoBuild = await buildFirmware({
+      configFile: config("bench-echo", b.port),
+      outDir: join(tmp, `echo-${b.port}`),
+      log: () => {},
+    });
     const refDir = join(tmp, `echo-ref-${b.port}`);
     mkdirSync(refDir);
     for (const f of ["init.lua", "app.lua"]) copyFileSync(join(ROOT, "bench", "reference", f), join(refDir, f));
@@ -463,15 +494,25 @@ async function fleetRows(): Promise<void> {
 // ── 7. Updates over MQTT (issue 17; bench/ota.ts). Boards built with "ota": it is opt-in. ──
 async function otaRows(): Promise<void> {
   const otaConfig = (id: string | undefined) =>
-    writeConfig({ ...(id ? { id } : {}), wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port }, ota: {} });
+    writeConfig({
+      ...(id ? { id } : {}),
+      wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+      mqtt: { host: "127.0.0.1", port: broker.port },
+      ota: {},
+    });
   const url = `mqtt://127.0.0.1:${broker.port}`;
-  const oneBuild = await buildFirmware({ configFile: otaConfig("bench-ota"), outDir: join(tmp, "ota-one"), log: () => {} });
+  const oneBuild = await buildFirmware({
+    configFile: otaConfig("bench-ota"),
+    outDir: join(tmp, "ota-one"),
+    log: () => {},
+  });
   const one = await otaVsSerial(ROOT, oneBuild.outDir, "bench-ota", url, tmp, Math.min(RUNS, 3));
   const ota = sample(one.ota);
   const serial = sample(one.serial);
   add({
     row: "7 ota",
-    measure: "a change to app.lua until the board is online running it (s): mcu ota vs ./flash.sh over 115200-baud serial, same emulated board",
+    measure:
+      "a change to app.lua until the board is online running it (s): mcu ota vs ./flash.sh over 115200-baud serial, same emulated board",
     ours: fmt(ota, 2, " s"),
     reference: fmt(serial, 2, " s"),
     ratio: ota.median / serial.median,
@@ -480,7 +521,11 @@ async function otaRows(): Promise<void> {
     note: `ota ${ota.median.toFixed(2)} s, serial ${serial.median.toFixed(2)} s`,
   });
   const fleetSize = QUICK ? 100 : 1000;
-  const fleetBuild = await buildFirmware({ configFile: otaConfig(undefined), outDir: join(tmp, "ota-fleet-build"), log: () => {} });
+  const fleetBuild = await buildFirmware({
+    configFile: otaConfig(undefined),
+    outDir: join(tmp, "ota-fleet-build"),
+    log: () => {},
+  });
   const f = await otaFleet(ROOT, fleetBuild.outDir, fleetSize, url, join(tmp, "ota-fleet"), 50, 5);
   add({
     row: "7 ota",
@@ -527,7 +572,9 @@ const versions = {
   node: process.version,
   mosquitto: version("mosquitto", ["-h"]),
   "nodemcu-tool": "3.2.1",
-  mqtt: mqttJsBin(ROOT) ? JSON.parse(readFileSync(join(ROOT, "node_modules", "mqtt", "package.json"), "utf8")).version : "not installed",
+  mqtt: mqttJsBin(ROOT)
+    ? JSON.parse(readFileSync(join(ROOT, "node_modules", "mqtt", "package.json"), "utf8")).version
+    : "not installed",
   mosquitto_clients: has("mosquitto_pub") ? "installed" : "not installed",
 };
 const table = [
@@ -543,4 +590,7 @@ const table = [
 process.stdout.write(table + "\n");
 // Only a full run replaces the recorded results.
 if (!QUICK && !ONLY)
-  writeFileSync(join(ROOT, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), machine, versions, rows }, null, 2) + "\n");
+  writeFileSync(
+    join(ROOT, "bench", "results", "latest.json"),
+    JSON.stringify({ date: new Date().toISOString(), machine, versions, rows }, null, 2) + "\n",
+  );

@@ -9,7 +9,9 @@ export function timed(cmd: string, args: string[]): Promise<number> {
     let err = "";
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("close", (code) =>
-      code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${cmd} ${args.join(" ")} failed (${code}): ${err}`)),
+      code === 0
+        ? resolve((performance.now() - t0) / 1000)
+        : reject(new Error(`${cmd} ${args.join(" ")} failed (${code}): ${err}`)),
     );
   });
 }

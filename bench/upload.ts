@@ -59,9 +59,17 @@ export function nodemcuTool(root: string): { bin?: string; why?: string } {
   const bin = join(prefix, "node_modules", "nodemcu-tool", "bin", "nodemcu-tool.js");
   const binding = join(prefix, "node_modules", "@serialport", "bindings", "build", "Release", "bindings.node");
   try {
-    if (!existsSync(bin)) execFileSync("npm", ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--no-save", "nodemcu-tool@3.2.1"], { stdio: "pipe" });
+    if (!existsSync(bin))
+      execFileSync(
+        "npm",
+        ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--no-save", "nodemcu-tool@3.2.1"],
+        { stdio: "pipe" },
+      );
     if (!existsSync(binding))
-      execFileSync("npx", ["--yes", "node-gyp", "rebuild"], { cwd: join(prefix, "node_modules", "@serialport", "bindings"), stdio: "pipe" });
+      execFileSync("npx", ["--yes", "node-gyp", "rebuild"], {
+        cwd: join(prefix, "node_modules", "@serialport", "bindings"),
+        stdio: "pipe",
+      });
     return { bin };
   } catch (err) {
     return { why: `nodemcu-tool did not install here: ${String((err as Error).message).split("\n")[0]}` };

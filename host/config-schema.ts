@@ -33,7 +33,18 @@ const ROOT = schema as SchemaNode;
 // (\`mcu send --broker …\`) should not spend at start.
 let validator: Validator | undefined;
 /** Keywords that say what is wrong, not merely that something below is. */
-const LEAVES = new Set(["type", "required", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "false"]);
+const LEAVES = new Set([
+  "type",
+  "required",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minItems",
+  "maxItems",
+  "false",
+]);
 /** Fields whose rules live in code shared with the firmware's topic checks. */
 const NAME_RULES: Record<string, (v: unknown) => string | undefined> = { id: idError, prefix: prefixError };
 
@@ -63,7 +74,8 @@ function describe(leaf: OutputUnit, raw: unknown): SchemaProblem {
   const rule = NAME_RULES[field]?.(value);
   if (rule) return { field, message: `"${field}": ${rule}` };
   const node = nodeAt(path);
-  if (leaf.keyword === "maxLength" || leaf.keyword === "minLength") return { field, expected: lengthRule(field), got: value };
+  if (leaf.keyword === "maxLength" || leaf.keyword === "minLength")
+    return { field, expected: lengthRule(field), got: value };
   return { field, expected: expected(node, path.length === 0), got: value };
 }
 
@@ -94,7 +106,8 @@ function expected(node: SchemaNode, top: boolean): string {
   if (node.type === "object") return top ? "a JSON object" : "an object";
   if (node.type === "boolean") return "true or false";
   if (node.type === "integer") return `a whole number from ${node.minimum} to ${node.maximum}`;
-  if (node.type === "array") return `a list of ${node.minItems} to ${node.maxItems} ${node.items?.pattern ? '"host" or "host:port" strings' : "values"}`;
+  if (node.type === "array")
+    return `a list of ${node.minItems} to ${node.maxItems} ${node.items?.pattern ? '"host" or "host:port" strings' : "values"}`;
   if (node.pattern?.includes(":[0-9]")) return '"host" or "host:port"';
   if ((node.minLength ?? 0) > 1) return `a string of ${node.minLength} to ${node.maxLength} bytes`;
   return node.minLength ? "a non-empty string" : "a string";

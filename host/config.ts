@@ -90,7 +90,8 @@ function fail(file: string, field: string, expected: string, got?: unknown): nev
 /** The schema counts characters; the board counts bytes of UTF-8. `limit` is the schema field whose length rule applies. */
 function fits(file: string, field: string, v: string | undefined, limit = field): string | undefined {
   const bytes = v === undefined ? undefined : Buffer.byteLength(v);
-  if (bytes !== undefined && (bytes > maxLengthOf(limit) || bytes < (minLengthOf(limit) ?? 0))) fail(file, field, lengthRule(limit), v);
+  if (bytes !== undefined && (bytes > maxLengthOf(limit) || bytes < (minLengthOf(limit) ?? 0)))
+    fail(file, field, lengthRule(limit), v);
   return v;
 }
 
@@ -114,7 +115,8 @@ function checked(raw: unknown, file: string): DeviceJson {
  */
 /** mqtt.host, or each "host[:port]" of mqtt.hosts, with the default port. */
 function brokersOf(file: string, mqtt: DeviceJson["mqtt"], port: number): { host: string; port: number }[] {
-  if (mqtt.host !== undefined && mqtt.hosts !== undefined) throw new ConfigError(`${file}: give "mqtt.host" (one broker) or "mqtt.hosts" (a list), not both`);
+  if (mqtt.host !== undefined && mqtt.hosts !== undefined)
+    throw new ConfigError(`${file}: give "mqtt.host" (one broker) or "mqtt.hosts" (a list), not both`);
   if (mqtt.hosts === undefined) {
     if (mqtt.host === undefined) fail(file, "mqtt.host", 'a non-empty string, or give "mqtt.hosts", a list of brokers');
     return [{ host: fits(file, "mqtt.host", mqtt.host)!, port }];
@@ -161,7 +163,9 @@ export function loadConfig(file: string, env: Env = process.env): DeviceConfig {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new ConfigError(`${file} not found: copy device.example.json to ${file} and fill it in, or pass --config FILE`);
+      throw new ConfigError(
+        `${file} not found: copy device.example.json to ${file} and fill it in, or pass --config FILE`,
+      );
     }
     throw new ConfigError(`${file}: cannot read it (${code ?? String(err)})`);
   }
@@ -169,7 +173,9 @@ export function loadConfig(file: string, env: Env = process.env): DeviceConfig {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ConfigError(`${file} is not valid JSON: ${whereInvalid(text)}; fix it there (the text is not quoted, as it may hold a password)`);
+    throw new ConfigError(
+      `${file} is not valid JSON: ${whereInvalid(text)}; fix it there (the text is not quoted, as it may hold a password)`,
+    );
   }
   return parseConfig(raw, file, env);
 }

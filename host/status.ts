@@ -29,7 +29,12 @@ export function parseStatus(payload: Buffer): DeviceStatus | undefined {
   const o = jsonObject(payload);
   if (typeof o?.state !== "string") return undefined;
   const text = (x: unknown) => (typeof x === "string" ? x : undefined);
-  return { state: o.state, version: text(o.version), ip: text(o.ip), heap: typeof o.heap === "number" ? o.heap : undefined };
+  return {
+    state: o.state,
+    version: text(o.version),
+    ip: text(o.ip),
+    heap: typeof o.heap === "number" ? o.heap : undefined,
+  };
 }
 
 /** A board's last status message, and when it came. */
@@ -48,7 +53,12 @@ const QUIET_MS = 300;
  * included (exit 27 when the broker does not answer); an empty payload (a cleared status) removes
  * the board.
  */
-export async function collectStatuses(client: MqttClient, prefix: string, limitS: number, address: string): Promise<Map<string, StatusMessage>> {
+export async function collectStatuses(
+  client: MqttClient,
+  prefix: string,
+  limitS: number,
+  address: string,
+): Promise<Map<string, StatusMessage>> {
   const found = new Map<string, StatusMessage>();
   let last = performance.now();
   const take = (m: Message) => {
@@ -63,7 +73,10 @@ export async function collectStatuses(client: MqttClient, prefix: string, limitS
     const deadline = performance.now() + limitS * 1000;
     await within(client.subscribe(allDevices(prefix, STATUS), 0), limitS, () => `no SUBACK from ${address}`);
     const start = performance.now();
-    while ((performance.now() - last < QUIET_MS || performance.now() - start < QUIET_MS) && performance.now() < deadline) {
+    while (
+      (performance.now() - last < QUIET_MS || performance.now() - start < QUIET_MS) &&
+      performance.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {

@@ -9,7 +9,11 @@
  * What the session calls before each retry: the broker to try next (host and port from `hosts`,
  * config.lua's host, port, host, port… list). `client`'s session is closed to fail back.
  */
-export function brokers(hosts: (string | number)[], failback: number, client: mqtt.Client): (this: void) => LuaMultiReturn<[string, number]> {
+export function brokers(
+  hosts: (string | number)[],
+  failback: number,
+  client: mqtt.Client,
+): (this: void) => LuaMultiReturn<[string, number]> {
   let i = 0;
   const back = tmr.create();
   return () => {

@@ -84,7 +84,8 @@ export function clientId(id: string): string {
  * a string the firmware controls, so no escaping is needed. A literal (its state is ONLINE, as
  * the tests check), so the build writes it into the app rather than keeping a variable for it.
  */
-export const ONLINE_FORMAT = '{"state":"' + ONLINE + '","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"%s}';
+export const ONLINE_FORMAT =
+  '{"state":"' + ONLINE + '","version":"%s","ip":"%s","heap":%d,"overflows":%d,"dropped":%d,"broker":"%s:%d"%s}';
 
 /**
  * Reconnect delay before attempt `attempt` (0-based): doubling from BASE_BACKOFF_MS, capped at

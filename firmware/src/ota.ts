@@ -50,7 +50,8 @@ let out: file.Handle | undefined;
  * a flood of commands piled answers (and the PUBACKs owed behind them) on the heap until it ran out.
  */
 function say(code: string): void {
-  if (node.heap() > OTA_SPARE) client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at, by), 0, 0);
+  if (node.heap() > OTA_SPARE)
+    client.publish(tStatus, string.format(OTA_FORMAT, code, version, got, total, i, at, by), 0, 0);
 }
 
 /** Forgets the update in progress: temp files removed, timer stopped. */
@@ -101,7 +102,8 @@ function begin(words: string[], command: string): void {
   const [ver, who] = inventory().names(words);
   if (parts.length > 0 && (who === "" || who !== by)) return end().answer(client, tStatus, OTA_BUSY, ver, who, 0);
   if (BUILD_OTA_SECRET) {
-    if (!(require("otamac") as typeof import("./otamac")).signed(command)) return end().answer(client, tStatus, OTA_REFUSED, ver, who, 0);
+    if (!(require("otamac") as typeof import("./otamac")).signed(command))
+      return end().answer(client, tStatus, OTA_REFUSED, ver, who, 0);
   }
   // The same run again is the PC starting over (after a lost broker, say): from the first byte.
   reset();
@@ -134,7 +136,8 @@ function chunk(data: string): void {
   if (s !== p.size || a !== p.a || b !== p.b) return fail(OTA_BAD_CHECKSUM);
   // With a secret, the signed begin's SHA-256 decides: the Adler-32 above only catches accidents.
   if (BUILD_OTA_SECRET) {
-    if ((require("otamac") as typeof import("./otamac")).sha256(OTA_NEW + p.name) !== p.sha) return fail(OTA_BAD_CHECKSUM);
+    if ((require("otamac") as typeof import("./otamac")).sha256(OTA_NEW + p.name) !== p.sha)
+      return fail(OTA_BAD_CHECKSUM);
   }
   if (i < parts.length) {
     i = i + 1;

@@ -38,7 +38,8 @@ export function boot(crashes: number): number {
   const onTrial = update !== undefined && string.sub(update, 1, 6) === "trial ";
   // A reset cuts an update short: its temp files would hold flash the manifest does not show. Backups
   // are needed only by an update on trial.
-  for (const [name] of file.list()) if (string.find(name, onTrial ? "^n~" : "^[no]~")[0] !== undefined) file.remove(name);
+  for (const [name] of file.list())
+    if (string.find(name, onTrial ? "^n~" : "^[no]~")[0] !== undefined) file.remove(name);
   // After a power cut RTC memory holds whatever the chip powered up with: no nonce until a manifest.
   if (node.bootreason()[1] === 0) rtcmem.write32(OTA_NONCE_SLOT, 0);
   if (!onTrial) return crashes;

@@ -22,7 +22,8 @@ export const OTA_FORMAT = '{"ota":"%s","version":"%s","bytes":%d,"total":%d,"fil
  * In the version, names and state, every byte but OTA_PLAIN's is written %XX (hex), so the manifest
  * is JSON and its list unambiguous whatever names the board's files have.
  */
-export const OTA_MANIFEST_FORMAT = '{"ota":"manifest","version":"%s","free":%d,"maxlen":%d,"files":"%s","last":"%s","nonce":%d,"proto":2}';
+export const OTA_MANIFEST_FORMAT =
+  '{"ota":"manifest","version":"%s","free":%d,"maxlen":%d,"files":"%s","last":"%s","nonce":%d,"proto":2}';
 /**
  * The exchange's revision, which the manifest's "proto" names (2: tokens and SHA-256 in the begin).
  * A board without it runs the first one, whose receiver a begin of this one would crash: mcu ota

@@ -33,5 +33,7 @@ export function signed(command: string): boolean {
   const [mac] = string.match(command, "^b %S+ (%x+) ");
   if (nonce === 0 || mac === undefined || cfg.otakey === undefined) return false;
   const [unsigned] = string.gsub(command, "^(b %S+ )%x+", "%1-", 1);
-  return hex(crypto.hmac("SHA256", string.format(OTA_SIGNED_FORMAT, nonce, unsigned), cfg.otakey)) === string.lower(mac);
+  return (
+    hex(crypto.hmac("SHA256", string.format(OTA_SIGNED_FORMAT, nonce, unsigned), cfg.otakey)) === string.lower(mac)
+  );
 }

@@ -1,7 +1,16 @@
 // The inventory side of an update: file checksums and the board's manifest (ota.ts loads it on
 // demand, like otaswap.ts).
 import * as cfg from "config";
-import { OTA_FORMAT, OTA_MANIFEST_FORMAT, OTA_MAX_FILES, OTA_NONCE_SLOT, OTA_PLAIN, OTA_SPARE, OTA_STATE, OTA_WORD } from "./otacontract";
+import {
+  OTA_FORMAT,
+  OTA_MANIFEST_FORMAT,
+  OTA_MAX_FILES,
+  OTA_NONCE_SLOT,
+  OTA_PLAIN,
+  OTA_SPARE,
+  OTA_STATE,
+  OTA_WORD,
+} from "./otacontract";
 
 packageLib.loaded.set("config", undefined);
 packageLib.loaded.set("otacontract", undefined);
@@ -46,7 +55,12 @@ export function object(word: string | undefined): string | undefined {
     n = string.sub(n, 7);
     if (string.sub(n, 1, 1) === "/") n = string.sub(n, 2);
   }
-  if (n.length > 29 || string.find(n, "^[%w_%.%-]+$")[0] === undefined || string.find(KEPT, " " + n + " ", 1, true)[0] !== undefined) return undefined;
+  if (
+    n.length > 29 ||
+    string.find(n, "^[%w_%.%-]+$")[0] === undefined ||
+    string.find(KEPT, " " + n + " ", 1, true)[0] !== undefined
+  )
+    return undefined;
   return ours(n) ? undefined : n;
 }
 
@@ -96,7 +110,8 @@ export function manifest(client: mqtt.Client, tStatus: string): void {
   const last = plain(file.getcontents(OTA_STATE) ?? "");
   const [code, ver] = string.match(last, "^(%a+) (%S+)");
   // QoS 0: a QoS 1 answer per "m" would wait in the board's send queue for its PUBACK (ota.ts's say).
-  if (code !== undefined && code !== "trial") client.publish(tStatus, string.format(OTA_FORMAT, code, ver!, 0, 0, 0, 0, ""), 0, 1);
+  if (code !== undefined && code !== "trial")
+    client.publish(tStatus, string.format(OTA_FORMAT, code, ver!, 0, 0, 0, 0, ""), 0, 1);
   // One nonce until a begin uses it up (otamac.ts), so two runs asking at once sign with the same
   // one and the second is told busy rather than refused; never 0, which means none.
   let [nonce] = rtcmem.read32(OTA_NONCE_SLOT, 1);
@@ -104,5 +119,10 @@ export function manifest(client: mqtt.Client, tStatus: string): void {
     nonce = node.random(1, 2147483647);
     rtcmem.write32(OTA_NONCE_SLOT, nonce);
   }
-  client.publish(tStatus, string.format(OTA_MANIFEST_FORMAT, plain(cfg.version), free, cfg.maxlen, list, last, nonce), 0, 0);
+  client.publish(
+    tStatus,
+    string.format(OTA_MANIFEST_FORMAT, plain(cfg.version), free, cfg.maxlen, list, last, nonce),
+    0,
+    0,
+  );
 }

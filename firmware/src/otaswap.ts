@@ -50,7 +50,8 @@ export function plan(words: string[]): LuaMultiReturn<[Part[], number, string | 
   let total = 0;
   let why: string | undefined;
   const n = words.length;
-  if (word(words[1]) === "" || word(words[3]) === "" || n < 9 || n > 4 + 5 * OTA_MAX_FILES || (n - 4) % 5 !== 0) why = OTA_REFUSED;
+  if (word(words[1]) === "" || word(words[3]) === "" || n < 9 || n > 4 + 5 * OTA_MAX_FILES || (n - 4) % 5 !== 0)
+    why = OTA_REFUSED;
   // An update on trial settles (or rolls back) first: a swap now would lose its backups.
   else if (string.sub(file.getcontents(OTA_STATE) ?? "", 1, 6) === "trial ") why = OTA_BUSY;
   for (let k = 4; k + 4 < words.length && why === undefined; k += 5) {
@@ -78,7 +79,8 @@ export function plan(words: string[]): LuaMultiReturn<[Part[], number, string | 
 
 /** Publishes an answer with zeros for where it stands: retained with QoS 1 when `keep` is 1 (a result). */
 export function answer(c: mqtt.Client, tStatus: string, code: string, ver: string, by: string, keep: 0 | 1): void {
-  if (keep === 1 || node.heap() > OTA_SPARE) c.publish(tStatus, string.format(OTA_FORMAT, code, ver, 0, 0, 0, 0, by), keep, keep);
+  if (keep === 1 || node.heap() > OTA_SPARE)
+    c.publish(tStatus, string.format(OTA_FORMAT, code, ver, 0, 0, 0, 0, by), keep, keep);
 }
 
 /**

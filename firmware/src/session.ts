@@ -5,7 +5,20 @@
 // call (tools/compiler/passes/splice-library.ts), so the library costs no heap of its own.
 
 import * as cfg from "config";
-import { BOOT_GUARD_SLOT, backoffMs, clientId, defaultId, HEAP_FLOOR, IN, MESSAGE_QOS, OFFLINE_PAYLOAD, ONLINE_FORMAT, OUT, STATUS, topic } from "./contract";
+import {
+  BOOT_GUARD_SLOT,
+  backoffMs,
+  clientId,
+  defaultId,
+  HEAP_FLOOR,
+  IN,
+  MESSAGE_QOS,
+  OFFLINE_PAYLOAD,
+  ONLINE_FORMAT,
+  OUT,
+  STATUS,
+  topic,
+} from "./contract";
 import { OTA_IN } from "./otacontract";
 
 /**
@@ -17,7 +30,10 @@ import { OTA_IN } from "./otacontract";
  * publish raises "not connected" outside a session, so call it protected (`pcall`, as the sensor
  * example does) or from a callback of the session.
  */
-export function start(onMessage: (data: string | undefined) => string | undefined, status?: () => string): LuaMultiReturn<[mqtt.Client, string]> {
+export function start(
+  onMessage: (data: string | undefined) => string | undefined,
+  status?: () => string,
+): LuaMultiReturn<[mqtt.Client, string]> {
   // What the session needs is in locals now; dropping the module tables lets the rest be collected:
   // config.lua's table holds the Wi-Fi password and a dozen fields only the start needs. No function
   // below may read `cfg`, or it would keep the whole table alive.
@@ -59,7 +75,17 @@ export function start(onMessage: (data: string | undefined) => string | undefine
   function publishStatus(): void {
     client.publish(
       tStatus,
-      string.format(ONLINE_FORMAT, version, wifi.sta.getip()[0] ?? "", node.heap(), overflows, dropped, host, port, status ? "," + status() : ""),
+      string.format(
+        ONLINE_FORMAT,
+        version,
+        wifi.sta.getip()[0] ?? "",
+        node.heap(),
+        overflows,
+        dropped,
+        host,
+        port,
+        status ? "," + status() : "",
+      ),
       1,
       1,
     );
@@ -158,7 +184,19 @@ export function start(onMessage: (data: string | undefined) => string | undefine
 
   // The id was checked when this firmware was built (names.ts), or comes from the chip id. The
   // broker's address is printed here once: a line in a callback would hold its strings for good.
-  print("app: " + id + " joining " + cfg.ssid + ", broker " + host + ":" + port + ", messages up to " + cfg.maxlen + " bytes");
+  print(
+    "app: " +
+      id +
+      " joining " +
+      cfg.ssid +
+      ", broker " +
+      host +
+      ":" +
+      port +
+      ", messages up to " +
+      cfg.maxlen +
+      " bytes",
+  );
   wifi.setmode(wifi.STATION);
   wifi.sta.config({ ssid: cfg.ssid, pwd: cfg.pwd, auto: true, save: false });
   // For what the app publishes on its own (a sensor's readings). No closure: one would cost every

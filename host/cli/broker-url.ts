@@ -11,7 +11,8 @@ export interface BrokerAddress {
 export function brokerUrl(url: string): BrokerAddress {
   const u = URL.canParse(url) ? new URL(url) : undefined;
   if (!u) usageError(`--broker "${url}" is not a URL; use mqtt://host:port or mqtts://host:port`);
-  if (u.protocol !== "mqtt:" && u.protocol !== "mqtts:") usageError(`--broker "${url}": the scheme must be mqtt:// or mqtts://`);
+  if (u.protocol !== "mqtt:" && u.protocol !== "mqtts:")
+    usageError(`--broker "${url}": the scheme must be mqtt:// or mqtts://`);
   const tls = u.protocol === "mqtts:";
   // An IPv6 address comes bracketed ([::1]); sockets take it bare.
   return { host: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : tls ? 8883 : 1883, tls };

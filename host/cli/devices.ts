@@ -20,7 +20,12 @@ example:
   mcu devices --broker mqtt://192.168.1.10 --json
   mcu devices --state offline --match 'kitchen-*'`;
 
-const own = { timeout: { type: "string" }, json: { type: "boolean" }, state: { type: "string" }, match: { type: "string" } } as const;
+const own = {
+  timeout: { type: "string" },
+  json: { type: "boolean" },
+  state: { type: "string" },
+  match: { type: "string" },
+} as const;
 
 /** The rows --state and --match keep. */
 function kept(rows: DeviceRow[], state: string | undefined, match: string | undefined): DeviceRow[] {
@@ -42,14 +47,23 @@ export interface DeviceRow {
 export function rowOf(id: string, m: Message, at: Date): DeviceRow {
   const s = parseStatus(m.payload);
   const changed = m.retain ? "retained" : at.toISOString();
-  return { id, state: s?.state ?? "invalid status", ip: s?.ip ?? "", heap: s?.heap ?? null, version: s?.version ?? "", changed };
+  return {
+    id,
+    state: s?.state ?? "invalid status",
+    ip: s?.ip ?? "",
+    heap: s?.heap ?? null,
+    version: s?.version ?? "",
+    changed,
+  };
 }
 
 const COLUMNS: Column[] = ["id", "state", "ip", "heap", "version", "changed"].map((header) => ({ header }));
 
 function listing(rows: DeviceRow[]): string {
   // Statuses are anyone's to publish: their text must not drive the terminal.
-  const cells = rows.map((r) => [r.id, r.state, r.ip, r.heap === null ? "" : String(r.heap), r.version, r.changed].map(printable));
+  const cells = rows.map((r) =>
+    [r.id, r.state, r.ip, r.heap === null ? "" : String(r.heap), r.version, r.changed].map(printable),
+  );
   return table(cells, COLUMNS).join("\n") + "\n";
 }
 
@@ -72,7 +86,10 @@ export async function run(argv: string[]): Promise<number> {
     values.match,
   );
   if (values.json) process.stdout.write(terminalJson(list) + "\n");
-  else if (list.length === 0) process.stdout.write(`no devices under ${ctx.prefix}/${rows.size > 0 ? ` that match (${rows.size} in all)` : ""}\n`);
+  else if (list.length === 0)
+    process.stdout.write(
+      `no devices under ${ctx.prefix}/${rows.size > 0 ? ` that match (${rows.size} in all)` : ""}\n`,
+    );
   else process.stdout.write(listing(list));
   return EXIT.ok;
 }

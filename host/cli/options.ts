@@ -67,7 +67,9 @@ function readConfig(file: string | undefined): DeviceConfig | undefined {
 
 function brokerOf(url: string | undefined, cfg: DeviceConfig | undefined): BrokerAddress {
   if (url !== undefined) return brokerUrl(url);
-  return cfg ? { host: cfg.mqtt.host, port: cfg.mqtt.port, tls: cfg.mqtt.tls } : { host: "localhost", port: 1883, tls: false };
+  return cfg
+    ? { host: cfg.mqtt.host, port: cfg.mqtt.port, tls: cfg.mqtt.tls }
+    : { host: "localhost", port: 1883, tls: false };
 }
 
 /** Unique enough for a client id, and no node:crypto to load (a few ms of every cold start). */
@@ -91,7 +93,10 @@ function password(values: { "password-file"?: string }, cfg: DeviceConfig | unde
 /** Resolves the common options into client settings; `verb` names the default client id. */
 export function hostContext(values: Record<string, unknown>, verb: string): HostContext {
   const v = values as Partial<Record<keyof typeof common, string>> & { insecure?: boolean; verbose?: boolean };
-  if (v.password !== undefined) usageError("--password is not accepted (it would show in the process list): set MQTT_PASSWORD or use --password-file FILE");
+  if (v.password !== undefined)
+    usageError(
+      "--password is not accepted (it would show in the process list): set MQTT_PASSWORD or use --password-file FILE",
+    );
   const cfg = readConfig(v.config);
   const broker = brokerOf(v.broker, cfg);
   const prefix = v.prefix ?? cfg?.prefix ?? DEFAULT_PREFIX;
@@ -149,7 +154,16 @@ export function hostContext(values: Record<string, unknown>, verb: string): Host
  */
 export function plainContext(verb: string, broker: { host: string; port: number }, device: string): HostContext {
   const client: ClientOptions = { host: broker.host, port: broker.port, clientId: randomClientId(verb), keepalive: 60 };
-  return { client, address: `${broker.host}:${broker.port}`, prefix: DEFAULT_PREFIX, device, qos: 1, verbose: false, boardLimit: undefined, log: () => {} };
+  return {
+    client,
+    address: `${broker.host}:${broker.port}`,
+    prefix: DEFAULT_PREFIX,
+    device,
+    qos: 1,
+    verbose: false,
+    boardLimit: undefined,
+    log: () => {},
+  };
 }
 
 /** The device id the verb acts on, or a usage error saying how to give one. */
@@ -180,7 +194,10 @@ export const ANSWER_TIMEOUT_S = 10;
 export function within<T>(work: Promise<T>, seconds: number, missing: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CliError(`timed out after ${seconds} s: ${missing()}`, EXIT.timeout)), seconds * 1000);
+    timer = setTimeout(
+      () => reject(new CliError(`timed out after ${seconds} s: ${missing()}`, EXIT.timeout)),
+      seconds * 1000,
+    );
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

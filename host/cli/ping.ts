@@ -42,12 +42,17 @@ export interface PingOptions {
 export function summary(id: string, sent: number, rtts: number[], dups: number): string {
   const lost = sent - rtts.length;
   const pct = sent === 0 ? 0 : Math.round((lost / sent) * 1000) / 10;
-  const lines = [`--- ${id} ping statistics ---`, `${sent} sent, ${rtts.length} received, ${lost} lost (${pct}%), ${dups} duplicates`];
+  const lines = [
+    `--- ${id} ping statistics ---`,
+    `${sent} sent, ${rtts.length} received, ${lost} lost (${pct}%), ${dups} duplicates`,
+  ];
   if (rtts.length > 0) {
     const s = [...rtts].sort((a, b) => a - b);
     const avg = s.reduce((a, b) => a + b, 0) / s.length;
     const f = (x: number) => x.toFixed(3);
-    lines.push(`rtt min/avg/p50/p99/max = ${f(s[0]!)}/${f(avg)}/${f(percentile(s, 50))}/${f(percentile(s, 99))}/${f(s[s.length - 1]!)} ms`);
+    lines.push(
+      `rtt min/avg/p50/p99/max = ${f(s[0]!)}/${f(avg)}/${f(percentile(s, 50))}/${f(percentile(s, 99))}/${f(s[s.length - 1]!)} ms`,
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -94,9 +99,15 @@ export async function ping(ctx: HostContext, o: PingOptions): Promise<number> {
         replied.add(seq);
         rtts.push(ms);
       }
-      process.stdout.write(`${m.payload.length} bytes from ${id}: seq=${seq} time=${ms.toFixed(3)} ms${dup ? " (DUP!)" : ""}\n`);
+      process.stdout.write(
+        `${m.payload.length} bytes from ${id}: seq=${seq} time=${ms.toFixed(3)} ms${dup ? " (DUP!)" : ""}\n`,
+      );
     });
-    await within(client.subscribe(topic(ctx.prefix, id, OUT), ctx.qos), waitMs / 1000, () => `no SUBACK from ${ctx.address}`);
+    await within(
+      client.subscribe(topic(ctx.prefix, id, OUT), ctx.qos),
+      waitMs / 1000,
+      () => `no SUBACK from ${ctx.address}`,
+    );
     const target = topic(ctx.prefix, id, IN);
     let stop = false;
     interrupted().then(() => (stop = true));

@@ -170,7 +170,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerb(argv, own, usage);
   const ctx = hostContext(values, "send");
   if (values.topic && values.device) usageError("give --device or --topic, not both");
-  if (values.wait && values.topic) usageError("--wait needs a device (its echo comes on the device's out topic), not --topic");
+  if (values.wait && values.topic)
+    usageError("--wait needs a device (its echo comes on the device's out topic), not --topic");
   const timeoutS = number("timeout", values.timeout, { positive: true, unit: "seconds" }) ?? 10;
   const topicErr = values.topic === undefined ? undefined : topicNameError(values.topic);
   if (topicErr) usageError(`--topic: ${topicErr}`);
@@ -191,7 +192,12 @@ export async function send(ctx: HostContext, o: SendOptions): Promise<number> {
   const client = await connect(ctx);
   try {
     const echoes = o.echoesFrom === undefined ? undefined : new EchoWaiter(client, o.echoesFrom);
-    if (o.echoesFrom !== undefined) await within(client.subscribe(topic(ctx.prefix, o.echoesFrom, OUT), 1), timeoutS, () => `no SUBACK from ${ctx.address}`);
+    if (o.echoesFrom !== undefined)
+      await within(
+        client.subscribe(topic(ctx.prefix, o.echoesFrom, OUT), 1),
+        timeoutS,
+        () => `no SUBACK from ${ctx.address}`,
+      );
     const acks = new Unacknowledged();
     const unacked = () => `${acks.size} message(s) not acknowledged by ${ctx.address}`;
     let count = 0;

@@ -4,7 +4,16 @@ import { EXIT, interrupted, number, usageError, wholeNumber } from "../kit/index
 import type { Message } from "../mqtt/index.ts";
 import { shareGroupError, topicFilterError } from "../mqtt/topics.ts";
 import { allDevices } from "../names.ts";
-import { ANSWER_TIMEOUT_S, COMMON_USAGE, connect, type HostContext, hostContext, parseVerb, requireDevice, within } from "./options.ts";
+import {
+  ANSWER_TIMEOUT_S,
+  COMMON_USAGE,
+  connect,
+  type HostContext,
+  hostContext,
+  parseVerb,
+  requireDevice,
+  within,
+} from "./options.ts";
 import { BufferedOut, jsonLine, printable, textLine } from "./output.ts";
 
 export const usage = `usage: mcu serve [--device ID | --all | --topic T ...] [--share GROUP] [--json] [--count N] [--timeout S] [--echo]
@@ -47,7 +56,10 @@ const own = {
 function shared(group: string | undefined, subs: string[]): string[] {
   if (group === undefined) return subs;
   const err = shareGroupError(group, subs);
-  if (err) usageError(`--share ${printable(JSON.stringify(group.length > 40 ? `${group.slice(0, 40)}…` : group))}: ${err} (e.g. --share printers)`);
+  if (err)
+    usageError(
+      `--share ${printable(JSON.stringify(group.length > 40 ? `${group.slice(0, 40)}…` : group))}: ${err} (e.g. --share printers)`,
+    );
   return subs.map((f) => `$share/${group}/${f}`);
 }
 
@@ -87,7 +99,9 @@ export async function run(argv: string[]): Promise<number> {
   const print = (m: Message) => {
     if (out.blocked && !behind) {
       behind = true;
-      ctx.log(`stdout is full (its reader is behind): ${ctx.qos > 0 ? "stopped reading from the broker" : "dropping QoS 0 messages"} until it drains`);
+      ctx.log(
+        `stdout is full (its reader is behind): ${ctx.qos > 0 ? "stopped reading from the broker" : "dropping QoS 0 messages"} until it drains`,
+      );
       if (ctx.qos > 0) client.pauseIncoming();
     }
     if (behind && ctx.qos === 0) drops.count++;
@@ -108,7 +122,9 @@ export async function run(argv: string[]): Promise<number> {
     if (timeoutS !== undefined) {
       setTimeout(() => {
         if (count !== undefined || seen === 0) {
-          process.stderr.write(`mcu serve: timed out after ${timeoutS} s with ${seen}${count ? ` of ${count}` : ""} messages\n`);
+          process.stderr.write(
+            `mcu serve: timed out after ${timeoutS} s with ${seen}${count ? ` of ${count}` : ""} messages\n`,
+          );
           resolve(EXIT.timeout);
         } else resolve(EXIT.ok);
       }, timeoutS * 1000).unref();
@@ -120,7 +136,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`mcu serve: subscribed to ${subs.join(", ")}${echoTo ? `, echoing to ${echoTo}` : ""}\n`);
     });
     // --timeout bounds the whole run, the wait for SUBACK included; without it SUBACK has its own bound.
-    const bounded = timeoutS === undefined ? within(subscribed, ANSWER_TIMEOUT_S, () => `no SUBACK from ${ctx.address}`) : subscribed;
+    const bounded =
+      timeoutS === undefined ? within(subscribed, ANSWER_TIMEOUT_S, () => `no SUBACK from ${ctx.address}`) : subscribed;
     return (await Promise.race([bounded, finished])) ?? (await finished);
   } finally {
     await out.end();
@@ -145,6 +162,7 @@ class Drops {
 
   /** At exit: the total, if any. */
   reportTotal(): void {
-    if (this.count > 0) process.stderr.write(`mcu serve: dropped ${this.count} message(s) in all because stdout was full\n`);
+    if (this.count > 0)
+      process.stderr.write(`mcu serve: dropped ${this.count} message(s) in all because stdout was full\n`);
   }
 }

@@ -28,7 +28,8 @@ function shown(path: string): string {
   return rel.startsWith("../../") ? path : rel;
 }
 
-const unchanged = (s: { path: string; sha256: string }): boolean => existsSync(s.path) && sha256(readFileSync(s.path)) === s.sha256;
+const unchanged = (s: { path: string; sha256: string }): boolean =>
+  existsSync(s.path) && sha256(readFileSync(s.path)) === s.sha256;
 
 /** `file:line:col | code` of a place in the map's sources. */
 function sourceLine(map: ModuleMap, [i, line, column]: Place): string {
@@ -66,7 +67,9 @@ export function mapLine(dir: string, line: string): string {
   if (!first) return line;
   if (first.stale) return `${line}\n  (${first.stale})`;
   const names = first.map.names;
-  const named = mapped.replace(RENAMED, (whole, kind: string, short: string) => (names[short] ? `${kind} '${names[short]}'` : whole));
+  const named = mapped.replace(RENAMED, (whole, kind: string, short: string) =>
+    names[short] ? `${kind} '${names[short]}'` : whole,
+  );
   return ERROR_LINE.test(line) ? [named, ...first.code].join("\n") : named;
 }
 
@@ -94,7 +97,13 @@ export function errorMapper(dir: string, write: (text: string) => void): { write
       held = all.slice(end);
       if (end > 0) {
         const lines = all.slice(0, end - 1).split("\n");
-        write(lines.map((l) => (l.endsWith("\r") ? mapLine(dir, l.slice(0, -1)).replace(/\n/g, "\r\n") + "\r" : mapLine(dir, l))).join("\n") + "\n");
+        write(
+          lines
+            .map((l) =>
+              l.endsWith("\r") ? mapLine(dir, l.slice(0, -1)).replace(/\n/g, "\r\n") + "\r" : mapLine(dir, l),
+            )
+            .join("\n") + "\n",
+        );
       }
       if (held && !(ERROR_LINE.test(held.trimStart()) || held.startsWith("\t"))) timer = setTimeout(flush, PARTIAL_MS);
     },

@@ -42,7 +42,11 @@ export function errorReport(who: string, err: unknown, verbose: boolean): { text
   const code = exitCodeOf(err);
   // Messages may quote a broker, a board or a file: no control character reaches the terminal,
   // unless the verb styled the message for one itself (a build's coloured diagnostics).
-  if (code !== undefined) return { text: `${who}: ${(err as { styled?: unknown }).styled === true ? message : printableLines(message)}`, exitCode: code };
+  if (code !== undefined)
+    return {
+      text: `${who}: ${(err as { styled?: unknown }).styled === true ? message : printableLines(message)}`,
+      exitCode: code,
+    };
   const stack = verbose && err instanceof Error && err.stack ? `\n${printableLines(err.stack)}` : "";
   const hint = `(a bug in mcu: please report it with this output${verbose ? "" : "; --verbose adds where it happened"})`;
   return { text: `${who}: unexpected error: ${printableLines(message)}${stack}\n${hint}`, exitCode: EXIT.failure };

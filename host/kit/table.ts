@@ -25,6 +25,7 @@ export function table(rows: string[][], columns: Column[], layout: Layout = {}):
   const { indent = "", gap = "  " } = layout;
   const all = columns.some((c) => c.header !== undefined) ? [columns.map((c) => c.header ?? ""), ...rows] : rows;
   const widths = columns.map((c, i) => Math.max(c.minWidth ?? 0, ...all.map((r) => r[i]?.length ?? 0)));
-  const cell = (text: string, i: number) => (columns[i]!.align === "right" ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const cell = (text: string, i: number) =>
+    columns[i]!.align === "right" ? text.padStart(widths[i]!) : text.padEnd(widths[i]!);
   return all.map((r) => (indent + r.map(cell).join(gap)).trimEnd());
 }

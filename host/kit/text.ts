@@ -20,7 +20,10 @@ export function printableLines(s: string): string {
  * Whether to colour what goes to `stream`: FORCE_COLOR (but "0") says yes, NO_COLOR says no
  * (https://no-color.org), else only a terminal is coloured, never a pipe or a file.
  */
-export function wantsColour(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+export function wantsColour(
+  stream: { isTTY?: boolean },
+  env: Record<string, string | undefined> = process.env,
+): boolean {
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return stream.isTTY === true;
@@ -33,5 +36,7 @@ const RAW_IN_JSON = /[\u007f-\u009f]/g;
 export function terminalJson(value: unknown): string {
   const json = JSON.stringify(value);
   RAW_IN_JSON.lastIndex = 0;
-  return RAW_IN_JSON.test(json) ? json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
+  return RAW_IN_JSON.test(json)
+    ? json.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    : json;
 }

@@ -149,7 +149,11 @@ export class MqttClient extends EventEmitter {
     this.parser = mqttPacket.parser();
     const connack = new Promise<{ sessionPresent: boolean }>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new MqttError("ETIMEDOUT", `no CONNACK from ${this.address} within ${timeoutMs} ms`, { address: this.address }));
+        reject(
+          new MqttError("ETIMEDOUT", `no CONNACK from ${this.address} within ${timeoutMs} ms`, {
+            address: this.address,
+          }),
+        );
         socket.destroy();
       }, timeoutMs);
       this.acks.set(-1, {
@@ -170,7 +174,12 @@ export class MqttClient extends EventEmitter {
 
   private connectPacket(): mqttPacket.IConnectPacket {
     const o = this.opts;
-    const will = o.will && { topic: o.will.topic, payload: Buffer.from(o.will.payload), qos: o.will.qos, retain: o.will.retain };
+    const will = o.will && {
+      topic: o.will.topic,
+      payload: Buffer.from(o.will.payload),
+      qos: o.will.qos,
+      retain: o.will.retain,
+    };
     return {
       cmd: "connect",
       protocolId: "MQTT",
@@ -187,7 +196,9 @@ export class MqttClient extends EventEmitter {
   private wire(socket: Socket): void {
     const limit = this.opts.maxIncomingBytes ?? 1024 * 1024;
     this.parser.on("packet", (p: mqttPacket.Packet) => this.handle(p));
-    this.parser.on("error", (err: Error) => this.lost(new MqttError("PROTOCOL", `bad packet from ${this.address}: ${err.message}`)));
+    this.parser.on("error", (err: Error) =>
+      this.lost(new MqttError("PROTOCOL", `bad packet from ${this.address}: ${err.message}`)),
+    );
     const onData = (chunk: Buffer) => {
       // parse() returns what it holds back for an incomplete packet: bound it so a rogue server
       // cannot make us buffer without end.
@@ -347,7 +358,10 @@ export class MqttClient extends EventEmitter {
     if (!this._connected && !this.backoff) return Promise.reject(this.notConnected());
     if (this.queue.length >= (this.opts.maxQueued ?? 1000)) {
       return Promise.reject(
-        new MqttError("QUEUE_FULL", `${this.queue.length} messages are already waiting to be sent to ${this.address}; wait for them or raise maxQueued`),
+        new MqttError(
+          "QUEUE_FULL",
+          `${this.queue.length} messages are already waiting to be sent to ${this.address}; wait for them or raise maxQueued`,
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -376,7 +390,8 @@ export class MqttClient extends EventEmitter {
     const list = typeof subs === "string" ? [{ topic: subs, qos }] : subs;
     const granted = (await this.request({ cmd: "subscribe", messageId: 0, subscriptions: list })) as number[];
     granted.forEach((g, i) => {
-      if (g === 0x80) throw new MqttError("SUBACK", `${this.address} refused the subscription to "${list[i]!.topic}" (not allowed?)`);
+      if (g === 0x80)
+        throw new MqttError("SUBACK", `${this.address} refused the subscription to "${list[i]!.topic}" (not allowed?)`);
     });
     for (const s of list) this.subscriptions.set(s.topic, s.qos);
     return granted;
@@ -409,7 +424,10 @@ export class MqttClient extends EventEmitter {
       this.write({ cmd: "pingreq" });
       if (this.socket?.isPaused()) return; // the PINGRESP waits unread: see pauseIncoming
       this.pongTimer ??= setTimeout(
-        () => this.lost(new MqttError("KEEPALIVE", `no PINGRESP from ${this.address} within ${keepalive} s: the link is dead`)),
+        () =>
+          this.lost(
+            new MqttError("KEEPALIVE", `no PINGRESP from ${this.address} within ${keepalive} s: the link is dead`),
+          ),
         keepalive * 1000,
       );
     }, keepalive * 1000);

@@ -56,14 +56,23 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL|ERR_TLS|HOSTN
 /** A socket error as a message that names the address and what to do. */
 export function networkError(err: NodeJS.ErrnoException, address: string): MqttError {
   const code = err.code ?? "";
-  if (code === "ECONNREFUSED") return new MqttError("ECONNREFUSED", `connection refused by ${address}: is the broker running on that port?`, { address });
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new MqttError("ENOTFOUND", `cannot resolve ${address}: check the host name`, { address });
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return new MqttError("EUNREACH", `${address} is unreachable: check the network`, { address });
-  if (code === "ETIMEDOUT") return new MqttError("ETIMEDOUT", `timed out connecting to ${address}`, { address });
-  if (TLS_CODES.test(code) || /certificate/i.test(err.message)) {
-    return new MqttError("TLS", `TLS: certificate verify failed (${code || err.message}) for ${address}: pass --ca FILE with the broker's CA, or --insecure`, {
+  if (code === "ECONNREFUSED")
+    return new MqttError("ECONNREFUSED", `connection refused by ${address}: is the broker running on that port?`, {
       address,
     });
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return new MqttError("ENOTFOUND", `cannot resolve ${address}: check the host name`, { address });
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH")
+    return new MqttError("EUNREACH", `${address} is unreachable: check the network`, { address });
+  if (code === "ETIMEDOUT") return new MqttError("ETIMEDOUT", `timed out connecting to ${address}`, { address });
+  if (TLS_CODES.test(code) || /certificate/i.test(err.message)) {
+    return new MqttError(
+      "TLS",
+      `TLS: certificate verify failed (${code || err.message}) for ${address}: pass --ca FILE with the broker's CA, or --insecure`,
+      {
+        address,
+      },
+    );
   }
   return new MqttError("CLOSED", `connection to ${address} failed: ${err.message}`, { address });
 }

@@ -17,7 +17,8 @@ function refusedCharacter(t: string): string | undefined {
     if (cp === 0) return `${hex} (NUL) at character ${at}`;
     if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f)) return `${hex}, a control character, at character ${at}`;
     if (cp >= 0xd800 && cp <= 0xdfff) return `${hex}, a lone surrogate (not valid UTF-8), at character ${at}`;
-    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) return `${hex}, a Unicode non-character, at character ${at}`;
+    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe)
+      return `${hex}, a Unicode non-character, at character ${at}`;
   }
   return undefined;
 }
@@ -26,7 +27,8 @@ function common(what: string, t: string): string | undefined {
   if (t === "") return `${what} must not be empty`;
   const refused = refusedCharacter(t);
   if (refused) return `${what} contains ${refused}: MQTT brokers refuse it (MQTT 3.1.1 section 1.5.3); remove it`;
-  if (Buffer.byteLength(t) > MAX_TOPIC_BYTES) return `${what} is ${Buffer.byteLength(t)} bytes long; MQTT allows ${MAX_TOPIC_BYTES}`;
+  if (Buffer.byteLength(t) > MAX_TOPIC_BYTES)
+    return `${what} is ${Buffer.byteLength(t)} bytes long; MQTT allows ${MAX_TOPIC_BYTES}`;
   return undefined;
 }
 
@@ -34,7 +36,8 @@ function common(what: string, t: string): string | undefined {
 export function topicNameError(t: string): string | undefined {
   const err = common("topic", t);
   if (err) return err;
-  if (/[+#]/.test(t)) return `topic "${t}" contains a wildcard (+ or #): messages go to a single topic; wildcards are for subscribing (mcu serve --topic)`;
+  if (/[+#]/.test(t))
+    return `topic "${t}" contains a wildcard (+ or #): messages go to a single topic; wildcards are for subscribing (mcu serve --topic)`;
   return undefined;
 }
 
@@ -46,7 +49,8 @@ export function topicFilterError(f: string): string | undefined {
   for (const [i, level] of levels.entries()) {
     if (level.includes("#") && (level !== "#" || i !== levels.length - 1))
       return `topic filter "${f}": # must be a whole level and the last one (as in home/#)`;
-    if (level.includes("+") && level !== "+") return `topic filter "${f}": + must be a whole level (as in home/+/status)`;
+    if (level.includes("+") && level !== "+")
+      return `topic filter "${f}": + must be a whole level (as in home/+/status)`;
   }
   return undefined;
 }
@@ -60,7 +64,8 @@ export function topicFilterError(f: string): string | undefined {
 export function shareGroupError(group: string, filters: string[]): string | undefined {
   if (group === "" || /[/+#]/.test(group)) return 'a group name is one or more characters without "/", "+" or "#"';
   const refused = refusedCharacter(group);
-  if (refused) return `the group name contains ${refused}: MQTT brokers refuse it (MQTT 3.1.1 section 1.5.3); remove it`;
+  if (refused)
+    return `the group name contains ${refused}: MQTT brokers refuse it (MQTT 3.1.1 section 1.5.3); remove it`;
   for (const f of filters) {
     const bytes = Buffer.byteLength(`$share/${group}/${f}`);
     if (bytes > MAX_TOPIC_BYTES)

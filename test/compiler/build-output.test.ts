@@ -77,7 +77,9 @@ test("config.lua, which holds the passwords, is written for its owner only and h
   const r = await mcu(["build", "--config", config(), "--out", dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(statSync(join(dir, "config.lua")).mode & 0o777, 0o600);
-  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { files: { name: string; sha256?: string }[] };
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as {
+    files: { name: string; sha256?: string }[];
+  };
   const cfg = manifest.files.find((f) => f.name === "config.lua");
   assert.ok(cfg, "config.lua is not in the manifest");
   assert.equal(cfg.sha256, undefined, "the manifest holds a hash of config.lua: a dictionary test of the passwords");

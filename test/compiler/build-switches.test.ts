@@ -37,8 +37,17 @@ test('with "ota": {} the OTA modules ship, init.lua loads otaboot, and no crypto
 
 test("with a secret: otamac.lua ships, config.lua holds the secret, the build needs crypto, and the secret is not printed", async () => {
   const lines: string[] = [];
-  const configFile = writeConfig({ id: "signed", wifi: { ssid: "n", password: "p" }, mqtt: { host: "127.0.0.1" }, ota: { secret: SECRET } });
-  const b = await buildFirmware({ configFile, outDir: mkdtempSync(join(tmpdir(), "mcu-build-")), log: (l) => lines.push(l) });
+  const configFile = writeConfig({
+    id: "signed",
+    wifi: { ssid: "n", password: "p" },
+    mqtt: { host: "127.0.0.1" },
+    ota: { secret: SECRET },
+  });
+  const b = await buildFirmware({
+    configFile,
+    outDir: mkdtempSync(join(tmpdir(), "mcu-build-")),
+    log: (l) => lines.push(l),
+  });
   assert.ok(names(b.files).includes("otamac.lua"));
   assert.match(readFileSync(join(b.outDir, "config.lua"), "utf8"), new RegExp(`otakey="${SECRET}"`));
   assert.ok(b.needs.modules.includes("crypto"));
@@ -51,13 +60,22 @@ test("with a secret: otamac.lua ships, config.lua holds the secret, the build ne
 });
 
 /** The build's two passes over a module before it decides what ships. */
-const fold = (code: string, switches: Record<string, boolean>) => dropUnreadLocals(foldSwitches("x.lua", code, switches));
+const fold = (code: string, switches: Record<string, boolean>) =>
+  dropUnreadLocals(foldSwitches("x.lua", code, switches));
 
 test("a switch folds to its body or its else part; a local only the dropped part used goes too", () => {
-  const code = "local a, t\nif BUILD_X then\n    t = 1\n    if t then\n        a = t\n    end\nelse\n    a = 2\nend\nprint(a)\n";
-  assert.equal(fold(code, { BUILD_X: true }), "local a, t\n    t = 1\n    if t then\n        a = t\n    end\nprint(a)\n");
+  const code =
+    "local a, t\nif BUILD_X then\n    t = 1\n    if t then\n        a = t\n    end\nelse\n    a = 2\nend\nprint(a)\n";
+  assert.equal(
+    fold(code, { BUILD_X: true }),
+    "local a, t\n    t = 1\n    if t then\n        a = t\n    end\nprint(a)\n",
+  );
   assert.equal(fold(code, { BUILD_X: false }), "local a\n    a = 2\nprint(a)\n");
-  for (const misuse of ["local y = BUILD_X and 1\n", "if BUILD_X then\n    f()\nelseif g then\n    h()\nend\n", "if not BUILD_X then\n    f()\nend\n"]) {
+  for (const misuse of [
+    "local y = BUILD_X and 1\n",
+    "if BUILD_X then\n    f()\nelseif g then\n    h()\nend\n",
+    "if not BUILD_X then\n    f()\nend\n",
+  ]) {
     assert.throws(
       () => fold(misuse, { BUILD_X: false }),
       (e: Error) => e instanceof BuildError && /x\.lua: BUILD_X is a build switch/.test(e.message),
@@ -91,5 +109,8 @@ test("a switch folds whatever the layout: an end indented unlike its if, one lin
   assert.equal(fold(nested, { BUILD_X: true, BUILD_Y: false }), "local a, b\n    a = 1\n        a = 3\nprint(a, b)\n");
   assert.equal(fold(nested, { BUILD_X: false, BUILD_Y: true }), "local a, b\nprint(a, b)\n");
   // Names, not text: a string or a field that spells a local's name does not keep it.
-  assert.equal(fold('local n\nif BUILD_X then\n    n = 1\nend\nprint("n", x.n)\n', { BUILD_X: false }), 'print("n", x.n)\n');
+  assert.equal(
+    fold('local n\nif BUILD_X then\n    n = 1\nend\nprint("n", x.n)\n', { BUILD_X: false }),
+    'print("n", x.n)\n',
+  );
 });

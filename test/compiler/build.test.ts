@@ -12,9 +12,11 @@ import { buildOnce, writeConfig } from "../helpers/firmware.ts";
 test("writes init, app and config modules with a manifest that matches the files; the contract is written into them, not shipped", async () => {
   const build = await buildOnce();
   const names = readdirSync(build.outDir).sort();
-  for (const need of ["init.lua", "app.lua", "config.lua", "manifest.json"]) assert.ok(names.includes(need), `${need} missing from ${names}`);
+  for (const need of ["init.lua", "app.lua", "config.lua", "manifest.json"])
+    assert.ok(names.includes(need), `${need} missing from ${names}`);
   assert.ok(!names.includes("contract.lua"), `contract.lua shipped though nothing requires it: ${names}`);
-  for (const name of ["init.lua", "app.lua"]) assert.doesNotMatch(readFileSync(join(build.outDir, name), "utf8"), /require\("contract"\)/, name);
+  for (const name of ["init.lua", "app.lua"])
+    assert.doesNotMatch(readFileSync(join(build.outDir, name), "utf8"), /require\("contract"\)/, name);
   const manifest = JSON.parse(readFileSync(join(build.outDir, "manifest.json"), "utf8")) as {
     version: string;
     files: { name: string; bytes: number; sha256?: string }[];
@@ -41,10 +43,19 @@ test("the generated Lua carries no comments or indentation", async () => {
 
 test("size table and total are printed, and secrets never are", async () => {
   const lines: string[] = [];
-  const configFile = writeConfig({ id: "k1", wifi: { ssid: "net", password: "hunter2-wifi" }, mqtt: { host: "10.0.0.2", password: "hunter2-mqtt" } });
-  const result = await buildFirmware({ configFile, outDir: mkdtempSync(join(tmpdir(), "mcu-b-")), log: (l) => lines.push(l) });
+  const configFile = writeConfig({
+    id: "k1",
+    wifi: { ssid: "net", password: "hunter2-wifi" },
+    mqtt: { host: "10.0.0.2", password: "hunter2-mqtt" },
+  });
+  const result = await buildFirmware({
+    configFile,
+    outDir: mkdtempSync(join(tmpdir(), "mcu-b-")),
+    log: (l) => lines.push(l),
+  });
   const out = lines.join("\n");
-  for (const f of result.files) assert.match(out, new RegExp(`${f.name.replace(".", "\\.")}\\s+${f.bytes}\\s+${f.ram}`));
+  for (const f of result.files)
+    assert.match(out, new RegExp(`${f.name.replace(".", "\\.")}\\s+${f.bytes}\\s+${f.ram}`));
   assert.match(out, new RegExp(`total\\s+${result.totalBytes}`));
   assert.doesNotMatch(out, /hunter2/);
   const cfg = readFileSync(join(result.outDir, "config.lua"), "utf8");
@@ -53,7 +64,10 @@ test("size table and total are printed, and secrets never are", async () => {
 });
 
 test("passwords can come from the environment instead of the file", () => {
-  const cfg = parseConfig({ wifi: { ssid: "net" }, mqtt: { host: "h" } }, "device.json", { WIFI_PASSWORD: "from-env", MQTT_PASSWORD: "m-env" });
+  const cfg = parseConfig({ wifi: { ssid: "net" }, mqtt: { host: "h" } }, "device.json", {
+    WIFI_PASSWORD: "from-env",
+    MQTT_PASSWORD: "m-env",
+  });
   assert.equal(cfg.wifi.password, "from-env");
   assert.equal(cfg.mqtt.password, "m-env");
   assert.equal(cfg.prefix, "nodemcu");
@@ -64,11 +78,23 @@ test("passwords can come from the environment instead of the file", () => {
 const badConfigs: [string, unknown, RegExp][] = [
   ["missing wifi.ssid", { wifi: {}, mqtt: { host: "h" } }, /"wifi\.ssid" must be a non-empty string \(it is missing\)/],
   ["missing mqtt", { wifi: { ssid: "n" } }, /"mqtt" must be an object \(it is missing\)/],
-  ["port as a string", { wifi: { ssid: "n" }, mqtt: { host: "h", port: "1883" } }, /"mqtt\.port" must be a whole number from 1 to 65535 \(got "1883"\)/],
+  [
+    "port as a string",
+    { wifi: { ssid: "n" }, mqtt: { host: "h", port: "1883" } },
+    /"mqtt\.port" must be a whole number from 1 to 65535 \(got "1883"\)/,
+  ],
   ["tls as a number", { wifi: { ssid: "n" }, mqtt: { host: "h", tls: 1 } }, /"mqtt\.tls" must be true or false/],
   ["unknown top-level key", { wifi: { ssid: "n" }, mqtt: { host: "h" }, wlan: {} }, /unknown key "wlan"/],
-  ["unknown nested key", { wifi: { ssid: "n", pass: "x" }, mqtt: { host: "h" } }, /unknown key "wifi\.pass"; allowed here: ssid, password/],
-  ["id with a wildcard", { id: "a+b", wifi: { ssid: "n" }, mqtt: { host: "h" } }, /"id": device id "a\+b" contains a character/],
+  [
+    "unknown nested key",
+    { wifi: { ssid: "n", pass: "x" }, mqtt: { host: "h" } },
+    /unknown key "wifi\.pass"; allowed here: ssid, password/,
+  ],
+  [
+    "id with a wildcard",
+    { id: "a+b", wifi: { ssid: "n" }, mqtt: { host: "h" } },
+    /"id": device id "a\+b" contains a character/,
+  ],
   [
     "message length too large",
     { wifi: { ssid: "n" }, mqtt: { host: "h", maxMessageLength: 70000 } },
@@ -89,18 +115,46 @@ for (const [name, raw, message] of badConfigs) {
 // Each holds a password that must not show in the message, wherever the mistake is.
 const SECRET = "SuperSecretValue";
 const secretMistakes: [string, string, () => void][] = [
-  ["a Wi-Fi password over 64 bytes", SECRET, () => parseConfig({ wifi: { ssid: "n", password: SECRET.repeat(5) }, mqtt: { host: "h" } }, "f.json", {})],
-  ["a broker password that is an array", SECRET, () => parseConfig({ wifi: { ssid: "n" }, mqtt: { host: "h", password: [SECRET] } }, "f.json", {})],
-  ["a Wi-Fi password that is a number", "86753091", () => parseConfig({ wifi: { ssid: "n", password: 86753091 }, mqtt: { host: "h" } }, "f.json", {})],
-  ["a wifi section that is an array", SECRET, () => parseConfig({ wifi: ["n", SECRET], mqtt: { host: "h" } }, "f.json", {})],
-  ["a top level that is an array", SECRET, () => parseConfig([{ wifi: { ssid: "n", password: SECRET } }], "f.json", {})],
+  [
+    "a Wi-Fi password over 64 bytes",
+    SECRET,
+    () => parseConfig({ wifi: { ssid: "n", password: SECRET.repeat(5) }, mqtt: { host: "h" } }, "f.json", {}),
+  ],
+  [
+    "a broker password that is an array",
+    SECRET,
+    () => parseConfig({ wifi: { ssid: "n" }, mqtt: { host: "h", password: [SECRET] } }, "f.json", {}),
+  ],
+  [
+    "a Wi-Fi password that is a number",
+    "86753091",
+    () => parseConfig({ wifi: { ssid: "n", password: 86753091 }, mqtt: { host: "h" } }, "f.json", {}),
+  ],
+  [
+    "a wifi section that is an array",
+    SECRET,
+    () => parseConfig({ wifi: ["n", SECRET], mqtt: { host: "h" } }, "f.json", {}),
+  ],
+  [
+    "a top level that is an array",
+    SECRET,
+    () => parseConfig([{ wifi: { ssid: "n", password: SECRET } }], "f.json", {}),
+  ],
   [
     "WIFI_PASSWORD in the environment over 64 bytes",
     SECRET,
     () => parseConfig({ wifi: { ssid: "n" }, mqtt: { host: "h" } }, "f.json", { WIFI_PASSWORD: SECRET.repeat(5) }),
   ],
-  ["an unquoted password in the file", SECRET, () => loadConfig(writeRaw(`{"wifi":{"ssid":"n",\n  "password":${SECRET}"},"mqtt":{"host":"h"}}`), {})],
-  ["a password cut short by the end of the file", SECRET, () => loadConfig(writeRaw(`{"wifi":{"ssid":"n","password":"${SECRET}`), {})],
+  [
+    "an unquoted password in the file",
+    SECRET,
+    () => loadConfig(writeRaw(`{"wifi":{"ssid":"n",\n  "password":${SECRET}"},"mqtt":{"host":"h"}}`), {}),
+  ],
+  [
+    "a password cut short by the end of the file",
+    SECRET,
+    () => loadConfig(writeRaw(`{"wifi":{"ssid":"n","password":"${SECRET}`), {}),
+  ],
 ];
 
 function writeRaw(text: string): string {
@@ -113,7 +167,10 @@ for (const [name, secret, mistake] of secretMistakes) {
   test(`config errors never show a password: ${name}`, () => {
     assert.throws(
       mistake,
-      (err: unknown) => err instanceof ConfigError && !err.message.includes(secret.slice(0, 6)) && /must be|not valid JSON/.test(err.message),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        !err.message.includes(secret.slice(0, 6)) &&
+        /must be|not valid JSON/.test(err.message),
     );
   });
 }
@@ -132,7 +189,9 @@ test("device.example.json points editors at device.schema.json and passes the lo
 });
 
 test("the config loader's rules are device.schema.json's: a limit changed in the schema is the loader's", () => {
-  const schema = JSON.parse(readFileSync("device.schema.json", "utf8")) as { properties: { mqtt: { properties: { keepalive: { maximum: number } } } } };
+  const schema = JSON.parse(readFileSync("device.schema.json", "utf8")) as {
+    properties: { mqtt: { properties: { keepalive: { maximum: number } } } };
+  };
   const max = schema.properties.mqtt.properties.keepalive.maximum;
   const ok = { wifi: { ssid: "n" }, mqtt: { host: "h", keepalive: max } };
   assert.equal(parseConfig(ok, "f", {}).mqtt.keepalive, max);
@@ -150,6 +209,7 @@ test("a module over the RAM budget fails the build and says how to fix it", asyn
       ramBudget: 500,
       log: () => {},
     }),
-    (err: unknown) => err instanceof BuildError && /over the 500-byte budget/.test(err.message) && /--ram-budget/.test(err.message),
+    (err: unknown) =>
+      err instanceof BuildError && /over the 500-byte budget/.test(err.message) && /--ram-budget/.test(err.message),
   );
 });

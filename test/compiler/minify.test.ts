@@ -18,7 +18,8 @@ function ____exports.statements(a) local y = a return y end
 return ____exports`;
 
 /** The minified modules' code (their line maps aside). */
-const codeOf = (built: ReturnType<typeof minifyModules>): Map<string, string> => new Map([...built].map(([name, m]) => [name, m.code]));
+const codeOf = (built: ReturnType<typeof minifyModules>): Map<string, string> =>
+  new Map([...built].map(([name, m]) => [name, m.code]));
 
 function build(app: string): Map<string, string> {
   return codeOf(
@@ -84,7 +85,11 @@ test("calls that cannot be inlined exactly stay calls", () => {
     ["a parameter read twice", `local f = l.twice return f("x")`, /\bf\("x"\)|\ba\("x"\)|\("x"\)/],
     ["parameters read out of order", `local f = l.swapped return f("x", "y")`, /\("x","y"\)/],
     ["a body with statements", `local f = l.statements return f("z")`, /\("z"\)/],
-    ["a local that shadows the alias", `local function g(join) return join("p", "q") end return g(function(a, b) return b end)`, /\("p","q"\)/],
+    [
+      "a local that shadows the alias",
+      `local function g(join) return join("p", "q") end return g(function(a, b) return b end)`,
+      /\("p","q"\)/,
+    ],
   ];
   for (const [what, body, stays] of cases) {
     const out = build(head + body);
@@ -92,7 +97,10 @@ test("calls that cannot be inlined exactly stay calls", () => {
   }
   assert.equal(run(build(head + `local f = l.twice return f("x")`)), "xx");
   assert.equal(run(build(head + `local f = l.swapped return f("x", "y")`)), "yx");
-  assert.equal(run(build(head + `local function g(join) return join("p", "q") end return g(function(a, b) return b end)`)), "q");
+  assert.equal(
+    run(build(head + `local function g(join) return join("p", "q") end return g(function(a, b) return b end)`)),
+    "q",
+  );
 });
 
 test("a constant that the caller assigns to is not folded", () => {
@@ -106,7 +114,9 @@ test("string literals that meet are joined, but never into a different escape", 
   assert.match(code, /"abc"/);
   assert.match(code, /"\\1"\.\."2"/);
   // Two digits of an escape may take a third; three are complete.
-  const escapes = build(`local ____exports = {} local x = ... return tostring(x) .. "\\12" .. "3" .. tostring(x) .. "\\123" .. "4"`).get("app.lua")!;
+  const escapes = build(
+    `local ____exports = {} local x = ... return tostring(x) .. "\\12" .. "3" .. tostring(x) .. "\\123" .. "4"`,
+  ).get("app.lua")!;
   assert.match(escapes, /"\\12"\.\."3"/, escapes);
   assert.match(escapes, /"\\1234"/, escapes);
 });
@@ -143,7 +153,11 @@ test("a module that only defines things, once inlining leaves it unrequired, is 
       ["app.lua", `local f = require("fx")\nlocal N = f.N\nreturn N`],
     ]),
   );
-  assert.deepEqual([...effects.keys()].sort(), ["app.lua", "fx.lua"], "a module that prints when loaded is still required");
+  assert.deepEqual(
+    [...effects.keys()].sort(),
+    ["app.lua", "fx.lua"],
+    "a module that prints when loaded is still required",
+  );
   assert.match(effects.get("app.lua")!.code, /require\("fx"\)/);
 });
 
@@ -208,7 +222,11 @@ return report() .. ":" .. ten .. ":" .. n`;
 test("a library's one function, called once, is written into the app with the same results, and does not ship", () => {
   for (const [handler, status, expected] of [
     ['function(data) return data or "" end', "", "a/10,/10;none:10:5"],
-    ["function(data) if data == nil then return nil end return data .. n end", ', function() return "s" .. n end', "a5/10;s5:10:5"],
+    [
+      "function(data) if data == nil then return nil end return data .. n end",
+      ', function() return "s" .. n end',
+      "a5/10;s5:10:5",
+    ],
   ]) {
     const app = sessionApp(handler!, status);
     const apart = withSession(app, false);

@@ -19,7 +19,9 @@ const FAILBACK_S = 10;
 before(async () => {
   a = await startMosquitto({ persistence: true });
   b = await startMosquitto({ bridgeTo: { port: a.port, topics: ["nodemcu/#"] } });
-  board = await flashedBoard("br", a, { mqtt: { host: undefined, hosts: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`], failback: FAILBACK_S } });
+  board = await flashedBoard("br", a, {
+    mqtt: { host: undefined, hosts: [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`], failback: FAILBACK_S },
+  });
   pc = new MqttClient({ host: b.host, port: b.port, clientId: `pc-${await freePort()}` });
   await pc.connect();
   pc.on("message", (m: Message) => got.push(m));
@@ -52,10 +54,15 @@ async function send(tag: string, n: number): Promise<string[]> {
   return sent;
 }
 
-test("echoes cross the bridge; A killed: the board fails over to B and echoes go on; A back: the board returns to A", { timeout: 120_000 }, async () => {
+test("echoes cross the bridge; A killed: the board fails over to B and echoes go on; A back: the board returns to A", {
+  timeout: 120_000,
+}, async () => {
   const onA = `127.0.0.1:${a.port}`;
   const onB = `127.0.0.1:${b.port}`;
-  assert.ok(await waitFor(() => status()?.broker === onA, 30000), `the board never came online on A: ${board.out().slice(-500)}`);
+  assert.ok(
+    await waitFor(() => status()?.broker === onA, 30000),
+    `the board never came online on A: ${board.out().slice(-500)}`,
+  );
   const first = await send("bridged", 10);
   assert.ok(await waitFor(() => first.every((p) => echoes().has(p)), 15000), "echoes did not cross the bridge");
 
@@ -83,7 +90,10 @@ test("echoes cross the bridge; A killed: the board fails over to B and echoes go
   );
 
   await a.restart();
-  assert.ok(await waitFor(() => status()?.broker === onA, (FAILBACK_S + 20) * 1000), `the board did not return to A: ${board.out().slice(-800)}`);
+  assert.ok(
+    await waitFor(() => status()?.broker === onA, (FAILBACK_S + 20) * 1000),
+    `the board did not return to A: ${board.out().slice(-800)}`,
+  );
   const back = await send("back", 10);
   assert.ok(await waitFor(() => back.every((p) => echoes().has(p)), 15000), "echoes did not cross the bridge again");
   assert.match(board.out(), /mqtt: next broker 127\.0\.0\.1:\d+/);

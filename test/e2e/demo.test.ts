@@ -10,7 +10,9 @@ import { waitFor } from "../helpers/wait.ts";
 
 /** `npm run demo -- args`, or the CLI itself when the exit status must be the demo's own (npm reports a signal as its own death). */
 function demo(args: string[] = [], viaNpm = true) {
-  const [cmd, argv] = viaNpm ? ["npm", ["run", "--silent", "demo", "--", ...args]] : [process.execPath, [mcuBin(), "demo", ...args]];
+  const [cmd, argv] = viaNpm
+    ? ["npm", ["run", "--silent", "demo", "--", ...args]]
+    : [process.execPath, [mcuBin(), "demo", ...args]];
   const child = spawn(cmd, argv, {
     env: { ...process.env, CI: "true" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -49,7 +49,10 @@ test("3,000 junk messages on ota/in: no panic, no reboot, and the board still ec
   const { board, out, counts } = await countedBoard("flood2", { ota: {} });
   const w = await watchBoard(broker, "flood2");
   try {
-    const junk = Array.from({ length: 3000 }, (_, i) => ["b", "   b   ", "b 1 - app.lua abc 1 2", `c ${i}`, "m", "x".repeat(i % 900), "d %9 1%9"][i % 7]!);
+    const junk = Array.from(
+      { length: 3000 },
+      (_, i) => ["b", "   b   ", "b 1 - app.lua abc 1 2", `c ${i}`, "m", "x".repeat(i % 900), "d %9 1%9"][i % 7]!,
+    );
     await mosquittoPubLines(broker, topic("nodemcu", "flood2", OTA_IN), junk);
     // A message that comes while the junk still holds the heap is counted, not echoed: ask until one is.
     let asked = 0;
@@ -70,7 +73,9 @@ test("mcu emulate exits on SIGINT and on SIGTERM while a flood keeps its board b
   const { board } = await flashedBoard("flood3", broker);
   board.powerOff();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    const child: ChildProcess = spawn(process.execPath, [mcuBin(), "emulate", "--flash", board.flash.dir], { stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(process.execPath, [mcuBin(), "emulate", "--flash", board.flash.dir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let console = "";
     child.stdout!.on("data", (d: Buffer) => (console += d.toString("latin1")));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -83,7 +88,10 @@ test("mcu emulate exits on SIGINT and on SIGTERM while a flood keeps its board b
       );
       child.kill(signal);
       let bound: NodeJS.Timeout | undefined;
-      const code = await Promise.race([exited, new Promise<"still running">((r) => (bound = setTimeout(() => r("still running"), 10000)))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<"still running">((r) => (bound = setTimeout(() => r("still running"), 10000))),
+      ]);
       clearTimeout(bound);
       assert.equal(code, 0, `${signal}: ${code}`);
     } finally {

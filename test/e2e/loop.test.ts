@@ -18,7 +18,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** `mcu emulate` in its own process with its console on a pty at `link`. */
 async function emulator(name: string): Promise<{ link: string; proc: ChildProcess }> {
   const link = join(dir, `tty-${name}`);
-  const proc = spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, `flash-${name}`), "--serial", link], { stdio: "ignore" });
+  const proc = spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, `flash-${name}`), "--serial", link], {
+    stdio: "ignore",
+  });
   assert.ok(await waitFor(() => existsSync(link)), "the emulator did not create its serial link");
   return { link, proc };
 }
@@ -38,8 +40,20 @@ function loop(name: string, start: () => Promise<Broker>): void {
       const id = `e2e-${name}`;
       const board = await emulator(name);
       try {
-        const config = writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port } });
-        const flash = await flashSh(["--port", board.link, "--config", config, "--out", join(dir, `build-${name}`), "--no-monitor"]);
+        const config = writeConfig({
+          id,
+          wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+          mqtt: { host: "127.0.0.1", port: broker.port },
+        });
+        const flash = await flashSh([
+          "--port",
+          board.link,
+          "--config",
+          config,
+          "--out",
+          join(dir, `build-${name}`),
+          "--no-monitor",
+        ]);
         assert.equal(flash.code, 0, flash.stderr);
         assert.match(flash.stdout, /uploaded \d+ file\(s\)/);
 
@@ -49,7 +63,9 @@ function loop(name: string, start: () => Promise<Broker>): void {
 
         // Three messages: the retained status, then the two echoes.
         let subscribed = false;
-        const serve = mcu(["serve", ...conn, "--json", "--count", "3", "--timeout", "20"], { onStdout: (out) => (subscribed = out.includes("/status")) });
+        const serve = mcu(["serve", ...conn, "--json", "--count", "3", "--timeout", "20"], {
+          onStdout: (out) => (subscribed = out.includes("/status")),
+        });
         assert.ok(await waitFor(() => subscribed), "serve never received the retained status");
         const sent = await mcu(["send", ...conn, "--wait", "--timeout", "10", "héllo board"]);
         assert.equal(sent.code, 0, sent.stderr);
@@ -64,7 +80,10 @@ function loop(name: string, start: () => Promise<Broker>): void {
         const lines = served.stdout
           .trim()
           .split("\n")
-          .map((l) => JSON.parse(Buffer.from(l, "latin1").toString()) as { topic: string; payload: string; encoding?: string });
+          .map(
+            (l) =>
+              JSON.parse(Buffer.from(l, "latin1").toString()) as { topic: string; payload: string; encoding?: string },
+          );
         const echoes = lines.filter((l) => l.topic.endsWith("/out"));
         assert.deepEqual(
           echoes.map((e) => Buffer.from(e.payload, e.encoding === "base64" ? "base64" : "utf8")),

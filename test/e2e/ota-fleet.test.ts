@@ -95,7 +95,9 @@ for (const kind of ["mosquitto", "embedded"] as const) {
   });
 }
 
-test("a canary that does not come online stops the rollout: the other boards are not touched", { timeout: 300_000 }, async () => {
+test("a canary that does not come online stops the rollout: the other boards are not touched", {
+  timeout: 300_000,
+}, async () => {
   const ids = await fleet("canary", 3);
   const dir = await variantBuild("3.0.0+broken", 'error("broken on purpose")\n');
   const r = await mcu(["ota", "--devices", ids.join(","), "--build", dir, "--canary", "1", "--broker", broker.url]);

@@ -70,7 +70,19 @@ describe("the board's receiver, called directly", () => {
       const l = await lab(extra);
       const app = boardFile(l.board, "app.lua")!;
       const wide = (n: number) => `b 1.0 - t ${Array.from({ length: n }, (_, k) => `f${k}.lua 1 1 1 -`).join(" ")}`;
-      const inputs = ["b", "   b   ", "b 1 - app.lua abc 1 2", `b 1 - ${"x".repeat(30)} 5 1 0`, "b 1 -", "d", "d 1 0", "m m", "", wide(17), wide(90)];
+      const inputs = [
+        "b",
+        "   b   ",
+        "b 1 - app.lua abc 1 2",
+        `b 1 - ${"x".repeat(30)} 5 1 0`,
+        "b 1 -",
+        "d",
+        "d 1 0",
+        "m m",
+        "",
+        wide(17),
+        wide(90),
+      ];
       for (const input of inputs) {
         const r = l.send(input);
         assert.equal(r.error, undefined, `${JSON.stringify(input)} on ${JSON.stringify(extra)}: ${r.error}`);
@@ -78,7 +90,8 @@ describe("the board's receiver, called directly", () => {
       // Version 1%9, the whole file sent: refused up front, or taken; never a panic, no n~ file left.
       const r = l.send(`b 1%9 - app.lua ${sig(app)}`);
       assert.equal(r.error, undefined, r.error);
-      if (answer(r.answers, "accepted")) assert.equal(l.send(Buffer.concat([Buffer.from("d 1 0\n"), app])).error, undefined);
+      if (answer(r.answers, "accepted"))
+        assert.equal(l.send(Buffer.concat([Buffer.from("d 1 0\n"), app])).error, undefined);
       assert.deepEqual(
         l.names().filter((n) => n.startsWith("n~")),
         [],
@@ -124,7 +137,15 @@ describe("the board's receiver, called directly", () => {
 
   test("point 7: the manifest is valid JSON whatever the board's file names hold", async () => {
     const l = await lab(OTA);
-    const names = ['q"x.lua', "back\\slash", "tab\there", "esc\x1b]0;PWNED\x07", "semi;colon 1 2 3", "hi\xe9\xff", "per%cent"];
+    const names = [
+      'q"x.lua',
+      "back\\slash",
+      "tab\there",
+      "esc\x1b]0;PWNED\x07",
+      "semi;colon 1 2 3",
+      "hi\xe9\xff",
+      "per%cent",
+    ];
     for (const n of names) writeBoardFile(l.board, n, Buffer.from("x"));
     const r = l.send("m");
     assert.equal(r.error, undefined);
@@ -248,7 +269,11 @@ describe("mcu ota and the board over Mosquitto", () => {
       if (started || !m.payload.toString("latin1").startsWith("b ")) return;
       started = true;
       for (let at = 0; at < forged.length; at += 500) {
-        await attacker.publish(topic("nodemcu", id, OTA_IN), Buffer.concat([Buffer.from(`d 1 ${at}\n`), forged.subarray(at, at + 500)]), { qos: 1 });
+        await attacker.publish(
+          topic("nodemcu", id, OTA_IN),
+          Buffer.concat([Buffer.from(`d 1 ${at}\n`), forged.subarray(at, at + 500)]),
+          { qos: 1 },
+        );
       }
       sent = true;
     });
@@ -258,7 +283,8 @@ describe("mcu ota and the board over Mosquitto", () => {
       get(target, prop, receiver) {
         if (prop !== "publish") return Reflect.get(target, prop, receiver);
         return async (t: string, payload: Buffer | string, o: object) => {
-          if (Buffer.from(payload).subarray(0, 2).toString() === "d ") await waitUntil("the forged chunks sent", () => sent, 10000);
+          if (Buffer.from(payload).subarray(0, 2).toString() === "d ")
+            await waitUntil("the forged chunks sent", () => sent, 10000);
           return target.publish(t, payload, o as never);
         };
       },
@@ -301,7 +327,12 @@ describe("mcu ota and the board over Mosquitto", () => {
     writeBoardFile(b.board, 'q"x.lua', Buffer.from("-- quoted"));
     await client.publish(topic("nodemcu", id, OTA_STATUS), Buffer.from("x\x1b]0;PWNED\x07"), { qos: 1, retain: true });
     const fw = await variant("7.0.0+escape", "local _esc=1\n");
-    const config = writeConfig({ id, wifi: { ssid: "emulated", password: "x" }, mqtt: { host: broker.host, port: broker.port }, ...OTA });
+    const config = writeConfig({
+      id,
+      wifi: { ssid: "emulated", password: "x" },
+      mqtt: { host: broker.host, port: broker.port },
+      ...OTA,
+    });
     const r = await mcu(["ota", "--config", config, "--device", id, "--build", buildFolder(fw)]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /updated .* -> 7\.0\.0\+escape/);
@@ -318,12 +349,16 @@ describe("mcu ota and the board over Mosquitto", () => {
     old.on("message", (m) => {
       got.push(m.payload.toString("latin1"));
       if (m.payload.toString() === "m") {
-        const manifest = '{"ota":"manifest","version":"0.1.0+old","free":3000000,"maxlen":1024,"files":"app.lua 1 1 1;","last":"","nonce":5}';
+        const manifest =
+          '{"ota":"manifest","version":"0.1.0+old","free":3000000,"maxlen":1024,"files":"app.lua 1 1 1;","last":"","nonce":5}';
         void old.publish(topic("nodemcu", id, OTA_STATUS), manifest, { qos: 0 });
       }
     });
     await old.subscribe(topic("nodemcu", id, OTA_IN), 1);
-    const r = await updateBoard(client, id, await variant("2.0.0+new", "local _new=1\n"), { prefix: "nodemcu", answerMs: 5000 });
+    const r = await updateBoard(client, id, await variant("2.0.0+new", "local _new=1\n"), {
+      prefix: "nodemcu",
+      answerMs: 5000,
+    });
     await old.end({ force: true });
     assert.equal(r.outcome, "failed");
     assert.match(r.error ?? "", /first OTA receiver.*over serial/);
@@ -333,8 +368,14 @@ describe("mcu ota and the board over Mosquitto", () => {
   test("point 13: two mcu ota runs at once to one board: the first finishes, the second waits", async () => {
     const id = "ota-twice";
     await board(id);
-    const [fa, fb] = [await variant("13.0.0+first", "local _first=1\n"), await variant("13.0.0+second", "local _second=1\n")];
-    const [one, two] = await Promise.all([updateBoard(client, id, fa, { prefix: "nodemcu" }), updateBoard(client, id, fb, { prefix: "nodemcu" })]);
+    const [fa, fb] = [
+      await variant("13.0.0+first", "local _first=1\n"),
+      await variant("13.0.0+second", "local _second=1\n"),
+    ];
+    const [one, two] = await Promise.all([
+      updateBoard(client, id, fa, { prefix: "nodemcu" }),
+      updateBoard(client, id, fb, { prefix: "nodemcu" }),
+    ]);
     const text = `${one.outcome} ${one.error ?? ""} / ${two.outcome} ${two.error ?? ""}`;
     // Whichever the board took first finishes; the other waits for it and then updates, or says another update holds the board.
     assert.ok(one.outcome === "updated" || two.outcome === "updated", text);
@@ -345,15 +386,24 @@ describe("mcu ota and the board over Mosquitto", () => {
     const id = "ota-sigint";
     await board(id);
     const fw = await variant("16.0.0+sigint", `-- ${"s".repeat(20000)}\n`);
-    const config = writeConfig({ id, wifi: { ssid: "emulated", password: "x" }, mqtt: { host: broker.host, port: broker.port }, ...OTA });
+    const config = writeConfig({
+      id,
+      wifi: { ssid: "emulated", password: "x" },
+      mqtt: { host: broker.host, port: broker.port },
+      ...OTA,
+    });
     const seen: string[] = [];
     const spy = new MqttClient({ host: broker.host, port: broker.port, clientId: "ota-sigint-spy" });
     await spy.connect();
     spy.on("message", (m) => seen.push(m.payload.toString()));
     await spy.subscribe(topic("nodemcu", id, OTA_STATUS), 0);
-    const child = spawn(process.execPath, ["dist/mcu.js", "ota", "--config", config, "--device", id, "--build", buildFolder(fw)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["dist/mcu.js", "ota", "--config", config, "--device", id, "--build", buildFolder(fw)],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

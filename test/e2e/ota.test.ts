@@ -68,7 +68,11 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       const app = fw.files.find((f) => f.name === "app.lua")!.data;
       assert.deepEqual(boardFile(b.board, "app.lua"), app);
       // Settled: the backups are gone once the new firmware is online, and the state says so.
-      await waitUntil("the update settled", () => boardFile(b.board, "ota.st")?.toString() === "updated 9.9.9+update", 10000).catch((e) => {
+      await waitUntil(
+        "the update settled",
+        () => boardFile(b.board, "ota.st")?.toString() === "updated 9.9.9+update",
+        10000,
+      ).catch((e) => {
         throw new Error(`${e.message}\n${b.out().slice(-1500)}`);
       });
       assert.deepEqual(
@@ -103,7 +107,11 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       await watcher.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
       await watcher.subscribe(topic("nodemcu", id, STATUS), 1);
       await watcher.publish(topic("nodemcu", id, OTA_IN), OTA_MANIFEST_ASK, { qos: 1 });
-      await waitUntil("the rollback reported", () => statuses.some((s) => s.includes('"ota":"rolledback","version":"6.6.6+broken"')), 10000);
+      await waitUntil(
+        "the rollback reported",
+        () => statuses.some((s) => s.includes('"ota":"rolledback","version":"6.6.6+broken"')),
+        10000,
+      );
       await watcher.end({ force: true });
     });
 
@@ -152,7 +160,11 @@ for (const kind of ["mosquitto", "embedded"] as const) {
         assert.deepEqual(noTemps(), []);
       }
       // Nothing of the update stays loaded, config.lua (with the secret) included.
-      b.board.input(Buffer.from("print('loaded:', package.loaded.config, package.loaded.ota, package.loaded.otamac, package.loaded.otasum)\n"));
+      b.board.input(
+        Buffer.from(
+          "print('loaded:', package.loaded.config, package.loaded.ota, package.loaded.otamac, package.loaded.otasum)\n",
+        ),
+      );
       await waitUntil("the REPL's answer", () => b.out().includes("loaded:\tnil\tnil\tnil\tnil"), 5000);
       // The right secret, through the CLI reading it from device.json: updated; the begin it sent is recorded.
       const begins: string[] = [];
@@ -160,7 +172,12 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       await spy.connect();
       spy.on("message", (m) => m.payload.toString().startsWith("b ") && begins.push(m.payload.toString()));
       await spy.subscribe(topic("nodemcu", id, OTA_IN), 1);
-      const config = writeConfig({ id, wifi: { ssid: "emulated", password: "x" }, mqtt: { host: broker.host, port: broker.port }, ...SIGNED });
+      const config = writeConfig({
+        id,
+        wifi: { ssid: "emulated", password: "x" },
+        mqtt: { host: broker.host, port: broker.port },
+        ...SIGNED,
+      });
       const r = await mcu(["ota", "--config", config, "--device", id, "--build", buildFolder(fw)]);
       assert.equal(r.code, 0, r.stderr + r.stdout);
       assert.match(r.stdout, /updated .* -> 8\.8\.8\+signed/);
@@ -171,10 +188,17 @@ for (const kind of ["mosquitto", "embedded"] as const) {
       await online(b, 2);
       const answers: string[] = [];
       // Only an answer sent now counts, not one the broker kept from the refusals above.
-      spy.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && !m.retain && answers.push(m.payload.toString()));
+      spy.on(
+        "message",
+        (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && !m.retain && answers.push(m.payload.toString()),
+      );
       await spy.subscribe(topic("nodemcu", id, OTA_STATUS), 1);
       await spy.publish(topic("nodemcu", id, OTA_IN), begins[0]!, { qos: 1 });
-      await waitUntil("the replay refused", () => answers.some((a) => a.includes('"ota":"refused","version":"8.8.8+signed"')), 10000);
+      await waitUntil(
+        "the replay refused",
+        () => answers.some((a) => a.includes('"ota":"refused","version":"8.8.8+signed"')),
+        10000,
+      );
       await spy.end({ force: true });
       for (const text of [r.stdout, r.stderr, b.out()]) assert.ok(!text.includes(SECRET), "the secret is not printed");
     });

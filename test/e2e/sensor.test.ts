@@ -36,9 +36,25 @@ after(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-test("the sensor example: flashed over serial, its readings reach mcu serve and mcu send switches its relay", { timeout: 120_000 }, async () => {
-  const cfg = writeConfig({ id: "sensor1", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: broker.port } });
-  const flashed = await flashSh(["--app", "firmware/examples/sensor", "--config", cfg, "--out", out, "--port", pb.link, "--no-monitor"]);
+test("the sensor example: flashed over serial, its readings reach mcu serve and mcu send switches its relay", {
+  timeout: 120_000,
+}, async () => {
+  const cfg = writeConfig({
+    id: "sensor1",
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: "127.0.0.1", port: broker.port },
+  });
+  const flashed = await flashSh([
+    "--app",
+    "firmware/examples/sensor",
+    "--config",
+    cfg,
+    "--out",
+    out,
+    "--port",
+    pb.link,
+    "--no-monitor",
+  ]);
   assert.equal(flashed.code, 0, flashed.stderr);
   assert.match(flashed.stdout, /app\.lua\s+\d+\s+\d+/, "the build's RAM table");
 
@@ -67,7 +83,18 @@ test("the sensor example: flashed over serial, its readings reach mcu serve and 
   await watcher.end({ force: true });
   pb.board.io.setDs18b20(THERMOMETER, 21.5);
 
-  const readings = await mcu(["serve", "--broker", broker.url, "--device", "sensor1", "--json", "--count", "3", "--timeout", "60"]);
+  const readings = await mcu([
+    "serve",
+    "--broker",
+    broker.url,
+    "--device",
+    "sensor1",
+    "--json",
+    "--count",
+    "3",
+    "--timeout",
+    "60",
+  ]);
   assert.equal(readings.code, 0, readings.stderr);
   const payloads = readings.stdout
     .split("\n")
@@ -77,7 +104,18 @@ test("the sensor example: flashed over serial, its readings reach mcu serve and 
   assert.ok(temps.length > 0 && temps.every((r) => r.t === 21.5), JSON.stringify(payloads));
 
   pb.board.io.setDs18b20(THERMOMETER, -3.25);
-  const colder = await mcu(["serve", "--broker", broker.url, "--topic", "nodemcu/sensor1/out", "--json", "--count", "2", "--timeout", "60"]);
+  const colder = await mcu([
+    "serve",
+    "--broker",
+    broker.url,
+    "--topic",
+    "nodemcu/sensor1/out",
+    "--json",
+    "--count",
+    "2",
+    "--timeout",
+    "60",
+  ]);
   assert.ok(colder.stdout.includes('{\\"t\\":-3.25}'), colder.stdout);
 
   assert.equal(pb.board.io.pin(RELAY).level, 0);

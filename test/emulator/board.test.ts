@@ -82,7 +82,10 @@ test("files written at the REPL survive node.restart(), and so does RTC memory",
 });
 
 test("an error at boot is printed and the REPL still starts; require loads modules from flash", async () => {
-  const { b, out } = board({ "init.lua": 'local m = require("mod") print("mod says", m.hi) error("boom at boot")', "mod.lua": 'return { hi = "hello" }' });
+  const { b, out } = board({
+    "init.lua": 'local m = require("mod") print("mod says", m.hi) error("boom at boot")',
+    "mod.lua": 'return { hi = "hello" }',
+  });
   await until(out, /mod says\thello\r\ninit\.lua:1: boom at boot\r\nstack traceback:[\s\S]*> $/);
   b.input("=node.heap() > 30000\n");
   await until(out, /true\r\n> $/);
@@ -108,7 +111,9 @@ test('running out of heap fails with NodeMCU\'s "not enough memory"; in a callba
   b.input("t = nil collectgarbage()\n");
   b.input("=node.heap() > 35000\n");
   await until(out, /true\r\n> $/);
-  b.input("tmr.create():alarm(10, tmr.ALARM_SINGLE, function() local u = {} for i = 1, 100000 do u[i] = ('y'):rep(50) .. i end end)\n");
+  b.input(
+    "tmr.create():alarm(10, tmr.ALARM_SINGLE, function() local u = {} for i = 1, 100000 do u[i] = ('y'):rep(50) .. i end end)\n",
+  );
   await until(out, /not enough memory[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 5000);
 });
 
@@ -124,14 +129,18 @@ test("bit works on signed 32-bit values; gpio levels are recorded; encoder only 
   assert.equal(b.gpio.get(4), 1);
   const withEncoder = board({}, ["encoder", "file", "node", "tmr", "uart"]);
   await until(withEncoder.out, /modules: encoder,file,node,tmr,uart\r\n[\s\S]*> $/);
-  withEncoder.b.input('print(encoder.toHex("\\0\\255A"), encoder.fromBase64(encoder.toBase64("hi")), pcall(encoder.fromHex, "zz"))\n');
+  withEncoder.b.input(
+    'print(encoder.toHex("\\0\\255A"), encoder.fromBase64(encoder.toBase64("hi")), pcall(encoder.fromHex, "zz"))\n',
+  );
   await until(withEncoder.out, /00ff41\thi\tfalse\t.*Invalid hex string\r\n> $/);
 });
 
 test("uart.on delivers raw blocks of n bytes and, with run_input 0, keeps them from the REPL", async () => {
   const { b, out } = board();
   await until(out, /> $/);
-  b.input('got = {} uart.on("data", 4, function(d) got[#got + 1] = d if #got == 2 then uart.on("data") print("blocks", got[1], got[2]) end end, 0)\n');
+  b.input(
+    'got = {} uart.on("data", 4, function(d) got[#got + 1] = d if #got == 2 then uart.on("data") print("blocks", got[1], got[2]) end end, 0)\n',
+  );
   await until(out, /end, 0\)\r\n> $/);
   const before = out().length;
   b.input("ab\ncdef\r");
@@ -160,7 +169,9 @@ test("net: a TCP client socket connects once Wi-Fi is up, sends, receives and is
   const port = (server.address() as { port: number }).port;
   const { b, out } = board();
   await until(out, /> $/);
-  b.input('wifi.setmode(wifi.STATION) wifi.sta.config({ ssid = "emulated", pwd = "nodemcu-emulator", got_ip_cb = function(T) print("ip", T.IP) end })\n');
+  b.input(
+    'wifi.setmode(wifi.STATION) wifi.sta.config({ ssid = "emulated", pwd = "nodemcu-emulator", got_ip_cb = function(T) print("ip", T.IP) end })\n',
+  );
   await until(out, /ip\t192\.168\.4\.2\r\n/);
   b.input(
     `sk = net.createConnection() sk:on("connection", function(s) s:send("hi\\0there") end) sk:on("receive", function(s, d) print("got", #d, (d:gsub("%z", "0"))) end) sk:on("disconnection", function() print("closed") end) sk:connect(${port}, "127.0.0.1")\n`,

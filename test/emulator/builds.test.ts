@@ -28,13 +28,20 @@ async function repl(b: { b: Board; out: () => string }, line: string, answer: Re
 
 test("NodeMCU's default build: the banner lists user_modules.h's modules, rtcmem and sjson are nil, spi is there but not modelled", async () => {
   const b = await board({ modules: parseModules("default") });
-  assert.match(b.out(), /\tSSL: false\r\n\tbuild type: float\r\n.*\r\n\tmodules: adc,bit,dht,file,gpio,i2c,mqtt,net,node,ow,spi,tmr,uart,wifi\r\n/);
+  assert.match(
+    b.out(),
+    /\tSSL: false\r\n\tbuild type: float\r\n.*\r\n\tmodules: adc,bit,dht,file,gpio,i2c,mqtt,net,node,ow,spi,tmr,uart,wifi\r\n/,
+  );
   await repl(
     b,
     "print(rtcmem, sjson, type(spi), node.info('build_config').modules)",
     /nil\tnil\ttable\tadc,bit,dht,file,gpio,i2c,mqtt,net,node,ow,spi,tmr,uart,wifi/,
   );
-  await repl(b, "print(pcall(function() return spi.setup(1) end))", /false\tstdin:1: the emulator does not model NodeMCU's spi module \(spi\.setup\)/);
+  await repl(
+    b,
+    "print(pcall(function() return spi.setup(1) end))",
+    /false\tstdin:1: the emulator does not model NodeMCU's spi module \(spi\.setup\)/,
+  );
 });
 
 test("the banner lists modules in NodeMCU's order (uart before u8g2), as tools/update_buildinfo.sh does", async () => {
@@ -44,7 +51,11 @@ test("the banner lists modules in NodeMCU's order (uart before u8g2), as tools/u
 
 test('without --ssl a secure MQTT connect raises "ssl not available"; with it the banner and node.info say SSL', async () => {
   const plain = await board({});
-  await repl(plain, 'c = mqtt.Client("x") print(pcall(c.connect, c, "127.0.0.1", 8883, true))', /false\tssl not available/);
+  await repl(
+    plain,
+    'c = mqtt.Client("x") print(pcall(c.connect, c, "127.0.0.1", 8883, true))',
+    /false\tssl not available/,
+  );
   // The deprecated number form of the flag is read the same way (app/modules/mqtt.c:1073-1080).
   await repl(plain, 'print(pcall(c.connect, c, "127.0.0.1", 8883, 1))', /false\tssl not available/);
   await repl(plain, "print(node.info('build_config').ssl)", /false/);
@@ -57,7 +68,11 @@ test('without --ssl a secure MQTT connect raises "ssl not available"; with it th
 test("an integer build: its banner and node.info say integer, and node.random() is 0", async () => {
   const b = await board({ numberType: "integer" });
   assert.match(b.out(), /\tbuild type: integer\r\n/);
-  await repl(b, "print(node.info('build_config').number_type, node.random(), node.random(), node.random(1, 1))", /integer\t0\t0\t1/);
+  await repl(
+    b,
+    "print(node.info('build_config').number_type, node.random(), node.random(), node.random(1, 1))",
+    /integer\t0\t0\t1/,
+  );
   const float = await board({});
   await repl(float, "r = node.random() print(node.info('build_config').number_type, r >= 0 and r < 1)", /float\ttrue/);
 });
@@ -73,7 +88,10 @@ test("emulate --modules with an unknown module, or --number with a bad type, is 
   const flash = join(dir, "cli-flash");
   const bad = await mcu(["emulate", "--flash", flash, "--modules", "file,mqtt,jsonx"]);
   assert.equal(bad.code, 2, bad.stderr);
-  assert.match(bad.stderr, /--modules file,mqtt,jsonx: not NodeMCU module: jsonx; give "default", "recommended" or a comma list of: adc,.*,sjson,.*,xpt2046\n/);
+  assert.match(
+    bad.stderr,
+    /--modules file,mqtt,jsonx: not NodeMCU module: jsonx; give "default", "recommended" or a comma list of: adc,.*,sjson,.*,xpt2046\n/,
+  );
   const number = await mcu(["emulate", "--flash", flash, "--number", "double"]);
   assert.equal(number.code, 2, number.stderr);
   assert.match(number.stderr, /--number double: give "float" or "integer"/);

@@ -39,12 +39,22 @@ async function burst(id: string, maxMessageLength: number, size: number): Promis
     const online = () => seen.find((m) => m.topic.endsWith("/status") && m.payload.includes('"online"'));
     await waitUntil("online", online, 20000);
     const inTopic = topic("nodemcu", id, IN);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => host.publish(inTopic, Buffer.alloc(size, 65 + i), { qos: 1 })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => host.publish(inTopic, Buffer.alloc(size, 65 + i), { qos: 1 })),
+    );
     await host.publish(inTopic, "marker", { qos: 1 });
-    await waitUntil("the marker's echo", () => seen.find((m) => m.topic.endsWith("/out") && m.payload.toString() === "marker"), 20000);
+    await waitUntil(
+      "the marker's echo",
+      () => seen.find((m) => m.topic.endsWith("/out") && m.payload.toString() === "marker"),
+      20000,
+    );
     const from = seen.length;
     await host.publish(inTopic, Buffer.alloc(maxMessageLength, "o"), { qos: 1 });
-    const status = await waitUntil("the status after an overflow", () => seen.slice(from).find((m) => m.topic.endsWith("/status")), 20000);
+    const status = await waitUntil(
+      "the status after an overflow",
+      () => seen.slice(from).find((m) => m.topic.endsWith("/status")),
+      20000,
+    );
     const echoed = seen.filter((m) => m.topic.endsWith("/out") && m.payload.length === size).length;
     return { echoed, status: JSON.parse(status.payload.toString()), panics };
   } finally {

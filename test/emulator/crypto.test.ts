@@ -20,9 +20,15 @@ test("crypto.hmac and crypto.hash give the raw digests; an unknown mechanism is 
     `${hex} print(hex(crypto.hmac('SHA256', 'Test Using Larger Than Block-Size Key - Hash Key First', string.rep(string.char(0xaa), 131))))`,
     /60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54\r\n/,
   );
-  await run(`${hex} print(hex(crypto.hash('sha1', 'abc')), #crypto.sha1('abc'))`, /a9993e364706816aba3e25717850c26c9cd0d89d\t20\r\n/);
+  await run(
+    `${hex} print(hex(crypto.hash('sha1', 'abc')), #crypto.sha1('abc'))`,
+    /a9993e364706816aba3e25717850c26c9cd0d89d\t20\r\n/,
+  );
   await run("print(pcall(crypto.hmac, 'sha3', 'x', 'k'))", /false\t.*unknown hash mech\r\n/);
-  await run("print(pcall(crypto.hmac, 'sha256', 'x'))", /false\t.*bad argument #3 to 'hmac' \(string expected, got no value\)\r\n/);
+  await run(
+    "print(pcall(crypto.hmac, 'sha256', 'x'))",
+    /false\t.*bad argument #3 to 'hmac' \(string expected, got no value\)\r\n/,
+  );
 });
 
 test("crypto.fhash gives a file's raw digest; a missing file is an error", async () => {

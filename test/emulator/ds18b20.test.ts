@@ -8,7 +8,9 @@ import { test } from "node:test";
 import { IO_MODULES, replBoard } from "../helpers/test-board.ts";
 
 const MIRROR = "/work/.mirror/nodemcu+nodemcu-firmware/repo";
-const driver = existsSync(MIRROR) ? execFileSync("git", ["-C", MIRROR, "show", "36cbf9f:lua_modules/ds18b20/ds18b20.lua"], { encoding: "latin1" }) : undefined;
+const driver = existsSync(MIRROR)
+  ? execFileSync("git", ["-C", MIRROR, "show", "36cbf9f:lua_modules/ds18b20/ds18b20.lua"], { encoding: "latin1" })
+  : undefined;
 
 // Test code on the board's flash: typed lines are cut at the console's 256 bytes.
 const hex = "local function hex(s) return (s:gsub('.', function(c) return ('%02x'):format(c:byte()) end)) end\n";
@@ -53,11 +55,15 @@ test("Convert T, then Read Scratchpad of one device, gives the host's temperatur
   await board.run("dofile('scratch.lua')", /t\t-10\.125\ttrue\r\n/);
 });
 
-test("NodeMCU's ds18b20 Lua driver reads the temperatures the host set", { skip: driver ? false : "no NodeMCU mirror" }, async () => {
+test("NodeMCU's ds18b20 Lua driver reads the temperatures the host set", {
+  skip: driver ? false : "no NodeMCU mirror",
+}, async () => {
   const rom = board.io.setDs18b20(3, 22.25, 0x1234);
   board.io.setDs18b20(3, 30.5, 0x99);
   await board.run("dofile('driver.lua')", /temps\t\S+=\S+ \S+=\S+\r\n/, 5000);
-  const temps = Object.fromEntries([...board.text().matchAll(/([0-9a-f]{16})=([-\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+  const temps = Object.fromEntries(
+    [...board.text().matchAll(/([0-9a-f]{16})=([-\d.]+)/g)].map((m) => [m[1], Number(m[2])]),
+  );
   assert.equal(temps[rom], 22.25);
   assert.ok(Object.values(temps).includes(30.5));
 });

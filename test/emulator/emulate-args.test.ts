@@ -34,11 +34,20 @@ test("emulate --serial in a folder that does not exist says so and exits 2", asy
 });
 
 test("emulate --serial on an existing regular file refuses it, exits 2 and leaves the file alone", async () => {
-  assertUsageError(await mcu(["emulate", "--flash", flash, "--serial", regular]), /--serial .*notes\.txt exists and is not a link; choose a path/);
+  assertUsageError(
+    await mcu(["emulate", "--flash", flash, "--serial", regular]),
+    /--serial .*notes\.txt exists and is not a link; choose a path/,
+  );
   assert.equal(readFileSync(regular, "utf8"), "keep me");
-  assertUsageError(await mcu(["emulate", "--flash", flash, "--serial", join(regular, "tty")]), /notes\.txt is not a folder; choose another path/);
+  assertUsageError(
+    await mcu(["emulate", "--flash", flash, "--serial", join(regular, "tty")]),
+    /notes\.txt is not a folder; choose another path/,
+  );
 });
 
 test("emulate --flash on a regular file says it is not a folder and exits 2", async () => {
-  assertUsageError(await mcu(["emulate", "--flash", regular]), /^mcu emulate: --flash .*notes\.txt: not a folder; give a folder/);
+  assertUsageError(
+    await mcu(["emulate", "--flash", regular]),
+    /^mcu emulate: --flash .*notes\.txt: not a folder; give a folder/,
+  );
 });

@@ -30,10 +30,22 @@ test("timer callbacks: an inlined function, a second module and a renamed local,
         `\\nsrc/app\\.ts:${inlined}:\\d+: attempt to index field 'x' \\(a nil value\\)\\n  src/app\\.ts:${inlined}:\\d+ \\| print\\(label\\(boom\\)\\);`,
       ),
     );
-    assert.match(out, new RegExp(`\\n  inlined: src/util\\.ts:${lineOf(UTIL, "BUG-inlined")}:\\d+ \\| return "v" \\+ n\\.x!\\.y;`));
+    assert.match(
+      out,
+      new RegExp(`\\n  inlined: src/util\\.ts:${lineOf(UTIL, "BUG-inlined")}:\\d+ \\| return "v" \\+ n\\.x!\\.y;`),
+    );
     assert.match(out, new RegExp(`\\nsrc/util\\.ts:${lineOf(UTIL, "BUG-util")}:\\d+: attempt to index field 'x'`));
-    assert.match(out, new RegExp(`\\tsrc/app\\.ts:${lineOf(TIMERS, "BUG-timer-util")}:\\d+: in function`), "the traceback names the caller's line");
-    assert.match(out, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry' \\(a nil value\\)`));
+    assert.match(
+      out,
+      new RegExp(`\\tsrc/app\\.ts:${lineOf(TIMERS, "BUG-timer-util")}:\\d+: in function`),
+      "the traceback names the caller's line",
+    );
+    assert.match(
+      out,
+      new RegExp(
+        `\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry' \\(a nil value\\)`,
+      ),
+    );
     assert.doesNotMatch(out, /\b(?:app|util)\.lua:\d/, "no Lua location is left unmapped");
     assert.doesNotMatch(out, /emulator\//, "no frame of the emulator's own Lua files");
   } finally {
@@ -49,7 +61,9 @@ test("an error while app.lua loads shows at its TypeScript line", async () => {
     const line = lineOf(AT_LOAD, "BUG-load");
     assert.match(
       r.stdout,
-      new RegExp(`\\n(?:> )?src/app\\.ts:${line}:\\d+: attempt to index field 'led' \\(a nil value\\)\\n  src/app\\.ts:${line}:\\d+ \\| gpio\\.mode`),
+      new RegExp(
+        `\\n(?:> )?src/app\\.ts:${line}:\\d+: attempt to index field 'led' \\(a nil value\\)\\n  src/app\\.ts:${line}:\\d+ \\| gpio\\.mode`,
+      ),
     );
     assert.match(r.stdout, new RegExp(`\\tsrc/app\\.ts:${line}:\\d+: in main chunk`));
   } finally {
@@ -71,7 +85,9 @@ test("an MQTT message callback's error shows at the handler's TypeScript line", 
     const line = lineOf(ON_MESSAGE, "BUG-message");
     assert.match(
       r.stdout,
-      new RegExp(`\\nPANIC: [^\\n]*\\(src/app\\.ts:${line}:\\d+: attempt to index field 'x' \\(a nil value\\)\\)\\n  src/app\\.ts:${line}:\\d+ \\| start\\(`),
+      new RegExp(
+        `\\nPANIC: [^\\n]*\\(src/app\\.ts:${line}:\\d+: attempt to index field 'x' \\(a nil value\\)\\)\\n  src/app\\.ts:${line}:\\d+ \\| start\\(`,
+      ),
     );
   } finally {
     await pc.end();
@@ -84,7 +100,11 @@ test("--raw shows the board's own Lua locations", async () => {
   mcuBin();
   const app = bugApp(AT_LOAD);
   try {
-    const r = await mcuUntil([...emulate("raw"), "--raw"], app.dir, /in main chunk[\s\S]*\n[^\n]*init\.lua:\d+: in function/);
+    const r = await mcuUntil(
+      [...emulate("raw"), "--raw"],
+      app.dir,
+      /in main chunk[\s\S]*\n[^\n]*init\.lua:\d+: in function/,
+    );
     assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);
     assert.doesNotMatch(r.stdout, /src\/app\.ts/);
   } finally {
@@ -101,9 +121,15 @@ test("a source edited since the build is flagged, its lines left as the board sa
     appendFileSync(join(app.dir, "src", "util.ts"), "// edited after the build\n");
     const args = ["emulate", "--load", "build/lua", "--flash", join(dir, "stale")];
     const r = await mcuUntil(args, app.dir, /local '\w+' \(a nil value\)[\s\S]*traceback:\n[^\n]*\n/);
-    assert.match(r.stdout, /\nutil\.lua:\d+: attempt to index field 'x' \(a nil value\)\n {2}\(src\/util\.ts changed since the build; line numbers may be off/);
+    assert.match(
+      r.stdout,
+      /\nutil\.lua:\d+: attempt to index field 'x' \(a nil value\)\n {2}\(src\/util\.ts changed since the build; line numbers may be off/,
+    );
     // app.ts is unchanged: its lines are still mapped.
-    assert.match(r.stdout, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry'`));
+    assert.match(
+      r.stdout,
+      new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry'`),
+    );
   } finally {
     app.remove();
   }

@@ -63,7 +63,10 @@ test("a script on the board cannot write, read, stat, rename or remove a file ou
   );
   assert.equal(readFileSync(join(home, "a", "secret.txt"), "utf8"), "host secret");
   const board = await runOnBoard(flash, `for k, v in pairs(file.list()) do print("has", k, v) end`);
-  assert.deepEqual(board.match(/has\t.*?\r\n/g)?.sort(), ["has\t../../escaped.txt\t1\r\n", "has\t../moved.txt\t10\r\n"]);
+  assert.deepEqual(board.match(/has\t.*?\r\n/g)?.sort(), [
+    "has\t../../escaped.txt\t1\r\n",
+    "has\t../moved.txt\t10\r\n",
+  ]);
 });
 
 test("board file names of any bytes (1 to 31 of them) round-trip exactly through open, list, exists, stat, rename and remove", async () => {
@@ -97,7 +100,10 @@ test("the flash folder keeps plain names as they are and escapes the others, so 
   mkdirSync(flash);
   writeFileSync(join(flash, "init.lua"), "print('from init')");
   writeFileSync(join(flash, "config.lua"), "return 1");
-  const out = await runOnBoard(flash, `file.putcontents("\\226\\130\\172 x", "1") file.putcontents("..", "2") print("cfg", dofile("config.lua"))`);
+  const out = await runOnBoard(
+    flash,
+    `file.putcontents("\\226\\130\\172 x", "1") file.putcontents("..", "2") print("cfg", dofile("config.lua"))`,
+  );
   assert.match(out, /\r\ncfg\t1\r\n/);
   assert.deepEqual(readdirSync(flash).sort(), ["%2E%2E", "%E2%82%AC%20x", "config.lua", "init.lua"]);
 });
@@ -107,7 +113,9 @@ test("a name typed at the REPL reaches the flash as the bytes typed (the uploade
   const b = testBoard({ flashDir: flash });
   try {
     await until(b.text, /> $/);
-    b.board.input(Buffer.from('file.putcontents("€.lua", "x") for k in pairs(file.list()) do print("typed", #k) end\n', "utf8"));
+    b.board.input(
+      Buffer.from('file.putcontents("€.lua", "x") for k in pairs(file.list()) do print("typed", #k) end\n', "utf8"),
+    );
     await until(b.text, /\r\ntyped\t\d+\r\n> $/);
   } finally {
     b.stop();

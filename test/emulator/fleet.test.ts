@@ -19,12 +19,21 @@ test(`${N} boards come online and each echoes its message, none lost`, { timeout
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-fleet-"));
   // No id in the config: each board takes its own from its chip id.
   await buildFirmware({
-    configFile: writeConfig({ wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }),
+    configFile: writeConfig({
+      wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+      mqtt: { host: broker.host, port: broker.port },
+    }),
     outDir: flashDir,
     log: () => {},
   });
   const ids = Array.from({ length: N }, (_, i) => defaultId(fleetChipId(i).toString(16).padStart(6, "0")));
-  const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: "fleet-watcher", maxInflight: 100, maxQueued: 1000 });
+  const watcher = new MqttClient({
+    host: broker.host,
+    port: broker.port,
+    clientId: "fleet-watcher",
+    maxInflight: 100,
+    maxQueued: 1000,
+  });
   await watcher.connect();
   const online = new Set<string>();
   const echoes = new Map<string, Buffer>();

@@ -36,7 +36,10 @@ test("trig 'down' calls back on falling edges only, with level, time and event c
 });
 
 test("edges that come before the callback runs are counted in one callback", async () => {
-  await board.run("gpio.mode(3, gpio.INT) gpio.trig(3, 'both', function(level, when, count) print('both', level, count) end)", /> $/);
+  await board.run(
+    "gpio.mode(3, gpio.INT) gpio.trig(3, 'both', function(level, when, count) print('both', level, count) end)",
+    /> $/,
+  );
   // The host's changes all land before the board's task queue runs the callback.
   board.io.setPin(3, 1);
   board.io.setPin(3, 0);
@@ -46,14 +49,23 @@ test("edges that come before the callback runs are counted in one callback", asy
 
 test("trig keeps the old callback when given none, 'none' clears it, and gpio.mode to a non-INT mode drops it", async () => {
   await board.run("print(pcall(gpio.trig, 7, 'up'))", /false\t.*bad argument #3 to 'trig' \(invalid callback type\)/);
-  await board.run("print(pcall(gpio.trig, 0, 'up', print))", /false\t.*bad argument #1 to 'trig' \(Invalid interrupt pin\)/);
-  await board.run("gpio.mode(7, gpio.INT) gpio.trig(7, 'up', function(l) print('up7', l) end) gpio.trig(7, 'up')", /> $/);
+  await board.run(
+    "print(pcall(gpio.trig, 0, 'up', print))",
+    /false\t.*bad argument #1 to 'trig' \(Invalid interrupt pin\)/,
+  );
+  await board.run(
+    "gpio.mode(7, gpio.INT) gpio.trig(7, 'up', function(l) print('up7', l) end) gpio.trig(7, 'up')",
+    /> $/,
+  );
   board.io.setPin(7, 1);
   await board.run("", /up7\t1\r\n/);
   board.io.setPin(7, 0);
   await board.run("gpio.trig(7, 'none') print('cleared')", /cleared\r\n/);
   board.io.setPin(7, 1);
-  await board.run("gpio.trig(7, 'up', function() print('ag' .. 'ain') end) gpio.mode(7, gpio.INPUT) print('input')", /input\r\n/);
+  await board.run(
+    "gpio.trig(7, 'up', function() print('ag' .. 'ain') end) gpio.mode(7, gpio.INPUT) print('input')",
+    /input\r\n/,
+  );
   board.io.setPin(7, 0);
   board.io.setPin(7, 1);
   await board.run("print('quiet')", /quiet\r\n> $/);
@@ -61,7 +73,10 @@ test("trig keeps the old callback when given none, 'none' clears it, and gpio.mo
 });
 
 test("a 'high' level interrupt fires again after each callback while the level stays, and stops when it goes", async () => {
-  await board.run("n8 = 0 gpio.mode(8, gpio.INT) gpio.trig(8, 'high', function() n8 = n8 + 1 if n8 == 3 then print('three') end end)", /> $/);
+  await board.run(
+    "n8 = 0 gpio.mode(8, gpio.INT) gpio.trig(8, 'high', function() n8 = n8 + 1 if n8 == 3 then print('three') end end)",
+    /> $/,
+  );
   board.io.setPin(8, 1);
   await board.run("", /three\r\n/);
   board.io.setPin(8, 0);

@@ -45,9 +45,13 @@ test("the host drives a button and the ADC over --io and sees the relay and the 
   mkdirSync(flash);
   writeFileSync(join(flash, "init.lua"), APP);
   const sock = join(dir, "io.sock");
-  const child = spawn(process.execPath, [resolve(mcuBin()), "emulate", "--flash", flash, "--modules", "adc,file,gpio,node,pwm,tmr,uart", "--io", sock], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [resolve(mcuBin()), "emulate", "--flash", flash, "--modules", "adc,file,gpio,node,pwm,tmr,uart", "--io", sock],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   children.push(child);
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -79,13 +83,19 @@ test("a second emulator on the same --io socket is refused with exit 2", async (
   await waitFor(() => children.length > 0);
   const second = await mcu(["emulate", "--flash", join(dir, "flash2"), "--io", sock]);
   assert.equal(second.code, 2, second.stderr);
-  assert.match(second.stderr, /--io .*io\.sock: .* is in use by another running emulator; stop it or choose another path/);
+  assert.match(
+    second.stderr,
+    /--io .*io\.sock: .* is in use by another running emulator; stop it or choose another path/,
+  );
 });
 
 test("--io in a folder that does not exist, or with --fleet, is exit 2 with the reason", async () => {
   const missing = await mcu(["emulate", "--flash", join(dir, "flash3"), "--io", "/nonexistent/dir/io.sock"]);
   assert.equal(missing.code, 2, missing.stderr);
-  assert.match(missing.stderr, /^mcu emulate: --io \/nonexistent\/dir\/io\.sock: the folder \/nonexistent\/dir does not exist; choose another path/);
+  assert.match(
+    missing.stderr,
+    /^mcu emulate: --io \/nonexistent\/dir\/io\.sock: the folder \/nonexistent\/dir does not exist; choose another path/,
+  );
   const fleet = await mcu(["emulate", "--flash", join(dir, "flash3"), "--fleet", "2", "--io", join(dir, "f.sock")]);
   assert.equal(fleet.code, 2, fleet.stderr);
   assert.match(fleet.stderr, /--io serves one board; leave it out with --fleet/);
@@ -111,9 +121,13 @@ test("a line over MAX_IO_LINE bytes is answered with an error and its connection
   const flash = join(dir, "flash-long");
   mkdirSync(flash);
   const sock = join(dir, "long.sock");
-  const child = spawn(process.execPath, [resolve(mcuBin()), "emulate", "--flash", flash, "--modules", "file,gpio,node,tmr,uart", "--io", sock], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [resolve(mcuBin()), "emulate", "--flash", flash, "--modules", "file,gpio,node,tmr,uart", "--io", sock],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   children.push(child);
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

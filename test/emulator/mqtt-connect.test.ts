@@ -23,7 +23,15 @@ after(() => broker.stop());
 
 const CONNACK = { cmd: "connack", returnCode: 0, sessionPresent: true } as const;
 const publish = (payload: string, messageId: number) =>
-  ({ cmd: "publish", topic: "t/in", payload: Buffer.from(payload), qos: 1, messageId, dup: false, retain: false }) as const;
+  ({
+    cmd: "publish",
+    topic: "t/in",
+    payload: Buffer.from(payload),
+    qos: 1,
+    messageId,
+    dup: false,
+    retain: false,
+  }) as const;
 /** Lua printing each callback of client `m`. */
 const PRINTING = `m = mqtt.Client("c1", 60, "", "", 0)
 m:on("message", function(c, t, d) print("message " .. d) end)
@@ -80,7 +88,10 @@ m:connect("127.0.0.1", ${broker.port}, false, nil, function(c, r) print("connfai
   await broker.next("connect");
   broker.send({ cmd: "connack", returnCode: 4, sessionPresent: false });
   await waitUntil("panic", () => panics > 0);
-  assert.match(board.text(), /connfail 4\r\nPANIC: unprotected error in call to Lua API \(init\.lua:\d+: already connected\)\r\n/);
+  assert.match(
+    board.text(),
+    /connfail 4\r\nPANIC: unprotected error in call to Lua API \(init\.lua:\d+: already connected\)\r\n/,
+  );
 });
 
 test("a TCP connect that fails gives connfail -5 and no offline (the link never came up)", async () => {
@@ -136,11 +147,17 @@ m:connect("127.0.0.1", ${broker.port}, false, function(c) print("connected") end
   broker.send(CONNACK);
   await broker.next("pingreq");
   broker.send({ cmd: "pingresp" });
-  board.board.input(`m:publish("t/a", "held", 1, 0) tmr.create():alarm(2500, tmr.ALARM_SINGLE, function() print("2.5 keepalives") end)\r\n`);
+  board.board.input(
+    `m:publish("t/a", "held", 1, 0) tmr.create():alarm(2500, tmr.ALARM_SINGLE, function() print("2.5 keepalives") end)\r\n`,
+  );
   const held = (await broker.next("publish")) as { messageId: number };
   const pings = broker.packets.filter((p) => p.cmd === "pingreq").length;
   await waitForMatch(board.text, /2\.5 keepalives\r\n/);
-  assert.equal(broker.packets.filter((p) => p.cmd === "pingreq").length, pings, "no PINGREQ behind an unacknowledged PUBLISH");
+  assert.equal(
+    broker.packets.filter((p) => p.cmd === "pingreq").length,
+    pings,
+    "no PINGREQ behind an unacknowledged PUBLISH",
+  );
   broker.send({ cmd: "puback", messageId: held.messageId });
   board.board.input(`m:publish("t/a", "zero", 0, 0)\r\n`);
   await broker.next("pingreq", pings + 1);

@@ -29,13 +29,24 @@ const nextTurn = () => new Promise((r) => setImmediate(r));
 
 test("a QoS 1 PUBLISH holds the head: what is queued behind it, the PUBACK the board owes included, waits for its PUBACK", async () => {
   board = testBoard({
-    onIp: client(`c:publish("t/a", "first", 1, 0) c:publish("t/b", "second", 0, 0)`, `m:on("message", function(c, t, d) print("got " .. d) end)`),
+    onIp: client(
+      `c:publish("t/a", "first", 1, 0) c:publish("t/b", "second", 0, 0)`,
+      `m:on("message", function(c, t, d) print("got " .. d) end)`,
+    ),
   });
   await broker.next("connect");
   broker.send({ cmd: "connack", returnCode: 0, sessionPresent: false });
   const first = await broker.next("publish");
   assert.equal((first as { payload: Buffer }).payload.toString(), "first");
-  broker.send({ cmd: "publish", topic: "t/in", payload: Buffer.from("m1"), qos: 1, messageId: 41, dup: false, retain: false });
+  broker.send({
+    cmd: "publish",
+    topic: "t/in",
+    payload: Buffer.from("m1"),
+    qos: 1,
+    messageId: 41,
+    dup: false,
+    retain: false,
+  });
   await waitForMatch(board.text, /got m1\r\n/);
   await nextTurn();
   assert.deepEqual(
@@ -45,7 +56,9 @@ test("a QoS 1 PUBLISH holds the head: what is queued behind it, the PUBACK the b
   );
   broker.send({ cmd: "puback", messageId: (first as { messageId: number }).messageId });
   await broker.next("puback");
-  const after = broker.packets.slice(2).map((p) => (p.cmd === "publish" ? `publish ${p.payload}` : `${p.cmd} ${(p as { messageId?: number }).messageId}`));
+  const after = broker.packets
+    .slice(2)
+    .map((p) => (p.cmd === "publish" ? `publish ${p.payload}` : `${p.cmd} ${(p as { messageId?: number }).messageId}`));
   assert.deepEqual(after, ["publish second", "puback 41"]);
 });
 
@@ -92,7 +105,9 @@ test("when the heap cannot hold another copy, publish returns false and Lua's al
 
 test("a QoS 0 PUBLISH leaves the queue once sent, and its 'puback' callback says so", async () => {
   board = testBoard({
-    onIp: client(`c:publish("t/a", "zero", 0, 0, function() print("sent, heap back " .. node.heap()) end) print("heap queued " .. node.heap())`),
+    onIp: client(
+      `c:publish("t/a", "zero", 0, 0, function() print("sent, heap back " .. node.heap()) end) print("heap queued " .. node.heap())`,
+    ),
   });
   await broker.next("connect");
   broker.send({ cmd: "connack", returnCode: 0, sessionPresent: false });

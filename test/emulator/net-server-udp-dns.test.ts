@@ -13,7 +13,8 @@ const ONLINE =
   "wifi.sta.config{ssid = 'emulated', pwd = 'nodemcu-emulator', save = false} " +
   "t = tmr.create() t:alarm(20, 1, function() if wifi.sta.getip() then print('online') t:unregister() end end)";
 
-const hostPort = (b: Board, kind: "tcp" | "udp", port: number) => waitUntil(`board ${kind} port ${port}`, () => b.netPort(kind, port));
+const hostPort = (b: Board, kind: "tcp" | "udp", port: number) =>
+  waitUntil(`board ${kind} port ${port}`, () => b.netPort(kind, port));
 
 test("a TCP server hands each connection to its listen callback; the peer and the board talk both ways", async () => {
   const { board: b, run } = await replBoard();
@@ -41,7 +42,10 @@ test("a TCP server hands each connection to its listen callback; the peer and th
 test("listen needs a callback, and a port this board holds is in use", async () => {
   const { run } = await replBoard();
   await run("print(pcall(net.createServer().listen, net.createServer(), 80))", /false\t.*need callback/);
-  await run("a = net.createServer() a:listen(80, print) print(pcall(net.createServer().listen, net.createServer(), 80, print))", /false\t.*address in use/);
+  await run(
+    "a = net.createServer() a:listen(80, print) print(pcall(net.createServer().listen, net.createServer(), 80, print))",
+    /false\t.*address in use/,
+  );
 });
 
 test("a UDP socket receives with the sender's port and address and sends back; sent runs before send returns", async () => {
@@ -65,7 +69,10 @@ test("a UDP socket receives with the sender's port and address and sends back; s
 test("net.dns: an address answers at once, a name after the lookup; the DNS servers are lwIP's two slots", async () => {
   const { run } = await replBoard();
   await run(ONLINE, /online\r\n/);
-  await run("net.dns.resolve('10.1.2.3', function(s, ip) print('now', s, ip) end) print('returned')", /now\tnil\t10\.1\.2\.3\r\nreturned\r\n/);
+  await run(
+    "net.dns.resolve('10.1.2.3', function(s, ip) print('now', s, ip) end) print('returned')",
+    /now\tnil\t10\.1\.2\.3\r\nreturned\r\n/,
+  );
   await run("net.dns.resolve('localhost', function(s, ip) print('later', s, ip) end)", /later\tnil\t127\.0\.0\.1\r\n/);
   await run("print(net.dns.getdnsserver(0), net.dns.getdnsserver(1))", /208\.67\.222\.222\tnil\r\n/);
   await run(
@@ -78,8 +85,14 @@ test("net.dns: an address answers at once, a name after the lookup; the DNS serv
 test("socket:dns calls back with the socket and the address; without a callback it is an error", async () => {
   const { run } = await replBoard();
   await run(ONLINE, /online\r\n/);
-  await run("sk = net.createConnection() sk:dns('localhost', function(s, ip) print('dns', s == sk, ip) end)", /dns\ttrue\t127\.0\.0\.1\r\n/);
-  await run("print(pcall(net.createConnection().dns, net.createConnection(), 'localhost'))", /false\t.*no callback specified/);
+  await run(
+    "sk = net.createConnection() sk:dns('localhost', function(s, ip) print('dns', s == sk, ip) end)",
+    /dns\ttrue\t127\.0\.0\.1\r\n/,
+  );
+  await run(
+    "print(pcall(net.createConnection().dns, net.createConnection(), 'localhost'))",
+    /false\t.*no callback specified/,
+  );
 });
 
 test("socket:ttl works on an open socket only: 255 by default, then what was set", async () => {
@@ -96,5 +109,8 @@ test("net.ifinfo describes the station interface once it has an address; multica
     "i = net.ifinfo() print(i.ip, i.netmask, i.gateway, #i.hwaddr, i.dhcp.server_ip)",
     /192\.168\.4\.2\t255\.255\.255\.0\t192\.168\.4\.1\t6\t192\.168\.4\.1\r\n/,
   );
-  await run("net.multicastJoin('any', '239.1.2.3') print(pcall(net.multicastJoin, '1.2', '239.1.2.3'))", /false\t.*invalid if ip/);
+  await run(
+    "net.multicastJoin('any', '239.1.2.3') print(pcall(net.multicastJoin, '1.2', '239.1.2.3'))",
+    /false\t.*invalid if ip/,
+  );
 });

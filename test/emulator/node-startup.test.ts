@@ -13,7 +13,11 @@ test("a syntax error in init.lua prints the parser's message, not 'cannot open'"
 });
 
 test("node.startupcommand('@file') runs that file at the next boot instead of init.lua; '=...' is Lua source that fails to parse", async () => {
-  const { board: b, text: out, run } = await replBoard({ files: { "init.lua": "print('from init')", "app.lua": "print('from app')" } });
+  const {
+    board: b,
+    text: out,
+    run,
+  } = await replBoard({ files: { "init.lua": "print('from init')", "app.lua": "print('from app')" } });
   await run("print(node.startupcommand('@app.lua'))", /true\r\n/);
   let mark = out().length;
   b.input("node.restart()\r\n");
@@ -23,12 +27,18 @@ test("node.startupcommand('@file') runs that file at the next boot instead of in
   mark = out().length;
   b.input("node.restart()\r\n");
   await waitForMatch(() => out().slice(mark), /INIT:1: unexpected symbol near '='\r\n> $/);
-  await run("t = node.startup() print(t.command, t.banner, t.frequency, t.delay_mount)", /=dofile\('init\.lua'\)\ttrue\t80\tfalse\r\n/);
+  await run(
+    "t = node.startup() print(t.command, t.banner, t.frequency, t.delay_mount)",
+    /=dofile\('init\.lua'\)\ttrue\t80\tfalse\r\n/,
+  );
 });
 
 test("node.startup{banner=false, frequency=160} takes effect at the next boot; node.startup{} resets everything", async () => {
   const { board: b, text: out, run } = await replBoard({ files: { "init.lua": "print('freq', node.getcpufreq())" } });
-  await run("t = node.startup{banner = false, frequency = node.CPU160MHZ} print(t.banner, t.frequency, node.getcpufreq())", /false\t160\t80\r\n/);
+  await run(
+    "t = node.startup{banner = false, frequency = node.CPU160MHZ} print(t.banner, t.frequency, node.getcpufreq())",
+    /false\t160\t80\r\n/,
+  );
   let mark = out().length;
   b.input("node.restart()\r\n");
   await waitForMatch(() => out().slice(mark), /freq\t160\r\n> $/);

@@ -21,7 +21,9 @@ test("after a panic nothing runs until the watchdog reset, and node.bootreason()
   // A timer ticking every 50 ms, and an error handler that itself fails: an unprotected error.
   b.board.input('tmr.create():alarm(50, tmr.ALARM_AUTO, function() print("tick") end)\r\n');
   await waitForMatch(b.text, /tick\r\n/);
-  b.board.input('node.setonerror(function() error("handler failed") end) tmr.create():alarm(10, tmr.ALARM_SINGLE, function() error("x") end)\r\n');
+  b.board.input(
+    'node.setonerror(function() error("handler failed") end) tmr.create():alarm(10, tmr.ALARM_SINGLE, function() error("x") end)\r\n',
+  );
   await waitForMatch(b.text, /NodeMCU 3\.0\.0\.0[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 10000);
   const hang = b.text().slice(b.text().indexOf("PANIC: "), b.text().lastIndexOf("NodeMCU 3.0.0.0"));
   assert.match(hang, /^PANIC: unprotected error in call to Lua API \(stdin:1: handler failed\)\r\n/);
@@ -34,7 +36,9 @@ test("a job that never returns, even with a pcall in its loop, resets the chip a
   board = testBoard({ onIp: "", board: { watchdogMs: 300 } });
   const b = board;
   await waitForMatch(b.text, /> $/);
-  b.board.input('tmr.create():alarm(10, tmr.ALARM_SINGLE, function() print("looping") while true do pcall(function() for i = 1, 1e3 do end end) end end)\r\n');
+  b.board.input(
+    'tmr.create():alarm(10, tmr.ALARM_SINGLE, function() print("looping") while true do pcall(function() for i = 1, 1e3 do end end) end end)\r\n',
+  );
   await waitForMatch(b.text, /looping\r\n[\s\S]*NodeMCU 3\.0\.0\.0[\s\S]*> $/, 15000);
   const between = b.text().slice(b.text().indexOf("looping\r\n") + 9, b.text().lastIndexOf("NodeMCU 3.0.0.0"));
   assert.doesNotMatch(between, /watchdog|PANIC|Lua error/, "a watchdog reset prints nothing of Lua's");
@@ -55,7 +59,9 @@ test("tmr.wdclr() feeds the watchdog: a job many times its length that feeds it 
 
 test("mcu emulate exits on SIGINT while a job loops for ever: the signal ends it at once, as any program", async () => {
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
-  const child = spawn(process.execPath, [mcuBin(), "emulate", "--flash", flashDir], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [mcuBin(), "emulate", "--flash", flashDir], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let console = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (console += d.toString("latin1")));
@@ -68,7 +74,10 @@ test("mcu emulate exits on SIGINT while a job loops for ever: the signal ends it
     await waitUntil("the word that the board is stuck", () => stderr.includes("held the board's CPU"), 20000);
     child.kill("SIGINT");
     let bound: NodeJS.Timeout | undefined;
-    const how = await Promise.race([exited, new Promise<"still running">((r) => (bound = setTimeout(() => r("still running"), 10000)))]);
+    const how = await Promise.race([
+      exited,
+      new Promise<"still running">((r) => (bound = setTimeout(() => r("still running"), 10000))),
+    ]);
     clearTimeout(bound);
     assert.equal(how, "SIGINT", "ended by the signal, before the watchdog reset and the handler could run");
   } finally {

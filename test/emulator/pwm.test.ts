@@ -22,7 +22,10 @@ test("setup outputs nothing until start; the host sees clock and duty; stop keep
 
 test("one clock for all pins, six channels at most, and errors as pwm.c raises them", async () => {
   await board.run("pwm.setup(2, 200, 10) print('c', pwm.getclock(1))", /c\t200\r\n/);
-  await board.run("for p = 3, 6 do pwm.setup(p, 100, 1) end print(pcall(pwm.setup, 7, 100, 1))", /false\t.*too many pwms\./);
+  await board.run(
+    "for p = 3, 6 do pwm.setup(p, 100, 1) end print(pcall(pwm.setup, 7, 100, 1))",
+    /false\t.*too many pwms\./,
+  );
   await board.run("print(pcall(pwm.setup, 0, 100, 1))", /false\t.*no pwm for D0/);
   await board.run("print(pcall(pwm.setduty, 1, 1024))", /false\t.*wrong arg range/);
   await board.run("gpio.mode(1, gpio.INPUT) print('closed', pwm.getduty(1), pwm.setduty(1, 5))", /closed\t0\t0\r\n/);

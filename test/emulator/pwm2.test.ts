@@ -18,12 +18,21 @@ test("pins set up in Hz and in seconds; the host sees frequency, duty and whethe
 
 test("the timer tick is the GCD of the pins' CPU ticks per step, at 80 MHz", async () => {
   // 80e6 / (250 * 100) = 3200 ticks a step; 80e6 / (1 * 10) * 2 = 16000000; their GCD is 3200, /16 = 200.
-  await board.run("print('td', pwm2.get_timer_data()) print('pd', pwm2.get_pin_data(2))", /td\ttrue\t3200\t200\r\npd\t1\t10\t10\t2\t1\t16000000\t5000\r\n/);
+  await board.run(
+    "print('td', pwm2.get_timer_data()) print('pd', pwm2.get_pin_data(2))",
+    /td\ttrue\t3200\t200\r\npd\t1\t10\t10\t2\t1\t16000000\t5000\r\n/,
+  );
 });
 
 test("errors as pwm2.c raises them; release_pin releases pin 2 whatever pin it is given (pwm2.c:109)", async () => {
-  await board.run("print(pcall(pwm2.setup_pin_hz, 3, 10, 10, 1))", /false\t.*already started, stop it before setting up pins\./);
-  await board.run("pwm2.stop() print(pcall(pwm2.setup_pin_hz, 3, 10, 10, 11))", /false\t.*bad argument #4 to 'setup_pin_hz' \(invalid duty\)/);
+  await board.run(
+    "print(pcall(pwm2.setup_pin_hz, 3, 10, 10, 1))",
+    /false\t.*already started, stop it before setting up pins\./,
+  );
+  await board.run(
+    "pwm2.stop() print(pcall(pwm2.setup_pin_hz, 3, 10, 10, 11))",
+    /false\t.*bad argument #4 to 'setup_pin_hz' \(invalid duty\)/,
+  );
   // The duty is checked against the pin's resolution first: 0 for a pin not set up (pwm2.c:88-92).
   await board.run("print(pcall(pwm2.set_duty, 4, 1))", /false\t.*bad argument #2 to 'set_duty' \(invalid duty\)/);
   await board.run("print(pcall(pwm2.set_duty, 4, 0))", /false\t.*pwm2 : pin=4 is not setup yet/);

@@ -18,7 +18,10 @@ async function repl(line: string, expect: RegExp): Promise<void> {
 }
 
 test("rtcmem.read32 returns signed 32-bit values", async () => {
-  await repl("rtcmem.write32(0, 0xFFFFFFFF, 0x80000000, 7) print(rtcmem.read32(0, 3))", /\r\n-1\t-2147483648\t7\r\n> $/);
+  await repl(
+    "rtcmem.write32(0, 0xFFFFFFFF, 0x80000000, 7) print(rtcmem.read32(0, 3))",
+    /\r\n-1\t-2147483648\t7\r\n> $/,
+  );
 });
 
 test("rtcmem.read32 returns only the slots that exist, and nothing for n = 0", async () => {

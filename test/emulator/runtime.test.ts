@@ -13,7 +13,9 @@ test("each Lua-to-host call of the runtime has a handler, and each handler a cal
   // encoder.lua builds its call names from the list of its functions.
   const encoder = RUNTIME.find((c) => c.name.endsWith("/encoder.lua"))!.source;
   for (const f of encoder.match(/ipairs\(\{([^}]*)\}\)/)![1]!.matchAll(/"(\w+)"/g)) called.add(`encoder.${f[1]}`);
-  const served = new Set(Object.entries(host).flatMap(([module, calls]) => Object.keys(calls).map((call) => `${module}.${call}`)));
+  const served = new Set(
+    Object.entries(host).flatMap(([module, calls]) => Object.keys(calls).map((call) => `${module}.${call}`)),
+  );
   assert.deepEqual(
     [...called].filter((c) => !served.has(c)),
     [],

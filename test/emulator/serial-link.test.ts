@@ -37,7 +37,9 @@ interface Emulator {
 
 /** Starts `mcu emulate --serial link`; `started` settles once it serves its link or has exited. */
 function start(link: string, flash: string): Emulator {
-  const child = spawn(process.execPath, [mcuBin(), "emulate", "--flash", flash, "--serial", link], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [mcuBin(), "emulate", "--flash", flash, "--serial", link], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   children.push(child);
   let stderr = "";
   const started = new Promise<boolean>((resolve) => {
@@ -58,7 +60,9 @@ async function emulator(link: string, flash: string): Promise<ChildProcess> {
 
 function exit(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   child.kill(signal);
-  return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("close", () => r())));
+  return new Promise((r) =>
+    child.exitCode !== null || child.signalCode !== null ? r() : child.once("close", () => r()),
+  );
 }
 
 test("a second emulate --serial on a link in use is refused with exit 2, and the first keeps its link", async () => {
@@ -70,7 +74,9 @@ test("a second emulate --serial on a link in use is refused with exit 2, and the
   assert.equal(second.child.exitCode, 2, second.stderr());
   assert.match(
     second.stderr(),
-    new RegExp(`^mcu emulate: --serial .*ttyTWICE is in use: the emulator running as process ${first.pid} serves it; stop that one, or choose another path`),
+    new RegExp(
+      `^mcu emulate: --serial .*ttyTWICE is in use: the emulator running as process ${first.pid} serves it; stop that one, or choose another path`,
+    ),
   );
   assert.doesNotMatch(second.stderr(), /unexpected error/);
   assert.equal(readLink(link), before);

@@ -18,7 +18,9 @@ let emulator: ReturnType<typeof spawn>;
 before(async () => {
   // Never rebuild dist/ here: other test files run the CLI from it at the same time.
   mcuBin();
-  emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flash, "--serial", link], { stdio: ["ignore", "ignore", "pipe"] });
+  emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flash, "--serial", link], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   assert.ok(await waitFor(() => existsSync(link), 5000), "the emulator did not create its serial link");
 });
 after(async () => {

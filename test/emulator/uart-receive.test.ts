@@ -48,7 +48,10 @@ test("on a fresh filesystem SPIFFS does not erase, so the same continuous sendin
   assert.ok(await waitFor(() => out().includes("#R")), out());
   const data = randomBytes(240 * 40);
   b.input(data);
-  assert.ok(await waitFor(() => b.rx.pending === 0 && out().split("#A\r\n").length === 41, 20000), "the board never took in what was sent");
+  assert.ok(
+    await waitFor(() => b.rx.pending === 0 && out().split("#A\r\n").length === 41, 20000),
+    "the board never took in what was sent",
+  );
   assert.deepEqual({ overflowed: b.rx.overflowed, lost: b.rx.lost }, { overflowed: 0, lost: 0 });
   assert.deepEqual(readFileSync(join(b.flash.dir, "rx.bin")), data);
 });
@@ -56,7 +59,9 @@ test("on a fresh filesystem SPIFFS does not erase, so the same continuous sendin
 test("input arrives no faster than the UART's speed: at 9600 baud 960 bytes take a second of board time", async () => {
   const { board: b, text: out } = await replBoard({ board: { baud: 9600 } });
   // The board counts what its callback got against its own clock (tmr.now, microseconds).
-  b.input(`n,t0=0,nil uart.on("data",0,function(d) n=n+1 t0=t0 or tmr.now() if n==960 then print("#T",tmr.now()-t0) end end,0)\n`);
+  b.input(
+    `n,t0=0,nil uart.on("data",0,function(d) n=n+1 t0=t0 or tmr.now() if n==960 then print("#T",tmr.now()-t0) end end,0)\n`,
+  );
   assert.ok(await waitFor(() => out().endsWith("> ") && out().includes("uart.on")), out());
   b.input(Buffer.alloc(960, 0x41));
   const m = await waitFor(() => /#T\t(\d+)/.test(out()), 10000);
@@ -74,6 +79,9 @@ test("power cut during long flash work: the board boots at once and its banner s
   const before = out().length;
   b.powerOff();
   b.boot();
-  assert.ok(await waitFor(() => out().slice(before).includes("NodeMCU 3.0")), `no banner after the power cycle: ${JSON.stringify(out().slice(before))}`);
+  assert.ok(
+    await waitFor(() => out().slice(before).includes("NodeMCU 3.0")),
+    `no banner after the power cycle: ${JSON.stringify(out().slice(before))}`,
+  );
   assert.doesNotMatch(out().slice(before), /#F/, "the format's answer came after the power was cut");
 });

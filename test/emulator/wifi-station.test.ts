@@ -55,7 +55,10 @@ test("getconfig and getdefaultconfig: four values, or a table whose pwd is absen
   await run("print(wifi.sta.getconfig())", /\r\n\t\t0\t00:00:00:00:00:00\r\n/);
   await run("c = wifi.sta.getconfig(true) print(c.ssid == '', c.pwd, c.bssid_set)", /true\tnil\tfalse\r\n/);
   await run("wifi.sta.config{ssid = 'x', pwd = 'yyyyyyyy', bssid = 'AA:BB:CC:DD:EE:FF', auto = false}", /> $/);
-  await run("c = wifi.sta.getdefaultconfig(true) print(c.ssid, c.pwd, c.bssid_set, c.bssid)", /x\tyyyyyyyy\ttrue\taa:bb:cc:dd:ee:ff\r\n/);
+  await run(
+    "c = wifi.sta.getdefaultconfig(true) print(c.ssid, c.pwd, c.bssid_set, c.bssid)",
+    /x\tyyyyyyyy\ttrue\taa:bb:cc:dd:ee:ff\r\n/,
+  );
   await run("print(pcall(wifi.sta.config, {ssid = 'x', bssid = 'AA'}))", /false\t.*bssid: FF:FF:FF:FF:FF:FF/);
 });
 
@@ -63,8 +66,14 @@ test("the saved access points: getapinfo, getapindex, setaplimit and changeap", 
   const { run } = await replBoard();
   await run("print(wifi.sta.getapinfo().qty, wifi.sta.getapindex())", /0\t1\r\n/);
   await run("print(wifi.sta.setaplimit(2), pcall(wifi.sta.setaplimit, 6))", /true\tfalse\t.*Valid range: 1-5/);
-  await run("wifi.sta.config{ssid = 'a', pwd = '12345678', auto = false} wifi.sta.config{ssid = 'b', auto = false}", /> $/);
-  await run("i = wifi.sta.getapinfo() print(i.qty, i[1].ssid, i[1].pwd, i[2].ssid, i[2].pwd, wifi.sta.getapindex())", /2\ta\t12345678\tb\tnil\t2\r\n/);
+  await run(
+    "wifi.sta.config{ssid = 'a', pwd = '12345678', auto = false} wifi.sta.config{ssid = 'b', auto = false}",
+    /> $/,
+  );
+  await run(
+    "i = wifi.sta.getapinfo() print(i.qty, i[1].ssid, i[1].pwd, i[2].ssid, i[2].pwd, wifi.sta.getapindex())",
+    /2\ta\t12345678\tb\tnil\t2\r\n/,
+  );
   await run(
     "print(wifi.sta.changeap(1), wifi.sta.getapindex(), wifi.sta.changeap(4), wifi.sta.getconfig())",
     /true\t1\tfalse\ta\t12345678\t0\t00:00:00:00:00:00\r\n/,
@@ -80,7 +89,10 @@ test("hostname NODE-<last three MAC bytes>, and sethostname checks RFC 952/1123"
 
 test("setmac takes a unicast MAC, refuses a multicast one and checks the length", async () => {
   const { run } = await replBoard();
-  await run("print(wifi.sta.setmac('DE:AD:BE:EF:7A:C0'), wifi.sta.getmac(), wifi.sta.setmac('01:00:5e:00:00:01'))", /true\tde:ad:be:ef:7a:c0\tfalse\r\n/);
+  await run(
+    "print(wifi.sta.setmac('DE:AD:BE:EF:7A:C0'), wifi.sta.getmac(), wifi.sta.setmac('01:00:5e:00:00:01'))",
+    /true\tde:ad:be:ef:7a:c0\tfalse\r\n/,
+  );
   await run("print(pcall(wifi.sta.setmac, 'DE:AD'))", /false\t.*MAC:FF:FF:FF:FF:FF:FF/);
 });
 
@@ -95,7 +107,10 @@ test("setip gives the station a static address that getip reports", async () => 
 
 test("getap scans: the access point keyed by SSID, or by BSSID with format 1; filtered by the scan config", async () => {
   const { run } = await replBoard();
-  await run("wifi.sta.getap(function(t) for k, v in pairs(t) do print('old', k, v) end end)", /old\temulated\t3,-52,5c:cf:7f:00:00:01,6\r\n/);
+  await run(
+    "wifi.sta.getap(function(t) for k, v in pairs(t) do print('old', k, v) end end)",
+    /old\temulated\t3,-52,5c:cf:7f:00:00:01,6\r\n/,
+  );
   await run(
     "wifi.sta.getap({ssid = 'emulated'}, 1, function(t) for k, v in pairs(t) do print('new', k, v) end end)",
     /new\t5c:cf:7f:00:00:01\temulated,-52,3,6\r\n/,
@@ -106,13 +121,23 @@ test("getap scans: the access point keyed by SSID, or by BSSID with format 1; fi
 
 test("getchannel, getcountry and setcountry as wifi.c checks them", async () => {
   const { run } = await replBoard();
-  await run("c = wifi.getcountry() print(c.country, c.start_ch, c.end_ch, c.policy, wifi.getchannel())", /CN\t1\t13\t0\t1\r\n/);
-  await run("print(wifi.setcountry{country = 'us', start_ch = 1, end_ch = 11, policy = wifi.COUNTRY_MANUAL})", /true\r\n/);
+  await run(
+    "c = wifi.getcountry() print(c.country, c.start_ch, c.end_ch, c.policy, wifi.getchannel())",
+    /CN\t1\t13\t0\t1\r\n/,
+  );
+  await run(
+    "print(wifi.setcountry{country = 'us', start_ch = 1, end_ch = 11, policy = wifi.COUNTRY_MANUAL})",
+    /true\r\n/,
+  );
   await run("c = wifi.getcountry() print(c.country, c.end_ch, c.policy)", /US\t11\t1\r\n/);
-  await run("print(pcall(wifi.setcountry, {start_ch = 5, end_ch = 2}))", /false\t.*end_ch: can't be less than start_ch/);
+  await run(
+    "print(pcall(wifi.setcountry, {start_ch = 5, end_ch = 2}))",
+    /false\t.*end_ch: can't be less than start_ch/,
+  );
   await run("print(pcall(wifi.setcountry, 'US'))", /false\t.*Table not found!/);
   await run(
-    JOIN + "} t = tmr.create() t:alarm(20, 1, function() if wifi.sta.getip() then print('channel', wifi.getchannel()) t:unregister() end end)",
+    JOIN +
+      "} t = tmr.create() t:alarm(20, 1, function() if wifi.sta.getip() then print('channel', wifi.getchannel()) t:unregister() end end)",
     /channel\t6\r\n/,
   );
 });
@@ -125,7 +150,8 @@ test("disconnect() on a joined station fires STA_DISCONNECTED (reason 8); setmod
     /> $/,
   );
   await run(
-    JOIN + ", save = false} t = tmr.create() t:alarm(20, 1, function() if wifi.sta.getip() then wifi.sta.disconnect() t:unregister() end end)",
+    JOIN +
+      ", save = false} t = tmr.create() t:alarm(20, 1, function() if wifi.sta.getip() then wifi.sta.disconnect() t:unregister() end end)",
     /gone\temulated\t8\r\n/,
   );
   await run("print(wifi.sta.getip(), wifi.sta.status())", /nil\t0\r\n/);
@@ -134,8 +160,17 @@ test("disconnect() on a joined station fires STA_DISCONNECTED (reason 8); setmod
 
 test("radio settings as the SDK answers them: phymode, tx power, NULLMODE sleep, sleeptype; clearconfig forgets the saved AP", async () => {
   const { run } = await replBoard();
-  await run("print(wifi.getphymode(), wifi.setphymode(wifi.PHYMODE_G), wifi.getphymode(), pcall(wifi.setphymode, 7))", /3\t2\t2\tfalse\t.*wrong arg type/);
+  await run(
+    "print(wifi.getphymode(), wifi.setphymode(wifi.PHYMODE_G), wifi.getphymode(), pcall(wifi.setphymode, 7))",
+    /3\t2\t2\tfalse\t.*wrong arg type/,
+  );
   await run("print(wifi.setmaxtxpower(40), pcall(wifi.setmaxtxpower, 83))", /40\tfalse\t.*tx power out of range/);
-  await run("print(wifi.nullmodesleep(), wifi.nullmodesleep(false), wifi.sta.sleeptype(), wifi.sta.sleeptype(wifi.LIGHT_SLEEP))", /true\tfalse\t2\t1\r\n/);
-  await run(JOIN + ", auto = false} print(wifi.sta.clearconfig(), wifi.sta.getdefaultconfig(true).ssid == '')", /true\ttrue\r\n/);
+  await run(
+    "print(wifi.nullmodesleep(), wifi.nullmodesleep(false), wifi.sta.sleeptype(), wifi.sta.sleeptype(wifi.LIGHT_SLEEP))",
+    /true\tfalse\t2\t1\r\n/,
+  );
+  await run(
+    JOIN + ", auto = false} print(wifi.sta.clearconfig(), wifi.sta.getdefaultconfig(true).ssid == '')",
+    /true\ttrue\r\n/,
+  );
 });

@@ -16,7 +16,11 @@ import { onlineStatus } from "../helpers/status.ts";
 let lua: LuaState;
 
 before(async () => {
-  const configFile = writeConfig({ id: "testboard", wifi: { ssid: "testnet", password: "wifi-secret-1" }, mqtt: { host: "127.0.0.1", port: 1883 } });
+  const configFile = writeConfig({
+    id: "testboard",
+    wifi: { ssid: "testnet", password: "wifi-secret-1" },
+    mqtt: { host: "127.0.0.1", port: 1883 },
+  });
   const outDir = mkdtempSync(join(tmpdir(), "mcu-contract-"));
   after(() => rmSync(outDir, { recursive: true, force: true }));
   const build = await buildFirmware({ configFile, outDir, minify: false, log: () => {} });
@@ -48,7 +52,9 @@ test("the backoff schedule is the same on the board", () => {
 });
 
 test("status payloads are byte-identical", () => {
-  const board = lua.eval('return string.format(C.ONLINE_FORMAT, "1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884, ",\\"failedReads\\":2")');
+  const board = lua.eval(
+    'return string.format(C.ONLINE_FORMAT, "1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884, ",\\"failedReads\\":2")',
+  );
   assert.equal(board, onlineStatus("1.2.3+abc", "10.0.0.9", 30123, 4, 5, "b.local", 1884, ',"failedReads":2'));
   assert.deepEqual(JSON.parse(board), {
     state: C.ONLINE,

@@ -15,7 +15,17 @@ test("topics follow <prefix>/<id>/<leaf> with the default prefix", () => {
 
 test("device ids: wildcards, separators, spaces, empty and overlong ids are refused with a reason", () => {
   assert.equal(N.idError("kitchen-1_a.b"), undefined);
-  for (const bad of ["a+b", "a#", "a/b", "a b", "tab\there", "", "x".repeat(N.MAX_ID_LENGTH + 1), "del\x7f", "caf\u00e9"]) {
+  for (const bad of [
+    "a+b",
+    "a#",
+    "a/b",
+    "a b",
+    "tab\there",
+    "",
+    "x".repeat(N.MAX_ID_LENGTH + 1),
+    "del\x7f",
+    "caf\u00e9",
+  ]) {
     const why = N.idError(bad);
     assert.ok(why, `expected ${JSON.stringify(bad)} to be refused`);
     assert.match(why, /device id/);
@@ -79,7 +89,8 @@ test("the board's payload limit is the largest payload whose whole PUBLISH fits 
     for (const t of ["a", "nodemcu/kitchen/in"]) {
       for (const qos of [0, 1]) {
         const p = boardPayloadLimit(max, t, qos);
-        if (p > 0 || packet(t, qos, 0) <= max) assert.ok(packet(t, qos, p) <= max, `max ${max} ${t} qos ${qos}: ${p} does not fit`);
+        if (p > 0 || packet(t, qos, 0) <= max)
+          assert.ok(packet(t, qos, p) <= max, `max ${max} ${t} qos ${qos}: ${p} does not fit`);
         assert.ok(packet(t, qos, p + 1) > max, `max ${max} ${t} qos ${qos}: ${p + 1} would fit too`);
       }
     }

@@ -35,7 +35,10 @@ after(async () => {
 });
 
 const flashed = (id: string, opts: { psk?: string; keepalive?: number } = {}) =>
-  flashedBoard(id, broker, { psk: opts.psk, mqtt: { maxMessageLength: 200, ...(opts.keepalive ? { keepalive: opts.keepalive } : {}) } });
+  flashedBoard(id, broker, {
+    psk: opts.psk,
+    mqtt: { maxMessageLength: 200, ...(opts.keepalive ? { keepalive: opts.keepalive } : {}) },
+  });
 
 const on =
   (t: string, from = 0) =>
@@ -63,7 +66,12 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
   );
   assert.equal(board.rtcmem(64), 0, "coming online clears the boot guard");
 
-  const payloads = [Buffer.from([0, 1, 2, 0, 255]), Buffer.from([0xc3, 0x28, 0xfe]), Buffer.alloc(0), Buffer.from("hello board")];
+  const payloads = [
+    Buffer.from([0, 1, 2, 0, 255]),
+    Buffer.from([0xc3, 0x28, 0xfe]),
+    Buffer.alloc(0),
+    Buffer.from("hello board"),
+  ];
   for (const p of payloads) assert.deepEqual((await roundTrip("nodemcu/emu1/in", p)).payload, p);
 
   // maxMessageLength 200 bounds the whole PUBLISH, headers included.
@@ -78,7 +86,11 @@ test("boots, comes online with a retained status, echoes byte for byte, and leav
     await watcher.publish("nodemcu/emu1/in", Buffer.alloc(size, 0x42), { qos: 1 });
     const after = await waitUntil(`status after the ${size}-byte overflow`, on("nodemcu/emu1/status", from));
     assert.equal((JSON.parse(after.payload.toString()) as { overflows: number }).overflows, n);
-    assert.equal(seen.slice(from).filter((m) => m.topic === "nodemcu/emu1/out").length, 0, `no echo of the ${size}-byte message`);
+    assert.equal(
+      seen.slice(from).filter((m) => m.topic === "nodemcu/emu1/out").length,
+      0,
+      `no echo of the ${size}-byte message`,
+    );
   }
   assert.equal(out().match(/mqtt: message on nodemcu\/emu1\/in too long, dropped/g)?.length, 2);
   assert.equal((await roundTrip("nodemcu/emu1/in", Buffer.from("still running"))).payload.toString(), "still running");
@@ -141,7 +153,11 @@ for (const [what, app, crash] of [
     board.powerOff();
     writeFileSync(join(board.flash.dir, "app.lua"), app);
     board.boot();
-    await waitUntil("autostart stopped", () => /boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()), 25000);
+    await waitUntil(
+      "autostart stopped",
+      () => /boot: autostart stopped: the app crashed 3 times before coming online\./.test(out()),
+      25000,
+    );
     assert.equal(out().match(crash)?.length, 3);
     assert.match(out(), /retry with: rtcmem\.write32\(64, 0\) node\.restart\(\)/);
     board.input("=1+1\r\n");
@@ -205,10 +221,16 @@ test("third-party clients: mosquitto_pub in, mosquitto_sub sees the same bytes o
 
 test("killing the emulator process makes the broker publish the offline will", async () => {
   const flashDir = mkdtempSync(join(tmpdir(), "mcu-flash-"));
-  const configFile = writeConfig({ id: "emu6", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } });
+  const configFile = writeConfig({
+    id: "emu6",
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: broker.host, port: broker.port },
+  });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
   mcuBin(); // never rebuild dist/ while other test files run the CLI from it
-  const emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flashDir], { stdio: ["pipe", "ignore", "ignore"] });
+  const emulator = spawn(process.execPath, ["dist/mcu.js", "emulate", "--flash", flashDir], {
+    stdio: ["pipe", "ignore", "ignore"],
+  });
   const from = seen.length;
   await waitUntil("online", on("nodemcu/emu6/status", from));
   const willFrom = seen.length;

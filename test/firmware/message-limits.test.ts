@@ -9,12 +9,23 @@ const config = (maxMessageLength: number): DeviceConfig => ({
   id: "kitchen",
   prefix: "nodemcu",
   wifi: { ssid: "n", password: "p" },
-  mqtt: { host: "h", port: 1883, brokers: [{ host: "h", port: 1883 }], failback: 0, tls: false, keepalive: 60, maxMessageLength },
+  mqtt: {
+    host: "h",
+    port: 1883,
+    brokers: [{ host: "h", port: 1883 }],
+    failback: 0,
+    tls: false,
+    keepalive: 60,
+    maxMessageLength,
+  },
 });
 
 test("at the default 1024 the board echoes everything it takes in", () => {
   // 1024 - 1 type byte - 2 length bytes - 2 + 18 topic bytes (nodemcu/kitchen/in); QoS 0, no packet id
-  assert.equal(messageLimits(config(1024)), "build: maxMessageLength 1024: the board takes messages of up to 1001 bytes and echoes up to 1001");
+  assert.equal(
+    messageLimits(config(1024)),
+    "build: maxMessageLength 1024: the board takes messages of up to 1001 bytes and echoes up to 1001",
+  );
 });
 
 test("at 2048 it takes in more than it can echo, and says so", () => {

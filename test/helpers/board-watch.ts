@@ -32,12 +32,20 @@ export async function watchBoard(broker: { host: string; port: number }, id: str
     { topic: topic("nodemcu", id, OUT), qos: 1 },
     { topic: topic("nodemcu", id, STATUS), qos: 1 },
   ]);
-  await waitUntil("online", () => seen.find((m) => m.topic.endsWith("/status") && m.payload.includes('"online"')), 20000);
+  await waitUntil(
+    "online",
+    () => seen.find((m) => m.topic.endsWith("/status") && m.payload.includes('"online"')),
+    20000,
+  );
   const echoed = () => new Set(seen.filter((m) => m.topic.endsWith("/out")).map((m) => m.payload.toString()));
   const status = async () => {
     const from = seen.length;
     await client.publish(topic("nodemcu", id, IN), Buffer.alloc(1100, "o"), { qos: 1 });
-    const s = await waitUntil("the status after an overflow", () => seen.slice(from).find((m) => m.topic.endsWith("/status")), 20000);
+    const s = await waitUntil(
+      "the status after an overflow",
+      () => seen.slice(from).find((m) => m.topic.endsWith("/status")),
+      20000,
+    );
     return JSON.parse(s.payload.toString()) as { dropped: number; overflows: number };
   };
   return {
@@ -63,8 +71,14 @@ export async function watchBoard(broker: { host: string; port: number }, id: str
  * `lines` published by mosquitto_pub -l at QoS 1 on `t`: one connection, back to back, as fast as
  * the broker acknowledges. In a child of its own, so boards and clients of this process run meanwhile.
  */
-export async function mosquittoPubLines(broker: { host: string; port: number }, t: string, lines: string[]): Promise<void> {
-  const pub = spawn("mosquitto_pub", ["-h", broker.host, "-p", String(broker.port), "-t", t, "-q", "1", "-l"], { stdio: ["pipe", "ignore", "inherit"] });
+export async function mosquittoPubLines(
+  broker: { host: string; port: number },
+  t: string,
+  lines: string[],
+): Promise<void> {
+  const pub = spawn("mosquitto_pub", ["-h", broker.host, "-p", String(broker.port), "-t", t, "-q", "1", "-l"], {
+    stdio: ["pipe", "ignore", "inherit"],
+  });
   pub.stdin.end(`${lines.join("\n")}\n`);
   const [code] = (await once(pub, "exit")) as [number | null];
   if (code !== 0) throw new Error(`mosquitto_pub exited with ${code}`);

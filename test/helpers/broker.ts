@@ -58,7 +58,8 @@ export function freePort(): Promise<number> {
 }
 
 function mosquittoBinary(): string {
-  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]) if (existsSync(p)) return p;
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"])
+    if (existsSync(p)) return p;
   return "mosquitto";
 }
 
@@ -106,7 +107,18 @@ function makeServerCert(dir: string): void {
   writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
   execFileSync(
     "openssl",
-    ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.csr")],
+    [
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      "/CN=localhost",
+      "-keyout",
+      join(dir, "server.key"),
+      "-out",
+      join(dir, "server.csr"),
+    ],
     { stdio: "ignore" },
   );
   execFileSync(
@@ -152,7 +164,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
   if (opts.users) {
     const pw = join(dir, "passwd");
     writeFileSync(pw, "");
-    for (const [user, pass] of Object.entries(opts.users)) execFileSync("mosquitto_passwd", ["-b", pw, user, pass], { stdio: "ignore" });
+    for (const [user, pass] of Object.entries(opts.users))
+      execFileSync("mosquitto_passwd", ["-b", pw, user, pass], { stdio: "ignore" });
     conf.push(`password_file ${pw}`);
   }
   if (opts.persistence) conf.push("persistence true", `persistence_location ${dir}/`, "autosave_interval 1");
@@ -171,7 +184,12 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Broke
     makeCa(dir, "ca");
     makeCa(dir, "other-ca");
     makeServerCert(dir);
-    conf.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${join(dir, "ca.crt")}`, `certfile ${join(dir, "server.crt")}`, `keyfile ${join(dir, "server.key")}`);
+    conf.push(
+      `listener ${tlsPort} 127.0.0.1`,
+      `cafile ${join(dir, "ca.crt")}`,
+      `certfile ${join(dir, "server.crt")}`,
+      `keyfile ${join(dir, "server.key")}`,
+    );
   }
   const confFile = join(dir, "mosquitto.conf");
   writeFileSync(confFile, conf.join("\n") + "\n");

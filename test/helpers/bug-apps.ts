@@ -70,7 +70,11 @@ export function bugApp(app: string, port = 1): BugApp {
   mkdirSync(join(dir, "src"));
   writeFileSync(join(dir, "src", "app.ts"), app);
   writeFileSync(join(dir, "src", "util.ts"), UTIL);
-  const config = { id: "bugs", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port } };
+  const config = {
+    id: "bugs",
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: "127.0.0.1", port },
+  };
   writeFileSync(join(dir, "device.json"), JSON.stringify(config));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -82,7 +86,12 @@ const GUARD_MS = 90000;
  * Runs the mcu CLI in `cwd` until its standard output matches `until`, then ends it; returns what
  * it showed, its line ends as "\n" (the board's console sends "\r\n").
  */
-export async function mcuUntil(args: string[], cwd: string, until: RegExp, onStdout?: (soFar: string) => void): Promise<Run> {
+export async function mcuUntil(
+  args: string[],
+  cwd: string,
+  until: RegExp,
+  onStdout?: (soFar: string) => void,
+): Promise<Run> {
   let kill = () => {};
   const guard = setTimeout(() => kill(), GUARD_MS);
   const lines = (s: string) => s.replace(/\r\n/g, "\n");

@@ -50,7 +50,10 @@ export function stateWithModules(dir: string, names: string[]): LuaState {
   const state = LuaVm.shared().newState({ onPrint: () => {} });
   for (const name of names) {
     const code = readFileSync(join(dir, `${name}.lua`));
-    const r = state.exec(`package.preload[${luaLiteral(name)}] = assert(loadstring(${luaLiteral(code)}, ${luaLiteral("@" + name + ".lua")}))`, "=preload");
+    const r = state.exec(
+      `package.preload[${luaLiteral(name)}] = assert(loadstring(${luaLiteral(code)}, ${luaLiteral("@" + name + ".lua")}))`,
+      "=preload",
+    );
     if (!r.ok) throw new Error(`cannot preload ${name}: ${r.error}`);
   }
   return state;
@@ -80,6 +83,11 @@ export async function flashedBoard(
   });
   await buildFirmware({ configFile, outDir: flashDir, log: () => {} });
   // The build README.md recommends: the one these tests prove the firmware on.
-  const board = testBoard({ flashDir, board: { psk: opts.psk }, modules: opts.modules ?? RECOMMENDED_BUILD, forFile: true });
+  const board = testBoard({
+    flashDir,
+    board: { psk: opts.psk },
+    modules: opts.modules ?? RECOMMENDED_BUILD,
+    forFile: true,
+  });
   return Object.assign(board, { out: board.text });
 }

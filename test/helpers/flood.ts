@@ -26,7 +26,8 @@ export async function flood(port: number, topic: string, n: number, payload: (i:
       }),
     );
     const [connack] = (await once(socket, "data")) as [Buffer];
-    if (connack[0] !== 0x20 || connack[3] !== 0) throw new Error(`flood: the broker refused the connection (${connack.toString("hex")})`);
+    if (connack[0] !== 0x20 || connack[3] !== 0)
+      throw new Error(`flood: the broker refused the connection (${connack.toString("hex")})`);
     // Built before the first is sent, and a turn of the event loop given up after each write, so
     // that a reader in this same process (a test reading a child's stdout) keeps reading.
     const batches: Buffer[] = [];

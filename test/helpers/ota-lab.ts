@@ -38,7 +38,10 @@ export async function otaLab(extra: object, opts: { randomSeed?: number } = {}):
   return {
     board,
     send(payload) {
-      const r = board.exec(`__lab_out = {} require("ota").message(__lab_client, ${luaLiteral(Buffer.from(payload))}) return table.concat(__lab_out, "\\0")`, 1);
+      const r = board.exec(
+        `__lab_out = {} require("ota").message(__lab_client, ${luaLiteral(Buffer.from(payload))}) return table.concat(__lab_out, "\\0")`,
+        1,
+      );
       if (r === undefined) return { answers: [], error: "the board is resetting" };
       if (!r.ok) return { answers: [], error: r.error };
       const all = r.values[0]?.toString("latin1") ?? "";

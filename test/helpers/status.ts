@@ -13,7 +13,16 @@ export function onlineStatus(
   port = 1883,
   extra = "",
 ): string {
-  const values = [version, ip, Math.trunc(heap), Math.trunc(overflows), Math.trunc(dropped), host, Math.trunc(port), extra];
+  const values = [
+    version,
+    ip,
+    Math.trunc(heap),
+    Math.trunc(overflows),
+    Math.trunc(dropped),
+    host,
+    Math.trunc(port),
+    extra,
+  ];
   let i = 0;
   return ONLINE_FORMAT.replace(/%[sd]/g, () => String(values[i++]));
 }

@@ -17,7 +17,11 @@ before(async () => {
   await pub.connect();
   for (let i = 0; i < BOARDS; i += 250) {
     const batch = Array.from({ length: Math.min(250, BOARDS - i) }, (_, k) => i + k);
-    await Promise.all(batch.map((n) => pub.publish(`fleet/dev${n}/status`, JSON.stringify({ state: stateOf(n), heap: n }), { qos: 1, retain: true })));
+    await Promise.all(
+      batch.map((n) =>
+        pub.publish(`fleet/dev${n}/status`, JSON.stringify({ state: stateOf(n), heap: n }), { qos: 1, retain: true }),
+      ),
+    );
   }
   await pub.end();
 });

@@ -23,7 +23,11 @@ before(async () => {
   broker = await startAedes();
   pub = new MqttClient({ host: broker.host, port: broker.port, clientId: "escape-publisher" });
   await pub.connect();
-  await pub.publish("esc/dev1/status", JSON.stringify({ state: `on${TITLE}`, ip: CSI, version: `v${TITLE}`, heap: 1 }), { qos: 1, retain: true });
+  await pub.publish(
+    "esc/dev1/status",
+    JSON.stringify({ state: `on${TITLE}`, ip: CSI, version: `v${TITLE}`, heap: 1 }),
+    { qos: 1, retain: true },
+  );
 });
 after(async () => {
   await pub.end();
@@ -32,7 +36,15 @@ after(async () => {
 
 /** Runs `mcu serve` until it has printed `lines` lines, publishing `send` once it has subscribed. */
 async function serve(args: string[], send: [string, string][]): Promise<{ out: string; err: string }> {
-  const child = spawn(process.execPath, [mcuBin(), "serve", "--broker", broker.url, "--count", String(send.length), ...args]);
+  const child = spawn(process.execPath, [
+    mcuBin(),
+    "serve",
+    "--broker",
+    broker.url,
+    "--count",
+    String(send.length),
+    ...args,
+  ]);
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString("latin1")));
@@ -88,7 +100,17 @@ test("send --wait escapes the echo it prints", async () => {
   board.on("message", (m: { payload: Buffer }) => void board.publish("esc/dev1/out", m.payload, { qos: 1 }));
   await board.subscribe("esc/dev1/in", 1);
   try {
-    const r = await mcu(["send", "--broker", broker.url, "--prefix", "esc", "--device", "dev1", "--wait", `${TITLE}${CSI}`]);
+    const r = await mcu([
+      "send",
+      "--broker",
+      broker.url,
+      "--prefix",
+      "esc",
+      "--device",
+      "dev1",
+      "--wait",
+      `${TITLE}${CSI}`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const shown = Buffer.from(r.stdout, "latin1").toString("utf8");
     assert.doesNotMatch(shown, RAW);
@@ -101,10 +123,26 @@ test("send --wait escapes the echo it prints", async () => {
 test("ping's lines carry nothing of the echo but its length", async () => {
   const board = new MqttClient({ host: broker.host, port: broker.port, clientId: "escape-pinged" });
   await board.connect();
-  board.on("message", (m: { payload: Buffer }) => void board.publish("esc/dev2/out", Buffer.concat([m.payload, Buffer.from(TITLE)]), { qos: 1 }));
+  board.on(
+    "message",
+    (m: { payload: Buffer }) =>
+      void board.publish("esc/dev2/out", Buffer.concat([m.payload, Buffer.from(TITLE)]), { qos: 1 }),
+  );
   await board.subscribe("esc/dev2/in", 1);
   try {
-    const r = await mcu(["ping", "--broker", broker.url, "--prefix", "esc", "--device", "dev2", "--count", "2", "--interval", "0"]);
+    const r = await mcu([
+      "ping",
+      "--broker",
+      broker.url,
+      "--prefix",
+      "esc",
+      "--device",
+      "dev2",
+      "--count",
+      "2",
+      "--interval",
+      "0",
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, RAW);
     assert.match(r.stdout, /2 received/);

@@ -108,7 +108,10 @@ test("ping statistics: nearest-rank percentiles", () => {
 test("devices lists retained statuses, online and offline, and survives a bad one", async () => {
   const c = new MqttClient({ host: broker.host, port: broker.port, clientId: "status-writer" });
   await c.connect();
-  await c.publish(topic("fleet", "k1", STATUS), onlineStatus("9.9.9+x", "10.1.2.3", 31337, 0, 0), { qos: 1, retain: true });
+  await c.publish(topic("fleet", "k1", STATUS), onlineStatus("9.9.9+x", "10.1.2.3", 31337, 0, 0), {
+    qos: 1,
+    retain: true,
+  });
   await c.publish(topic("fleet", "k2", STATUS), OFFLINE_PAYLOAD, { qos: 1, retain: true });
   await c.publish(topic("fleet", "k3", STATUS), "not json", { qos: 1, retain: true });
   await c.end();
@@ -123,20 +126,37 @@ test("devices lists retained statuses, online and offline, and survives a bad on
       ["k3", "invalid status"],
     ],
   );
-  assert.deepEqual(rows[0], { id: "k1", state: "online", ip: "10.1.2.3", heap: 31337, version: "9.9.9+x", changed: "retained" });
+  assert.deepEqual(rows[0], {
+    id: "k1",
+    state: "online",
+    ip: "10.1.2.3",
+    heap: 31337,
+    version: "9.9.9+x",
+    changed: "retained",
+  });
   const text = await run(["devices", "--prefix", "fleet"]);
-  assert.match(text.out, /^id\s+state\s+ip\s+heap\s+version\s+changed\nk1\s+online\s+10\.1\.2\.3\s+31337\s+9\.9\.9\+x\s+retained/);
+  assert.match(
+    text.out,
+    /^id\s+state\s+ip\s+heap\s+version\s+changed\nk1\s+online\s+10\.1\.2\.3\s+31337\s+9\.9\.9\+x\s+retained/,
+  );
 });
 
 test("devices escapes control characters in statuses; --json keeps them exact", async () => {
   const state = "\u001b[31mPWNED\u001b]0;title\u0007";
   const c = new MqttClient({ host: broker.host, port: broker.port, clientId: "evil-writer" });
   await c.connect();
-  await c.publish(topic("evil", "k9", STATUS), JSON.stringify({ state, ip: "10.0.0.9\u009b", version: "1\r\n2" }), { qos: 1, retain: true });
+  await c.publish(topic("evil", "k9", STATUS), JSON.stringify({ state, ip: "10.0.0.9\u009b", version: "1\r\n2" }), {
+    qos: 1,
+    retain: true,
+  });
   await c.end();
   const text = await run(["devices", "--prefix", "evil"]);
   assert.equal(text.code, 0, text.err);
-  assert.doesNotMatch(text.out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, "a raw control character reached the terminal");
+  assert.doesNotMatch(
+    text.out,
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/,
+    "a raw control character reached the terminal",
+  );
   assert.match(text.out, /\nk9\s+\\x1b\[31mPWNED\\x1b\]0;title\\x07\s+10\.0\.0\.9\\x9b\s+1\\r\\n2\s+retained\n/);
   const json = await run(["devices", "--prefix", "evil", "--json"]);
   assert.equal((JSON.parse(json.out) as { state: string }[])[0]!.state, state);

@@ -37,7 +37,9 @@ function mcu(args: string[], opts: { input?: Buffer | string; env?: NodeJS.Proce
   child.stdout.on("data", (d: Buffer) => out.push(d));
   child.stderr.on("data", (d: Buffer) => (err += d));
   child.stdin.end(opts.input ?? "");
-  return new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })));
+  return new Promise<Run>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })),
+  );
 }
 
 const untilSubscribed = (stderr: () => string) => waitForMatch(stderr, /subscribed to/);
@@ -61,7 +63,9 @@ function serveInBackground(args: string[]) {
   let err = "";
   child.stdout.on("data", (d: Buffer) => out.push(d));
   child.stderr.on("data", (d: Buffer) => (err += d));
-  const done = new Promise<Run>((resolve) => child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })));
+  const done = new Promise<Run>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out), stderr: err })),
+  );
   return { done, kill: () => child.kill("SIGINT"), stderr: () => err };
 }
 
@@ -73,7 +77,15 @@ test("binary payloads go send → broker → serve --json byte for byte", async 
     Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
     Buffer.from("plain text"),
   ];
-  const serve = serveInBackground(["--device", "bin1", "--json", "--count", String(payloads.length), "--timeout", "20"]);
+  const serve = serveInBackground([
+    "--device",
+    "bin1",
+    "--json",
+    "--count",
+    String(payloads.length),
+    "--timeout",
+    "20",
+  ]);
   await untilSubscribed(serve.stderr);
   for (const p of payloads) {
     const r = await mcu(["send", "--broker", broker.url, "--topic", "nodemcu/bin1/out", "--whole"], { input: p });
@@ -99,7 +111,9 @@ test("binary payloads go send → broker → serve --json byte for byte", async 
 test("piped lines are one message each; send --wait prints each echo from serve --echo", async () => {
   const board = serveInBackground(["--device", "echo1", "--echo"]);
   await untilSubscribed(board.stderr);
-  const r = await mcu(["send", "--broker", broker.url, "--device", "echo1", "--wait", "--timeout", "10"], { input: "alpha\r\nbeta\n\nlast" });
+  const r = await mcu(["send", "--broker", broker.url, "--device", "echo1", "--wait", "--timeout", "10"], {
+    input: "alpha\r\nbeta\n\nlast",
+  });
   board.kill();
   await board.done;
   assert.equal(r.code, 0, r.stderr);
@@ -118,13 +132,19 @@ test("exit codes: refused 1, bad credentials 4 or 5, timeout 27, bad arguments 2
   assert.match(refused.stderr, /127\.0\.0\.1:1/);
   // Under load the refusal is now and then seen as a reset link (exit 1) instead of the CONNACK
   // code (open issue: the close races the CONNACK); up to 3 tries, one must report the refusal.
-  let denied = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "hi"], { env: { MQTT_PASSWORD: "wrong" } });
+  let denied = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "hi"], {
+    env: { MQTT_PASSWORD: "wrong" },
+  });
   for (let i = 0; i < 2 && denied.code === 1; i++) {
-    denied = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "hi"], { env: { MQTT_PASSWORD: "wrong" } });
+    denied = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "hi"], {
+      env: { MQTT_PASSWORD: "wrong" },
+    });
   }
   assert.ok(denied.code === 4 || denied.code === 5, `exit ${denied.code}: ${denied.stderr}`);
   assert.match(denied.stderr, /bad user name or password|not authorized/);
-  const ok = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "--verbose", "hi"], { env: { MQTT_PASSWORD: "pc-secret-9" } });
+  const ok = await mcu(["send", "--broker", secured.url, "--username", "pc", "--device", "k", "--verbose", "hi"], {
+    env: { MQTT_PASSWORD: "pc-secret-9" },
+  });
   assert.equal(ok.code, 0, ok.stderr);
   assert.doesNotMatch(ok.stderr + ok.stdout.toString(), /pc-secret-9/);
   const waited = await mcu(["send", "--broker", broker.url, "--device", "nobody", "--wait", "--timeout", "0.5", "hi"]);
@@ -175,7 +195,12 @@ test("the CLI loads the network stack and native addons only when a verb needs t
   );
   const loaded = async (args: string[]) => {
     const out = openSync(join(dir, "output"), "w");
-    await new Promise((resolve) => spawn(process.execPath, ["-r", hook, "dist/mcu.js", ...args], { stdio: ["ignore", out, out] }).on("close", resolve));
+    await new Promise((resolve) =>
+      spawn(process.execPath, ["-r", hook, "dist/mcu.js", ...args], { stdio: ["ignore", out, out] }).on(
+        "close",
+        resolve,
+      ),
+    );
     closeSync(out);
     return JSON.parse(readFileSync(report, "utf8")) as string[];
   };
@@ -210,7 +235,18 @@ test("mqtts: the right CA connects, a wrong CA fails with a certificate message,
 test("the same send and serve work against the embedded aedes broker", async () => {
   const aedes = await startAedes();
   try {
-    const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", aedes.url, "--device", "ae", "--count", "1", "--timeout", "10"]);
+    const child = spawn(process.execPath, [
+      "dist/mcu.js",
+      "serve",
+      "--broker",
+      aedes.url,
+      "--device",
+      "ae",
+      "--count",
+      "1",
+      "--timeout",
+      "10",
+    ]);
     let err = "";
     let out = "";
     child.stderr.on("data", (d) => (err += d));
@@ -227,7 +263,11 @@ test("the same send and serve work against the embedded aedes broker", async () 
 });
 
 test("send warns when a payload is over what the configured board takes, and still sends it", async () => {
-  const configFile = writeConfig({ id: "small", wifi: { ssid: "n" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 200 } });
+  const configFile = writeConfig({
+    id: "small",
+    wifi: { ssid: "n" },
+    mqtt: { host: broker.host, port: broker.port, maxMessageLength: 200 },
+  });
   const limit = boardPayloadLimit(200, topic("nodemcu", "small", IN), MESSAGE_QOS);
   const fits = await mcu(["send", "--config", configFile, "x".repeat(limit)]);
   assert.equal(fits.code, 0, fits.stderr);
@@ -245,14 +285,21 @@ test("send warns when a payload is over what the configured board takes, and sti
 });
 
 test("send warns when the configured board takes a payload in but cannot echo it (NodeMCU's 1460-byte build buffer)", async () => {
-  const configFile = writeConfig({ id: "wide", wifi: { ssid: "n" }, mqtt: { host: broker.host, port: broker.port, maxMessageLength: 2048 } });
+  const configFile = writeConfig({
+    id: "wide",
+    wifi: { ssid: "n" },
+    mqtt: { host: broker.host, port: broker.port, maxMessageLength: 2048 },
+  });
   const echo = boardEchoLimit(topic("nodemcu", "wide", OUT), MESSAGE_QOS);
   assert.ok(echo < boardPayloadLimit(2048, topic("nodemcu", "wide", IN), MESSAGE_QOS));
   const fits = await mcu(["send", "--config", configFile, "x".repeat(echo)]);
   assert.doesNotMatch(fits.stderr, /warning/);
   const over = await mcu(["send", "--config", configFile, "x".repeat(echo + 1)]);
   assert.equal(over.code, 0, over.stderr);
-  assert.match(over.stderr, new RegExp(`warning: message 1 is ${echo + 1} bytes; wide takes it in but can echo at most ${echo} .*dropped`));
+  assert.match(
+    over.stderr,
+    new RegExp(`warning: message 1 is ${echo + 1} bytes; wide takes it in but can echo at most ${echo} .*dropped`),
+  );
 });
 
 test("piped send waits for room instead of overflowing the client's queue: 1,500 lines at QoS 1 all arrive", async () => {
@@ -273,7 +320,13 @@ test("piped lines are bytes split on \\n only: invalid UTF-8, NUL and \\r arrive
   const sub = await subscriber(broker, "p6/bytes");
   // A 200 KB line spans several reads of the pipe; the last line has no "\n".
   const long = Buffer.from(Array.from({ length: 200_000 }, (_, i) => 0x80 + (i % 128)));
-  const lines = [Buffer.from("caf\xe9\xff\x00end", "latin1"), Buffer.from("a\rb\r"), Buffer.alloc(0), long, Buffer.from("tail")];
+  const lines = [
+    Buffer.from("caf\xe9\xff\x00end", "latin1"),
+    Buffer.from("a\rb\r"),
+    Buffer.alloc(0),
+    long,
+    Buffer.from("tail"),
+  ];
   const input = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")]).slice(0, -1));
   const r = await mcu(["send", "--broker", broker.url, "--topic", "p6/bytes"], { input });
   assert.equal(r.code, 0, r.stderr);
@@ -289,7 +342,17 @@ test("serve respects stdout backpressure: at QoS 0 it drops and counts, at QoS 1
   const total = 500;
   for (const qos of [0, 1]) {
     const t = `p7/q${qos}`;
-    const child = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", broker.url, "--topic", t, "--qos", String(qos), "--verbose"]);
+    const child = spawn(process.execPath, [
+      "dist/mcu.js",
+      "serve",
+      "--broker",
+      broker.url,
+      "--topic",
+      t,
+      "--qos",
+      String(qos),
+      "--verbose",
+    ]);
     try {
       let err = "";
       child.stderr.on("data", (d: Buffer) => (err += d));
@@ -303,7 +366,9 @@ test("serve respects stdout backpressure: at QoS 0 it drops and counts, at QoS 1
       await until(() => /stdout is full/.test(err));
       assert.match(
         err,
-        qos === 0 ? /stdout is full \(its reader is behind\): dropping QoS 0 messages until it drains/ : /stopped reading from the broker until it drains/,
+        qos === 0
+          ? /stdout is full \(its reader is behind\): dropping QoS 0 messages until it drains/
+          : /stopped reading from the broker until it drains/,
       );
       let lines = 0;
       child.stdout.on("data", (d: Buffer) => (lines += d.toString().split("\n").length - 1));
@@ -364,7 +429,18 @@ test("serve without --json escapes control characters in topics and payloads", a
   // Mosquitto refuses control characters in topics; aedes passes them on, as some brokers do.
   const aedes = await startAedes();
   try {
-    const serve = spawn(process.execPath, ["dist/mcu.js", "serve", "--broker", aedes.url, "--topic", "p10/#", "--count", "3", "--timeout", "10"]);
+    const serve = spawn(process.execPath, [
+      "dist/mcu.js",
+      "serve",
+      "--broker",
+      aedes.url,
+      "--topic",
+      "p10/#",
+      "--count",
+      "3",
+      "--timeout",
+      "10",
+    ]);
     let out = "";
     let err = "";
     serve.stdout.on("data", (d) => (out += d));
@@ -378,7 +454,11 @@ test("serve without --json escapes control characters in topics and payloads", a
     await pub.publish("p10/esc", "\u001b[2Jgone\r\n", { qos: 1 });
     await pub.end();
     assert.equal(await closed, 0, err);
-    assert.doesNotMatch(out, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, "a raw control character reached the terminal");
+    assert.doesNotMatch(
+      out,
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/,
+      "a raw control character reached the terminal",
+    );
     assert.match(out, / p10\/\\x1b\]0;title\\x07 plain\n/);
     assert.match(out, / p10\/c1 red\\x9b31m\n/);
     assert.match(out, / p10\/esc \\x1b\[2Jgone\\r\\n\n/);
@@ -395,7 +475,11 @@ test("mqtts:// to a plain MQTT port names TLS instead of a bare connection reset
 
 test("topics with characters brokers refuse (control characters, non-characters) are exit 2 before connecting", async () => {
   const cases: [string, string, RegExp][] = [
-    ["send", "a\u0001b", /--topic: topic contains U\+0001, a control character, at character 2: MQTT brokers refuse it/],
+    [
+      "send",
+      "a\u0001b",
+      /--topic: topic contains U\+0001, a control character, at character 2: MQTT brokers refuse it/,
+    ],
     ["send", "room/\u001b[31m", /contains U\+001B, a control character, at character 6/],
     ["send", "a\u007f", /contains U\+007F, a control character/],
     ["send", "x\uffff", /contains U\+FFFF, a Unicode non-character/],
@@ -417,7 +501,10 @@ test("a payload over MQTT's largest packet is exit 2 naming the limit", async ()
     truncateSync(file, 300 * 1024 * 1024); // sparse: no 300 MB written to disk
     const r = await mcu(["send", "--broker", broker.url, "--topic", "big", "--file", file]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /the message is 314572800 bytes; an MQTT packet holds at most 268435455 bytes after its header/);
+    assert.match(
+      r.stderr,
+      /the message is 314572800 bytes; an MQTT packet holds at most 268435455 bytes after its header/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

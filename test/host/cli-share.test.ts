@@ -41,13 +41,19 @@ test("two serves sharing a group print every message exactly once between them, 
   const a = serve(["--topic", "shared/+/out", "--share", "printers", "--json"]);
   const b = serve(["--topic", "shared/+/out", "--share", "printers", "--json"]);
   try {
-    assert.ok(await waitFor(() => [a, b].every((s) => s.err().includes("subscribed to $share/printers/shared/+/out")), 20000), a.err() + b.err());
+    assert.ok(
+      await waitFor(() => [a, b].every((s) => s.err().includes("subscribed to $share/printers/shared/+/out")), 20000),
+      a.err() + b.err(),
+    );
     const pub = new MqttClient({ host: broker.host, port: broker.port, clientId: "share-publisher" });
     await pub.connect();
     const sent = Array.from({ length: 200 }, (_, i) => `m${i}`);
     for (const [i, m] of sent.entries()) await pub.publish(`shared/dev${i % 4}/out`, m, { qos: 1 });
     await pub.end();
-    assert.ok(await waitFor(() => payloads(a).length + payloads(b).length >= sent.length, 20000), `${payloads(a).length} + ${payloads(b).length}`);
+    assert.ok(
+      await waitFor(() => payloads(a).length + payloads(b).length >= sent.length, 20000),
+      `${payloads(a).length} + ${payloads(b).length}`,
+    );
     const all = [...payloads(a), ...payloads(b)];
     assert.deepEqual([...all].sort(), [...sent].sort(), "a message was lost or printed twice");
     assert.ok(payloads(a).length > 0 && payloads(b).length > 0, "one serve got every message: nothing was shared");

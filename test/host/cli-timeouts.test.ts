@@ -39,7 +39,9 @@ after(() => {
 });
 
 function mcu(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["dist/mcu.js", ...args, "--broker", broker], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["dist/mcu.js", ...args, "--broker", broker], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d));
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
@@ -47,7 +49,9 @@ function mcu(args: string[]): Promise<{ code: number | null; stderr: string }> {
 
 // The harness timeout is the "does not hang" check: every case runs at once and each is bounded
 // by at most 10 s (send's and serve's defaults), far below the 121 s the old code waited.
-test("timeouts hold once CONNACK has arrived: send, devices, ping and serve exit 27 against a silent broker", { timeout: 60_000 }, async () => {
+test("timeouts hold once CONNACK has arrived: send, devices, ping and serve exit 27 against a silent broker", {
+  timeout: 60_000,
+}, async () => {
   const big = join(dir, "50MB.bin");
   writeFileSync(big, "");
   truncateSync(big, 50 * 1024 * 1024);
@@ -57,7 +61,10 @@ test("timeouts hold once CONNACK has arrived: send, devices, ping and serve exit
     [["send", "--topic", "t", "hi"], /timed out after 10 s: 1 message\(s\) not acknowledged by 127\.0\.0\.1:\d+/],
     [["send", "--topic", "t", "--timeout", "3", "hi"], /timed out after 3 s: 1 message\(s\) not acknowledged/],
     [["send", "--topic", "t", "--keepalive", "0", "hi"], /timed out after 10 s: 1 message\(s\) not acknowledged/],
-    [["send", "--device", "k", "--wait", "--timeout", "2", "hi"], /timed out after 2 s: no SUBACK from 127\.0\.0\.1:\d+/],
+    [
+      ["send", "--device", "k", "--wait", "--timeout", "2", "hi"],
+      /timed out after 2 s: no SUBACK from 127\.0\.0\.1:\d+/,
+    ],
     [["devices"], /timed out after 3 s: no SUBACK from/],
     [["devices", "--timeout", "2"], /timed out after 2 s: no SUBACK from/],
     [["ping", "--device", "k", "--count", "1"], /timed out after 2 s: no SUBACK from/],

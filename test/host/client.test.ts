@@ -11,14 +11,23 @@ import { waitFor } from "../helpers/wait.ts";
 
 let n = 0;
 function client(broker: { host: string; port: number }, extra: Partial<ClientOptions> = {}): MqttClient {
-  return new MqttClient({ host: broker.host, port: broker.port, clientId: `t${process.pid}-${++n}`, keepalive: 10, ...extra });
+  return new MqttClient({
+    host: broker.host,
+    port: broker.port,
+    clientId: `t${process.pid}-${++n}`,
+    keepalive: 10,
+    ...extra,
+  });
 }
 
 /** Collects the messages `c` receives from now on until `done` says the list is complete. */
 function collect(c: MqttClient, done: (got: Message[]) => boolean, timeoutMs = 5000): Promise<Message[]> {
   const got: Message[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`incomplete after ${timeoutMs} ms: ${got.map((m) => m.topic).join(", ")}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`incomplete after ${timeoutMs} ms: ${got.map((m) => m.topic).join(", ")}`)),
+      timeoutMs,
+    );
     c.on("message", function onMsg(m: Message) {
       got.push(m);
       if (done(got)) {
@@ -51,9 +60,15 @@ for (const [name, start] of suites) {
       await sub.connect();
       await pub.connect();
       assert.deepEqual(await sub.subscribe([{ topic: "t/qos/#", qos: 2 }]), [2]);
-      const payloads = [Buffer.alloc(0), Buffer.from([0, 0xff, 0xc3, 0x28, 10]), Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(20000)];
+      const payloads = [
+        Buffer.alloc(0),
+        Buffer.from([0, 0xff, 0xc3, 0x28, 10]),
+        Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+        randomBytes(20000),
+      ];
       const arriving = nextMessages(sub, payloads.length * 3);
-      for (const qos of [0, 1, 2] as const) for (const [i, p] of payloads.entries()) await pub.publish(`t/qos/${qos}/${i}`, p, { qos });
+      for (const qos of [0, 1, 2] as const)
+        for (const [i, p] of payloads.entries()) await pub.publish(`t/qos/${qos}/${i}`, p, { qos });
       const got = await arriving;
       for (const qos of [0, 1, 2]) {
         for (const [i, p] of payloads.entries()) {
@@ -125,11 +140,15 @@ describe("errors", () => {
     // Mosquitto 2.0 answers a wrong password with 5 (not authorized) rather than 4.
     const bad = client(secured, { username: "board", password: "wrong" });
     const reasons: Record<number, RegExp> = { 4: /bad user name or password/, 5: /not authorized/ };
-    await assert.rejects(bad.connect(), (e: unknown) => e instanceof MqttError && e.code === "CONNACK" && reasons[e.returnCode!]!.test(e.message));
+    await assert.rejects(
+      bad.connect(),
+      (e: unknown) => e instanceof MqttError && e.code === "CONNACK" && reasons[e.returnCode!]!.test(e.message),
+    );
     const anon = client(secured);
     await assert.rejects(
       anon.connect(),
-      (e: unknown) => e instanceof MqttError && e.code === "CONNACK" && e.returnCode === 5 && /not authorized/.test(e.message),
+      (e: unknown) =>
+        e instanceof MqttError && e.code === "CONNACK" && e.returnCode === 5 && /not authorized/.test(e.message),
     );
     const good = client(secured, { username: "board", password: "right-pass" });
     await good.connect();
@@ -146,13 +165,22 @@ describe("errors", () => {
 
   test("TLS works with the right CA and fails clearly with the wrong one", async () => {
     const tlsBroker = { host: "127.0.0.1", port: secured.tlsPort! };
-    const ok = client(tlsBroker, { tls: { ca: readFileSync(secured.caFile!) }, username: "board", password: "right-pass" });
+    const ok = client(tlsBroker, {
+      tls: { ca: readFileSync(secured.caFile!) },
+      username: "board",
+      password: "right-pass",
+    });
     await ok.connect();
     await ok.end();
-    const wrong = client(tlsBroker, { tls: { ca: readFileSync(secured.otherCaFile!) }, username: "board", password: "right-pass" });
+    const wrong = client(tlsBroker, {
+      tls: { ca: readFileSync(secured.otherCaFile!) },
+      username: "board",
+      password: "right-pass",
+    });
     await assert.rejects(
       wrong.connect(),
-      (e: unknown) => e instanceof MqttError && e.code === "TLS" && /certificate/.test(e.message) && /--ca/.test(e.message),
+      (e: unknown) =>
+        e instanceof MqttError && e.code === "TLS" && /certificate/.test(e.message) && /--ca/.test(e.message),
     );
   });
 });
@@ -181,7 +209,14 @@ describe("rogue servers", () => {
 
   test("an oversized frame is refused before it is buffered", async () => {
     // CONNACK, then a PUBLISH header announcing ~2 MB, then a trickle of it.
-    reply = (s) => s.write(Buffer.concat([Buffer.from([0x20, 2, 0, 0]), Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]), Buffer.alloc(64 * 1024)]));
+    reply = (s) =>
+      s.write(
+        Buffer.concat([
+          Buffer.from([0x20, 2, 0, 0]),
+          Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]),
+          Buffer.alloc(64 * 1024),
+        ]),
+      );
     const c = client({ host: "127.0.0.1", port }, { maxIncomingBytes: 32 * 1024 });
     const offline = new Promise<MqttError>((r) => c.once("offline", r));
     await c.connect();
@@ -209,7 +244,9 @@ test("a broker restarted during 500 QoS 1 publishes loses none of them", async (
     await sub.subscribe("t/restart", 1);
     await pub.connect();
     const seen = new Map<number, number>();
-    sub.on("message", (m: Message) => seen.set(Number(m.payload.toString()), (seen.get(Number(m.payload.toString())) ?? 0) + 1));
+    sub.on("message", (m: Message) =>
+      seen.set(Number(m.payload.toString()), (seen.get(Number(m.payload.toString())) ?? 0) + 1),
+    );
     const sends: Promise<void>[] = [];
     for (let i = 0; i < 500; i++) {
       sends.push(pub.publish("t/restart", String(i), { qos: 1 }));
@@ -220,7 +257,9 @@ test("a broker restarted during 500 QoS 1 publishes loses none of them", async (
     await waitFor(() => seen.size === 500);
     const missing = [...Array(500).keys()].filter((i) => !seen.has(i));
     const duplicates = [...seen.values()].reduce((s, v) => s + v - 1, 0);
-    console.log(`# broker restart: 500 sent, ${seen.size} received, ${duplicates} duplicates, missing ${missing.slice(0, 5)}..${missing.slice(-3)}`);
+    console.log(
+      `# broker restart: 500 sent, ${seen.size} received, ${duplicates} duplicates, missing ${missing.slice(0, 5)}..${missing.slice(-3)}`,
+    );
     assert.deepEqual(missing, []);
     await Promise.all([sub.end(), pub.end()]);
   } finally {
@@ -233,8 +272,15 @@ test("publishing past the queue bound fails clearly", async () => {
   try {
     const c = client(broker, { maxInflight: 1, maxQueued: 2 });
     await c.connect();
-    const accepted = [c.publish("t/q", "1", { qos: 1 }), c.publish("t/q", "2", { qos: 1 }), c.publish("t/q", "3", { qos: 1 })];
-    await assert.rejects(c.publish("t/q", "4", { qos: 1 }), (e: unknown) => e instanceof MqttError && e.code === "QUEUE_FULL" && /waiting/.test(e.message));
+    const accepted = [
+      c.publish("t/q", "1", { qos: 1 }),
+      c.publish("t/q", "2", { qos: 1 }),
+      c.publish("t/q", "3", { qos: 1 }),
+    ];
+    await assert.rejects(
+      c.publish("t/q", "4", { qos: 1 }),
+      (e: unknown) => e instanceof MqttError && e.code === "QUEUE_FULL" && /waiting/.test(e.message),
+    );
     await Promise.all(accepted);
     await c.end();
   } finally {

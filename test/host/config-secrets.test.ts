@@ -33,7 +33,11 @@ test("a secret too short or too long is refused with the real rule, 16 to 64 byt
   for (const secret of ["abcde", "x".repeat(15), "x".repeat(65), "é".repeat(40)]) {
     const r = await withConfig({ ...base(), ota: { secret } });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /"ota\.secret" must be a string of 16 to 64 bytes \(got a string of \d+ bytes; the value is not shown\)/, secret);
+    assert.match(
+      r.stderr,
+      /"ota\.secret" must be a string of 16 to 64 bytes \(got a string of \d+ bytes; the value is not shown\)/,
+      secret,
+    );
     assert.ok(!r.stderr.includes(secret.slice(0, 5)), r.stderr);
   }
   assert.equal(parseConfig({ ...base(), ota: { secret: "x".repeat(16) } }, "f", {}).ota?.secret, "x".repeat(16));
@@ -61,7 +65,8 @@ test("no config error shows a value of a secret-bearing field, whatever its type
         message = err.message;
       }
       if (message === "") continue; // a value that is valid there
-      for (const shown of [SECRET.slice(0, 8), "8675309", "true"]) assert.ok(!message.includes(shown), `${field} = ${JSON.stringify(v)}: ${message}`);
+      for (const shown of [SECRET.slice(0, 8), "8675309", "true"])
+        assert.ok(!message.includes(shown), `${field} = ${JSON.stringify(v)}: ${message}`);
     }
   }
 });

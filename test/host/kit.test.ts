@@ -70,6 +70,8 @@ test("table: columns as wide as their widest cell, right-aligned numbers, short 
     `  ${"total".padEnd(20)} ${"812".padStart(7)}`,
   ]);
   // mcu ls: no headers.
-  assert.deepEqual(table([["a.lua", "12"]], [{ minWidth: 4 }, { align: "right", minWidth: 7 }]), [`a.lua  ${"12".padStart(7)}`]);
+  assert.deepEqual(table([["a.lua", "12"]], [{ minWidth: 4 }, { align: "right", minWidth: 7 }]), [
+    `a.lua  ${"12".padStart(7)}`,
+  ]);
   assert.deepEqual(table([], [{ minWidth: 4 }]), []);
 });

@@ -34,7 +34,13 @@ test("mcu ping publishes its requests on its own connection, not the one subscri
   const write = process.stdout.write;
   process.stdout.write = () => true;
   try {
-    const code = await ping(plainContext("ping", broker, "pc1"), { device: "pc1", count: 3, intervalMs: 20, size: 32, timeoutS: 5 });
+    const code = await ping(plainContext("ping", broker, "pc1"), {
+      device: "pc1",
+      count: 3,
+      intervalMs: 20,
+      size: 32,
+      timeoutS: 5,
+    });
     assert.equal(code, 0, "every echo came back");
   } finally {
     process.stdout.write = write;

@@ -31,7 +31,9 @@ before(async () => {
 });
 after(() => broker.stop());
 
-test(`${RESTARTS} Mosquitto restarts during ${MESSAGES} QoS 1 round trips through a board: none lost`, { timeout: SOAK ? 1_800_000 : 300_000 }, async () => {
+test(`${RESTARTS} Mosquitto restarts during ${MESSAGES} QoS 1 round trips through a board: none lost`, {
+  timeout: SOAK ? 1_800_000 : 300_000,
+}, async () => {
   const { board, out } = await flashedBoard("restarts", broker, { mqtt: { keepalive: 5 } });
   const host = new MqttClient({
     host: broker.host,
@@ -91,7 +93,11 @@ test(`${RESTARTS} Mosquitto restarts during ${MESSAGES} QoS 1 round trips throug
     );
     assert.equal(restarts, RESTARTS, "every planned restart happened mid-stream");
     assert.deepEqual(lost.slice(0, 20), [], `${lost.length} message(s) never echoed`);
-    assert.equal((out().match(/mqtt: connected/g) ?? []).length, RESTARTS + 1, "the board reconnected after every restart");
+    assert.equal(
+      (out().match(/mqtt: connected/g) ?? []).length,
+      RESTARTS + 1,
+      "the board reconnected after every restart",
+    );
   } finally {
     board.powerOff();
     await host.end({ force: true });

@@ -20,7 +20,15 @@ const FRAMES = [
   CONNACK,
   gen({ cmd: "connack", returnCode: 5, sessionPresent: false }),
   gen({ cmd: "publish", topic: "nodemcu/k/out", payload: Buffer.from("echo"), qos: 0, dup: false, retain: false }),
-  gen({ cmd: "publish", topic: "nodemcu/k/out", payload: Buffer.alloc(300, 7), qos: 1, messageId: 7, dup: false, retain: false }),
+  gen({
+    cmd: "publish",
+    topic: "nodemcu/k/out",
+    payload: Buffer.alloc(300, 7),
+    qos: 1,
+    messageId: 7,
+    dup: false,
+    retain: false,
+  }),
   gen({ cmd: "publish", topic: "a/b", payload: Buffer.from([0, 255]), qos: 2, messageId: 9, dup: true, retain: true }),
   gen({ cmd: "puback", messageId: 1 }),
   gen({ cmd: "pubrec", messageId: 2 }),
@@ -31,7 +39,9 @@ const FRAMES = [
   gen({ cmd: "pingresp" }),
 ];
 
-test(`${CASES} random and mutated frames from a fake server: no crash, no hang, a clear error each time`, { timeout: TIMEOUT_MS }, async () => {
+test(`${CASES} random and mutated frames from a fake server: no crash, no hang, a clear error each time`, {
+  timeout: TIMEOUT_MS,
+}, async () => {
   const seed = fuzzSeed();
   const r = rng(seed);
   let frame: Buffer = Buffer.alloc(0);
@@ -65,7 +75,10 @@ test(`${CASES} random and mutated frames from a fake server: no crash, no hang, 
           await ended; // the server hangs up after the frame
         },
         (err: unknown) => {
-          assert.ok(err instanceof MqttError, `frame ${frame.toString("hex")} (seed ${seed}): not an MqttError: ${String(err)}`);
+          assert.ok(
+            err instanceof MqttError,
+            `frame ${frame.toString("hex")} (seed ${seed}): not an MqttError: ${String(err)}`,
+          );
           outcome = err;
         },
       );
@@ -77,7 +90,10 @@ test(`${CASES} random and mutated frames from a fake server: no crash, no hang, 
       assert.notEqual(result, "hang", `frame ${frame.toString("hex")} (seed ${seed}) left the client hanging`);
       if (outcome) {
         codes.set(outcome.code, (codes.get(outcome.code) ?? 0) + 1);
-        assert.ok(outcome.message.includes(address), `frame ${frame.toString("hex")} (seed ${seed}): the error does not name the server: ${outcome.message}`);
+        assert.ok(
+          outcome.message.includes(address),
+          `frame ${frame.toString("hex")} (seed ${seed}): the error does not name the server: ${outcome.message}`,
+        );
       }
     }
   } finally {

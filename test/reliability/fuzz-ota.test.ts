@@ -28,7 +28,20 @@ const SIGNED = { ota: { secret: SECRET } };
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
-const VERSIONS = ["1.0.0+a", "1%9", "%", "", '"', "v\\", "x".repeat(41), "2.0.0+b", "a b", "\x1b[31m", "\xff\xfe", "1.0.0+a\n"];
+const VERSIONS = [
+  "1.0.0+a",
+  "1%9",
+  "%",
+  "",
+  '"',
+  "v\\",
+  "x".repeat(41),
+  "2.0.0+b",
+  "a b",
+  "\x1b[31m",
+  "\xff\xfe",
+  "1.0.0+a\n",
+];
 const TOKENS = ["t1", "t2", "", "%d", '"q', "x".repeat(41), "-"];
 const NAMES = [
   "app.lua",
@@ -63,7 +76,11 @@ function begin(r: () => number): string {
     const data = randomBuffer(r, 40);
     const sum = adler32(data);
     const good = r() < 0.5;
-    words.push(pick(r, NAMES), good ? String(data.length) : pick(r, NUMBERS), good ? String(sum % 65536) : pick(r, NUMBERS));
+    words.push(
+      pick(r, NAMES),
+      good ? String(data.length) : pick(r, NUMBERS),
+      good ? String(sum % 65536) : pick(r, NUMBERS),
+    );
     words.push(good ? String(Math.floor(sum / 65536)) : pick(r, NUMBERS), pick(r, SHAS));
   }
   // Now and then a word short or one too many.
@@ -118,7 +135,9 @@ describe("OTA fuzz", () => {
     ["with a secret", SIGNED, 0.3],
   ] as const) {
     const n = Math.round(CASES * share);
-    test(`${n} seeded cases on the receiver of a board ${label}: no panic, every answer JSON`, { timeout: SOAK ? 1_800_000 : 120_000 }, async () => {
+    test(`${n} seeded cases on the receiver of a board ${label}: no panic, every answer JSON`, {
+      timeout: SOAK ? 1_800_000 : 120_000,
+    }, async () => {
       const seed = fuzzSeed();
       const r = rng(seed);
       const lab = await otaLab(extra);
@@ -129,7 +148,9 @@ describe("OTA fuzz", () => {
         let p = payload(r, asked);
         // With a secret, now and then a begin signed over the board's nonce, as mcu ota sends it.
         if (extra === SIGNED && p[0] === 0x62 && r() < 0.3) {
-          const m = parseManifest(Buffer.from(lab.send("m").answers.find((a) => a.includes('"manifest"')) ?? "", "latin1"));
+          const m = parseManifest(
+            Buffer.from(lab.send("m").answers.find((a) => a.includes('"manifest"')) ?? "", "latin1"),
+          );
           if (m) p = Buffer.from(signed(p.toString("latin1"), m.nonce, SECRET), "latin1");
         }
         const what = `case ${k} (FUZZ_SEED=${seed}): ${JSON.stringify(p.toString("latin1"))}`;
@@ -138,7 +159,8 @@ describe("OTA fuzz", () => {
         check(res.answers, asked, what);
         // A case that completed an update swapped files in: the lab gets its files back.
         if (lab.names().includes("ota.st")) {
-          for (const f of readdirSync(build)) if (f.endsWith(".lua") && f !== "init.lua") copyFileSync(join(build, f), join(lab.board.flash.dir, f));
+          for (const f of readdirSync(build))
+            if (f.endsWith(".lua") && f !== "init.lua") copyFileSync(join(build, f), join(lab.board.flash.dir, f));
           for (const name of lab.names()) if (name === "ota.st" || name.includes("~")) lab.board.flash.remove(name);
           lab.board.exec("package.loaded.ota = nil package.loaded.otaswap = nil package.loaded.otasum = nil");
         }
@@ -192,24 +214,37 @@ describe("OTA fuzz over Mosquitto", () => {
     b.board.on("panic", (m: string) => panics.push(m));
     await waitUntil("the board online", () => b.out().includes("mqtt: connected"), 30000);
     const answers: string[] = [];
-    client.on("message", (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")));
+    client.on(
+      "message",
+      (m) => m.topic === topic("nodemcu", id, OTA_STATUS) && answers.push(m.payload.toString("latin1")),
+    );
     await client.subscribe(topic("nodemcu", id, OTA_STATUS), qos);
     return { b, panics, answers };
   }
 
-  test("a burst of 300 commands at once, before the board's answers leave: no panic, and it still answers", { timeout: 120_000 }, async () => {
+  test("a burst of 300 commands at once, before the board's answers leave: no panic, and it still answers", {
+    timeout: 120_000,
+  }, async () => {
     const id = "ota-burst";
     const { b, panics, answers } = await signedBoard(id, 0);
     try {
       const commands = ["m", `b 1.0.0+a - t1 x.lua 1 1 1 ${"0".repeat(32)}`, "d 1 0\nxyz"];
-      await Promise.all(Array.from({ length: 300 }, (_, k) => client.publish(topic("nodemcu", id, OTA_IN), commands[k % 3]!, { qos: 0 })));
+      await Promise.all(
+        Array.from({ length: 300 }, (_, k) =>
+          client.publish(topic("nodemcu", id, OTA_IN), commands[k % 3]!, { qos: 0 }),
+        ),
+      );
       // Then one more ask, answered once the burst is through.
       await waitUntil(
         "a manifest after the burst",
         async () => {
           const before = answers.length;
           await client.publish(topic("nodemcu", id, OTA_IN), "m", { qos: 1 });
-          return waitUntil("an answer", () => answers.slice(before).some((a) => parseManifest(Buffer.from(a, "latin1"))), 2000).catch(() => false);
+          return waitUntil(
+            "an answer",
+            () => answers.slice(before).some((a) => parseManifest(Buffer.from(a, "latin1"))),
+            2000,
+          ).catch(() => false);
         },
         30000,
       );
@@ -219,7 +254,9 @@ describe("OTA fuzz over Mosquitto", () => {
     }
   });
 
-  test(`${OVER_MQTT} seeded messages on ota/in of a booted board with a secret: no panic, and it still answers`, { timeout: 300_000 }, async () => {
+  test(`${OVER_MQTT} seeded messages on ota/in of a booted board with a secret: no panic, and it still answers`, {
+    timeout: 300_000,
+  }, async () => {
     const seed = fuzzSeed();
     const r = rng(seed);
     const id = "ota-fuzz";
@@ -235,11 +272,15 @@ describe("OTA fuzz over Mosquitto", () => {
       }
       const before = answers.length;
       await client.publish(topic("nodemcu", id, OTA_IN), "m", { qos: 1 });
-      await waitUntil("a manifest after the fuzz", () => answers.slice(before).some((a) => parseManifest(Buffer.from(a, "latin1"))), 15000).catch(
-        (e: Error) => {
-          throw new Error(`${e.message}\n${answers.length} answers, last: ${answers.slice(-3).join("\n")}\n${b.out().slice(-1500)}`);
-        },
-      );
+      await waitUntil(
+        "a manifest after the fuzz",
+        () => answers.slice(before).some((a) => parseManifest(Buffer.from(a, "latin1"))),
+        15000,
+      ).catch((e: Error) => {
+        throw new Error(
+          `${e.message}\n${answers.length} answers, last: ${answers.slice(-3).join("\n")}\n${b.out().slice(-1500)}`,
+        );
+      });
       assert.deepEqual(panics, [], `FUZZ_SEED=${seed}`);
       check(answers, asked, `FUZZ_SEED=${seed}`);
       assert.doesNotMatch(b.out(), /PANIC/);

@@ -36,7 +36,8 @@ function reply(request: Buffer, state: { got: number }): Buffer {
     return Buffer.from(`${text}#R\n`, "latin1");
   }
   if (text.startsWith("__c(")) return Buffer.from(`${text}#L 5\nhello> `, "latin1");
-  if (text.startsWith("for n,s in pairs(file.list())")) return out("#F 5 a.lua\r\n#F 9 init.lua\r\n#S 3000 14 3014\r\n");
+  if (text.startsWith("for n,s in pairs(file.list())"))
+    return out("#F 5 a.lua\r\n#F 9 init.lua\r\n#S 3000 14 3014\r\n");
   if (text.includes("print(file.exists(n))")) return out("true\r\n");
   if (text.startsWith("for _,n in ipairs(__m)")) return out("#M 1\r\n");
   return out("");
@@ -60,7 +61,9 @@ const OPS: [string, Op, SerialErrorCode[]][] = [
   ],
 ];
 
-test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no crash, no hang, clear errors`, { timeout: TIMEOUT_MS }, async () => {
+test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no crash, no hang, clear errors`, {
+  timeout: TIMEOUT_MS,
+}, async () => {
   const seed = fuzzSeed();
   const r = rng(seed);
   const crashes: unknown[] = [];
@@ -111,12 +114,16 @@ test(`uploader: ${FRAMES} mutated and random replies from a fake serial line: no
       if (result === "hang") continue;
       if (result.ok) {
         outcomes.set(`${name} ok`, (outcomes.get(`${name} ok`) ?? 0) + 1);
-        if (name === "read") assert.ok(result.value === undefined || Buffer.isBuffer(result.value), `read gave ${String(result.value)}`);
+        if (name === "read")
+          assert.ok(result.value === undefined || Buffer.isBuffer(result.value), `read gave ${String(result.value)}`);
         continue;
       }
       const err = result.err;
       const where = `${name} (seed ${seed}, case ${cases})`;
-      assert.ok(err instanceof SerialError, `${where}: not a SerialError: ${err instanceof Error ? err.stack : String(err)}`);
+      assert.ok(
+        err instanceof SerialError,
+        `${where}: not a SerialError: ${err instanceof Error ? err.stack : String(err)}`,
+      );
       const codes = allowed.join(", ");
       assert.ok(allowed.includes(err.code), `${where}: ${err.code} is not one of ${codes}: ${err.message}`);
       outcomes.set(`${name}: ${err.code}`, (outcomes.get(`${name}: ${err.code}`) ?? 0) + 1);

@@ -43,16 +43,35 @@ test("passwords stay out of build output, the serial console, status payloads an
     assert.ok(await waitFor(() => pb.text().includes("mqtt: connected")), pb.text().slice(-300));
     assertClean("the board's serial console", pb.text());
 
-    const devices = await mcu(["devices", "--broker", broker.url, "--username", "pc", "--json", "--verbose", "--timeout", "1"], {
-      env: { MQTT_PASSWORD: MQTT },
-    });
+    const devices = await mcu(
+      ["devices", "--broker", broker.url, "--username", "pc", "--json", "--verbose", "--timeout", "1"],
+      {
+        env: { MQTT_PASSWORD: MQTT },
+      },
+    );
     assert.match(devices.stdout, /"id":"secret"/);
     assert.match(devices.stdout, /"state":"online"/);
     assertClean("the status payload and mcu devices --verbose", devices.stdout + devices.stderr);
 
-    const sent = await mcu(["send", "--broker", broker.url, "--username", "pc", "--device", "secret", "--wait", "--timeout", "5", "--verbose", "hi"], {
-      env: { MQTT_PASSWORD: MQTT },
-    });
+    const sent = await mcu(
+      [
+        "send",
+        "--broker",
+        broker.url,
+        "--username",
+        "pc",
+        "--device",
+        "secret",
+        "--wait",
+        "--timeout",
+        "5",
+        "--verbose",
+        "hi",
+      ],
+      {
+        env: { MQTT_PASSWORD: MQTT },
+      },
+    );
     assert.equal(sent.code, 0, sent.stderr);
     assertClean("mcu send --verbose", sent.stdout + sent.stderr);
   } finally {
@@ -64,5 +83,9 @@ test("passwords stay out of build output, the serial console, status payloads an
 
 test("the real device config is git-ignored; the example is committed", () => {
   assert.equal(spawnSync("git", ["check-ignore", "-q", "device.json"]).status, 0, "device.json is not git-ignored");
-  assert.equal(spawnSync("git", ["ls-files", "--error-unmatch", "device.example.json"]).status, 0, "device.example.json is not committed");
+  assert.equal(
+    spawnSync("git", ["ls-files", "--error-unmatch", "device.example.json"]).status,
+    0,
+    "device.example.json is not committed",
+  );
 });

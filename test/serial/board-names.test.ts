@@ -33,7 +33,9 @@ for (const name of accepted) {
     assert.equal(up.code, 0, up.stderr);
     const ls = await mcu(["ls", "--port", pb.link, "--json"]);
     // The run helper keeps stdout as latin1 bytes; ls prints UTF-8.
-    const names = (JSON.parse(Buffer.from(ls.stdout, "latin1").toString("utf8")) as { files: { name: string }[] }).files.map((f) => f.name);
+    const names = (
+      JSON.parse(Buffer.from(ls.stdout, "latin1").toString("utf8")) as { files: { name: string }[] }
+    ).files.map((f) => f.name);
     assert.ok(names.includes(name), `${JSON.stringify(name)} not in ${JSON.stringify(names)}`);
     assert.ok(!names.some((n) => n.startsWith("_")), `a temp file was left: ${JSON.stringify(names)}`);
     const cat = await mcu(["cat", "--port", pb.link, name]);

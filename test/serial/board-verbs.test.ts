@@ -28,7 +28,11 @@ after(() => {
 });
 
 test("mcu upload then mcu cat: every byte value 0-255 arrives and comes back intact", async () => {
-  const data = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(3000), Buffer.from("\r\n\n\r> >> \x1d\x03")]);
+  const data = Buffer.concat([
+    Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+    randomBytes(3000),
+    Buffer.from("\r\n\n\r> >> \x1d\x03"),
+  ]);
   const local = join(dir, "bytes.bin");
   writeFileSync(local, data);
   const up = await mcu(["upload", "--port", pb.link, local]);
@@ -101,7 +105,9 @@ test("mcu reset restarts the board (node.restart on a pty, which has no modem li
 
 test("mcu monitor with standard input at its end (</dev/null) keeps the console and notices the port going away", async () => {
   const link = join(dir, "ttyNOSTDIN");
-  const board = spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, "flash3"), "--serial", link], { stdio: "ignore" });
+  const board = spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, "flash3"), "--serial", link], {
+    stdio: "ignore",
+  });
   const child = spawn(process.execPath, [mcuBin(), "monitor", "--port", link], { stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -110,7 +116,10 @@ test("mcu monitor with standard input at its end (</dev/null) keeps the console 
   try {
     assert.ok(await waitFor(() => err.includes("connected to")), err);
     board.kill("SIGTERM");
-    assert.ok(await waitFor(() => err.includes("went away; waiting for it to return")), `the monitor did not keep watching: ${err}`);
+    assert.ok(
+      await waitFor(() => err.includes("went away; waiting for it to return")),
+      `the monitor did not keep watching: ${err}`,
+    );
     child.kill("SIGTERM");
     assert.equal(await closed, 0);
   } finally {
@@ -132,7 +141,10 @@ test("a port another program holds: exit 1 naming the holder", async () => {
 });
 
 test("a file larger than the board's free flash is refused before a byte is sent", async () => {
-  const list = JSON.parse((await mcu(["ls", "--port", pb.link, "--json"])).stdout) as { remaining: number; total: number };
+  const list = JSON.parse((await mcu(["ls", "--port", pb.link, "--json"])).stdout) as {
+    remaining: number;
+    total: number;
+  };
   const big = join(dir, "big.bin");
   writeFileSync(big, Buffer.alloc(list.remaining + 1, 0x55));
   const before = pb.received();
@@ -154,7 +166,10 @@ test("a serial port that sends garbage, or nothing, never gets a prompt: exit 1 
   // Line noise at a wrong baud rate: random bytes, never a prompt.
   const noise = setInterval(() => garbage.write(Buffer.from(randomBytes(64).map((b) => (b === 0x3e ? 0x3f : b)))), 50);
   try {
-    const [g, s] = await Promise.all([mcu(["ls", "--port", join(dir, "ttyGARBAGE")]), mcu(["ls", "--port", join(dir, "ttySILENT")])]);
+    const [g, s] = await Promise.all([
+      mcu(["ls", "--port", join(dir, "ttyGARBAGE")]),
+      mcu(["ls", "--port", join(dir, "ttySILENT")]),
+    ]);
     for (const r of [g, s]) {
       assert.equal(r.code, 1, r.stderr);
       assert.match(
@@ -187,7 +202,8 @@ test("finding the board: one bridge is chosen, several or none are listed", asyn
     {
       name: "SerialError",
       code: "AMBIGUOUS",
-      message: /several USB-serial bridges found; pick the board with --port:\n {2}\/dev\/ttyUSB0 .*CH340\n {2}\/dev\/ttyUSB1 .*CP210x/,
+      message:
+        /several USB-serial bridges found; pick the board with --port:\n {2}\/dev\/ttyUSB0 .*CH340\n {2}\/dev\/ttyUSB1 .*CP210x/,
     },
   );
   await assert.rejects(
@@ -211,7 +227,10 @@ test("mcu monitor: shows the console, sends typed lines, marks boot noise, quits
     child.stdin.write("=6*7\n");
     assert.ok(await waitFor(() => /\n42\r\n> /.test(out)), `no answer: ${JSON.stringify(out)}`);
     child.stdin.write("node.restart()\n");
-    assert.ok(await waitFor(() => /«noise»[\s\S]*NodeMCU 3\.0\.0\.0/.test(out)), `no marked boot noise: ${JSON.stringify(out)}`);
+    assert.ok(
+      await waitFor(() => /«noise»[\s\S]*NodeMCU 3\.0\.0\.0/.test(out)),
+      `no marked boot noise: ${JSON.stringify(out)}`,
+    );
     child.stdin.write("\x1d");
     const code = await new Promise((r) => child.once("close", r));
     assert.equal(code, 0);
@@ -222,7 +241,10 @@ test("mcu monitor: shows the console, sends typed lines, marks boot noise, quits
 
 test("mcu monitor waits for a port that goes away and reconnects when it returns", async () => {
   const link = join(dir, "ttyCOMEBACK");
-  const emulate = () => spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, "flash2"), "--serial", link], { stdio: "ignore" });
+  const emulate = () =>
+    spawn(process.execPath, [mcuBin(), "emulate", "--flash", join(dir, "flash2"), "--serial", link], {
+      stdio: "ignore",
+    });
   let board = emulate();
   const child = spawn(process.execPath, [mcuBin(), "monitor", "--port", link], { stdio: ["pipe", "pipe", "pipe"] });
   let out = "";

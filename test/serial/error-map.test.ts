@@ -29,13 +29,25 @@ test("./flash.sh's console shows timer errors at their TypeScript lines, and the
     });
     clearTimeout(guard);
     const out = r.stdout.replace(/\r\n/g, "\n");
-    assert.match(out, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-timer-inlined")}:\\d+: attempt to index field 'x'`), out);
+    assert.match(
+      out,
+      new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-timer-inlined")}:\\d+: attempt to index field 'x'`),
+      out,
+    );
     assert.match(out, new RegExp(`\\n  inlined: src/util\\.ts:${lineOf(UTIL, "BUG-inlined")}:\\d+ \\|`));
     assert.match(out, new RegExp(`\\nsrc/util\\.ts:${lineOf(UTIL, "BUG-util")}:\\d+: attempt to index field 'x'`));
-    assert.match(out, new RegExp(`\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry' \\(a nil value\\)`));
+    assert.match(
+      out,
+      new RegExp(
+        `\\nsrc/app\\.ts:${lineOf(TIMERS, "BUG-local")}:\\d+: attempt to index local 'entry' \\(a nil value\\)`,
+      ),
+    );
 
     const build = join(app.dir, "build", "lua");
-    const manifest = JSON.parse(readFileSync(join(build, "manifest.json"), "utf8")) as { files: { name: string }[]; maps: string[] };
+    const manifest = JSON.parse(readFileSync(join(build, "manifest.json"), "utf8")) as {
+      files: { name: string }[];
+      maps: string[];
+    };
     assert.ok(manifest.maps.includes("app.lua.map"), `the manifest lists the maps: ${JSON.stringify(manifest.maps)}`);
     assert.ok(readdirSync(build).includes("app.lua.map"));
     assert.ok(!manifest.files.some((f) => f.name.endsWith(".map")), "no map is a board file");
@@ -62,7 +74,11 @@ async function boardFor(app: BugApp): Promise<{ pb: PtyBoard; built: BuildResult
  * monitor shows an answer; a line is typed once the one before is answered, and none once the
  * monitor has exited, so nothing piles up on a port nobody reads.
  */
-async function startBehind(board: { pb: PtyBoard; built: BuildResult }, monitor: Promise<unknown>, monitorOut: () => string): Promise<void> {
+async function startBehind(
+  board: { pb: PtyBoard; built: BuildResult },
+  monitor: Promise<unknown>,
+  monitorOut: () => string,
+): Promise<void> {
   const { pb, built } = board;
   let exited = false;
   const done = () => {
@@ -91,13 +107,20 @@ test("mcu monitor shows an error while app.lua loads at its TypeScript line", as
   const board = await boardFor(app);
   const { pb } = board;
   try {
-    const run = mcuUntil(["monitor", "--port", pb.link, "--app", "."], app.dir, /in main chunk\n.*\n.*in function/, (s) => (seen = s));
+    const run = mcuUntil(
+      ["monitor", "--port", pb.link, "--app", "."],
+      app.dir,
+      /in main chunk\n.*\n.*in function/,
+      (s) => (seen = s),
+    );
     await startBehind(board, run, () => seen);
     const r = await run;
     const line = lineOf(AT_LOAD, "BUG-load");
     assert.match(
       r.stdout,
-      new RegExp(`\\n(?:> )?src/app\\.ts:${line}:\\d+: attempt to index field 'led' \\(a nil value\\)\\n  src/app\\.ts:${line}:\\d+ \\| gpio\\.mode`),
+      new RegExp(
+        `\\n(?:> )?src/app\\.ts:${line}:\\d+: attempt to index field 'led' \\(a nil value\\)\\n  src/app\\.ts:${line}:\\d+ \\| gpio\\.mode`,
+      ),
     );
     assert.match(r.stdout, new RegExp(`\\tsrc/app\\.ts:${line}:\\d+: in main chunk`));
   } finally {
@@ -118,13 +141,20 @@ test("mcu monitor shows an MQTT message callback's error at the handler's TypeSc
     await pc.connect();
     // Retained: the board gets it as soon as it subscribes.
     await pc.publish("nodemcu/bugs/in", "boom", { qos: 1, retain: true });
-    const run = mcuUntil(["monitor", "--port", pb.link, "--app", "."], app.dir, /field 'x' \(a nil value\)\)\n.*\n/, (s) => (seen = s));
+    const run = mcuUntil(
+      ["monitor", "--port", pb.link, "--app", "."],
+      app.dir,
+      /field 'x' \(a nil value\)\)\n.*\n/,
+      (s) => (seen = s),
+    );
     await startBehind(board, run, () => seen);
     const r = await run;
     const line = lineOf(ON_MESSAGE, "BUG-message");
     assert.match(
       r.stdout,
-      new RegExp(`\\nPANIC: [^\\n]*\\(src/app\\.ts:${line}:\\d+: attempt to index field 'x' \\(a nil value\\)\\)\\n  src/app\\.ts:${line}:\\d+ \\| start\\(`),
+      new RegExp(
+        `\\nPANIC: [^\\n]*\\(src/app\\.ts:${line}:\\d+: attempt to index field 'x' \\(a nil value\\)\\)\\n  src/app\\.ts:${line}:\\d+ \\| start\\(`,
+      ),
     );
   } finally {
     pb.close();
@@ -141,7 +171,12 @@ test("mcu monitor --raw shows the board's own Lua locations", async () => {
   const board = await boardFor(app);
   const { pb } = board;
   try {
-    const run = mcuUntil(["monitor", "--port", pb.link, "--app", ".", "--raw"], app.dir, /in main chunk\n.*\n.*in function/, (s) => (seen = s));
+    const run = mcuUntil(
+      ["monitor", "--port", pb.link, "--app", ".", "--raw"],
+      app.dir,
+      /in main chunk\n.*\n.*in function/,
+      (s) => (seen = s),
+    );
     await startBehind(board, run, () => seen);
     const r = await run;
     assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);

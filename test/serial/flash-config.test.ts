@@ -26,7 +26,10 @@ test("./flash.sh resolves a relative --config against the caller's folder, not t
   const caller = mkdtempSync(join(tmpdir(), "mcu-caller-"));
   mkdirSync(join(caller, "cfg"));
   // Valid, so the build passes and the run reaches the port step, which fails on the missing port.
-  writeFileSync(join(caller, "cfg", "dev.json"), JSON.stringify({ id: "here", wifi: { ssid: "n" }, mqtt: { host: "h" } }));
+  writeFileSync(
+    join(caller, "cfg", "dev.json"),
+    JSON.stringify({ id: "here", wifi: { ssid: "n" }, mqtt: { host: "h" } }),
+  );
   const r = await flashSh(["--config", "cfg/dev.json", "--out", "out", ...noBoard], { cwd: caller });
   assert.match(r.stderr, /step 3\/8 \(get the REPL\) failed: \/nonexistent\/tty does not exist/, r.stderr);
   assert.ok(existsSync(join(caller, "out", "config.lua")), "the build did not go to the caller's out/");

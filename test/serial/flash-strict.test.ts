@@ -24,7 +24,11 @@ async function onAgedBoard(flashTiming: FlashProfile, fn: (pb: PtyBoard) => Prom
   try {
     assert.ok(await waitFor(() => /> $/.test(pb.text())), "the board never prompted");
     await fn(pb);
-    assert.deepEqual({ overflowed: pb.board.rx.overflowed, lost: pb.board.rx.lost }, { overflowed: 0, lost: 0 }, "the board lost serial input");
+    assert.deepEqual(
+      { overflowed: pb.board.rx.overflowed, lost: pb.board.rx.lost },
+      { overflowed: 0, lost: 0 },
+      "the board lost serial input",
+    );
   } finally {
     pb.close();
   }
@@ -34,12 +38,20 @@ for (const timing of ["typical", "worst"] as const) {
   test(`${timing} flash timing, aged filesystem: ./flash.sh puts the build on the board byte for byte`, async () => {
     await onAgedBoard(timing, async (pb) => {
       const out = join(dir, `build-${timing}`);
-      const cfg = writeConfig({ id: `strict-${timing}`, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: 1 } });
+      const cfg = writeConfig({
+        id: `strict-${timing}`,
+        wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+        mqtt: { host: "127.0.0.1", port: 1 },
+      });
       const r = await flashSh(["--out", out, "--no-monitor", "--port", pb.link, "--config", cfg]);
       assert.equal(r.code, 0, r.stderr);
       // The board's files: not the manifest, nor the error maps, which stay on the PC.
       for (const name of readdirSync(out).filter((n) => n.endsWith(".lua"))) {
-        assert.deepEqual(readFileSync(join(pb.flashDir, name)), readFileSync(join(out, name)), `${name} differs on the board`);
+        assert.deepEqual(
+          readFileSync(join(pb.flashDir, name)),
+          readFileSync(join(out, name)),
+          `${name} differs on the board`,
+        );
       }
     });
   });

@@ -26,7 +26,11 @@ after(async () => {
 });
 
 function configFor(id: string, port = broker.port): string {
-  return writeConfig({ id, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port } });
+  return writeConfig({
+    id,
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: "127.0.0.1", port },
+  });
 }
 
 /** ./flash.sh into this file's build folder, without the monitor; `onSpawn` may kill it mid-upload. */
@@ -45,7 +49,10 @@ function liveFiles(dir: string): Record<string, string> {
 }
 
 async function promptOf(pb: PtyBoard): Promise<void> {
-  assert.ok(await waitFor(() => /> $/.test(pb.text())), `no prompt from the board; it said ${JSON.stringify(pb.text().slice(-200))}`);
+  assert.ok(
+    await waitFor(() => /> $/.test(pb.text())),
+    `no prompt from the board; it said ${JSON.stringify(pb.text().slice(-200))}`,
+  );
 }
 
 /** A board on a pty, at its prompt, for the length of `fn`. */
@@ -78,7 +85,10 @@ test("./flash.sh: the board restarts into the build and echoes through Mosquitto
       { topic: "nodemcu/flashed/out", qos: 1 },
       { topic: "nodemcu/flashed/status", qos: 1 },
     ]);
-    assert.ok(await waitFor(() => seen.some((m) => m.payload.toString().includes('"online"'))), `the board never came online: ${pb.text().slice(-300)}`);
+    assert.ok(
+      await waitFor(() => seen.some((m) => m.payload.toString().includes('"online"'))),
+      `the board never came online: ${pb.text().slice(-300)}`,
+    );
     const payload = Buffer.from([0, 1, 0xff, 0xfe, 0x80, 10, 13, 0]);
     await watcher.publish("nodemcu/flashed/in", payload, { qos: 1 });
     assert.ok(await waitFor(() => seen.some((m) => m.topic.endsWith("/out"))), "no echo");
@@ -214,13 +224,18 @@ test(`the link cut at ${CUTS} points during ./flash.sh: the board always boots t
         outcomes.old++;
       } else {
         assert.deepEqual(files, fresh, `cut at byte ${at}: a mix of old and new files`);
-        assert.ok(await waitFor(() => pb.text().includes("app: cut joining")), `cut at byte ${at}: the new firmware did not boot`);
+        assert.ok(
+          await waitFor(() => pb.text().includes("app: cut joining")),
+          `cut at byte ${at}: the new firmware did not boot`,
+        );
         outcomes.new++;
       }
       assert.doesNotMatch(pb.text(), /PANIC|lua: /, `cut at byte ${at}: the firmware crashed`);
     }
     assert.ok(outcomes.old > 0, "no cut point fell before the switch to the new firmware");
-    console.log(`# cut uploads: ${CUTS} cut points, ${outcomes.old} booted the old firmware, ${outcomes.new} the new, none broken`);
+    console.log(
+      `# cut uploads: ${CUTS} cut points, ${outcomes.old} booted the old firmware, ${outcomes.new} the new, none broken`,
+    );
 
     // A cut mid-transfer without a power cycle: the board's receiver locks the console, and the next flash unlocks it and completes.
     installOld(pb.flashDir);

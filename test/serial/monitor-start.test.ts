@@ -39,7 +39,11 @@ test("./flash.sh's console after the restart shows only whole lines of what the 
   mcuBin();
   const out = join(dir, "build");
   await buildFirmware({
-    configFile: writeConfig({ id: "mid", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: 1 } }),
+    configFile: writeConfig({
+      id: "mid",
+      wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+      mqtt: { host: "127.0.0.1", port: 1 },
+    }),
     outDir: out,
     log: () => {},
   });
@@ -70,7 +74,10 @@ test("./flash.sh's console after the restart shows only whole lines of what the 
     const lines = shown.split("\n").slice(0, -1);
     assert.ok(lines.length >= 2, `too little console: ${JSON.stringify(shown)}`);
     for (const line of lines)
-      assert.ok(printed.has(line.replace(/\r$/, "")), `the console shows ${JSON.stringify(line)}, which is not a whole line the board printed`);
+      assert.ok(
+        printed.has(line.replace(/\r$/, "")),
+        `the console shows ${JSON.stringify(line)}, which is not a whole line the board printed`,
+      );
   } finally {
     pb.close();
   }

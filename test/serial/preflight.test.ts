@@ -21,7 +21,11 @@ const plain = join(dir, "plain");
 const tls = join(dir, "tls");
 const floats = join(dir, "floats");
 const config = (tlsOn: boolean) =>
-  writeConfig({ id: "pre", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", tls: tlsOn } });
+  writeConfig({
+    id: "pre",
+    wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+    mqtt: { host: "127.0.0.1", tls: tlsOn },
+  });
 
 before(async () => {
   mcuBin();
@@ -104,7 +108,9 @@ test("the build records the modules its Lua uses and no float need; a fraction o
   assert.deepEqual(needs.modules, ["mqtt", "node", "rtcmem", "tmr", "wifi"]);
   assert.deepEqual([needs.ssl, needs.floats], [false, []]);
   assert.equal(JSON.parse(readFileSync(join(tls, "manifest.json"), "utf8")).needs.ssl, true);
-  const lua = new Map([["x.lua", "local a = 0.5 + 1e3 + 0xfe + 3000000000 + 7 print(sjson.encode({}), bit.band(a, 1), file)"]]);
+  const lua = new Map([
+    ["x.lua", "local a = 0.5 + 1e3 + 0xfe + 3000000000 + 7 print(sjson.encode({}), bit.band(a, 1), file)"],
+  ]);
   assert.deepEqual(boardNeeds(lua, false, 0), {
     modules: ["bit", "file", "sjson"],
     ssl: false,

@@ -26,7 +26,9 @@ test("a paused upload never turns the file into REPL input; it resumes, unlocks 
     writeFileSync(join(dir, "big60.lua"), data);
     assert.ok(await waitFor(() => /> $/.test(pb.text())), "the board never prompted");
 
-    const child = spawn(process.execPath, [resolve(mcuBin()), "upload", "--port", pb.link, join(dir, "big60.lua")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [resolve(mcuBin()), "upload", "--port", pb.link, join(dir, "big60.lua")], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
@@ -35,7 +37,10 @@ test("a paused upload never turns the file into REPL input; it resumes, unlocks 
     const start = pb.received();
     assert.ok(await waitFor(() => pb.received() - start > 5000, 30000), "the upload never started");
     child.kill("SIGSTOP");
-    assert.ok(await waitFor(() => /#K \d+ upload cut/.test(pb.text()), 15000), `the board's receiver did not lock the console: ${pb.text().slice(-300)}`);
+    assert.ok(
+      await waitFor(() => /#K \d+ upload cut/.test(pb.text()), 15000),
+      `the board's receiver did not lock the console: ${pb.text().slice(-300)}`,
+    );
     child.kill("SIGCONT");
 
     const code = await exited;

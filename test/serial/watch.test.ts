@@ -19,7 +19,11 @@ test("./flash.sh --watch: a saved edit reaches the board (only what it changed i
   assert.equal((await mcu(["new", app])).code, 0);
   writeFileSync(
     join(app, "device.json"),
-    JSON.stringify({ id: "w", wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: "127.0.0.1", port: 1 } }),
+    JSON.stringify({
+      id: "w",
+      wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+      mqtt: { host: "127.0.0.1", port: 1 },
+    }),
   );
   const pb = ptyBoard();
   let out = "";
@@ -39,9 +43,16 @@ test("./flash.sh --watch: a saved edit reaches the board (only what it changed i
     const source = join(app, "src", "app.ts");
     // The template is one call of the session library (docs/session.md): the edit adds a line.
     writeFileSync(source, `${readFileSync(source, "utf8")}print("app: w watching");\n`);
-    if (!(await waitFor(() => out.split("restarted into firmware").length === 3 && pb.text().includes("app: w watching"), 60000))) {
+    if (
+      !(await waitFor(
+        () => out.split("restarted into firmware").length === 3 && pb.text().includes("app: w watching"),
+        60000,
+      ))
+    ) {
       kill();
-      assert.fail(`the edit never ran on the board:\n${out.slice(-2000)}\nstderr: ${(await done).stderr}\nboard: ${pb.text().slice(-1500)}`);
+      assert.fail(
+        `the edit never ran on the board:\n${out.slice(-2000)}\nstderr: ${(await done).stderr}\nboard: ${pb.text().slice(-1500)}`,
+      );
     }
     const round = out.slice(out.indexOf("changed; building"));
     const uploaded = [...round.matchAll(/^ {2}(\S+)\s+[\d.]+ K?B in .*verified$/gm)].map((m) => m[1]).sort();
@@ -51,10 +62,17 @@ test("./flash.sh --watch: a saved edit reaches the board (only what it changed i
 
     writeFileSync(source, "this is not TypeScript (\n");
     assert.ok(
-      await waitFor(() => /does not compile[\s\S]*keeps the build it had/.test(out.slice(out.lastIndexOf("changed; building"))), 60000),
+      await waitFor(
+        () => /does not compile[\s\S]*keeps the build it had/.test(out.slice(out.lastIndexOf("changed; building"))),
+        60000,
+      ),
       out.slice(-2000),
     );
-    assert.match(readFileSync(join(pb.flashDir, "app.lua"), "latin1"), /watching/, "the board's app changed after a failed build");
+    assert.match(
+      readFileSync(join(pb.flashDir, "app.lua"), "latin1"),
+      /watching/,
+      "the board's app changed after a failed build",
+    );
     assert.doesNotMatch(out.slice(out.lastIndexOf("changed; building")), /uploaded/);
   } finally {
     kill();

@@ -26,7 +26,9 @@ test("a build with a type error, its output piped, has no ANSI escape and says w
 });
 
 test("FORCE_COLOR=1 colours it even piped, and NO_COLOR does not", async () => {
-  const forced = await mcu(["build", "--app", app, "--out", join(dir, "out2")], { env: { ...plain, FORCE_COLOR: "1" } });
+  const forced = await mcu(["build", "--app", app, "--out", join(dir, "out2")], {
+    env: { ...plain, FORCE_COLOR: "1" },
+  });
   assert.equal(forced.code, 1, forced.stderr);
   assert.match(forced.stderr, /\x1b\[\d+m/);
   assert.doesNotMatch(forced.stderr, /\\x1b/, "the colour escaped as text");

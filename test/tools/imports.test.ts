@@ -47,14 +47,19 @@ function graphOf(files: Map<string, string>): Graph {
 const RULES: { from: RegExp; to: RegExp; why: string }[] = [
   { from: /^firmware\//, to: /^(host|tools)\//, why: "firmware knows nothing of host or tools" },
   { from: /^host\//, to: /^tools\//, why: "host knows nothing of tools" },
-  { from: /^host\/kit\//, to: /^(?!host\/kit\/)/, why: "the CLI kit is at the bottom: it imports nothing of the project" },
+  {
+    from: /^host\/kit\//,
+    to: /^(?!host\/kit\/)/,
+    why: "the CLI kit is at the bottom: it imports nothing of the project",
+  },
 ];
 
 /** Imports that run the wrong way, as "a -> b: why". */
 function wrongWay(graph: Graph): string[] {
   const found: string[] = [];
   for (const [from, tos] of graph) {
-    for (const to of tos) for (const r of RULES) if (r.from.test(from) && r.to.test(to)) found.push(`${from} -> ${to}: ${r.why}`);
+    for (const to of tos)
+      for (const r of RULES) if (r.from.test(from) && r.to.test(to)) found.push(`${from} -> ${to}: ${r.why}`);
   }
   return found;
 }
@@ -79,7 +84,10 @@ function loops(graph: Graph): string[] {
 
 test("no import runs the wrong way: firmware <- host <- tools, and the CLI kit at the bottom", () => {
   const graph = graphOf(sources());
-  assert.ok(graph.size > 50 && [...graph.values()].some((tos) => tos.length > 0), "the scan found no sources or no imports: the check is broken");
+  assert.ok(
+    graph.size > 50 && [...graph.values()].some((tos) => tos.length > 0),
+    "the scan found no sources or no imports: the check is broken",
+  );
   assert.deepEqual(wrongWay(graph), []);
 });
 
@@ -96,7 +104,10 @@ test("the checks catch a wrong-way import, a type-only loop and a lazy import", 
       ["firmware/src/app.ts", `import { n } from "../../host/names";`],
       ["host/names.ts", ``],
       ["tools/y.ts", `import type { V } from "./z.ts";`],
-      ["tools/z.ts", `// import("./nothing.ts") in a comment is not an import\nexport const load = () => import("./y.ts");`],
+      [
+        "tools/z.ts",
+        `// import("./nothing.ts") in a comment is not an import\nexport const load = () => import("./y.ts");`,
+      ],
     ]),
   );
   assert.deepEqual(

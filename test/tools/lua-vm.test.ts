@@ -33,7 +33,11 @@ test("__sys reaches JavaScript synchronously with exact bytes and returns severa
       return [Buffer.from([0, 200, 37]), 7, true, null];
     },
   });
-  const r = s.exec('local a, b, c, d = __sys("probe", "x\\0%\\255", 12) return a, b, tostring(c), tostring(d)', "=t", 4);
+  const r = s.exec(
+    'local a, b, c, d = __sys("probe", "x\\0%\\255", 12) return a, b, tostring(c), tostring(d)',
+    "=t",
+    4,
+  );
   assert.ok(r.ok, r.ok ? "" : r.error);
   assert.deepEqual(calls, [["probe", [Buffer.from([0x78, 0, 0x25, 0xff]), Buffer.from("12")]]]);
   assert.deepEqual(

@@ -2,7 +2,18 @@
 // to: the scripts it writes quote what they must (issue 24, point 9); an odd target is refused
 // with exit 2 and a message, nothing written or deleted (point 10).
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -26,7 +37,9 @@ before(async () => {
     const r = await mcu(["new", name], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     // The file: link to this clone, which puts mcu on the app's .bin; no script of the clone runs.
-    const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: join(dir, name) });
+    const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], {
+      cwd: join(dir, name),
+    });
     assert.equal(installed.code, 0, installed.stderr);
   }
 });
@@ -34,11 +47,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The arguments each npm script gives node in the app `name`, run through npm as a user would. */
 async function scriptArgs(name: string): Promise<Record<string, string[]>> {
-  const scripts = Object.keys((JSON.parse(readFileSync(join(dir, name, "package.json"), "utf8")) as { scripts: object }).scripts);
+  const scripts = Object.keys(
+    (JSON.parse(readFileSync(join(dir, name, "package.json"), "utf8")) as { scripts: object }).scripts,
+  );
   const args: Record<string, string[]> = {};
   for (const script of scripts) {
     const log = join(dir, `${script}.args`);
-    const r = await run("npm", ["run", "--silent", `--script-shell=${join(stub, "sh")}`, script], { cwd: join(dir, name), env: { STUB_LOG: log } });
+    const r = await run("npm", ["run", "--silent", `--script-shell=${join(stub, "sh")}`, script], {
+      cwd: join(dir, name),
+      env: { STUB_LOG: log },
+    });
     assert.equal(r.code, 0, `${script}: ${r.stderr}`);
     args[script] = readFileSync(log, "utf8").split("\n").slice(0, -1);
   }
@@ -46,7 +64,8 @@ async function scriptArgs(name: string): Promise<Record<string, string[]>> {
 }
 
 const noPwned = () => {
-  for (const where of [dir, join(dir, INJECTION), process.cwd()]) assert.ok(!existsSync(join(where, "PWNED")), `PWNED made in ${where}`);
+  for (const where of [dir, join(dir, INJECTION), process.cwd()])
+    assert.ok(!existsSync(join(where, "PWNED")), `PWNED made in ${where}`);
 };
 
 test("a folder named inj$(touch PWNED): no script runs the command in its name, nor does the cd hint", async () => {
@@ -76,7 +95,9 @@ test("a folder named 'my board': each script gets its arguments whole, and typec
 /** What is under `d`, names and kinds, to show nothing changed. */
 const listing = (d: string) => readdirSync(d, { recursive: true }).map(String).sort();
 
-test("mcu new refuses a file, a dangling link, a path under a file and /proc/foo: exit 2, a message, nothing written", { timeout: 60_000 }, async () => {
+test("mcu new refuses a file, a dangling link, a path under a file and /proc/foo: exit 2, a message, nothing written", {
+  timeout: 60_000,
+}, async () => {
   const odd = join(dir, "odd");
   mkdirSync(odd);
   writeFileSync(join(odd, "a-file"), "mine");

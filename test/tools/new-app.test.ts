@@ -4,7 +4,16 @@
 // emulate --app boot it with them too. A folder that is not empty is refused untouched.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, test } from "node:test";
@@ -28,7 +37,14 @@ const kitImport = (appDir: string) =>
 const npm = (script: string, cwd = app) => run("npm", ["run", "--silent", script], { cwd, env: { CI: "true" } });
 
 test("mcu new makes src/app.ts, test/app.test.ts, a private device.json named for the folder, tsconfig.json and package.json", () => {
-  assert.deepEqual(readdirSync(app).sort(), [".gitignore", "device.json", "package.json", "src", "test", "tsconfig.json"]);
+  assert.deepEqual(readdirSync(app).sort(), [
+    ".gitignore",
+    "device.json",
+    "package.json",
+    "src",
+    "test",
+    "tsconfig.json",
+  ]);
   assert.deepEqual(readdirSync(join(app, "test")), ["app.test.ts"]);
   assert.equal(readFileSync(join(app, "src", "app.ts"), "utf8"), readFileSync("firmware/src/app.ts", "utf8"));
   assert.equal(JSON.parse(readFileSync(join(app, "device.json"), "utf8")).id, "my-board");
@@ -40,7 +56,9 @@ test("from a clone, the project links to it by a file: dependency, and npm insta
   const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { dependencies: Record<string, string> };
   assert.deepEqual(pkg.dependencies, { "nodemcu-ts-mqtt": `file:${relative(app, process.cwd())}` });
   // --offline: a link needs nothing from the registry. --ignore-scripts: the clone's prepare would rebuild the bundle other tests run.
-  const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: app });
+  const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], {
+    cwd: app,
+  });
   assert.equal(installed.code, 0, installed.stderr);
   assert.equal(realpathSync(join(app, "node_modules", ".bin", "mcu")), realpathSync(mcuBin()));
 });
@@ -99,7 +117,10 @@ test("mcu test fails when a test of the app fails, naming it", async () => {
     const r = await mcu(["test", "--app", app, file]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^not ok \d+ - a wrong echo$/m);
-    assert.match(r.stdout, /waiting for a message "two" on nodemcu\/my-board\/out; the messages .* since then: \["one"\]/);
+    assert.match(
+      r.stdout,
+      /waiting for a message "two" on nodemcu\/my-board\/out; the messages .* since then: \["one"\]/,
+    );
   } finally {
     rmSync(file);
   }
@@ -127,28 +148,44 @@ test("an app that reads the ADC and a DHT passes its own npm test, and mcu test 
       `  board.io.setAdc(7);\n  await board.publish("adc");\n  assert.equal(await board.expect(/^adc/), "adc 7");\n` +
       `  await board.publish("dht");\n  assert.equal(await board.expect(/^dht/), "dht 0 21.5 40");\n});\n`,
   );
-  const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: sensing });
+  const installed = await run("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], {
+    cwd: sensing,
+  });
   assert.equal(installed.code, 0, installed.stderr);
   const tests = await npm("test", sensing);
   assert.equal(tests.code, 0, tests.stdout + tests.stderr);
   assert.match(tests.stdout, /^ok \d+ - reads the ADC and the DHT$/m);
-  assert.match(tests.stdout, /the test boards' NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\)\n/);
+  assert.match(
+    tests.stdout,
+    /the test boards' NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\)\n/,
+  );
   assert.match(tests.stdout, /^ok \d+ - the echo answers$/m);
 
   const demo = await mcu(["demo", "--app", sensing, "--messages", "1"], { env: { CI: "true" } });
   assert.equal(demo.code, 0, demo.stdout + demo.stderr);
-  assert.match(demo.stdout, /its NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\) \(adc,dht,file,/);
+  assert.match(
+    demo.stdout,
+    /its NodeMCU build: the README's recommended modules plus adc, dht \(the firmware uses them\) \(adc,dht,file,/,
+  );
   assert.match(demo.stdout, /1\/1 messages echoed/);
 });
 
 test("mcu emulate --app builds the app and boots it on the access point of its device.json", async () => {
   writeFileSync(
     join(app, "device.json"),
-    JSON.stringify({ id: "my-board", wifi: { ssid: "HomeNet", password: "home-secret" }, mqtt: { host: "127.0.0.1", port: 1 } }),
+    JSON.stringify({
+      id: "my-board",
+      wifi: { ssid: "HomeNet", password: "home-secret" },
+      mqtt: { host: "127.0.0.1", port: 1 },
+    }),
   );
-  const child = spawn(process.execPath, [join(process.cwd(), mcuBin()), "emulate", "--app", app, "--flash", join(dir, "flash")], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(process.cwd(), mcuBin()), "emulate", "--app", app, "--flash", join(dir, "flash")],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   let err = "";

@@ -34,7 +34,15 @@ before(async () => {
   mkdirSync(pack);
   mkdirSync(home);
   await npm(".", ["pack", "--ignore-scripts", "--silent", "--pack-destination", pack]);
-  await npm(".", ["pack", "--ignore-scripts", "--silent", "--workspace", "firmware/types/nodemcu", "--pack-destination", pack]);
+  await npm(".", [
+    "pack",
+    "--ignore-scripts",
+    "--silent",
+    "--workspace",
+    "firmware/types/nodemcu",
+    "--pack-destination",
+    pack,
+  ]);
   tarballs = readdirSync(pack).map((f) => join(pack, f));
   await install(home);
   const made = await run(join(home, "node_modules", ".bin", "mcu"), ["new", "my-board"], { cwd: home });
@@ -45,21 +53,41 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test("the tarballs hold the bundle and the firmware library, not the tests", () => {
   const files = (name: string) => readdirSync(join(home, "node_modules", name), { recursive: true }).map(String);
   const shipped = files(toolkit.name);
-  for (const f of ["dist/mcu.js", "firmware/tsconfig.json", "firmware/src/session.ts", "firmware/src/contract.ts", "device.example.json", "LICENSE"])
+  for (const f of [
+    "dist/mcu.js",
+    "firmware/tsconfig.json",
+    "firmware/src/session.ts",
+    "firmware/src/contract.ts",
+    "device.example.json",
+    "LICENSE",
+  ])
     assert.ok(shipped.includes(f), `${f} is not in the toolkit's tarball`);
-  assert.ok(!shipped.some((f) => /^(test|bench|tools|docs)\//.test(f)), "the toolkit's tarball holds tests, bench, tools or docs");
+  assert.ok(
+    !shipped.some((f) => /^(test|bench|tools|docs)\//.test(f)),
+    "the toolkit's tarball holds tests, bench, tools or docs",
+  );
   assert.ok(files("@types/nodemcu").includes("index.d.ts"));
 });
 
 test("mcu new from the installed toolkit: the project depends on it by name and version range, its scripts run its own mcu", () => {
-  const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+    scripts: Record<string, string>;
+  };
   assert.deepEqual(pkg.dependencies, { [toolkit.name]: `^${toolkit.version}` });
   assert.equal(pkg.scripts.build, "mcu build --app .");
-  for (const [name, script] of Object.entries(pkg.scripts)) assert.doesNotMatch(script, /\.\.\/|dist\/mcu\.js/, `script ${name} names a path into a clone`);
-  assert.doesNotMatch(readFileSync(join(app, "tsconfig.json"), "utf8"), /\.\.\//, "the tsconfig reaches outside the project");
+  for (const [name, script] of Object.entries(pkg.scripts))
+    assert.doesNotMatch(script, /\.\.\/|dist\/mcu\.js/, `script ${name} names a path into a clone`);
+  assert.doesNotMatch(
+    readFileSync(join(app, "tsconfig.json"), "utf8"),
+    /\.\.\//,
+    "the tsconfig reaches outside the project",
+  );
 });
 
-test("after npm install, the project type-checks against @types/nodemcu and the firmware library, and builds", { timeout: 120_000 }, async () => {
+test("after npm install, the project type-checks against @types/nodemcu and the firmware library, and builds", {
+  timeout: 120_000,
+}, async () => {
   // --no-save: the tarballs satisfy the range mcu new wrote, which stays as it is.
   await install(app, "--no-save");
   await npm(app, ["ls", "--depth=0"]);

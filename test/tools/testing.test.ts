@@ -17,14 +17,21 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test("the echo on a kit board: expect goes on from its last match, the console, heap, status and a power cycle", async () => {
   const board = await boot({ modules: [...RECOMMENDED_BUILD, "adc"], io: { pins: { 2: 1 } } });
-  assert.deepEqual(board.topics, { in: "nodemcu/testboard/in", out: "nodemcu/testboard/out", status: "nodemcu/testboard/status" });
+  assert.deepEqual(board.topics, {
+    in: "nodemcu/testboard/in",
+    out: "nodemcu/testboard/out",
+    status: "nodemcu/testboard/status",
+  });
   assert.ok(board.modules.includes("adc") && board.board.modules.includes("adc"), "the modules asked for");
   assert.equal(board.io.pin(2).level, 1, "the pin the io option drives");
 
   for (const m of ["one", "two", "one"]) await board.publish(m);
   assert.equal(await board.expect("one"), "one");
   assert.equal(await board.expect(/^o/), "one", "the second one, after the last match");
-  await assert.rejects(board.expect("two", 500), /waiting for a message "two" on nodemcu\/testboard\/out; .*since then: \[\]/);
+  await assert.rejects(
+    board.expect("two", 500),
+    /waiting for a message "two" on nodemcu\/testboard\/out; .*since then: \[\]/,
+  );
   assert.deepEqual(board.messages(), ["one", "two", "one"]);
 
   assert.equal(await board.expectConsole(/^mqtt: connected$/), "mqtt: connected");
@@ -48,7 +55,14 @@ test("a build folder runs as built, on the broker given", async () => {
   const broker = await startEmbeddedBroker();
   after(() => broker.close());
   const configFile = join(work, "device.json");
-  writeFileSync(configFile, JSON.stringify({ id: "built", wifi: { ssid: "lab", password: "lab-secret-1" }, mqtt: { host: broker.host, port: broker.port } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      id: "built",
+      wifi: { ssid: "lab", password: "lab-secret-1" },
+      mqtt: { host: broker.host, port: broker.port },
+    }),
+  );
   const built = await buildFirmware({ configFile, outDir: join(work, "lua"), log: () => {} });
   const board = await boot({ app: built.outDir, broker: broker.url });
   assert.equal(board.id, "built");
@@ -58,5 +72,8 @@ test("a build folder runs as built, on the broker given", async () => {
 });
 
 test("a folder that is neither an app nor a build is refused, saying what it should be", async () => {
-  await assert.rejects(boot({ app: work }), /neither an app folder \(src\/app\.ts\) nor a build folder \(manifest\.json\)/);
+  await assert.rejects(
+    boot({ app: work }),
+    /neither an app folder \(src\/app\.ts\) nor a build folder \(manifest\.json\)/,
+  );
 });

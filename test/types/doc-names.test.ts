@@ -39,10 +39,12 @@ function typedNames(): Map<string, Set<string>> {
           names.add(`${path}.${d.name.text}`);
           // A constant table typed inline (wifi.eventmon.reason): its fields are constants too.
           if (d.type && ts.isTypeLiteralNode(d.type)) {
-            for (const m of d.type.members) if (m.name && ts.isIdentifier(m.name)) names.add(`${path}.${d.name.text}.${m.name.text}`);
+            for (const m of d.type.members)
+              if (m.name && ts.isIdentifier(m.name)) names.add(`${path}.${d.name.text}.${m.name.text}`);
           }
         }
-      } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name)) walk(st, `${path}.${luaName(st, st.name.text)}`, names);
+      } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name))
+        walk(st, `${path}.${luaName(st, st.name.text)}`, names);
       else if (ts.isInterfaceDeclaration(st)) {
         const top = path.split(".")[0]!;
         for (const m of st.members) {
@@ -83,14 +85,18 @@ test("every documented module has typings", () => {
 
 test("every documented name is typed or listed as untyped with a reason", () => {
   const missing = Object.entries(documented)
-    .flatMap(([m, names]) => names.filter((n) => !typed.get(m)?.has(n)).map((n) => (n.startsWith(":") ? `${m}${n}` : n)))
+    .flatMap(([m, names]) =>
+      names.filter((n) => !typed.get(m)?.has(n)).map((n) => (n.startsWith(":") ? `${m}${n}` : n)),
+    )
     .filter((key) => !(key in untyped));
   assert.deepEqual(missing, [], `documented but neither typed nor in untyped.json:\n${missing.join("\n")}`);
   for (const [name, reason] of Object.entries(untyped)) assert.ok(reason.trim().length > 10, `${name} needs a reason`);
 });
 
 test("untyped.json lists only names that are documented and not typed", () => {
-  const all = new Set(Object.entries(documented).flatMap(([m, names]) => names.map((n) => (n.startsWith(":") ? `${m}${n}` : n))));
+  const all = new Set(
+    Object.entries(documented).flatMap(([m, names]) => names.map((n) => (n.startsWith(":") ? `${m}${n}` : n))),
+  );
   for (const name of Object.keys(untyped)) {
     assert.ok(all.has(name), `${name} is not in doc-names.json`);
     const m = name.split(/[.:]/)[0]!;
@@ -118,7 +124,10 @@ test("every typed module is used in the type-test fixtures, correctly and wrongl
   for (const m of Object.keys(documented)) {
     const ref = m === "bit" ? "bits." : m === "ds18b20" ? 'require("ds18b20")' : `${m}.`;
     if (!ok.includes(ref)) missing.push(`no correct use of ${m} in the ok fixtures`);
-    const misused = misuse.some((l, i) => l.trimStart().startsWith("// @ts-expect-error") && misuse[i + 1]!.includes(m === "ds18b20" ? "ds18b20" : ref));
+    const misused = misuse.some(
+      (l, i) =>
+        l.trimStart().startsWith("// @ts-expect-error") && misuse[i + 1]!.includes(m === "ds18b20" ? "ds18b20" : ref),
+    );
     if (!misused) missing.push(`no marked misuse of ${m} in the misuse fixtures`);
   }
   assert.deepEqual(missing, []);

@@ -75,7 +75,9 @@ test("every @ts-expect-error marks a real error: without the mark, that line fai
   assert.ok(cases.length >= 90, `only ${cases.length} misuse cases`);
   const ds = diagnostics(variants);
   for (const { file, line, what } of cases) {
-    const hit = ds.some((d) => d.file?.fileName === file && d.file.getLineAndCharacterOfPosition(d.start!).line === line);
+    const hit = ds.some(
+      (d) => d.file?.fileName === file && d.file.getLineAndCharacterOfPosition(d.start!).line === line,
+    );
     assert.ok(hit, `${what} compiles without its mark`);
   }
 });
@@ -83,7 +85,11 @@ test("every @ts-expect-error marks a real error: without the mark, that line fai
 test("methods compile to `:` calls, module functions to `.` calls, callbacks take no self", () => {
   const out = new Map<string, string>();
   const result = tstl.transpileFiles(okFiles, options, (name, text) => out.set(name, text));
-  assert.equal(result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length, 0, describe(result.diagnostics));
+  assert.equal(
+    result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length,
+    0,
+    describe(result.diagnostics),
+  );
   assert.equal(out.size, okFiles.length, `Lua for ${okFiles.length} fixtures, got ${[...out.keys()]}`);
   const lua = [...out.values()].join("\n");
   for (const call of [

@@ -14,11 +14,24 @@ const luaDir = "tools/emulator";
 const luaFiles = readdirSync(luaDir, { recursive: true }).filter((f) => f.endsWith(".lua"));
 const lua = Object.fromEntries(luaFiles.map((f) => [f.replaceAll("\\", "/"), readFileSync(`${luaDir}/${f}`, "utf8")]));
 // Native addons and packages that load files relative to themselves stay in node_modules.
-const external = ["@lydell/node-pty", "serialport", "@serialport/*", "lua-wasm-bindings", "aedes", "typescript", "typescript-to-lua", "source-map"];
+const external = [
+  "@lydell/node-pty",
+  "serialport",
+  "@serialport/*",
+  "lua-wasm-bindings",
+  "aedes",
+  "typescript",
+  "typescript-to-lua",
+  "source-map",
+];
 
 /** The verb modules tools/cli/verbs.ts loads, by their path from the root: each gets a file of its own. */
 const verbsSource = readFileSync("tools/cli/verbs.ts", "utf8");
-const verbModules = [...new Set([...verbsSource.matchAll(/import\("([^"]+)\.ts"\)/g)].map((m) => relative(".", resolve("tools/cli", m[1]))))];
+const verbModules = [
+  ...new Set(
+    [...verbsSource.matchAll(/import\("([^"]+)\.ts"\)/g)].map((m) => relative(".", resolve("tools/cli", m[1]))),
+  ),
+];
 const verbFile = (path) => `verbs/${path.replaceAll("/", "-")}`;
 
 /** In the dispatcher, a verb's dynamic import becomes a require of its own file, left for run time. */
@@ -43,7 +56,11 @@ const common = {
   // node's own is API-compatible and already loaded, which saves parsing ~200 KB per start.
   // `debug` is swapped for a no-op (see tools/cli/no-debug.cjs). jsonc-parser's "main" is a UMD
   // build whose dynamic requires a bundler cannot follow; its ES module build bundles whole.
-  alias: { "readable-stream": "stream", debug: "./tools/cli/no-debug.cjs", "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js" },
+  alias: {
+    "readable-stream": "stream",
+    debug: "./tools/cli/no-debug.cjs",
+    "jsonc-parser": "./node_modules/jsonc-parser/lib/esm/main.js",
+  },
   // The sources are ES modules that locate files from import.meta.url.
   banner: { js: 'const __mcuUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { MCU_VERSION: JSON.stringify(pkg.version), MCU_LUA: JSON.stringify(lua), "import.meta.url": "__mcuUrl" },
@@ -63,7 +80,11 @@ await build({
   // for its CommonJS exports (cjs-module-lexer, about 10 ms for the client's 150 KB).
   supported: { "dynamic-import": false },
 });
-await build({ ...common, entryPoints: Object.fromEntries(verbModules.map((p) => [verbFile(p), `${p}.ts`])), outdir: "dist" });
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(verbModules.map((p) => [verbFile(p), `${p}.ts`])),
+  outdir: "dist",
+});
 // The test kit an app's tests import as "<package>/testing" (package.json "exports").
 await build({ ...common, entryPoints: ["tools/testing/index.ts"], outfile: "dist/testing.js" });
 writeFileSync("dist/package.json", JSON.stringify({ type: "commonjs" }) + "\n");

@@ -3,7 +3,17 @@
 // scripts that run its mcu with --app, and a tsconfig that extends the firmware's through
 // node_modules (so an editor checks it against @types/nodemcu and the shared contract). The boot
 // guard and the contract stay one copy, in the toolkit.
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { CliError, EXIT, parseOrUsage, printable } from "../../host/kit/index.ts";
 import { idError } from "../../host/names.ts";
@@ -59,7 +69,10 @@ interface Toolkit {
  * for that version range; a clone is not, so the app links to it (file:, relative to the app).
  */
 function toolkitFor(root: string, dir: string): Toolkit {
-  const { name, version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
   const installed = root.split(sep).includes("node_modules");
   return { name, spec: installed ? `^${version}` : `file:${posix(relative(dir, root))}` };
 }
@@ -71,7 +84,9 @@ function toolkitFor(root: string, dir: string): Toolkit {
  * package, but a file: link brings no dependencies along, so from a clone it is run by path.
  */
 function packageJson(pkg: string, toolkit: Toolkit): string {
-  const tsc = toolkit.spec.startsWith("file:") ? `node node_modules/${toolkit.name}/node_modules/typescript/bin/tsc` : "tsc";
+  const tsc = toolkit.spec.startsWith("file:")
+    ? `node node_modules/${toolkit.name}/node_modules/typescript/bin/tsc`
+    : "tsc";
   const scripts = {
     build: "mcu build --app .",
     flash: "mcu flash --app .",
@@ -93,7 +108,12 @@ function tsconfigJson(name: string): string {
       // The app's src/ and the toolkit's firmware/src/ are one folder to imports: "./contract" resolves.
       rootDirs: ["src", `${lib}/firmware/src`],
       // The toolkit's own dependencies (a clone's sit behind the link), else those npm hoisted beside it.
-      typeRoots: [`${lib}/node_modules/@types`, `${lib}/node_modules/@typescript-to-lua`, "node_modules/@types", "node_modules/@typescript-to-lua"],
+      typeRoots: [
+        `${lib}/node_modules/@types`,
+        `${lib}/node_modules/@typescript-to-lua`,
+        "node_modules/@types",
+        "node_modules/@typescript-to-lua",
+      ],
       types: ["language-extensions", "nodemcu"],
       rootDir: ".",
       outDir: "build/tsc",
@@ -178,7 +198,9 @@ function emptyFolder(given: string, dir: string): string[] {
   if (target !== undefined)
     throw refused(
       given,
-      link ? `: ${at} is a symbolic link to nothing (${target}); remove it or choose another folder` : `cannot be used (${target} on ${at})`,
+      link
+        ? `: ${at} is a symbolic link to nothing (${target}); remove it or choose another folder`
+        : `cannot be used (${target} on ${at})`,
     );
   if (!statSync(at).isDirectory()) {
     if (at === dir) throw refused(given, "is a file, not a folder: choose a new or empty folder");
@@ -188,7 +210,11 @@ function emptyFolder(given: string, dir: string): string[] {
     let entries: string[] = [];
     const code = codeOf(() => (entries = readdirSync(dir)));
     if (code !== undefined) throw refused(given, `cannot be read (${code})`);
-    if (entries.length > 0) throw refused(given, "is not empty: mcu new writes only into a new or empty folder, so nothing of yours is overwritten");
+    if (entries.length > 0)
+      throw refused(
+        given,
+        "is not empty: mcu new writes only into a new or empty folder, so nothing of yours is overwritten",
+      );
     return [];
   }
   const made: string[] = [];
@@ -229,9 +255,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     (folder ? folders : files).push(path);
   };
-  const write = (file: string, text: string, mode?: number) => make(join(dir, file), () => writeFileSync(join(dir, file), text, { mode }));
+  const write = (file: string, text: string, mode?: number) =>
+    make(join(dir, file), () => writeFileSync(join(dir, file), text, { mode }));
   make(join(dir, "src"), () => mkdirSync(join(dir, "src")), true);
-  make(join(dir, "src", "app.ts"), () => copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts")));
+  make(join(dir, "src", "app.ts"), () =>
+    copyFileSync(join(root, "firmware", "src", "app.ts"), join(dir, "src", "app.ts")),
+  );
   make(join(dir, "test"), () => mkdirSync(join(dir, "test")), true);
   write(join("test", "app.test.ts"), exampleTest(toolkit));
   write("device.json", deviceJson(root, name), 0o600);

@@ -34,7 +34,9 @@ export function appDirError(appDir: string): string | undefined {
 
 /** Every .ts file under `dir`, as paths relative to it. */
 function sources(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && statSync(join(dir, f)).isFile());
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && statSync(join(dir, f)).isFile(),
+  );
 }
 
 /** Copies the project's shared firmware files and the app's src/ into a staging folder under root/build. */
@@ -51,7 +53,11 @@ export function stageApp(root: string, appDir: string): StagedApp {
   const tsconfig = join(stage, "tsconfig.json");
   writeFileSync(
     tsconfig,
-    JSON.stringify({ extends: join(root, "firmware", "tsconfig.json"), compilerOptions: { rootDir: "src", outDir: "out" }, include: ["src/**/*.ts"] }),
+    JSON.stringify({
+      extends: join(root, "firmware", "tsconfig.json"),
+      compilerOptions: { rootDir: "src", outDir: "out" },
+      include: ["src/**/*.ts"],
+    }),
   );
   // Longest paths first, so a file's path is not cut short by a folder's.
   const pairs = [...origin].flatMap(([staged, own]) => [

@@ -33,7 +33,10 @@ function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "firmware/tsconfig.json"))) {
     const up = dirname(dir);
-    if (up === dir) throw new BuildError("cannot find the project folder (firmware/tsconfig.json) above " + fileURLToPath(import.meta.url));
+    if (up === dir)
+      throw new BuildError(
+        "cannot find the project folder (firmware/tsconfig.json) above " + fileURLToPath(import.meta.url),
+      );
     dir = up;
   }
   return dir;
@@ -137,7 +140,8 @@ async function compile(tsconfig: string, restore: (text: string) => string): Pro
   const result = new tstl.Transpiler().emit({
     program,
     plugins: [concatPlugin(tstl, ts.default)],
-    writeFile: (fileName, data) => (fileName.endsWith(".map") ? maps.set(fileName, data) : out.set(basename(fileName), data)),
+    writeFile: (fileName, data) =>
+      fileName.endsWith(".map") ? maps.set(fileName, data) : out.set(basename(fileName), data),
   });
   const diagnostics = [...parsed.errors, ...ts.default.getPreEmitDiagnostics(program), ...result.diagnostics];
   const errors = diagnostics.filter((d) => d.category === ts.default.DiagnosticCategory.Error);
@@ -150,12 +154,17 @@ async function compile(tsconfig: string, restore: (text: string) => string): Pro
     // Coloured for a terminal only: a pipe, a file or a CI log gets plain text (NO_COLOR, FORCE_COLOR).
     const colour = wantsColour(process.stderr);
     const text = ts.default.formatDiagnosticsWithColorAndContext(errors, host);
-    throw new BuildError(`firmware does not compile:\n${restore(colour ? text : stripVTControlCharacters(text))}`, EXIT.failure, colour);
+    throw new BuildError(
+      `firmware does not compile:\n${restore(colour ? text : stripVTControlCharacters(text))}`,
+      EXIT.failure,
+      colour,
+    );
   }
   return { lua: out, origins: await readSourceMaps(maps, restore) };
 }
 
-const codeOf = (mapped: Map<string, MappedLua>): Map<string, string> => new Map([...mapped].map(([name, m]) => [name, m.code]));
+const codeOf = (mapped: Map<string, MappedLua>): Map<string, string> =>
+  new Map([...mapped].map(([name, m]) => [name, m.code]));
 
 /** The build switches (firmware/src/switches.d.ts) device.json turns on. */
 function switchesOf(config: DeviceConfig): Switches {
@@ -224,7 +233,11 @@ const SIZE_COLUMNS: Column[] = [
 
 /** Each file's size and RAM, then the total with the budget beside it. */
 function sizes(files: BuiltFile[], total: number, budget: number): string {
-  const lines = table([...files.map((f) => [f.name, String(f.bytes), String(f.ram)]), ["total", String(total)]], SIZE_COLUMNS, { indent: "  ", gap: " " });
+  const lines = table(
+    [...files.map((f) => [f.name, String(f.bytes), String(f.ram)]), ["total", String(total)]],
+    SIZE_COLUMNS,
+    { indent: "  ", gap: " " },
+  );
   lines.push(`${lines.pop()}   (ram budget per module ${budget})`);
   return lines.join("\n");
 }
@@ -260,7 +273,10 @@ function earlierBuild(dir: string): string[] {
     }
     entries = readdirSync(dir);
   } catch (err) {
-    throw new BuildError(`--out ${dir}: cannot use it as the output folder (${fsReason(err)}); give a folder path you can write to`, EXIT.usage);
+    throw new BuildError(
+      `--out ${dir}: cannot use it as the output folder (${fsReason(err)}); give a folder path you can write to`,
+      EXIT.usage,
+    );
   }
   if (entries.length === 0) return [];
   const manifest = readManifest(join(dir, MANIFEST));
@@ -320,11 +336,14 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   const ver = version(emitted, opts.versionTag);
   const board = new Map(reachable(emitted).map((name) => [name, emitted.get(name)!]));
   let mapped =
-    opts.minify === false ? new Map([...board].map(([name, code]) => [name, shrinkLua(code, origins.get(name))])) : minifyModules(board, true, origins);
+    opts.minify === false
+      ? new Map([...board].map(([name, code]) => [name, shrinkLua(code, origins.get(name))]))
+      : minifyModules(board, true, origins);
   let files = codeOf(mapped);
   files.set("config.lua", configLua(config, ver));
   for (const name of files.keys()) {
-    if (Buffer.byteLength(name) > MAX_NAME) throw new BuildError(`${name}: file names on the board hold at most ${MAX_NAME} bytes; rename the module`);
+    if (Buffer.byteLength(name) > MAX_NAME)
+      throw new BuildError(`${name}: file names on the board hold at most ${MAX_NAME} bytes; rename the module`);
   }
 
   let ram = measure(files);
@@ -337,7 +356,9 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
     apart.set("config.lua", files.get("config.lua")!);
     const ramApart = measure(apart);
     if (tooBig(ramApart).length < tooBig(ram).length) {
-      log(`build: ${tooBig(ram).join(", ")} with the session written in would be over the RAM budget; session.lua ships as a module`);
+      log(
+        `build: ${tooBig(ram).join(", ")} with the session written in would be over the RAM budget; session.lua ships as a module`,
+      );
       [files, ram, mapped] = [apart, ramApart, mappedApart];
     }
   }
@@ -360,7 +381,8 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
   for (const name of stale) rmSync(join(outDir, name));
   mkdirSync(outDir, { recursive: true });
   // Only the owner may read the passwords (mode applies as the file is created, and stale files are gone).
-  for (const [name, code] of files) writeFileSync(join(outDir, name), code, { mode: name === SECRET_FILE ? 0o600 : 0o644 });
+  for (const [name, code] of files)
+    writeFileSync(join(outDir, name), code, { mode: name === SECRET_FILE ? 0o600 : 0o644 });
   // The error maps stay on the PC: the manifest lists them apart from the board's files.
   const maps = [...mapped].map(([name, m]) => {
     writeFileSync(join(outDir, mapName(name)), JSON.stringify(moduleMap(name, m)) + "\n");
@@ -371,10 +393,17 @@ export async function buildFirmware(opts: BuildOptions = {}): Promise<BuildResul
     config.mqtt.tls,
     built.reduce((n, f) => n + f.ram, 0),
   );
-  const manifest = { version: ver, files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })), maps, needs };
+  const manifest = {
+    version: ver,
+    files: built.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })),
+    maps,
+    needs,
+  };
   writeFileSync(join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   log(`build: ${built.length} files, ${total} bytes, version ${ver} -> ${outDir}`);
-  log(`build: needs NodeMCU modules ${needs.modules.join(" ")}${needs.ssl ? ", an SSL build" : ""}${needs.floats.length > 0 ? ", a float build" : ""}`);
+  log(
+    `build: needs NodeMCU modules ${needs.modules.join(" ")}${needs.ssl ? ", an SSL build" : ""}${needs.floats.length > 0 ? ", a float build" : ""}`,
+  );
   log(messageLimits(config));
   return { outDir, configFile, version: ver, files: built, totalBytes: total, needs };
 }

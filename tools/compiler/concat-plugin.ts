@@ -17,7 +17,13 @@ function isConcat(t: Tstl, e: tstl.Expression): e is tstl.BinaryExpression {
 }
 
 /** `tostring(x)` → `x` when the TypeScript operand is a number. */
-function bareNumber(t: Tstl, typescript: Ts, checker: ts.TypeChecker, lua: tstl.Expression, node: ts.Expression): tstl.Expression {
+function bareNumber(
+  t: Tstl,
+  typescript: Ts,
+  checker: ts.TypeChecker,
+  lua: tstl.Expression,
+  node: ts.Expression,
+): tstl.Expression {
   if (!t.isCallExpression(lua) || lua.params.length !== 1) return lua;
   if (!t.isIdentifier(lua.expression) || lua.expression.text !== "tostring") return lua;
   const flags = checker.getTypeAtLocation(node).flags;

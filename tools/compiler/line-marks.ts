@@ -39,7 +39,10 @@ function originOf(node: Node, origins: Map<string, Origins>): Origin | undefined
 const sameLine = (a: Origin, b: Origin): boolean => a.file === b.file && a.line === b.line;
 
 function marker(i: number): Node {
-  return { type: "CallStatement", expression: { type: "CallExpression", base: { type: "Identifier", name: MARK + i, isLocal: false }, arguments: [] } };
+  return {
+    type: "CallStatement",
+    expression: { type: "CallExpression", base: { type: "Identifier", name: MARK + i, isLocal: false }, arguments: [] },
+  };
 }
 
 /**

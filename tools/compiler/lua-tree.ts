@@ -5,9 +5,15 @@
 import luaparse, { type Chunk, type Identifier, type Node } from "luaparse";
 
 /** Node types of a literal value: what a constant may be to be written in place of its name. */
-export const LITERALS: ReadonlySet<string> = new Set(["StringLiteral", "NumericLiteral", "BooleanLiteral", "NilLiteral"]);
+export const LITERALS: ReadonlySet<string> = new Set([
+  "StringLiteral",
+  "NumericLiteral",
+  "BooleanLiteral",
+  "NilLiteral",
+]);
 
-export const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && typeof (v as Node).type === "string";
+export const isNode = (v: unknown): v is Node =>
+  typeof v === "object" && v !== null && typeof (v as Node).type === "string";
 export const isIdent = (v: unknown, name?: string): v is Identifier =>
   isNode(v) && v.type === "Identifier" && (name === undefined || (v as Identifier).name === name);
 
@@ -80,12 +86,19 @@ export function unreadLocal(chunkCounts: Map<string, number>, s: Node): string |
 /** `local f = m.name`: a statement that declares `name` as an alias of a module's field. */
 export function isAlias(statement: Node, name: string): boolean {
   const init = (statement.init as Node[] | undefined)?.[0];
-  return statement.type === "LocalStatement" && isIdent((statement.variables as Node[])[0], name) && init?.type === "MemberExpression";
+  return (
+    statement.type === "LocalStatement" &&
+    isIdent((statement.variables as Node[])[0], name) &&
+    init?.type === "MemberExpression"
+  );
 }
 
 /** The identifiers a node binds: what it declares (`local`, parameters, loop variables, `local function`) and, with `assigned`, what it assigns. */
 function bound(n: Node, assigned: boolean): Node[] {
-  const lists = [n.parameters, n.type === "LocalStatement" || n.type === "ForGenericStatement" ? n.variables : undefined];
+  const lists = [
+    n.parameters,
+    n.type === "LocalStatement" || n.type === "ForGenericStatement" ? n.variables : undefined,
+  ];
   if (assigned && n.type === "AssignmentStatement") lists.push(n.variables);
   if (n.type === "ForNumericStatement") lists.push([n.variable]);
   if (n.type === "FunctionDeclaration" && (n.isLocal || assigned)) lists.push([n.identifier]);
@@ -142,13 +155,26 @@ const FALSE: Node = { type: "BooleanLiteral", value: false, raw: "false" };
 const NIL: Node = { type: "NilLiteral", value: null, raw: "nil" };
 /** Truth of a constant: true, false, or undefined when not a constant. */
 const truth = (e: Node): boolean | undefined =>
-  e.type === "NilLiteral" ? false : e.type === "BooleanLiteral" ? e.value === true : LITERALS.has(e.type) ? true : undefined;
+  e.type === "NilLiteral"
+    ? false
+    : e.type === "BooleanLiteral"
+      ? e.value === true
+      : LITERALS.has(e.type)
+        ? true
+        : undefined;
 
 /** Folds what constants decide in one expression node (its children already folded). */
 function foldExpression(n: Node): Node {
   if (n.type === "LogicalExpression") {
     const t = truth(n.left as Node);
-    if (t !== undefined) return n.operator === "and" ? (t ? (n.right as Node) : (n.left as Node)) : t ? (n.left as Node) : (n.right as Node);
+    if (t !== undefined)
+      return n.operator === "and"
+        ? t
+          ? (n.right as Node)
+          : (n.left as Node)
+        : t
+          ? (n.left as Node)
+          : (n.right as Node);
   }
   if (n.type === "UnaryExpression" && n.operator === "not") {
     const t = truth(n.argument as Node);

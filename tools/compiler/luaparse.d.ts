@@ -16,7 +16,14 @@ declare module "luaparse" {
   }
   export function parse(
     code: string,
-    options?: { scope?: boolean; comments?: boolean; ranges?: boolean; locations?: boolean; luaVersion?: string; onCreateNode?: (node: Node) => void },
+    options?: {
+      scope?: boolean;
+      comments?: boolean;
+      ranges?: boolean;
+      locations?: boolean;
+      luaVersion?: string;
+      onCreateNode?: (node: Node) => void;
+    },
   ): Chunk;
   const luaparse: { parse: typeof parse };
   export default luaparse;

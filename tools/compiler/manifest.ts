@@ -24,14 +24,26 @@ export type FirmwareFiles = Omit<Firmware, "files"> & { files: { name: string; d
  * A build folder's manifest: its version, file names, error maps and needs (absent before builds
  * recorded them), or undefined when there is none or it cannot be read: a folder is anyone's to fill.
  */
-export function readManifest(file: string): { version: string; names: string[]; maps: string[]; needs?: BoardNeeds } | undefined {
+export function readManifest(
+  file: string,
+): { version: string; names: string[]; maps: string[]; needs?: BoardNeeds } | undefined {
   try {
-    const m = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown; files?: { name?: unknown }[]; maps?: unknown; needs?: BoardNeeds };
+    const m = JSON.parse(readFileSync(file, "utf8")) as {
+      version?: unknown;
+      files?: { name?: unknown }[];
+      maps?: unknown;
+      needs?: BoardNeeds;
+    };
     if (typeof m.version !== "string" || !Array.isArray(m.files)) return undefined;
     const needs = Array.isArray(m.needs?.modules) && Array.isArray(m.needs.floats) ? m.needs : undefined;
     // The error maps (host/errmap) stay on the PC: listed apart from the board's files.
     const maps = Array.isArray(m.maps) ? m.maps.filter((n): n is string => typeof n === "string") : [];
-    return { version: m.version, names: m.files.map((f) => f?.name).filter((n): n is string => typeof n === "string"), maps, needs };
+    return {
+      version: m.version,
+      names: m.files.map((f) => f?.name).filter((n): n is string => typeof n === "string"),
+      maps,
+      needs,
+    };
   } catch {
     return undefined;
   }
@@ -48,7 +60,10 @@ export function readBuild(dir: string): Firmware {
       : missing.length > 0
         ? `it lacks ${missing.join(", ")} of its ${MANIFEST}`
         : `its ${MANIFEST} is from an older mcu that did not record what the firmware needs of the board`;
-    throw new BuildError(`${outDir} is not a complete build (${why}): build it first with mcu build --out DIR`, EXIT.usage);
+    throw new BuildError(
+      `${outDir} is not a complete build (${why}): build it first with mcu build --out DIR`,
+      EXIT.usage,
+    );
   }
   return { outDir, version: manifest.version, files: manifest.names.map((name) => ({ name })), needs: manifest.needs };
 }

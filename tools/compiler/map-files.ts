@@ -15,14 +15,18 @@ function ownFirst(module: string, o: LineOrigin): LineOrigin {
   const own = (x: Origin) => basename(x.file).replace(/\.ts$/, "") === module.replace(/\.lua$/, "");
   const mine = own(o) ? undefined : o.inlined?.find(own);
   if (!mine) return o;
-  return { ...mine, inlined: [{ file: o.file, line: o.line, column: o.column }, ...(o.inlined ?? []).filter((x) => x !== mine)] };
+  return {
+    ...mine,
+    inlined: [{ file: o.file, line: o.line, column: o.column }, ...(o.inlined ?? []).filter((x) => x !== mine)],
+  };
 }
 
 export function moduleMap(module: string, mapped: MappedLua): ModuleMap {
   const paths: string[] = [];
   const index = (path: string) => (paths.includes(path) ? paths.indexOf(path) : paths.push(path) - 1);
   const place = (o: Origin): Place => [index(o.file), o.line, o.column];
-  const entry = (o: LineOrigin): ModuleMap["lines"][number] => (o.inlined ? [...place(o), o.inlined.map(place)] : place(o));
+  const entry = (o: LineOrigin): ModuleMap["lines"][number] =>
+    o.inlined ? [...place(o), o.inlined.map(place)] : place(o);
   const lines = mapped.lines.map((o) => (o ? entry(ownFirst(module, o)) : null));
   const sources = paths.map((path) => ({ path, sha256: sha256(readFileSync(path)) }));
   return { version: 1, module, sources, lines, names: mapped.names };

@@ -33,8 +33,14 @@ import type { Origins } from "./source-maps.ts";
  * each module breaks lines where the TypeScript line changes and says where each line came from
  * (line-marks.ts); every node keeps the module it was parsed from, wherever a pass moves it.
  */
-export function minifyModules(modules: Map<string, string>, splice = true, origins = new Map<string, Origins>()): Map<string, MappedLua> {
-  const chunks = new Map([...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false, locations: true })]));
+export function minifyModules(
+  modules: Map<string, string>,
+  splice = true,
+  origins = new Map<string, Origins>(),
+): Map<string, MappedLua> {
+  const chunks = new Map(
+    [...modules].map(([name, code]) => [name, luaparse.parse(code, { scope: true, comments: false, locations: true })]),
+  );
   for (const [name, chunk] of chunks) tagModule(chunk, name);
   for (const chunk of chunks.values()) foldExportedText(chunk);
   const moduleName = (file: string) => (file.endsWith(".lua") ? file.slice(0, -".lua".length) : file);
@@ -42,14 +48,19 @@ export function minifyModules(modules: Map<string, string>, splice = true, origi
   const spliced = new Set<string>();
   for (const [name, lib] of splice ? chunks : []) {
     const users = [...chunks].filter(([other, chunk]) => other !== name && requiredNames(chunk).has(moduleName(name)));
-    if (users.length === 1 && spliceLibrary(moduleName(name), structuredClone(lib), users[0]![1])) spliced.add(moduleName(name));
+    if (users.length === 1 && spliceLibrary(moduleName(name), structuredClone(lib), users[0]![1]))
+      spliced.add(moduleName(name));
   }
   const exported = new Map([...chunks].map(([name, chunk]) => [moduleName(name), inlinables(chunk)]));
   const inert = new Set([...chunks].filter(([, chunk]) => definesOnly(chunk)).map(([name]) => moduleName(name)));
   for (const chunk of chunks.values()) {
     // One pass can open the way for another (a decided test leaves a function read once, to be
     // inlined; an inlined body leaves a local to write in place): again until nothing changes.
-    for (let before = "", after = JSON.stringify(chunk); before !== after; before = after, after = JSON.stringify(chunk)) {
+    for (
+      let before = "", after = JSON.stringify(chunk);
+      before !== after;
+      before = after, after = JSON.stringify(chunk)
+    ) {
       foldFunctionTests(chunk);
       inlineCalls(chunk, exported);
       inlineSingleCalls(chunk);

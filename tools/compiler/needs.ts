@@ -27,7 +27,9 @@ const INT32_MAX = 2 ** 31 - 1;
 /** A number literal an integer build cannot read or hold. */
 function needsFloat(raw: string, value: number): boolean {
   const hex = raw.slice(0, 2).toLowerCase() === "0x";
-  return (!hex && [".", "e", "E"].some((c) => raw.includes(c))) || !Number.isInteger(value) || Math.abs(value) > INT32_MAX;
+  return (
+    (!hex && [".", "e", "E"].some((c) => raw.includes(c))) || !Number.isInteger(value) || Math.abs(value) > INT32_MAX
+  );
 }
 
 /** The needs of the Lua files a build ships (name -> source), with its TLS setting and measured RAM. */
@@ -36,7 +38,8 @@ export function boardNeeds(files: Map<string, string>, tls: boolean, heap: numbe
   const floats: string[] = [];
   for (const [name, code] of files) {
     const onCreateNode = (node: Node) => {
-      if (node.type === "NumericLiteral" && needsFloat(String(node.raw), Number(node.value))) floats.push(`${name}: ${node.raw}`);
+      if (node.type === "NumericLiteral" && needsFloat(String(node.raw), Number(node.value)))
+        floats.push(`${name}: ${node.raw}`);
     };
     const chunk = luaparse.parse(code, { scope: true, comments: false, onCreateNode });
     for (const g of chunk.globals) if (NODEMCU_MODULES.includes(g.name)) modules.add(g.name);

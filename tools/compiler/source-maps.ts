@@ -41,8 +41,12 @@ async function readMap(mapFile: string, text: string, restore: (path: string) =>
  * Each module's lookup, by its Lua file name, from TSTL's `<name>.lua.map` outputs (keyed by the
  * path TSTL wrote them to); `restore` turns a staged source path back into the user's own.
  */
-export async function readSourceMaps(maps: Map<string, string>, restore: (path: string) => string): Promise<Map<string, Origins>> {
+export async function readSourceMaps(
+  maps: Map<string, string>,
+  restore: (path: string) => string,
+): Promise<Map<string, Origins>> {
   const out = new Map<string, Origins>();
-  for (const [path, text] of maps) out.set(path.replace(/^.*\//, "").replace(/\.map$/, ""), await readMap(path, text, restore));
+  for (const [path, text] of maps)
+    out.set(path.replace(/^.*\//, "").replace(/\.map$/, ""), await readMap(path, text, restore));
   return out;
 }

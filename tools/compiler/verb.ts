@@ -22,10 +22,22 @@ example:
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOrUsage(
     argv,
-    { app: { type: "string" }, config: { type: "string" }, out: { type: "string" }, "ram-budget": { type: "string" }, "no-minify": { type: "boolean" } },
+    {
+      app: { type: "string" },
+      config: { type: "string" },
+      out: { type: "string" },
+      "ram-budget": { type: "string" },
+      "no-minify": { type: "boolean" },
+    },
     usage,
   );
   const budget = wholeNumber("ram-budget", values["ram-budget"], { positive: true, unit: "bytes" });
-  await buildFirmware({ appDir: values.app, configFile: values.config, outDir: values.out, ramBudget: budget, minify: !values["no-minify"] });
+  await buildFirmware({
+    appDir: values.app,
+    configFile: values.config,
+    outDir: values.out,
+    ramBudget: budget,
+    minify: !values["no-minify"],
+  });
   return EXIT.ok;
 }

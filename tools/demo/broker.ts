@@ -24,7 +24,12 @@ export interface EmbeddedOptions {
 export async function startEmbeddedBroker(opts: EmbeddedOptions = {}): Promise<EmbeddedBroker> {
   const { Aedes } = (await import("aedes")) as unknown as { Aedes: { createBroker(o?: object): Promise<AedesBroker> } };
   const broker = await Aedes.createBroker({
-    authenticate: (_c: unknown, user: string | undefined, pass: Buffer | undefined, done: (e: Error | null, ok: boolean) => void) => {
+    authenticate: (
+      _c: unknown,
+      user: string | undefined,
+      pass: Buffer | undefined,
+      done: (e: Error | null, ok: boolean) => void,
+    ) => {
       if (!opts.users) return done(null, true);
       if (user !== undefined && opts.users[user] === pass?.toString()) return done(null, true);
       done(Object.assign(new Error("bad user name or password"), { returnCode: 4 }), false);

@@ -63,7 +63,8 @@ function consoleView(board: Board, maps: string | undefined): { start(): void } 
     if (!shown) return;
     const lines = (partial + markNoise(decoder.write(d)).replace(/\r/g, "")).split("\n");
     partial = lines.pop()!;
-    for (const l of lines) for (const m of (maps ? mapLine(maps, l) : l).split("\n")) process.stdout.write(`  board │ ${m}\n`);
+    for (const l of lines)
+      for (const m of (maps ? mapLine(maps, l) : l).split("\n")) process.stdout.write(`  board │ ${m}\n`);
   });
   return { start: () => (armed = true) };
 }
@@ -73,7 +74,13 @@ function online(broker: { host: string; port: number }): Promise<() => Promise<v
   return new Promise((resolve, reject) => {
     const watcher = new MqttClient({ host: broker.host, port: broker.port, clientId: `mcu-demo-watch-${process.pid}` });
     const timer = setTimeout(
-      () => reject(new CliError(`the board did not come online within ${ONLINE_TIMEOUT_MS / 1000} s (see its console above)`, EXIT.failure)),
+      () =>
+        reject(
+          new CliError(
+            `the board did not come online within ${ONLINE_TIMEOUT_MS / 1000} s (see its console above)`,
+            EXIT.failure,
+          ),
+        ),
       ONLINE_TIMEOUT_MS,
     );
     watcher.on("message", (m: Message) => {
@@ -90,7 +97,13 @@ function online(broker: { host: string; port: number }): Promise<() => Promise<v
 
 /** What `mcu send --device demo --wait --timeout 5 MESSAGE` does. */
 function sendAndWait(ctx: HostContext, message: string): Promise<number> {
-  return send(ctx, { topic: topic(ctx.prefix, DEVICE, IN), messages: [Buffer.from(message)], retain: false, echoesFrom: DEVICE, timeoutS: 5 });
+  return send(ctx, {
+    topic: topic(ctx.prefix, DEVICE, IN),
+    messages: [Buffer.from(message)],
+    retain: false,
+    echoesFrom: DEVICE,
+    timeoutS: 5,
+  });
 }
 
 async function interactive(broker: { host: string; port: number }): Promise<void> {
@@ -100,14 +113,21 @@ async function interactive(broker: { host: string; port: number }): Promise<void
   const closed = new Promise<void>((r) => rl.once("close", r));
   process.once("SIGINT", () => rl.close());
   for await (const line of rl) {
-    if (line !== "") await sendAndWait(plainContext("send", broker, DEVICE), line).catch((err: Error) => process.stdout.write(`${err.message}\n`));
+    if (line !== "")
+      await sendAndWait(plainContext("send", broker, DEVICE), line).catch((err: Error) =>
+        process.stdout.write(`${err.message}\n`),
+      );
     rl.prompt();
   }
   await closed;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOrUsage(argv, { broker: { type: "string" }, messages: { type: "string" }, app: { type: "string" }, raw: { type: "boolean" } }, usage);
+  const { values } = parseOrUsage(
+    argv,
+    { broker: { type: "string" }, messages: { type: "string" }, app: { type: "string" }, raw: { type: "boolean" } },
+    usage,
+  );
   const count = wholeNumber("messages", values.messages, { min: 1, max: 1000 }) ?? 3;
   const work = mkdtempSync(join(tmpdir(), "mcu-demo-"));
   const cleanup: (() => Promise<void> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
@@ -132,7 +152,11 @@ export async function run(argv: string[]): Promise<number> {
     const configFile = join(work, "device.json");
     writeFileSync(
       configFile,
-      JSON.stringify({ id: DEVICE, wifi: { ssid: "emulated", password: "nodemcu-emulator" }, mqtt: { host: broker.host, port: broker.port } }),
+      JSON.stringify({
+        id: DEVICE,
+        wifi: { ssid: "emulated", password: "nodemcu-emulator" },
+        mqtt: { host: broker.host, port: broker.port },
+      }),
     );
     const build = await buildFirmware({ appDir: values.app, configFile, outDir: join(work, "build") });
 
@@ -151,8 +175,12 @@ export async function run(argv: string[]): Promise<number> {
     board.on("output", (d: Buffer) => pty.write(d));
     const view = consoleView(board, values.raw ? undefined : build.outDir);
     board.boot();
-    process.stdout.write(`emulated NodeMCU board (chip id ${board.chipId}) with an empty flash; serial console on ${link} -> ${pty.device}\n`);
-    process.stdout.write(`its NodeMCU build: ${nodemcu.line} (${board.modules.join(",")}), SSL ${board.ssl}, ${board.numberType} numbers\n`);
+    process.stdout.write(
+      `emulated NodeMCU board (chip id ${board.chipId}) with an empty flash; serial console on ${link} -> ${pty.device}\n`,
+    );
+    process.stdout.write(
+      `its NodeMCU build: ${nodemcu.line} (${board.modules.join(",")}), SSL ${board.ssl}, ${board.numberType} numbers\n`,
+    );
 
     heading(`flash (the ./flash.sh upload path, over ${link})`);
     const flashStart = performance.now();
@@ -170,7 +198,13 @@ export async function run(argv: string[]): Promise<number> {
       if (code === EXIT.ok) echoed++;
     }
     heading("round trips (mcu ping)");
-    await ping(plainContext("ping", broker, DEVICE), { device: DEVICE, count: 5, intervalMs: 100, size: 32, timeoutS: 2 });
+    await ping(plainContext("ping", broker, DEVICE), {
+      device: DEVICE,
+      count: 5,
+      intervalMs: 100,
+      size: 32,
+      timeoutS: 2,
+    });
 
     heading("summary");
     process.stdout.write(

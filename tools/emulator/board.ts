@@ -48,8 +48,8 @@ interface Job {
 
 /** The ROM bootloader talks at 74880 baud; read at 115200 it is noise like this. */
 const ROM_NOISE = Buffer.from([
-  0x20, 0x0c, 0x83, 0xa2, 0x9e, 0x12, 0x02, 0x6c, 0xdb, 0x8e, 0x0c, 0x8c, 0x72, 0x63, 0x9c, 0xe2, 0x9c, 0x0c, 0x63, 0x84, 0x70, 0x73, 0x0c, 0x0c, 0x6e, 0xe0,
-  0x0c, 0x1c, 0x62, 0x0c,
+  0x20, 0x0c, 0x83, 0xa2, 0x9e, 0x12, 0x02, 0x6c, 0xdb, 0x8e, 0x0c, 0x8c, 0x72, 0x63, 0x9c, 0xe2, 0x9c, 0x0c, 0x63,
+  0x84, 0x70, 0x73, 0x0c, 0x0c, 0x6e, 0xe0, 0x0c, 0x1c, 0x62, 0x0c,
 ]);
 
 /** How long a Lua panic's spin (BOOT.softWdt) lasts: the ESP8266 SDK's software watchdog, about 3 s (nodemcu-board-limits.md). */
@@ -132,7 +132,10 @@ export class Board extends EventEmitter {
     for (const part of PARTS) if (part.host) halves[part.name] = part.host(context);
     // Complete now: each module's file declares its entry in HostHalves, and the list builds it.
     this.halves = halves as unknown as HostHalves;
-    this.host = { runtime: this.prelude(), ...Object.fromEntries(Object.entries(halves).map(([name, half]) => [name, half.calls])) };
+    this.host = {
+      runtime: this.prelude(),
+      ...Object.fromEntries(Object.entries(halves).map(([name, half]) => [name, half.calls])),
+    };
     this.gpio = this.halves.gpio.levels;
     this.io = new Peripherals({ ...this.halves, now: () => this.clock.now() });
   }
@@ -190,7 +193,10 @@ export class Board extends EventEmitter {
     this.emit("boot", this.reason);
     this.output(ROM_NOISE);
     const vm = LuaVm.shared();
-    this.lua = vm.newState({ onPrint: (line) => this.console.print(line + "\n"), onSys: (call, args) => dispatch(this.host, call, args) });
+    this.lua = vm.newState({
+      onPrint: (line) => this.console.print(line + "\n"),
+      onSys: (call, args) => dispatch(this.host, call, args),
+    });
     for (const chunk of RUNTIME) {
       const r = this.lua.exec(chunk.source, chunk.name);
       if (!r.ok) throw new Error(`emulator runtime failed to load: ${r.error}`);
@@ -369,7 +375,8 @@ export class Board extends EventEmitter {
       if (job.input && --this.inputJobs === 0) this.rx.resume();
     }
     this.running = false;
-    if (this.restartPending && gen === this.generation && !this.resetTimer) this.resetTimer = setTimeout(() => this.boot(), this.resetAfterMs);
+    if (this.restartPending && gen === this.generation && !this.resetTimer)
+      this.resetTimer = setTimeout(() => this.boot(), this.resetAfterMs);
   }
 
   /**

@@ -122,8 +122,10 @@ export class LuaVm {
       print: (line: string) => this.route(line),
       printErr: (line: string) => process.stderr.write(`lua: ${line}\n`),
     });
-    for (const l of process.listeners("uncaughtException")) if (!before.ex.includes(l)) process.off("uncaughtException", l);
-    for (const l of process.listeners("unhandledRejection")) if (!before.rej.includes(l)) process.off("unhandledRejection", l);
+    for (const l of process.listeners("uncaughtException"))
+      if (!before.ex.includes(l)) process.off("uncaughtException", l);
+    for (const l of process.listeners("unhandledRejection"))
+      if (!before.rej.includes(l)) process.off("unhandledRejection", l);
     const g = this.glue;
     const n = "number";
     this.api = {

@@ -19,7 +19,22 @@ export const NODEMCU_MODULES: readonly string[] = [
 ];
 
 /** The modules app/include/user_modules.h enables as shipped: no rtcmem, no sjson. */
-export const DEFAULT_BUILD: readonly string[] = ["adc", "bit", "dht", "file", "gpio", "i2c", "mqtt", "net", "node", "ow", "spi", "tmr", "uart", "wifi"];
+export const DEFAULT_BUILD: readonly string[] = [
+  "adc",
+  "bit",
+  "dht",
+  "file",
+  "gpio",
+  "i2c",
+  "mqtt",
+  "net",
+  "node",
+  "ow",
+  "spi",
+  "tmr",
+  "uart",
+  "wifi",
+];
 
 /**
  * What the uploader runs on the board: its helpers use file, tmr and uart (tools/serial/session.ts
@@ -31,10 +46,24 @@ export const UPLOADER_MODULES: readonly string[] = ["file", "node", "rtcmem", "t
  * The build README.md tells users to make: what this firmware and its uploader use (the build
  * records the firmware's in manifest.json), plus gpio, net and sjson for code users add.
  */
-export const RECOMMENDED_BUILD: readonly string[] = ["file", "gpio", "mqtt", "net", "node", "rtcmem", "sjson", "tmr", "uart", "wifi"];
+export const RECOMMENDED_BUILD: readonly string[] = [
+  "file",
+  "gpio",
+  "mqtt",
+  "net",
+  "node",
+  "rtcmem",
+  "sjson",
+  "tmr",
+  "uart",
+  "wifi",
+];
 
 /** Named builds `mcu emulate --modules` takes besides a list. */
-export const NAMED_BUILDS: Readonly<Record<string, readonly string[]>> = { default: DEFAULT_BUILD, recommended: RECOMMENDED_BUILD };
+export const NAMED_BUILDS: Readonly<Record<string, readonly string[]>> = {
+  default: DEFAULT_BUILD,
+  recommended: RECOMMENDED_BUILD,
+};
 
 /** A build's number type as its banner says it (tools/update_buildinfo.sh:38-46; Lua 5.1 doubles say "float"). */
 export type NumberType = "float" | "integer";
@@ -57,8 +86,13 @@ export function parseModules(spec: string): string[] {
     .filter((m) => m !== "");
   const unknown = list.filter((m) => !NODEMCU_MODULES.includes(m));
   if (list.length === 0 || unknown.length > 0) {
-    const what = list.length === 0 ? "no modules given" : `not NodeMCU module${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`;
-    throw new Error(`${what}; give "default", "recommended" or a comma list of: ${[...NODEMCU_MODULES].sort().join(",")}`);
+    const what =
+      list.length === 0
+        ? "no modules given"
+        : `not NodeMCU module${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`;
+    throw new Error(
+      `${what}; give "default", "recommended" or a comma list of: ${[...NODEMCU_MODULES].sort().join(",")}`,
+    );
   }
   return inBuildOrder(list);
 }

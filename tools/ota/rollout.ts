@@ -22,7 +22,12 @@ export interface RolloutOptions {
 /** Boards not tried because a canary failed. */
 export const SKIPPED = "not tried: a canary failed";
 
-export async function rollout(client: MqttClient, ids: string[], fw: FirmwareFiles, opts: RolloutOptions): Promise<BoardResult[]> {
+export async function rollout(
+  client: MqttClient,
+  ids: string[],
+  fw: FirmwareFiles,
+  opts: RolloutOptions,
+): Promise<BoardResult[]> {
   const results: BoardResult[] = [];
   const one = async (id: string) => {
     const r = await updateBoard(client, id, fw, {
@@ -41,7 +46,9 @@ export async function rollout(client: MqttClient, ids: string[], fw: FirmwareFil
   for (const id of canaries) {
     const r = await one(id);
     if (r.outcome === "failed" || r.outcome === "rolledback") {
-      const skipped = ids.slice(results.length).map((s): BoardResult => ({ id: s, outcome: "failed", to: fw.version, sent: [], bytes: 0, error: SKIPPED }));
+      const skipped = ids
+        .slice(results.length)
+        .map((s): BoardResult => ({ id: s, outcome: "failed", to: fw.version, sent: [], bytes: 0, error: SKIPPED }));
       return [...results, ...skipped];
     }
   }

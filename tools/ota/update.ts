@@ -64,13 +64,18 @@ export interface UpdateOptions {
 }
 
 /** Where an update of one board stands. */
-export type Phase = { at: "asking" } | { at: "waiting"; version: string } | { at: "sending"; bytes: number; total: number } | { at: "restarting" };
+export type Phase =
+  | { at: "asking" }
+  | { at: "waiting"; version: string }
+  | { at: "sending"; bytes: number; total: number }
+  | { at: "restarting" };
 
 /** What the board's state is after a run stopped in `p`, for a person. */
 export function leftAs(p: Phase | undefined, to: string): string {
   if (!p || p.at === "asking") return "nothing was sent; it runs the firmware it had";
   if (p.at === "waiting") return `another update (${p.version}) held it; nothing of ${to} was sent`;
-  if (p.at === "sending") return `stopped at ${p.bytes} of ${p.total} bytes; the board drops the update within 30 s and keeps the firmware it had`;
+  if (p.at === "sending")
+    return `stopped at ${p.bytes} of ${p.total} bytes; the board drops the update within 30 s and keeps the firmware it had`;
   return `it had every file and restarts into ${to}, rolling back by itself if that does not reach the broker; mcu ota again says which`;
 }
 
@@ -104,7 +109,8 @@ export interface Answer {
 }
 
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const whole = (v: unknown): number | undefined => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
+const whole = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
 
 /** The manifest's %XX (firmware OTA_PLAIN) back to the board's bytes, one char per byte as board names are handled. */
 function unplain(s: string): string {
@@ -117,7 +123,8 @@ export function parseManifest(payload: Buffer): Manifest | undefined {
   if (o?.ota !== "manifest") return undefined;
   const [version, list, last, maxlen] = [text(o.version), text(o.files), text(o.last), whole(o.maxlen)];
   const nonce = typeof o.nonce === "number" && Number.isSafeInteger(o.nonce) ? o.nonce : undefined;
-  if (version === undefined || list === undefined || last === undefined || maxlen === undefined || nonce === undefined) return undefined;
+  if (version === undefined || list === undefined || last === undefined || maxlen === undefined || nonce === undefined)
+    return undefined;
   const files = new Map<string, string>();
   for (const entry of list.split(";")) {
     const m = /^(.+) (\d+ \d+ \d+)$/.exec(entry);
@@ -130,7 +137,15 @@ export function parseManifest(payload: Buffer): Manifest | undefined {
 export function parseAnswer(payload: Buffer): Answer | undefined {
   const o = jsonObject(payload);
   if (!o) return undefined;
-  const a = { ota: text(o.ota), version: text(o.version), bytes: whole(o.bytes), total: whole(o.total), file: whole(o.file), at: whole(o.at), by: text(o.by) };
+  const a = {
+    ota: text(o.ota),
+    version: text(o.version),
+    bytes: whole(o.bytes),
+    total: whole(o.total),
+    file: whole(o.file),
+    at: whole(o.at),
+    by: text(o.by),
+  };
   return Object.values(a).some((v) => v === undefined) ? undefined : (a as Answer);
 }
 
@@ -139,7 +154,9 @@ export function parseAnswer(payload: Buffer): Answer | undefined {
  * name, size, Adler-32 halves and the first 128 bits of its SHA-256 in hex.
  */
 export function beginCommand(version: string, token: string, files: FirmwareFiles["files"]): string {
-  const each = files.map((f) => `${f.name} ${signature(f.data)} ${createHash("sha256").update(f.data).digest("hex").slice(0, 32)}`);
+  const each = files.map(
+    (f) => `${f.name} ${signature(f.data)} ${createHash("sha256").update(f.data).digest("hex").slice(0, 32)}`,
+  );
   return `b ${version} - ${token} ${each.join(" ")}`;
 }
 
@@ -181,7 +198,12 @@ class Inbox {
 const OTHER_GONE_MS = 7000;
 
 /** Updates one board over `client` (connected); resolves with how it ended, never throws for the board's answers. */
-export async function updateBoard(client: MqttClient, id: string, fw: FirmwareFiles, opts: UpdateOptions): Promise<BoardResult> {
+export async function updateBoard(
+  client: MqttClient,
+  id: string,
+  fw: FirmwareFiles,
+  opts: UpdateOptions,
+): Promise<BoardResult> {
   const tIn = topic(opts.prefix, id, OTA_IN);
   const tOta = topic(opts.prefix, id, OTA_STATUS);
   const tStatus = topic(opts.prefix, id, STATUS);
@@ -198,21 +220,29 @@ export async function updateBoard(client: MqttClient, id: string, fw: FirmwareFi
     for (;;) {
       opts.phase?.({ at: "asking" });
       const manifest = await askManifest(client, inbox, tIn, tOta, answerMs);
-      if (!manifest) return { ...result, error: `no answer from ${id} on ${tOta} (is it online, and was its firmware built with "ota" in device.json?)` };
+      if (!manifest)
+        return {
+          ...result,
+          error: `no answer from ${id} on ${tOta} (is it online, and was its firmware built with "ota" in device.json?)`,
+        };
       result.from = manifest.version;
       if (manifest.proto !== OTA_PROTO) {
         return {
           ...result,
-          error: "its firmware has the first OTA receiver, which this mcu ota's begin would crash: flash this build once over serial (./flash.sh)",
+          error:
+            "its firmware has the first OTA receiver, which this mcu ota's begin would crash: flash this build once over serial (./flash.sh)",
         };
       }
-      const files = fw.files.filter((f) => !KEPT_FILES.includes(f.name) && manifest.files.get(f.name) !== signature(f.data));
+      const files = fw.files.filter(
+        (f) => !KEPT_FILES.includes(f.name) && manifest.files.get(f.name) !== signature(f.data),
+      );
       if (files.length === 0) return { ...result, outcome: "current" };
       result.sent = files.map((f) => f.name);
       result.bytes = files.reduce((n, f) => n + f.data.length, 0);
       // Room for the chunk header "d <file> <offset>\n" beside the data.
       const chunk = boardPayloadLimit(manifest.maxlen, tIn, 0) - 24;
-      if (chunk < 1) return { ...result, error: `the board's max_message_length (${manifest.maxlen}) leaves no room for a chunk` };
+      if (chunk < 1)
+        return { ...result, error: `the board's max_message_length (${manifest.maxlen}) leaves no room for a chunk` };
       const begin = beginCommand(fw.version, token, files);
       if (files.length > OTA_MAX_FILES || Buffer.byteLength(begin) + 64 > boardPayloadLimit(manifest.maxlen, tIn, 0)) {
         return {
@@ -220,7 +250,9 @@ export async function updateBoard(client: MqttClient, id: string, fw: FirmwareFi
           error: `${files.length} changed files do not fit one update (at most ${OTA_MAX_FILES}, and the begin command within the board's max_message_length ${manifest.maxlen}): update it over serial, or in smaller steps`,
         };
       }
-      await client.publish(tIn, opts.secret === undefined ? begin : signed(begin, manifest.nonce, opts.secret), { qos: 1 });
+      await client.publish(tIn, opts.secret === undefined ? begin : signed(begin, manifest.nonce, opts.secret), {
+        qos: 1,
+      });
       const end = await transfer(client, inbox, tIn, tOta, token, files, chunk, answerMs, opts);
       if (typeof end === "string") return { ...result, error: end };
       if (end.busy !== undefined) {
@@ -270,7 +302,13 @@ export function signed(begin: string, nonce: number, secret: string): string {
   return begin.replace(/^(b \S+ )-/, `$1${mac}`);
 }
 
-async function askManifest(client: MqttClient, inbox: Inbox, tIn: string, tOta: string, answerMs: number): Promise<Manifest | undefined> {
+async function askManifest(
+  client: MqttClient,
+  inbox: Inbox,
+  tIn: string,
+  tOta: string,
+  answerMs: number,
+): Promise<Manifest | undefined> {
   const end = Date.now() + answerMs;
   while (Date.now() < end) {
     await client.publish(tIn, OTA_MANIFEST_ASK, { qos: 1 });
@@ -309,7 +347,8 @@ async function transfer(
 ): Promise<string | { busy?: string }> {
   for (;;) {
     const m = await inbox.next(answerMs);
-    if (!m) return `the board stopped answering for ${answerMs / 1000} s during the update; its old firmware is untouched: run mcu ota again`;
+    if (!m)
+      return `the board stopped answering for ${answerMs / 1000} s during the update; its old firmware is untouched: run mcu ota again`;
     const s = m.topic === tOta ? parseAnswer(m.payload) : undefined;
     if (!s || s.by !== token) continue;
     if (s.ota === OTA_DONE) return {};
@@ -330,7 +369,12 @@ async function transfer(
  * Only a status published now counts (the broker marks one it kept from before as retained); the
  * will's "offline" in between may come late or not at all when the new session takes the old one over.
  */
-async function comeBack(inbox: Inbox, tStatus: string, version: string, onlineMs: number): Promise<Partial<BoardResult>> {
+async function comeBack(
+  inbox: Inbox,
+  tStatus: string,
+  version: string,
+  onlineMs: number,
+): Promise<Partial<BoardResult>> {
   const end = Date.now() + onlineMs;
   while (Date.now() < end) {
     const m = await inbox.next(end - Date.now());
@@ -338,7 +382,10 @@ async function comeBack(inbox: Inbox, tStatus: string, version: string, onlineMs
     const s = parseStatus(m.payload);
     if (s?.state !== ONLINE) continue;
     if (s.version === version) return { outcome: "updated" };
-    return { outcome: "rolledback", error: `${version} did not reach the broker; the board rolled back to ${s.version}` };
+    return {
+      outcome: "rolledback",
+      error: `${version} did not reach the broker; the board rolled back to ${s.version}`,
+    };
   }
   return { error: `the board did not come back online within ${onlineMs / 1000} s after the update` };
 }

@@ -64,7 +64,10 @@ export function line(r: BoardResult): string {
 
 /** JSON with the C1 controls (which JSON.stringify leaves raw, and terminals obey) escaped too. */
 export function safeJson(v: unknown): string {
-  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(v).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function bar(id: string, bytes: number, total: number): string {
@@ -76,12 +79,15 @@ function bar(id: string, bytes: number, total: number): string {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerb(argv, own, usage);
   if (positionals.length > 0) usageError(`unexpected argument "${positionals[0]}"`);
-  const chosen = [values.device !== undefined, values.devices !== undefined, values.all === true].filter(Boolean).length;
+  const chosen = [values.device !== undefined, values.devices !== undefined, values.all === true].filter(
+    Boolean,
+  ).length;
   if (chosen !== 1) usageError("name the boards with one of --device ID, --devices a,b or --all");
   const parallel = wholeNumber("parallel", values.parallel, { min: 1 }) ?? 4;
   const canary = wholeNumber("canary", values.canary, { min: 0 }) ?? 1;
   const dir = resolve(values.build ?? "build/lua");
-  if (!existsSync(join(dir, "manifest.json"))) usageError(`${dir} holds no build (manifest.json): run mcu build first, or give --build DIR`);
+  if (!existsSync(join(dir, "manifest.json")))
+    usageError(`${dir} holds no build (manifest.json): run mcu build first, or give --build DIR`);
   const fw = readBuildFiles(dir);
   const ctx = hostContext(values, "ota");
   const client = await connect(ctx);
@@ -101,7 +107,11 @@ export async function run(argv: string[]): Promise<number> {
     process.exit(130);
   });
   try {
-    ids = values.all ? await onlineBoards(client, ctx.prefix, ctx.address) : values.devices ? values.devices.split(",").map((s) => s.trim()) : [ctx.device!];
+    ids = values.all
+      ? await onlineBoards(client, ctx.prefix, ctx.address)
+      : values.devices
+        ? values.devices.split(",").map((s) => s.trim())
+        : [ctx.device!];
     if (ids.length === 0) usageError(`no board is online under ${ctx.prefix}/`);
     const results = await rollout(client, ids, fw, {
       prefix: ctx.prefix,
@@ -117,7 +127,9 @@ export async function run(argv: string[]): Promise<number> {
     });
     if (values.json) process.stdout.write(safeJson(results) + "\n");
     else {
-      const rows = results.map((r) => [r.id, r.outcome, r.from ?? "", r.to, String(r.sent.length), String(r.bytes)].map(printable));
+      const rows = results.map((r) =>
+        [r.id, r.outcome, r.from ?? "", r.to, String(r.sent.length), String(r.bytes)].map(printable),
+      );
       process.stdout.write(table(rows, COLUMNS).join("\n") + "\n");
     }
     return results.every((r) => r.outcome === "updated" || r.outcome === "current") ? EXIT.ok : EXIT.failure;

@@ -9,7 +9,8 @@ import { fileProgress } from "./progress.ts";
 import { boardNameError } from "./session.ts";
 
 function files(positionals: string[], verb: string, usage: string): string[] {
-  if (positionals.length === 0) throw new CliError(`mcu ${verb} needs at least one file\n${usage.split("\n")[0]}`, EXIT.usage);
+  if (positionals.length === 0)
+    throw new CliError(`mcu ${verb} needs at least one file\n${usage.split("\n")[0]}`, EXIT.usage);
   return positionals;
 }
 
@@ -32,7 +33,8 @@ example:
   async run(argv) {
     const { values, positionals } = parseSerialVerb(argv, { as: { type: "string" } }, upload.usage);
     const paths = files(positionals, "upload", upload.usage);
-    if (values.as !== undefined && paths.length !== 1) throw new CliError("--as names one file; give exactly one FILE with it", EXIT.usage);
+    if (values.as !== undefined && paths.length !== 1)
+      throw new CliError("--as names one file; give exactly one FILE with it", EXIT.usage);
     const items = paths.map((p) => {
       const name = checkName(values.as ?? basename(p));
       try {
@@ -73,7 +75,9 @@ example:
       [{ minWidth: 4 }, { align: "right", minWidth: 7 }],
     );
     for (const row of rows) process.stdout.write(`${row}\n`);
-    process.stdout.write(`${list.files.length} file(s); ${list.used} bytes used, ${list.remaining} free of ${list.total}\n`);
+    process.stdout.write(
+      `${list.files.length} file(s); ${list.used} bytes used, ${list.remaining} free of ${list.total}\n`,
+    );
     return EXIT.ok;
   },
 };
@@ -95,7 +99,8 @@ example:
       for (const n of names) if (!(await s.remove(n))) gone.push(n);
       return gone;
     });
-    if (missing.length > 0) throw new CliError(`not on the board: ${missing.join(", ")} (mcu ls lists what is there)`, EXIT.failure);
+    if (missing.length > 0)
+      throw new CliError(`not on the board: ${missing.join(", ")} (mcu ls lists what is there)`, EXIT.failure);
     return EXIT.ok;
   },
 };
@@ -129,7 +134,9 @@ example:
   async run(argv) {
     const { values, positionals } = parseSerialVerb(argv, {}, runFile.usage);
     const [name] = files(positionals, "run", runFile.usage).map(checkName);
-    const out = await withBoard(values, (s) => s.run(`local ok,e=pcall(dofile,${luaLiteral(name!)}) if not ok then print("#E "..tostring(e)) end`, 60000));
+    const out = await withBoard(values, (s) =>
+      s.run(`local ok,e=pcall(dofile,${luaLiteral(name!)}) if not ok then print("#E "..tostring(e)) end`, 60000),
+    );
     const err = /#E (.*)\n?$/.exec(out);
     process.stdout.write(err ? out.slice(0, err.index) : out);
     if (err) throw new CliError(`${name} failed on the board: ${err[1]}`, EXIT.failure);

@@ -46,7 +46,16 @@ run the firmware is one), 2 bad arguments or config
 example:
   ./flash.sh --port /dev/ttyUSB0`;
 
-const STEPS = ["build", "find the port", "get the REPL", "check the board", "upload", "compile", "restart", "monitor"] as const;
+const STEPS = [
+  "build",
+  "find the port",
+  "get the REPL",
+  "check the board",
+  "upload",
+  "compile",
+  "restart",
+  "monitor",
+] as const;
 type Step = (typeof STEPS)[number];
 
 async function step<T>(name: Step, fn: () => Promise<T>): Promise<T> {
@@ -106,8 +115,12 @@ async function compile(session: BoardSession, build: Firmware): Promise<void> {
     if (!f.name.endsWith(".lua") || f.name === "init.lua") continue;
     const lc = f.name.replace(/\.lua$/, ".lc");
     // One module per line with a collect between, so the compiler has the whole heap.
-    const out = await session.run(`collectgarbage() node.compile(${luaLiteral(f.name)}) print(file.exists(${luaLiteral(lc)}))`, 60000);
-    if (!/^true$/m.test(out)) throw new SerialError("REJECTED", `${f.name} did not compile on the board: ${out.trim()}`);
+    const out = await session.run(
+      `collectgarbage() node.compile(${luaLiteral(f.name)}) print(file.exists(${luaLiteral(lc)}))`,
+      60000,
+    );
+    if (!/^true$/m.test(out))
+      throw new SerialError("REJECTED", `${f.name} did not compile on the board: ${out.trim()}`);
     process.stdout.write(`  ${f.name} -> ${lc}\n`);
   }
 }
@@ -134,7 +147,9 @@ export async function flashBoard(o: FlashOptions): Promise<void> {
     await step("check the board", () => preflight(session, o));
     const plan = await step("upload", () => changed(session, o.build, o.all === true));
     if (plan.length === 0) {
-      process.stdout.write(`flash: nothing to upload: the board already has all ${o.build.files.length} files of this build\n`);
+      process.stdout.write(
+        `flash: nothing to upload: the board already has all ${o.build.files.length} files of this build\n`,
+      );
     } else {
       const start = performance.now();
       const bytes = await step("upload", async () => {
@@ -142,7 +157,9 @@ export async function flashBoard(o: FlashOptions): Promise<void> {
         return upload(session, plan);
       });
       const secs = (performance.now() - start) / 1000;
-      process.stdout.write(`flash: uploaded ${plan.length} file(s), ${bytes} bytes in ${secs.toFixed(2)} s; ${o.build.files.length - plan.length} unchanged\n`);
+      process.stdout.write(
+        `flash: uploaded ${plan.length} file(s), ${bytes} bytes in ${secs.toFixed(2)} s; ${o.build.files.length - plan.length} unchanged\n`,
+      );
     }
     if (o.compile) await step("compile", () => compile(session, o.build));
     await step("restart", async () => {
@@ -176,11 +193,23 @@ export async function run(argv: string[]): Promise<number> {
   );
   const baud = baudOf(values.baud);
   if (values["no-build"] && values.config !== undefined)
-    throw new CliError("--no-build flashes a finished build, which already holds its config: drop --config, or --no-build", EXIT.usage);
+    throw new CliError(
+      "--no-build flashes a finished build, which already holds its config: drop --config, or --no-build",
+      EXIT.usage,
+    );
   if (values.watch && (values["no-build"] || values["no-monitor"]))
-    throw new CliError("--watch builds on every save and shows the console: drop --no-build and --no-monitor", EXIT.usage);
+    throw new CliError(
+      "--watch builds on every save and shows the console: drop --no-build and --no-monitor",
+      EXIT.usage,
+    );
   const out = values.out ?? (values.app ? appPaths(values.app).out : DEFAULT_OUT);
-  const rebuild = () => buildFirmware({ appDir: values.app, configFile: values.config, outDir: out, versionTag: values.watch ? "watch" : undefined });
+  const rebuild = () =>
+    buildFirmware({
+      appDir: values.app,
+      configFile: values.config,
+      outDir: out,
+      versionTag: values.watch ? "watch" : undefined,
+    });
   const build = await step("build", async () => (values["no-build"] ? readBuild(out) : rebuild()));
   const port = await step("find the port", () => portOf(values.port));
   const flash = (b: Firmware) => flashBoard({ build: b, port, baud, all: values.all, compile: values.compile });

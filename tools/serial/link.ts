@@ -32,7 +32,8 @@ function eofIsHangup(port: SerialPort): void {
   if (!binding || process.platform === "win32") return;
   const fsReadAsync: typeof readAsync = async (...args: Parameters<typeof readAsync>) => {
     const got = await readAsync(...args);
-    if (got.bytesRead === 0) throw Object.assign(new Error("the serial port hung up"), { code: "EIO", disconnect: true });
+    if (got.bytesRead === 0)
+      throw Object.assign(new Error("the serial port hung up"), { code: "EIO", disconnect: true });
     return got;
   };
   binding.read = (buffer: Buffer, offset: number, length: number) =>
@@ -41,7 +42,8 @@ function eofIsHangup(port: SerialPort): void {
 
 /** Pulses EN low through RTS with GPIO0 high (DTR off): a plain reset into the firmware, as NodeMCU dev boards wire it. */
 export async function pulseReset(port: SerialPort | SerialPortMock): Promise<void> {
-  const set = (flags: { dtr: boolean; rts: boolean }) => new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
+  const set = (flags: { dtr: boolean; rts: boolean }) =>
+    new Promise<void>((resolve, reject) => port.set(flags, (err) => (err ? reject(err) : resolve())));
   await set({ dtr: false, rts: true });
   await new Promise((r) => setTimeout(r, 100));
   await set({ dtr: false, rts: false });
@@ -81,7 +83,9 @@ export class Link {
     // A closed stream may never call back: fail at once with why.
     if (this.closedWith) return Promise.reject(this.closedWith);
     const bytes = typeof data === "string" ? Buffer.from(data, "latin1") : data;
-    return new Promise((resolve, reject) => this.port.write(bytes, (err) => (err ? reject(this.writeError(err)) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.port.write(bytes, (err) => (err ? reject(this.writeError(err)) : resolve())),
+    );
   }
 
   /** Waits until the received text matches, returns the match and drops everything up to its end. */
@@ -129,7 +133,11 @@ export class Link {
       if (got !== undefined) return got;
       if (this.closedWith) throw this.closedWith;
       const left = end - Date.now();
-      if (left <= 0) throw new SerialError("TIMEOUT", `timed out after ${timeoutMs / 1000} s waiting for ${what}; the board last said: ${this.tail()}`);
+      if (left <= 0)
+        throw new SerialError(
+          "TIMEOUT",
+          `timed out after ${timeoutMs / 1000} s waiting for ${what}; the board last said: ${this.tail()}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -142,7 +150,13 @@ export class Link {
 
   /** A failed write means the port is going away (EIO on a hang-up, or closed under us). */
   private writeError(err: Error): SerialError {
-    return this.closedWith ?? new SerialError("CLOSED", `writing to the serial port failed (${err.message}): board unplugged, or the port went away`);
+    return (
+      this.closedWith ??
+      new SerialError(
+        "CLOSED",
+        `writing to the serial port failed (${err.message}): board unplugged, or the port went away`,
+      )
+    );
   }
 
   private wake(): void {

@@ -109,7 +109,8 @@ export interface MonitorOptions {
 /** Shows the console until Ctrl-] (or Ctrl-C, or SIGTERM), or `until`; reconnects when the port returns. */
 export async function monitor(path: string, baud: number, opts: MonitorOptions = {}): Promise<number> {
   const shown = sink(opts.timestamps === true, opts.log);
-  const out = opts.maps === undefined ? { write: shown.write, flush: () => {} } : errorMapper(opts.maps, (t) => shown.write(t));
+  const out =
+    opts.maps === undefined ? { write: shown.write, flush: () => {} } : errorMapper(opts.maps, (t) => shown.write(t));
   let port: SerialPort | undefined;
   let start = lineStart();
   let quit = false;
@@ -137,7 +138,8 @@ export async function monitor(path: string, baud: number, opts: MonitorOptions =
     try {
       port = await openPort(path, baud);
     } catch (err) {
-      if (!waiting) process.stderr.write(`monitor: ${path}: ${(err as Error).message}; waiting for it (Ctrl-] quits)\n`);
+      if (!waiting)
+        process.stderr.write(`monitor: ${path}: ${(err as Error).message}; waiting for it (Ctrl-] quits)\n`);
       waiting = true;
       await new Promise<void>((r) => {
         wake = r;
@@ -145,7 +147,9 @@ export async function monitor(path: string, baud: number, opts: MonitorOptions =
       });
       continue;
     }
-    process.stderr.write(`monitor: ${waiting ? "reconnected to" : "connected to"} ${path} at ${baud} baud; Ctrl-] quits\n`);
+    process.stderr.write(
+      `monitor: ${waiting ? "reconnected to" : "connected to"} ${path} at ${baud} baud; Ctrl-] quits\n`,
+    );
     waiting = false;
     const decoder = new StringDecoder("utf8");
     start = lineStart();
@@ -198,5 +202,10 @@ export async function run(argv: string[]): Promise<number> {
   // Run in an app folder with neither option, its own build is the one the board runs.
   const here = existsSync(join("build", "lua", "manifest.json")) ? join("build", "lua") : undefined;
   const maps = values.raw ? undefined : buildDir(values.app, values.out ?? (values.app ? undefined : here));
-  return monitor(await portOf(values.port), baudOf(values.baud), { timestamps: values.timestamps, log: values.log, reset: values.reset, maps });
+  return monitor(await portOf(values.port), baudOf(values.baud), {
+    timestamps: values.timestamps,
+    log: values.log,
+    reset: values.reset,
+    maps,
+  });
 }

@@ -40,7 +40,10 @@ export async function openBoard(port: string, baud: number): Promise<BoardSessio
 }
 
 /** Runs `fn` on the board of the parsed options, closing the port however it ends. */
-export async function withBoard<T>(values: { port?: string; baud?: string }, fn: (s: BoardSession) => Promise<T>): Promise<T> {
+export async function withBoard<T>(
+  values: { port?: string; baud?: string },
+  fn: (s: BoardSession) => Promise<T>,
+): Promise<T> {
   const session = await openBoard(await portOf(values.port), baudOf(values.baud));
   try {
     return await fn(session);

@@ -121,7 +121,10 @@ function groupName(gid: number): string {
 export function openError(path: string, err: Error): SerialError {
   const msg = err.message;
   if (/ENOENT|No such file/i.test(msg))
-    return new SerialError("NOT_FOUND", `${path} does not exist: is the board plugged in and the path right? Leave out --port to search for the board`);
+    return new SerialError(
+      "NOT_FOUND",
+      `${path} does not exist: is the board plugged in and the path right? Leave out --port to search for the board`,
+    );
   if (/EACCES|Permission denied/i.test(msg)) {
     let group = "dialout";
     try {
@@ -142,7 +145,10 @@ export function openError(path: string, err: Error): SerialError {
       // no /proc: say it without names
     }
     const by = who.length > 0 ? `it is held by ${who.join(", ")}` : "another program holds it";
-    return new SerialError("BUSY", `${path} is busy: ${by}; close that program (a serial monitor, screen, another upload) and try again`);
+    return new SerialError(
+      "BUSY",
+      `${path} is busy: ${by}; close that program (a serial monitor, screen, another upload) and try again`,
+    );
   }
   return new SerialError("OPEN_FAILED", `cannot open ${path}: ${msg}`);
 }

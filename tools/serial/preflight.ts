@@ -34,7 +34,13 @@ export async function readBoardBuild(session: BoardSession): Promise<BoardBuild>
       `the board did not report its NodeMCU build (node.info("build_config") is NodeMCU 3.x's): flash a NodeMCU 3.x build; it answered: ${out.trim()}`,
     );
   }
-  return { modules: m[1]!.split(","), ssl: m[2] === "true", numberType: m[3]!, heap: Number(m[4]), flashFree: m[5] === "nil" ? undefined : Number(m[5]) };
+  return {
+    modules: m[1]!.split(","),
+    ssl: m[2] === "true",
+    numberType: m[3]!,
+    heap: Number(m[4]),
+    flashFree: m[5] === "nil" ? undefined : Number(m[5]),
+  };
 }
 
 /**

@@ -19,12 +19,16 @@ export function fileProgress(name: string, out: NodeJS.WriteStream = process.std
       const filled = Math.round((sent / Math.max(1, total)) * WIDTH);
       const r = rate(sent);
       const eta = r > 0 ? Math.ceil((total - sent) / r) : 0;
-      out.write(`\r  ${name.padEnd(20)} [${"#".repeat(filled)}${".".repeat(WIDTH - filled)}] ${kb(sent)}/${kb(total)} ${kb(r)}/s ETA ${eta} s\x1b[K`);
+      out.write(
+        `\r  ${name.padEnd(20)} [${"#".repeat(filled)}${".".repeat(WIDTH - filled)}] ${kb(sent)}/${kb(total)} ${kb(r)}/s ETA ${eta} s\x1b[K`,
+      );
     },
     done(total) {
       const r = rate(total);
       const [from, clear] = out.isTTY ? ["\r", "\x1b[K"] : ["", ""];
-      out.write(`${from}  ${name.padEnd(20)} ${kb(total)} in ${((performance.now() - start) / 1000).toFixed(2)} s (${kb(r)}/s), verified${clear}\n`);
+      out.write(
+        `${from}  ${name.padEnd(20)} ${kb(total)} in ${((performance.now() - start) / 1000).toFixed(2)} s (${kb(r)}/s), verified${clear}\n`,
+      );
       return r;
     },
   };

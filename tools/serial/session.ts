@@ -86,7 +86,8 @@ export function boardNameError(name: string): string | undefined {
   const shown = JSON.stringify(name);
   if (name === "") return "a board file name cannot be empty";
   if (name.includes("\ufffd")) return `${shown} is not valid UTF-8; give the name in UTF-8`;
-  if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return `${shown} holds a control character; board file names take printable characters only`;
+  if (/[\x00-\x1f\x7f-\x9f]/.test(name))
+    return `${shown} holds a control character; board file names take printable characters only`;
   if (name.includes("/"))
     return `${shown} holds a "/": the board's flash has no folders; give a plain name (e.g. --as ${JSON.stringify(name.split("/").pop() || "name.lua")})`;
   if (name === "." || name === "..") return `${shown} is not a file name: the board's flash has no folders`;
@@ -133,7 +134,11 @@ export class BoardSession {
       const abort = this.link.saw("type abort() to stay in the REPL") ? "abort()\r\n" : "";
       await this.link.write(`${abort}\r\n=\r\n=\r\nprint("#P".."${n}")\r\n`);
       try {
-        const m = await this.link.expect(new RegExp(`#P${n}\r\n> |${locked()}`), Math.min(1000, Math.max(1, end - Date.now())), "the Lua prompt");
+        const m = await this.link.expect(
+          new RegExp(`#P${n}\r\n> |${locked()}`),
+          Math.min(1000, Math.max(1, end - Date.now())),
+          "the Lua prompt",
+        );
         if (m[1] === undefined) return;
         // A cut upload locked the console: lift the lock with its key, then ask again.
         await this.link.write(`\r\n#U${m[1]}\r\n`);
@@ -162,13 +167,18 @@ export class BoardSession {
   async run(lines: string | string[], timeoutMs = 10000): Promise<string> {
     const all = typeof lines === "string" ? [lines] : lines;
     const long = all.find((l) => l.length > 254);
-    if (long !== undefined) throw new SerialError("TOO_LONG", `REPL line too long (${long.length} characters; the board takes 255)`);
+    if (long !== undefined)
+      throw new SerialError("TOO_LONG", `REPL line too long (${long.length} characters; the board takes 255)`);
     const n = ++this.runs;
     // Split in the source, so the echo of the marker line cannot pass for its output.
     const marker = `print("#Q".."${n}")`;
     this.link.clear();
     await this.link.write([...all, marker, ""].join("\r\n"));
-    const m = await this.link.expect(new RegExp(`([\\s\\S]*?)#Q${n}\r\n`), timeoutMs, `the answer to ${JSON.stringify(all[0]!.slice(0, 40))}`);
+    const m = await this.link.expect(
+      new RegExp(`([\\s\\S]*?)#Q${n}\r\n`),
+      timeoutMs,
+      `the answer to ${JSON.stringify(all[0]!.slice(0, 40))}`,
+    );
     const echoes = [...all, marker].reduce((out, l) => out.split(`${l}\r\n`).join(""), m[1]!);
     return echoes.replace(/^(?:>>? )+/gm, "").replace(/\r\n/g, "\n");
   }
@@ -257,7 +267,8 @@ export class BoardSession {
     // several lines first, then renamed by one.
     if (inline.length > 254) await this.gather(literals);
     const out = await this.run(inline.length > 254 ? rename("__m") : inline);
-    if (!out.includes(`#M ${names.length}`)) throw new SerialError("REJECTED", `renaming the verified uploads into place failed: ${out.trim()}`);
+    if (!out.includes(`#M ${names.length}`))
+      throw new SerialError("REJECTED", `renaming the verified uploads into place failed: ${out.trim()}`);
   }
 
   /** Builds the table __m of these Lua string literals on the board, a line at a time. */
@@ -279,7 +290,10 @@ export class BoardSession {
   }
 
   async list(): Promise<{ files: BoardFile[]; remaining: number; used: number; total: number }> {
-    const out = await this.run(`for n,s in pairs(file.list()) do print("#F "..s.." "..n) end print("#S "..table.concat({file.fsinfo()}," "))`, 30000);
+    const out = await this.run(
+      `for n,s in pairs(file.list()) do print("#F "..s.." "..n) end print("#S "..table.concat({file.fsinfo()}," "))`,
+      30000,
+    );
     const files = [...out.matchAll(/#F (\d+) ([^\r\n]+)/g)]
       .map((m) => ({ name: fromBoard(m[2]!), size: Number(m[1]) }))
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -353,8 +367,13 @@ export class BoardSession {
    * upload's lock notice means its receiver gave up on us.
    */
   private async expectFromBoard(re: RegExp, what: string, key: string): Promise<void> {
-    const m = await this.link.expect(new RegExp(`${re.source}|(${BANNER.source})|(${locked(key)})`), ACK_TIMEOUT_MS, what);
-    if (m[m.length - 2] !== undefined) throw new SerialError("BOARD_RESET", `the board restarted while waiting for ${what}`);
+    const m = await this.link.expect(
+      new RegExp(`${re.source}|(${BANNER.source})|(${locked(key)})`),
+      ACK_TIMEOUT_MS,
+      what,
+    );
+    if (m[m.length - 2] !== undefined)
+      throw new SerialError("BOARD_RESET", `the board restarted while waiting for ${what}`);
     if (m[m.length - 1] !== undefined) throw new UploadCut(`the board's receiver gave up while waiting for ${what}`);
   }
 

@@ -58,7 +58,8 @@ export function emulatedBoard(opts: EmulatedBoardOptions = {}): EmulatedBoard {
   mkdirSync(flashDir, { recursive: true });
   for (const [name, contents] of Object.entries(opts.files ?? {})) writeFileSync(join(flashDir, name), contents);
   const board = new Board({ ...opts.board, flashDir, modules: opts.modules });
-  for (const f of opts.build?.files ?? []) board.flash.load(Buffer.from(f.name, "utf8").toString("latin1"), join(opts.build!.outDir, f.name));
+  for (const f of opts.build?.files ?? [])
+    board.flash.load(Buffer.from(f.name, "utf8").toString("latin1"), join(opts.build!.outDir, f.name));
   if (opts.io) wire(board.io, opts.io);
   let raw = "";
   let cursor = 0;

@@ -117,7 +117,10 @@ async function booted(opts: BootOptions, undo: (() => unknown)[], stop: () => Pr
 }
 
 /** The firmware and the broker it is on: built for the test's broker, or a build's own broker. */
-async function firmwareOnBroker(opts: BootOptions, undo: (() => unknown)[]): Promise<{ fw: TestFirmware; broker: Broker }> {
+async function firmwareOnBroker(
+  opts: BootOptions,
+  undo: (() => unknown)[],
+): Promise<{ fw: TestFirmware; broker: Broker }> {
   const given = opts.broker === undefined ? undefined : plainBroker(opts.broker);
   if (opts.app !== undefined && isBuildFolder(opts.app)) {
     const fw = existingFirmware(opts.app);

@@ -34,13 +34,24 @@ export interface DeviceLink {
 const ASK_EVERY_MS = 500;
 
 /** Connects to the broker and subscribes to the device's `out` and `status`. */
-export async function linkTo(broker: { host: string; port: number }, device: { prefix: string; id: string; maxMessageLength: number }): Promise<DeviceLink> {
-  const topics = { in: topic(device.prefix, device.id, IN), out: topic(device.prefix, device.id, OUT), status: topic(device.prefix, device.id, STATUS) };
+export async function linkTo(
+  broker: { host: string; port: number },
+  device: { prefix: string; id: string; maxMessageLength: number },
+): Promise<DeviceLink> {
+  const topics = {
+    in: topic(device.prefix, device.id, IN),
+    out: topic(device.prefix, device.id, OUT),
+    status: topic(device.prefix, device.id, STATUS),
+  };
   const events = new EventEmitter();
   const outs: string[] = [];
   const statuses: { status: Status; live: boolean }[] = [];
   let cursor = 0;
-  const client = new MqttClient({ host: broker.host, port: broker.port, clientId: `mcu-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` });
+  const client = new MqttClient({
+    host: broker.host,
+    port: broker.port,
+    clientId: `mcu-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  });
   await client.connect();
   client.on("message", (m: Message) => {
     if (m.topic === topics.out) outs.push(m.payload.toString("utf8"));
@@ -53,15 +64,27 @@ export async function linkTo(broker: { host: string; port: number }, device: { p
   ]);
   const publish = (message: string | Buffer) => client.publish(topics.in, message, { qos: 0 });
   /** The first status from `from` on that satisfies `match`; `seen` says what there was instead. */
-  const statusFrom = (from: number, match: (s: { status: Status; live: boolean }) => boolean, ms: number, what: string, seen: () => string) =>
-    until(events, "message", () => statuses.slice(from).find(match), ms, what, seen);
+  const statusFrom = (
+    from: number,
+    match: (s: { status: Status; live: boolean }) => boolean,
+    ms: number,
+    what: string,
+    seen: () => string,
+  ) => until(events, "message", () => statuses.slice(from).find(match), ms, what, seen);
   return {
     topics,
     publish,
     messages: () => [...outs],
     expect: async (match, ms) => {
       const seen = () => `the messages on ${topics.out} since then: ${JSON.stringify(outs.slice(cursor))}`;
-      const found = await until(events, "message", () => firstMatch(outs, cursor, match), ms, `a message ${described(match)} on ${topics.out}`, seen);
+      const found = await until(
+        events,
+        "message",
+        () => firstMatch(outs, cursor, match),
+        ms,
+        `a message ${described(match)} on ${topics.out}`,
+        seen,
+      );
       cursor = found.index + 1;
       return found.text;
     },
@@ -73,7 +96,15 @@ export async function linkTo(broker: { host: string; port: number }, device: { p
       ask();
       try {
         const seen = () => `the statuses since then: ${JSON.stringify(statuses.slice(from).map((s) => s.status))}`;
-        return (await statusFrom(from, (s) => s.status.state === "online" && match(s.status), ms, "a status that matches", seen)).status;
+        return (
+          await statusFrom(
+            from,
+            (s) => s.status.state === "online" && match(s.status),
+            ms,
+            "a status that matches",
+            seen,
+          )
+        ).status;
       } finally {
         clearInterval(asking);
       }

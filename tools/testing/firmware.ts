@@ -40,7 +40,10 @@ export function isBuildFolder(dir: string): boolean {
  * and the broker at `broker`: its device.json's id, prefix, message limit, keepalive and updates,
  * without its passwords, other brokers or TLS (the test broker has none of them).
  */
-export async function buildForTest(appDir: string | undefined, broker: { host: string; port: number }): Promise<TestFirmware> {
+export async function buildForTest(
+  appDir: string | undefined,
+  broker: { host: string; port: number },
+): Promise<TestFirmware> {
   const own = appDir && existsSync(appPaths(appDir).config) ? loadConfig(appPaths(appDir).config) : undefined;
   const work = mkdtempSync(join(tmpdir(), "mcu-test-build-"));
   try {
@@ -49,9 +52,19 @@ export async function buildForTest(appDir: string | undefined, broker: { host: s
     const prefix = own?.prefix ?? DEFAULT_PREFIX;
     const maxMessageLength = own?.mqtt.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH;
     const mqtt = { host: broker.host, port: broker.port, keepalive: own?.mqtt.keepalive, maxMessageLength };
-    writeFileSync(configFile, JSON.stringify({ id, prefix, wifi: EMULATED_WIFI, mqtt, ota: own?.ota }), { mode: 0o600 });
+    writeFileSync(configFile, JSON.stringify({ id, prefix, wifi: EMULATED_WIFI, mqtt, ota: own?.ota }), {
+      mode: 0o600,
+    });
     const build = await buildFirmware({ appDir, configFile, outDir: join(work, "lua"), log: () => {} });
-    return { build, id, prefix, maxMessageLength, wifi: EMULATED_WIFI, broker, remove: () => rmSync(work, { recursive: true, force: true }) };
+    return {
+      build,
+      id,
+      prefix,
+      maxMessageLength,
+      wifi: EMULATED_WIFI,
+      broker,
+      remove: () => rmSync(work, { recursive: true, force: true }),
+    };
   } catch (err) {
     rmSync(work, { recursive: true, force: true });
     throw err;
@@ -64,7 +77,11 @@ export function existingFirmware(dir: string): TestFirmware {
   const state = LuaVm.shared().newState({ onPrint: () => {} });
   try {
     const code = readFileSync(join(build.outDir, "config.lua"), "latin1");
-    const r = state.exec(`local c = loadstring(${luaLiteral(code)})() return c.id, c.prefix, c.ssid, c.pwd, c.host, c.port, c.maxlen`, "=config", 7);
+    const r = state.exec(
+      `local c = loadstring(${luaLiteral(code)})() return c.id, c.prefix, c.ssid, c.pwd, c.host, c.port, c.maxlen`,
+      "=config",
+      7,
+    );
     if (!r.ok) throw new Error(`${dir}: its config.lua does not load (${r.error}); build it again with mcu build`);
     const [id, prefix, ssid, password, host, port, maxlen] = r.values.map((v) => v.toString("latin1"));
     return {

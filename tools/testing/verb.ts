@@ -45,12 +45,20 @@ export async function run(argv: string[]): Promise<number> {
   const notApp = appDirError(values.app ?? ".");
   if (notApp) throw new CliError(notApp, EXIT.usage);
   const files = positionals.length > 0 ? positionals.map((f) => resolve(f)) : testFiles(appDir);
-  if (files.length === 0) throw new CliError(`no tests in ${join(appDir, "test")}: write test/app.test.ts (docs/testing.md shows how)`, EXIT.usage);
+  if (files.length === 0)
+    throw new CliError(
+      `no tests in ${join(appDir, "test")}: write test/app.test.ts (docs/testing.md shows how)`,
+      EXIT.usage,
+    );
   const built = await buildFirmware({ appDir, log: (l) => process.stdout.write(`${l}\n`) });
   process.stdout.write(`mcu test: the test boards' NodeMCU build: ${emulatedBuild(built.needs.modules).line}\n`);
   // A runner started from inside another's test (NODE_TEST_CONTEXT) would report to that one, not here.
   const env = { ...process.env, NODE_TEST_CONTEXT: undefined };
-  const child = spawn(process.execPath, ["--import", tsxLoader(), "--test", ...files], { cwd: appDir, env, stdio: "inherit" });
+  const child = spawn(process.execPath, ["--import", tsxLoader(), "--test", ...files], {
+    cwd: appDir,
+    env,
+    stdio: "inherit",
+  });
   const code = await new Promise<number | null>((done) => child.on("close", done));
   return code === 0 ? EXIT.ok : EXIT.failure;
 }

@@ -13,14 +13,25 @@ export function matches(match: Match, text: string): boolean {
 
 /** How a Match reads in an error message. */
 export function described(match: Match): string {
-  return typeof match === "function" ? "a match of the test's function" : typeof match === "string" ? JSON.stringify(match) : String(match);
+  return typeof match === "function"
+    ? "a match of the test's function"
+    : typeof match === "string"
+      ? JSON.stringify(match)
+      : String(match);
 }
 
 /**
  * Resolves with `probe`'s first value that is not undefined, tried now and on each `event` of
  * `source`; rejects after `ms` with an Error naming `what` and, from `seen`, what there was.
  */
-export function until<T>(source: EventEmitter, event: string, probe: () => T | undefined, ms: number, what: string, seen: () => string): Promise<T> {
+export function until<T>(
+  source: EventEmitter,
+  event: string,
+  probe: () => T | undefined,
+  ms: number,
+  what: string,
+  seen: () => string,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const check = () => {
       let v: T | undefined;
@@ -49,7 +60,11 @@ export function until<T>(source: EventEmitter, event: string, probe: () => T | u
 }
 
 /** The first item from `from` on that matches, with its index. */
-export function firstMatch(items: readonly string[], from: number, match: Match): { index: number; text: string } | undefined {
+export function firstMatch(
+  items: readonly string[],
+  from: number,
+  match: Match,
+): { index: number; text: string } | undefined {
   for (let i = from; i < items.length; i++) if (matches(match, items[i]!)) return { index: i, text: items[i]! };
   return undefined;
 }

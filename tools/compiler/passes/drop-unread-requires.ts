@@ -6,10 +6,14 @@ import { isIdent, LITERALS, nameCounts, requiredModule, unreadLocal } from "../l
 function defines(s: Node): boolean {
   const values = [...((s.init as Node[] | undefined) ?? [])];
   if (s.type === "LocalStatement")
-    return values.every((v) => LITERALS.has(v.type) || v.type === "TableConstructorExpression" || v.type === "FunctionDeclaration");
+    return values.every(
+      (v) => LITERALS.has(v.type) || v.type === "TableConstructorExpression" || v.type === "FunctionDeclaration",
+    );
   if (s.type === "FunctionDeclaration" || s.type === "ReturnStatement") return true;
   if (s.type !== "AssignmentStatement") return false;
-  const intoExports = (s.variables as Node[]).every((v) => v.type === "MemberExpression" && isIdent(v.base, "____exports"));
+  const intoExports = (s.variables as Node[]).every(
+    (v) => v.type === "MemberExpression" && isIdent(v.base, "____exports"),
+  );
   return intoExports && values.every((v) => LITERALS.has(v.type) || v.type === "FunctionDeclaration" || isIdent(v));
 }
 

@@ -7,10 +7,15 @@ import { isIdent } from "../lua-tree.ts";
 /** The module `package.loaded.NAME = nil` releases, or undefined for any other statement. */
 function released(s: Node): string | undefined {
   const [target, value] = [(s.variables as Node[] | undefined)?.[0], (s.init as Node[] | undefined)?.[0]];
-  if (s.type !== "AssignmentStatement" || (s.variables as Node[]).length !== 1 || value?.type !== "NilLiteral") return undefined;
+  if (s.type !== "AssignmentStatement" || (s.variables as Node[]).length !== 1 || value?.type !== "NilLiteral")
+    return undefined;
   if (target?.type !== "MemberExpression" || target.indexer !== "." || !isIdent(target.identifier)) return undefined;
   const base = target.base as Node;
-  const isLoaded = base.type === "MemberExpression" && isIdent(base.base, "package") && base.base.isLocal !== true && isIdent(base.identifier, "loaded");
+  const isLoaded =
+    base.type === "MemberExpression" &&
+    isIdent(base.base, "package") &&
+    base.base.isLocal !== true &&
+    isIdent(base.identifier, "loaded");
   return isLoaded ? target.identifier.name : undefined;
 }
 

@@ -8,7 +8,9 @@ import { joinLiterals } from "./join-literals.ts";
 
 /** `____exports.NAME` when `e` reads one, else undefined. */
 const exportRead = (e: Node): string | undefined =>
-  e.type === "MemberExpression" && e.indexer === "." && isIdent(e.base, "____exports") ? (e.identifier as Identifier).name : undefined;
+  e.type === "MemberExpression" && e.indexer === "." && isIdent(e.base, "____exports")
+    ? (e.identifier as Identifier).name
+    : undefined;
 
 /** `e` with every read of a known text constant written as its literal, or undefined when it is not all text. */
 function asText(e: Node, known: Map<string, Node>): Node | undefined {
@@ -29,7 +31,10 @@ export function foldExportedText(chunk: Chunk): void {
     if (name === undefined) continue;
     const text = asText(value!, known);
     if (!text) continue;
-    const scratch = { type: "Chunk", body: [{ type: "ReturnStatement", arguments: [structuredClone(text)] }] } as unknown as Chunk;
+    const scratch = {
+      type: "Chunk",
+      body: [{ type: "ReturnStatement", arguments: [structuredClone(text)] }],
+    } as unknown as Chunk;
     joinLiterals(scratch);
     const folded = ((scratch.body[0] as Node).arguments as Node[])[0]!;
     if (folded.type !== "StringLiteral") continue;

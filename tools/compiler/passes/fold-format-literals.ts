@@ -30,7 +30,11 @@ function foldCall(call: Node): boolean {
   for (let i = Math.min(specs.length, args.length - 1) - 1; i >= 0; i--) {
     const { at, spec } = specs[i]!;
     const arg = args[i + 1]!;
-    const head = plain(arg) ? arg : arg.type === "BinaryExpression" && arg.operator === ".." && plain(arg.left as Node) ? (arg.left as Node) : undefined;
+    const head = plain(arg)
+      ? arg
+      : arg.type === "BinaryExpression" && arg.operator === ".." && plain(arg.left as Node)
+        ? (arg.left as Node)
+        : undefined;
     if (spec !== "%s" || !head) continue;
     const text = (head.raw as string).slice(1, -1).replaceAll("%", "%%") + (head === arg ? "" : "%s");
     const raw = format.raw as string;
@@ -48,7 +52,13 @@ export function foldFormatLiterals(chunk: Chunk): void {
   if (declarationCount(chunk, "string") > 0) return;
   for (const n of walk(chunk)) {
     const base = n.base as Node | undefined;
-    if (n.type !== "CallExpression" || base?.type !== "MemberExpression" || !isIdent(base.base, "string") || !isIdent(base.identifier, "format")) continue;
+    if (
+      n.type !== "CallExpression" ||
+      base?.type !== "MemberExpression" ||
+      !isIdent(base.base, "string") ||
+      !isIdent(base.identifier, "format")
+    )
+      continue;
     while (foldCall(n));
   }
 }

@@ -21,9 +21,15 @@ function decide(n: Node, set: Set<string>): Node {
     else if (isNode(v) && !(k === "identifier" && n.type === "MemberExpression")) n[k] = decide(v, set);
   }
   const isSet = (x: unknown) => isIdent(x) && set.has(x.name);
-  if (n.type === "LogicalExpression" && (isSet(n.left) || truthy(n.left as Node))) return n.operator === "and" ? (n.right as Node) : (n.left as Node);
+  if (n.type === "LogicalExpression" && (isSet(n.left) || truthy(n.left as Node)))
+    return n.operator === "and" ? (n.right as Node) : (n.left as Node);
   if (n.type === "UnaryExpression" && n.operator === "not" && isSet(n.argument)) return bool(false);
-  if (n.type === "BinaryExpression" && (n.operator === "==" || n.operator === "~=") && isSet(n.left) && (n.right as Node).type === "NilLiteral")
+  if (
+    n.type === "BinaryExpression" &&
+    (n.operator === "==" || n.operator === "~=") &&
+    isSet(n.left) &&
+    (n.right as Node).type === "NilLiteral"
+  )
     return bool(n.operator === "~=");
   return n;
 }

@@ -40,7 +40,8 @@ function foldOf(code: string, s: Node, switches: Switches): Fold | undefined {
   const from = lineStart(code, start);
   const thenEnd = lineEnd(code, pastWord(code, rangeOf(cond)[1], "then"));
   const elseWord = other ? rangeOf(other)[0] : undefined;
-  const to = (kept: boolean) => ((kept ? startsLine(code, endWord) : startsLine(code, start)) ? lineEnd(code, end) : end);
+  const to = (kept: boolean) =>
+    (kept ? startsLine(code, endWord) : startsLine(code, start)) ? lineEnd(code, end) : end;
   if (switches[cond.name]) return { cut: [from, to(true)], keep: [thenEnd, lineStart(code, elseWord ?? endWord)] };
   if (elseWord === undefined) return { cut: [from, to(false)] };
   return { cut: [from, to(true)], keep: [lineEnd(code, pastWord(code, elseWord, "else")), lineStart(code, endWord)] };
@@ -72,7 +73,10 @@ export function foldSwitches(name: string, code: string, switches: Switches): st
   const out = applyEdits(code, edits);
   const left = nameCounts(parseLua(out));
   for (const flag of Object.keys(switches)) {
-    if (left.has(flag)) throw new BuildError(`${name}: ${flag} is a build switch: test it only as the whole condition of an if statement, without elseif`);
+    if (left.has(flag))
+      throw new BuildError(
+        `${name}: ${flag} is a build switch: test it only as the whole condition of an if statement, without elseif`,
+      );
   }
   return out;
 }

@@ -36,7 +36,8 @@ function literalLocals(chunk: Chunk): Map<string, Node> {
   for (const s of chunk.body) {
     if (s.type !== "LocalStatement") continue;
     const [v, init] = [(s.variables as Node[])[0], (s.init as Node[])[0]];
-    if ((s.variables as Node[]).length === 1 && isIdent(v) && init && LITERALS.has(init.type) && !assigned.has(v.name)) out.set(v.name, init);
+    if ((s.variables as Node[]).length === 1 && isIdent(v) && init && LITERALS.has(init.type) && !assigned.has(v.name))
+      out.set(v.name, init);
   }
   return out;
 }
@@ -50,8 +51,20 @@ export function inlinables(chunk: Chunk): Map<string, Inlinable> {
   const out = new Map<string, Inlinable>();
   for (const s of chunk.body) {
     const [target, value] = [(s.variables as Node[] | undefined)?.[0], (s.init as Node[] | undefined)?.[0]];
-    if (s.type === "AssignmentStatement" && target?.type === "MemberExpression" && isIdent(target.base, "____exports") && value && LITERALS.has(value.type)) {
-      out.set((target.identifier as Identifier).name, { params: [], body: value, literals, globals: [], constant: true });
+    if (
+      s.type === "AssignmentStatement" &&
+      target?.type === "MemberExpression" &&
+      isIdent(target.base, "____exports") &&
+      value &&
+      LITERALS.has(value.type)
+    ) {
+      out.set((target.identifier as Identifier).name, {
+        params: [],
+        body: value,
+        literals,
+        globals: [],
+        constant: true,
+      });
     }
     if (s.type !== "FunctionDeclaration") continue;
     const id = s.identifier as Node;
@@ -66,7 +79,11 @@ export function inlinables(chunk: Chunk): Map<string, Inlinable> {
  * A function whose body is one `return <expression>` that reads each parameter once, in order, and
  * no local but its parameters, `literals` and those `settled` allows: what a call of it may be replaced with.
  */
-function oneExpression(f: Node, literals: Map<string, Node>, settled: (name: string) => boolean = () => false): Inlinable | undefined {
+function oneExpression(
+  f: Node,
+  literals: Map<string, Node>,
+  settled: (name: string) => boolean = () => false,
+): Inlinable | undefined {
   const body = f.body as Node[];
   const ret = body[0];
   if (body.length !== 1 || ret?.type !== "ReturnStatement" || (ret.arguments as Node[]).length !== 1) return undefined;
@@ -120,7 +137,12 @@ function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Ma
     } else if (name !== undefined) {
       const fns = modules.get(name);
       if (fns) required.set(v.name, fns);
-    } else if (init.type === "MemberExpression" && init.indexer === "." && isIdent(init.base) && required.has(init.base.name)) {
+    } else if (
+      init.type === "MemberExpression" &&
+      init.indexer === "." &&
+      isIdent(init.base) &&
+      required.has(init.base.name)
+    ) {
       const fn = required.get(init.base.name)!.get((init.identifier as Identifier).name);
       if (fn) out.set(v.name, fn);
     }
@@ -128,7 +150,8 @@ function aliases(chunk: Chunk, modules: Map<string, Map<string, Inlinable>>): Ma
   return out;
 }
 
-const idNames = (list: unknown): string[] => ((list as unknown[] | undefined) ?? []).filter((n) => isIdent(n)).map((i) => (i as Identifier).name);
+const idNames = (list: unknown): string[] =>
+  ((list as unknown[] | undefined) ?? []).filter((n) => isIdent(n)).map((i) => (i as Identifier).name);
 
 /** Names a statement declares as locals from there on in its block. */
 const declared = (n: Node): string[] => {
@@ -154,7 +177,8 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
   const locals = localNames(chunk);
   const fns = new Map([...aliases(chunk, modules)].filter(([, fn]) => !fn.globals.some((g) => locals.has(g.name))));
   const visit = (node: Node, hidden: Set<string>): void => {
-    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression") return block(node.body as Node[], new Set([...hidden, ...bound(node)]));
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression")
+      return block(node.body as Node[], new Set([...hidden, ...bound(node)]));
     if (node.type === "RepeatStatement") return; // its condition sees the body's locals; rare, left alone
     for (const [parent, key, child] of children(node)) {
       if (key === "body" || (parent === node.body && Array.isArray(parent))) continue;
@@ -164,9 +188,18 @@ export function inlineCalls(chunk: Chunk, modules: Map<string, Map<string, Inlin
         (parent as Record<string | number, Node>)[key] = structuredClone(read.body);
         continue;
       }
-      const fn = child.type === "CallExpression" && isIdent(child.base) && !hidden.has(child.base.name) ? fns.get(child.base.name) : undefined;
+      const fn =
+        child.type === "CallExpression" && isIdent(child.base) && !hidden.has(child.base.name)
+          ? fns.get(child.base.name)
+          : undefined;
       const args = child.arguments as Node[] | undefined;
-      if (fn && !fn.constant && node.type !== "CallStatement" && args?.length === fn.params.length && !args.some((a) => a.type === "VarargLiteral")) {
+      if (
+        fn &&
+        !fn.constant &&
+        node.type !== "CallStatement" &&
+        args?.length === fn.params.length &&
+        !args.some((a) => a.type === "VarargLiteral")
+      ) {
         for (const a of args) visit(a, hidden);
         // A constant passed straight in (topic(prefix, id, IN)) is folded too: the parent visit
         // folds only what it finds below an argument, not the argument itself.

@@ -6,7 +6,11 @@ import type { Chunk, Identifier, Node } from "luaparse";
 import { declarationCount, declaredInside, freeNamesSettled, isIdent, isNode, nameCounts } from "../lua-tree.ts";
 
 /** The slot holding the one read of `name` outside its declaration and definition, unless it is called there. */
-function readSlot(chunk: Chunk, name: string, skip: Set<Node>): [Record<string | number, unknown>, string | number, Node] | undefined {
+function readSlot(
+  chunk: Chunk,
+  name: string,
+  skip: Set<Node>,
+): [Record<string | number, unknown>, string | number, Node] | undefined {
   let found: [Record<string | number, unknown>, string | number, Node] | undefined;
   const visit = (n: Node, top: Node): void => {
     for (const [k, v] of Object.entries(n)) {
@@ -33,10 +37,24 @@ function readSlot(chunk: Chunk, name: string, skip: Set<Node>): [Record<string |
 export function inlineFunctionValues(chunk: Chunk): void {
   for (let at = 0; at < chunk.body.length; at++) {
     const def = chunk.body[at]!;
-    if (def.type !== "FunctionDeclaration" || def.isLocal || !isIdent(def.identifier) || def.identifier.isLocal !== true) continue;
+    if (
+      def.type !== "FunctionDeclaration" ||
+      def.isLocal ||
+      !isIdent(def.identifier) ||
+      def.identifier.isLocal !== true
+    )
+      continue;
     const name = def.identifier.name;
-    const decl = chunk.body.find((s) => s.type === "LocalStatement" && (s.variables as Node[]).some((v) => isIdent(v, name)));
-    if (!decl || (decl.init as Node[]).length > 0 || declarationCount(chunk, name) !== 1 || nameCounts(chunk).get(name) !== 3) continue;
+    const decl = chunk.body.find(
+      (s) => s.type === "LocalStatement" && (s.variables as Node[]).some((v) => isIdent(v, name)),
+    );
+    if (
+      !decl ||
+      (decl.init as Node[]).length > 0 ||
+      declarationCount(chunk, name) !== 1 ||
+      nameCounts(chunk).get(name) !== 3
+    )
+      continue;
     if (!freeNamesSettled(chunk, def, declaredInside(def))) continue;
     const slot = readSlot(chunk, name, new Set([decl, def.identifier as Node]));
     if (!slot || chunk.body.indexOf(slot[2]) <= at) continue;

@@ -12,11 +12,19 @@ import { bindingCount, isIdent, isNode, LITERALS, walk } from "../lua-tree.ts";
 export function inlineLiteralLocals(chunk: Chunk): void {
   chunk.body = chunk.body.filter((s) => {
     const [v, init] = [(s.variables as Node[] | undefined)?.[0], (s.init as Node[] | undefined)?.[0]];
-    if (s.type !== "LocalStatement" || (s.variables as Node[]).length !== 1 || !isIdent(v) || !init || !LITERALS.has(init.type)) return true;
+    if (
+      s.type !== "LocalStatement" ||
+      (s.variables as Node[]).length !== 1 ||
+      !isIdent(v) ||
+      !init ||
+      !LITERALS.has(init.type)
+    )
+      return true;
     // A long string read in several places would be a constant in each of them.
     if (init.type === "StringLiteral" && String(init.raw).length > 16) return true;
     const name = v.name;
-    if (bindingCount(chunk, name) !== 1 || [...walk(chunk)].some((n) => isIdent(n, name) && n.isLocal !== true)) return true;
+    if (bindingCount(chunk, name) !== 1 || [...walk(chunk)].some((n) => isIdent(n, name) && n.isLocal !== true))
+      return true;
     for (const n of walk(chunk)) {
       for (const [k, x] of Object.entries(n)) {
         if (n === s || (k === "identifier" && n.type === "MemberExpression")) continue;

@@ -34,7 +34,14 @@ export function inlineLocalAliases(chunk: Chunk): void {
     if (s.type !== "LocalStatement" || vars.length !== init.length) continue;
     for (let k = vars.length - 1; k >= 0; k--) {
       const [a, b] = [vars[k], init[k]];
-      if (!isIdent(a) || !isIdent(b) || b.isLocal !== true || bindingCount(chunk, a.name) !== 1 || declarationCount(chunk, a.name) !== 1) continue;
+      if (
+        !isIdent(a) ||
+        !isIdent(b) ||
+        b.isLocal !== true ||
+        bindingCount(chunk, a.name) !== 1 ||
+        declarationCount(chunk, a.name) !== 1
+      )
+        continue;
       if (!settledBy(chunk, b.name, at)) continue;
       vars.splice(k, 1);
       init.splice(k, 1);

@@ -35,7 +35,8 @@ function reads(s: Node, name: string): [Record<string | number, Node>, string | 
       const list = Array.isArray(v) ? v : [v];
       list.forEach((x, i) => {
         if (!isNode(x)) return;
-        if (isIdent(x, name)) out.push([(Array.isArray(v) ? v : n) as Record<string | number, Node>, Array.isArray(v) ? i : k]);
+        if (isIdent(x, name))
+          out.push([(Array.isArray(v) ? v : n) as Record<string | number, Node>, Array.isArray(v) ? i : k]);
         else visit(x);
       });
     }
@@ -51,9 +52,19 @@ function foldNotNil(n: Node, name: string): Node {
     if (Array.isArray(v)) n[k] = v.map((x) => (isNode(x) ? foldNotNil(x, name) : x));
     else if (isNode(v)) n[k] = foldNotNil(v, name);
   }
-  if (n.type === "BinaryExpression" && n.operator === "~=" && isIdent(n.left, name) && (n.right as Node).type === "NilLiteral")
+  if (
+    n.type === "BinaryExpression" &&
+    n.operator === "~=" &&
+    isIdent(n.left, name) &&
+    (n.right as Node).type === "NilLiteral"
+  )
     return { type: "BooleanLiteral", value: true, raw: "true" };
-  if (n.type === "LogicalExpression" && n.operator === "and" && (n.left as Node).type === "BooleanLiteral" && (n.left as Node).value === true)
+  if (
+    n.type === "LogicalExpression" &&
+    n.operator === "and" &&
+    (n.left as Node).type === "BooleanLiteral" &&
+    (n.left as Node).value === true
+  )
     return n.right as Node;
   return n;
 }
@@ -71,7 +82,8 @@ export function inlinePureLocals(chunk: Chunk): void {
       const s = block[i] as Node;
       const vars = (s.variables as Node[] | undefined) ?? [];
       const init = (s.init as Node[] | undefined) ?? [];
-      if (s.type !== "LocalStatement" || vars.length !== 1 || init.length !== 1 || !isIdent(vars[0]) || !pure(init[0]!)) continue;
+      if (s.type !== "LocalStatement" || vars.length !== 1 || init.length !== 1 || !isIdent(vars[0]) || !pure(init[0]!))
+        continue;
       const name = vars[0].name;
       let next = block[i + 1] as Node;
       const inNext = () => nameCounts(next).get(name) ?? 0;

@@ -4,7 +4,18 @@
 // closure and a prototype of its own for good, beside the callback that calls it; written in,
 // it is a few instructions of that callback, as a hand-written app would have it.
 import type { Chunk, Identifier, Node } from "luaparse";
-import { bindingCount, declaredInside, foldKnown, freeNamesSettled, isIdent, isNode, nameCounts, neverNil, statementBlocks, walk } from "../lua-tree.ts";
+import {
+  bindingCount,
+  declaredInside,
+  foldKnown,
+  freeNamesSettled,
+  isIdent,
+  isNode,
+  nameCounts,
+  neverNil,
+  statementBlocks,
+  walk,
+} from "../lua-tree.ts";
 
 const LOOPS = new Set(["WhileStatement", "RepeatStatement", "ForNumericStatement", "ForGenericStatement"]);
 
@@ -18,7 +29,8 @@ function ownReturns(fn: Node): { returns: Node[]; inLoop: boolean } {
       returns.push(n);
       inLoop ||= loop;
     }
-    for (const v of Object.values(n)) for (const x of Array.isArray(v) ? v : [v]) if (isNode(x)) visit(x, loop || LOOPS.has(n.type));
+    for (const v of Object.values(n))
+      for (const x of Array.isArray(v) ? v : [v]) if (isNode(x)) visit(x, loop || LOOPS.has(n.type));
   };
   visit(fn, false);
   return { returns, inLoop };
@@ -47,8 +59,16 @@ function replaceStatements(root: Node, f: (s: Node) => Node[] | undefined): void
   }
 }
 
-const local = (name: string, init: Node[]): Node => ({ type: "LocalStatement", variables: [{ type: "Identifier", name, isLocal: true }], init });
-const assign = (name: string, value: Node): Node => ({ type: "AssignmentStatement", variables: [{ type: "Identifier", name, isLocal: true }], init: [value] });
+const local = (name: string, init: Node[]): Node => ({
+  type: "LocalStatement",
+  variables: [{ type: "Identifier", name, isLocal: true }],
+  init,
+});
+const assign = (name: string, value: Node): Node => ({
+  type: "AssignmentStatement",
+  variables: [{ type: "Identifier", name, isLocal: true }],
+  init: [value],
+});
 
 /** A call's site: the statement, its block and index, and the local it sets (for `local v = f(…)`). */
 interface Site {
@@ -65,7 +85,11 @@ function siteOf(chunk: Chunk, f: string): Site | undefined {
       const vars = (s.variables as Node[] | undefined) ?? [];
       const init = (s.init as Node[] | undefined) ?? [];
       const call =
-        s.type === "CallStatement" ? (s.expression as Node) : s.type === "LocalStatement" && vars.length === 1 && init.length === 1 ? init[0] : undefined;
+        s.type === "CallStatement"
+          ? (s.expression as Node)
+          : s.type === "LocalStatement" && vars.length === 1 && init.length === 1
+            ? init[0]
+            : undefined;
       if (call?.type !== "CallExpression" || !isIdent(call.base, f)) continue;
       return { block, index, call, result: s.type === "LocalStatement" ? (vars[0] as Identifier).name : undefined };
     }
@@ -82,14 +106,19 @@ function tails(chunk: Chunk, site: Site, inside: Set<string>, returns: Node[]): 
   const last = site.block[site.index + 1];
   const v = site.result;
   const owner = [...walk(chunk)].find((n) => n.type === "FunctionDeclaration" && n.body === site.block);
-  if (!v || !owner || !last || site.index + 2 !== site.block.length || last.type === "ReturnStatement") return undefined;
+  if (!v || !owner || !last || site.index + 2 !== site.block.length || last.type === "ReturnStatement")
+    return undefined;
   if ((nameCounts(chunk).get(v) ?? 0) !== 1 + (nameCounts(last).get(v) ?? 0)) return undefined;
   if ([...nameCounts(last).keys()].some((n) => inside.has(n))) return undefined;
   const out = new Map<Node, Node[]>();
   let kept = 0;
   for (const r of returns) {
     const value = (r.arguments as Node[])[0] ?? { type: "NilLiteral", value: null, raw: "nil" };
-    const copy = foldKnown(structuredClone(last), v, value.type === "NilLiteral" ? "nil" : neverNil(value) ? "set" : "unknown");
+    const copy = foldKnown(
+      structuredClone(last),
+      v,
+      value.type === "NilLiteral" ? "nil" : neverNil(value) ? "set" : "unknown",
+    );
     const reads = [...walk(copy)].filter((n) => isIdent(n, v)).length;
     if (reads > 1) return undefined;
     substitute(copy, v, () => value);
@@ -105,7 +134,8 @@ function inlineAt(chunk: Chunk, def: Node, fn: Node, site: Site): boolean {
   const params = (fn.parameters as Node[]).map((p) => (isIdent(p) ? p.name : ""));
   const args = site.call.arguments as Node[];
   if (params.includes("") || new Set(params).size !== params.length || args.length > params.length) return false;
-  if ([...walk(fn)].some((n) => n.type === "VarargLiteral") || args.some((a) => a.type === "VarargLiteral")) return false;
+  if ([...walk(fn)].some((n) => n.type === "VarargLiteral") || args.some((a) => a.type === "VarargLiteral"))
+    return false;
   const { returns, inLoop } = ownReturns(fn);
   if (inLoop || returns.some((r) => (r.arguments as Node[]).length > 1)) return false;
   const inside = declaredInside(fn);
@@ -117,7 +147,8 @@ function inlineAt(chunk: Chunk, def: Node, fn: Node, site: Site): boolean {
   params.forEach((p, i) => {
     const a = args[i];
     const settled = isIdent(a) && a.isLocal === true && bindingCount(chunk, a.name) === 1 && !inside.has(a.name);
-    if (settled && bindingCount(fn, p) === 1) substitute({ type: "DoStatement", body } as Node, p, () => structuredClone(a));
+    if (settled && bindingCount(fn, p) === 1)
+      substitute({ type: "DoStatement", body } as Node, p, () => structuredClone(a));
     else bindings.push(local(p, a ? [a] : []));
   });
 
@@ -127,7 +158,9 @@ function inlineAt(chunk: Chunk, def: Node, fn: Node, site: Site): boolean {
   if (ends) {
     // The function's statements end the caller: each return runs the caller's last statement.
     replaceStatements({ type: "DoStatement", body } as Node, (s) =>
-      returns.includes(s) ? [...ends.get(s)!, ...(s === final ? [] : [{ type: "ReturnStatement", arguments: [] }])] : undefined,
+      returns.includes(s)
+        ? [...ends.get(s)!, ...(s === final ? [] : [{ type: "ReturnStatement", arguments: [] }])]
+        : undefined,
     );
     site.block.splice(site.index + 1, 1);
     replacement = [...bindings, ...body];
@@ -147,7 +180,11 @@ function inlineAt(chunk: Chunk, def: Node, fn: Node, site: Site): boolean {
     // `repeat … until true` runs once; a return from the middle becomes a break out of it.
     const wrapped: Node =
       early.length > 0
-        ? { type: "RepeatStatement", condition: { type: "BooleanLiteral", value: true, raw: "true" }, body: [...bindings, ...body] }
+        ? {
+            type: "RepeatStatement",
+            condition: { type: "BooleanLiteral", value: true, raw: "true" },
+            body: [...bindings, ...body],
+          }
         : { type: "DoStatement", body: [...bindings, ...body] };
     replacement = [...(v !== undefined ? [local(v, [])] : []), wrapped];
   }
@@ -167,7 +204,8 @@ export function inlineSingleCalls(chunk: Chunk): void {
     const s = chunk.body[i]!;
     const vars = (s.variables as Node[] | undefined) ?? [];
     const fn = (s.init as Node[] | undefined)?.[0];
-    if (s.type !== "LocalStatement" || vars.length !== 1 || !isIdent(vars[0]) || fn?.type !== "FunctionDeclaration") continue;
+    if (s.type !== "LocalStatement" || vars.length !== 1 || !isIdent(vars[0]) || fn?.type !== "FunctionDeclaration")
+      continue;
     const name = vars[0].name;
     if (nameCounts(chunk).get(name) !== 2 || bindingCount(chunk, name) !== 1) continue;
     const site = siteOf(chunk, name);

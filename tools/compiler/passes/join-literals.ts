@@ -27,8 +27,13 @@ export function joinLiterals(chunk: Chunk): void {
       const chained = right.type === "BinaryExpression" && right.operator === "..";
       const head = chained ? (right.left as Node) : right;
       // "\1" .. "2" must not become "\12".
-      if (!quoted(left) || !quoted(head) || (endsInShortEscape(left.raw as string) && isDigit((head.raw as string)[1]))) break;
-      const joined: Node = { type: "StringLiteral", value: null, raw: (left.raw as string).slice(0, -1) + (head.raw as string).slice(1) };
+      if (!quoted(left) || !quoted(head) || (endsInShortEscape(left.raw as string) && isDigit((head.raw as string)[1])))
+        break;
+      const joined: Node = {
+        type: "StringLiteral",
+        value: null,
+        raw: (left.raw as string).slice(0, -1) + (head.raw as string).slice(1),
+      };
       if (chained) Object.assign(n, { left: joined, right: right.right });
       else Object.assign(n, joined, { operator: undefined, left: undefined, right: undefined });
     }

@@ -28,7 +28,8 @@ function ownReturns(body: Node[]): Node[] {
     if (n.type === "FunctionDeclaration") return;
     if (n.type === "ReturnStatement") out.push(n);
     for (const v of Object.values(n)) {
-      if (Array.isArray(v)) for (const x of v) if (x && typeof x === "object" && typeof (x as Node).type === "string") visit(x as Node);
+      if (Array.isArray(v))
+        for (const x of v) if (x && typeof x === "object" && typeof (x as Node).type === "string") visit(x as Node);
       if (v && typeof v === "object" && !Array.isArray(v) && typeof (v as Node).type === "string") visit(v as Node);
     }
   };
@@ -58,7 +59,14 @@ function dropDeadIfs(root: Node): void {
 }
 
 // luaparse calls a function expression a FunctionDeclaration too (with no identifier).
-const SIDE_EFFECT_FREE = new Set(["FunctionDeclaration", "Identifier", "StringLiteral", "NumericLiteral", "BooleanLiteral", "NilLiteral"]);
+const SIDE_EFFECT_FREE = new Set([
+  "FunctionDeclaration",
+  "Identifier",
+  "StringLiteral",
+  "NumericLiteral",
+  "BooleanLiteral",
+  "NilLiteral",
+]);
 
 /**
  * Splices `lib` (module name `name`) into `user`, the one chunk that requires it, when `user`
@@ -77,13 +85,20 @@ export function spliceLibrary(name: string, lib: Chunk, user: Chunk): boolean {
   const result = returns.length === 1 ? (final!.arguments as Node[]) : [];
 
   // The user's `local m = require(name)`, `local f = m.f` and its one call of f.
-  const reqAt = user.body.findIndex((s) => s.type === "LocalStatement" && requiredModule((s.init as Node[])[0]) === name);
+  const reqAt = user.body.findIndex(
+    (s) => s.type === "LocalStatement" && requiredModule((s.init as Node[])[0]) === name,
+  );
   const req = user.body[reqAt];
   if (!req || (req.variables as Node[]).length !== 1) return false;
   const m = (req.variables as Identifier[])[0]!.name;
   const aliasAt = user.body.findIndex((s) => {
     const init = (s.init as Node[] | undefined)?.[0];
-    return s.type === "LocalStatement" && init?.type === "MemberExpression" && isIdent(init.base, m) && (init.identifier as Identifier).name === exported.name;
+    return (
+      s.type === "LocalStatement" &&
+      init?.type === "MemberExpression" &&
+      isIdent(init.base, m) &&
+      (init.identifier as Identifier).name === exported.name
+    );
   });
   const alias = user.body[aliasAt];
   if (!alias || (alias.variables as Node[]).length !== 1) return false;
@@ -92,7 +107,11 @@ export function spliceLibrary(name: string, lib: Chunk, user: Chunk): boolean {
   if (reads.length !== 4) return false; // each declared once, m read by the alias, f called once
   const callOf = (s: Node): Node | undefined => {
     const e =
-      s.type === "CallStatement" ? (s.expression as Node) : s.type === "LocalStatement" && (s.init as Node[]).length === 1 ? (s.init as Node[])[0] : undefined;
+      s.type === "CallStatement"
+        ? (s.expression as Node)
+        : s.type === "LocalStatement" && (s.init as Node[]).length === 1
+          ? (s.init as Node[])[0]
+          : undefined;
     return e?.type === "CallExpression" && isIdent(e.base, f) ? e : undefined;
   };
   const callAt = user.body.findIndex((s) => callOf(s) !== undefined);
@@ -113,7 +132,9 @@ export function spliceLibrary(name: string, lib: Chunk, user: Chunk): boolean {
   if ([...locals].some((l) => userNames.has(prefix + l))) return false;
   // The library's globals must stay globals in the user's chunk.
   const globals = idents.filter((i) => !i.isLocal);
-  const userLocals = new Set([...walk(user)].filter((n): n is Identifier => isIdent(n) && n.isLocal === true).map((i) => i.name));
+  const userLocals = new Set(
+    [...walk(user)].filter((n): n is Identifier => isIdent(n) && n.isLocal === true).map((i) => i.name),
+  );
   if (globals.some((g) => userLocals.has(g.name))) return false;
   // An argument left out is nil: its reads become nil (when no other local has its name) and
   // `if nil then … end` goes.

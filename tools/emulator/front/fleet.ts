@@ -8,5 +8,8 @@ export function fleetChipId(index: number): number {
 
 /** Boards numbered 0..n-1 with distinct chip ids, all reading the same flash folder. */
 export function createFleet(n: number, opts: BoardOptions): Board[] {
-  return Array.from({ length: n }, (_, i) => new Board({ ...opts, chipId: fleetChipId(i), ip: `10.42.${i >> 8}.${(i & 255) + 1}` }));
+  return Array.from(
+    { length: n },
+    (_, i) => new Board({ ...opts, chipId: fleetChipId(i), ip: `10.42.${i >> 8}.${(i & 255) + 1}` }),
+  );
 }

@@ -45,7 +45,10 @@ function linkError(path: string, err: NodeJS.ErrnoException): CliError {
     EACCES: `no permission to create it`,
     EEXIST: `another emulator has just linked it`,
   };
-  return new CliError(`--serial ${path}: ${why[err.code ?? ""] ?? err.message}; choose another path, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
+  return new CliError(
+    `--serial ${path}: ${why[err.code ?? ""] ?? err.message}; choose another path, e.g. /tmp/ttyNODEMCU`,
+    EXIT.usage,
+  );
 }
 
 /** A link that still leads somewhere: a running emulator's, or one that is not ours at all. */
@@ -67,7 +70,10 @@ function freeLink(path: string): void {
     throw linkError(path, err as NodeJS.ErrnoException);
   }
   if (!isLink)
-    throw new CliError(`--serial ${path} exists and is not a link; choose a path where mcu emulate can put its link, e.g. /tmp/ttyNODEMCU`, EXIT.usage);
+    throw new CliError(
+      `--serial ${path} exists and is not a link; choose a path where mcu emulate can put its link, e.g. /tmp/ttyNODEMCU`,
+      EXIT.usage,
+    );
   if (existsSync(path)) throw inUse(path, readLink(path) ?? "");
   unlinkSync(path);
 }

@@ -73,7 +73,10 @@ const options = {
 /** What was wrong with a folder given on the command line. */
 function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? "";
-  return { ENOENT: "no such folder", ENOTDIR: "not a folder", EEXIST: "not a folder", EACCES: "no permission" }[code] ?? (err as Error).message;
+  return (
+    { ENOENT: "no such folder", ENOTDIR: "not a folder", EEXIST: "not a folder", EACCES: "no permission" }[code] ??
+    (err as Error).message
+  );
 }
 
 /** Copies a build's .lua/.lc files into the flash, each under the SPIFFS name of its bytes. */
@@ -82,13 +85,20 @@ function load(flash: Flash, dir: string): void {
   try {
     files = readdirSync(dir).filter((f) => /\.(lua|lc)$/.test(f));
   } catch (err) {
-    throw new CliError(`--load ${dir}: ${why(err)}; give the folder mcu build writes its files to (e.g. build/lua)`, EXIT.usage);
+    throw new CliError(
+      `--load ${dir}: ${why(err)}; give the folder mcu build writes its files to (e.g. build/lua)`,
+      EXIT.usage,
+    );
   }
-  if (files.length === 0) throw new CliError(`--load ${dir}: no .lua or .lc files there (run mcu build first)`, EXIT.usage);
+  if (files.length === 0)
+    throw new CliError(`--load ${dir}: no .lua or .lc files there (run mcu build first)`, EXIT.usage);
   for (const f of files) {
     // A host name is UTF-8; on the board a name is bytes, as a latin1 string.
     if (!flash.load(Buffer.from(f, "utf8").toString("latin1"), join(dir, f))) {
-      throw new CliError(`--load ${dir}: "${f}" is longer than the ${NAME_MAX} bytes of a SPIFFS file name; rename it`, EXIT.usage);
+      throw new CliError(
+        `--load ${dir}: "${f}" is longer than the ${NAME_MAX} bytes of a SPIFFS file name; rename it`,
+        EXIT.usage,
+      );
     }
   }
 }
@@ -135,7 +145,10 @@ export async function run(argv: string[]): Promise<number> {
   const flashDir = values.flash ?? join(".emulator", "flash");
   const baud = wholeNumber("baud", values.baud, { min: 300 });
   // The app's build, and its Wi-Fi as the access point the board finds.
-  const app = values.app === undefined ? undefined : await buildFirmware({ appDir: values.app, log: (l) => process.stderr.write(`${l}\n`) });
+  const app =
+    values.app === undefined
+      ? undefined
+      : await buildFirmware({ appDir: values.app, log: (l) => process.stderr.write(`${l}\n`) });
   const wifi = app ? loadConfig(app.configFile).wifi : undefined;
   // The README's build plus what the app uses; an explicit --modules wins.
   const nodemcu = app && values.modules === undefined ? emulatedBuild(app.needs.modules) : undefined;
@@ -157,14 +170,20 @@ export async function run(argv: string[]): Promise<number> {
   try {
     board = new Board(opts);
   } catch (err) {
-    throw new CliError(`--flash ${flashDir}: ${why(err)}; give a folder for the board's flash (it is created if missing)`, EXIT.usage);
+    throw new CliError(
+      `--flash ${flashDir}: ${why(err)}; give a folder for the board's flash (it is created if missing)`,
+      EXIT.usage,
+    );
   }
   if (values.load) load(board.flash, values.load);
   if (app) load(board.flash, app.outDir);
   if (nodemcu) process.stderr.write(`mcu emulate: its NodeMCU build: ${nodemcu.line}\n`);
   if (fleet !== undefined && values.io !== undefined) usageError("--io serves one board; leave it out with --fleet");
   if (fleet !== undefined) return runFleet(createFleet(fleet, opts));
-  const io = values.io === undefined ? undefined : await serveIo(board.io, values.io).catch((err: Error) => usageError(`--io ${values.io}: ${err.message}`));
+  const io =
+    values.io === undefined
+      ? undefined
+      : await serveIo(board.io, values.io).catch((err: Error) => usageError(`--io ${values.io}: ${err.message}`));
   if (io) process.stderr.write(`mcu emulate: hardware on ${values.io} (send "help")\n`);
   // Listening before the link exists: a signal as soon as it shows still removes it.
   const powerOff = interruptedUnlessStuck(board);
@@ -217,7 +236,9 @@ function interruptedUnlessStuck(board: Board): Promise<void> {
     board.on("stuck", () => {
       process.off("SIGINT", resolve);
       process.off("SIGTERM", resolve);
-      process.stderr.write("mcu emulate: a job has held the board's CPU for a second (a loop?); the watchdog resets it, and Ctrl-C ends this process now\n");
+      process.stderr.write(
+        "mcu emulate: a job has held the board's CPU for a second (a loop?); the watchdog resets it, and Ctrl-C ends this process now\n",
+      );
     });
     board.on("unstuck", listen);
   });

@@ -34,14 +34,16 @@ export const MAX_IO_LINE = 4096;
 /** A number argument, or a RangeError naming what was expected. */
 function num(v: string | undefined, what: string): number {
   const n = v === undefined || v.trim() === "" ? Number.NaN : Number(v);
-  if (!Number.isFinite(n)) throw new RangeError(`${what} must be a number, not ${v === undefined ? "nothing" : JSON.stringify(v)}`);
+  if (!Number.isFinite(n))
+    throw new RangeError(`${what} must be a number, not ${v === undefined ? "nothing" : JSON.stringify(v)}`);
   return n;
 }
 
 function dht(args: string[]): DhtSensor | undefined {
   if (args[1] === "absent") return undefined;
   const model = args[1];
-  if (model !== "dht11" && model !== "dht22") throw new RangeError(`the DHT model is dht11 or dht22 (or "absent"), not ${JSON.stringify(model)}`);
+  if (model !== "dht11" && model !== "dht22")
+    throw new RangeError(`the DHT model is dht11 or dht22 (or "absent"), not ${JSON.stringify(model)}`);
   const fault = args[4];
   if (fault !== undefined && fault !== "timeout" && fault !== "checksum")
     throw new RangeError(`a DHT fault is timeout or checksum, not ${JSON.stringify(fault)}`);
@@ -70,7 +72,11 @@ export function command(io: Peripherals, line: string): string {
       return `ok ${io.setDs18b20(num(args[0], "PIN"), num(args[1], "TEMP"), args[2] === undefined ? undefined : num(args[2], "SERIAL"))}`;
     else if (key === "set bme280") {
       const [t, h, p] = args;
-      io.setBme280(num(t, "TEMP"), h === undefined ? undefined : num(h, "HUMIDITY"), p === undefined ? undefined : num(p, "PRESSURE_HPA"));
+      io.setBme280(
+        num(t, "TEMP"),
+        h === undefined ? undefined : num(h, "HUMIDITY"),
+        p === undefined ? undefined : num(p, "PRESSURE_HPA"),
+      );
     } else if (verb === "help") return `ok ${HELP.join("; ")}`;
     else return `error unknown command ${JSON.stringify(line.trim())}; send "help" for the list`;
     return "ok";
@@ -99,7 +105,8 @@ export async function serveIo(io: Peripherals, path: string): Promise<{ close: (
   if (!existsSync(dirname(path))) throw new Error(`the folder ${dirname(path)} does not exist; choose another path`);
   if (existsSync(path)) {
     if (!lstatSync(path).isSocket()) throw new Error(`${path} exists and is not a socket; choose another path`);
-    if (await answers(path)) throw new Error(`${path} is in use by another running emulator; stop it or choose another path`);
+    if (await answers(path))
+      throw new Error(`${path} is in use by another running emulator; stop it or choose another path`);
     unlinkSync(path);
   }
   const clients = new Set<Socket>();

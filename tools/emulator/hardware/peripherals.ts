@@ -49,7 +49,8 @@ export class Peripherals extends EventEmitter {
 
   /** What adc.read(0) reads: 0..1024. */
   setAdc(value: number): void {
-    if (!Number.isInteger(value) || value < 0 || value > 1024) throw new RangeError(`the ADC reads 0..1024, not ${value}`);
+    if (!Number.isInteger(value) || value < 0 || value > 1024)
+      throw new RangeError(`the ADC reads 0..1024, not ${value}`);
     this.hosts.adc.value = value;
   }
 
@@ -84,7 +85,8 @@ export class Peripherals extends EventEmitter {
    */
   setDs18b20(pin: number, temperature: number, serial = 1): string {
     checkPin(pin);
-    if (!Number.isFinite(temperature) || temperature < -55 || temperature > 125) throw new RangeError(`a DS18B20 measures -55..125 °C, not ${temperature}`);
+    if (!Number.isFinite(temperature) || temperature < -55 || temperature > 125)
+      throw new RangeError(`a DS18B20 measures -55..125 °C, not ${temperature}`);
     const key = `${pin}:${serial}`;
     let t = this.thermometers.get(key);
     if (!t) {
@@ -101,10 +103,14 @@ export class Peripherals extends EventEmitter {
    * first: °C, and optionally %RH and hPa (unchanged when not given).
    */
   setBme280(temperature: number, humidity?: number, pressure?: number, address = 0x76): void {
-    if (address !== 0x76 && address !== 0x77) throw new RangeError(`a BME280 answers at 0x76 or 0x77, not 0x${address.toString(16)}`);
-    if (!Number.isFinite(temperature) || temperature < -40 || temperature > 85) throw new RangeError(`a BME280 measures -40..85 °C, not ${temperature}`);
-    if (humidity !== undefined && !(humidity >= 0 && humidity <= 100)) throw new RangeError(`humidity is 0..100 %RH, not ${humidity}`);
-    if (pressure !== undefined && !(pressure >= 300 && pressure <= 1100)) throw new RangeError(`a BME280 measures 300..1100 hPa, not ${pressure}`);
+    if (address !== 0x76 && address !== 0x77)
+      throw new RangeError(`a BME280 answers at 0x76 or 0x77, not 0x${address.toString(16)}`);
+    if (!Number.isFinite(temperature) || temperature < -40 || temperature > 85)
+      throw new RangeError(`a BME280 measures -40..85 °C, not ${temperature}`);
+    if (humidity !== undefined && !(humidity >= 0 && humidity <= 100))
+      throw new RangeError(`humidity is 0..100 %RH, not ${humidity}`);
+    if (pressure !== undefined && !(pressure >= 300 && pressure <= 1100))
+      throw new RangeError(`a BME280 measures 300..1100 hPa, not ${pressure}`);
     const found = this.hosts.i2c.devices.get(address);
     const chip = found instanceof Bme280 ? found : new Bme280(address);
     this.hosts.i2c.attach(chip);
@@ -115,5 +121,6 @@ export class Peripherals extends EventEmitter {
 }
 
 function checkPin(pin: number): void {
-  if (!Number.isInteger(pin) || pin < 0 || pin >= GPIO_PINS) throw new RangeError(`NodeMCU pins are 0..${GPIO_PINS - 1}, not ${pin}`);
+  if (!Number.isInteger(pin) || pin < 0 || pin >= GPIO_PINS)
+    throw new RangeError(`NodeMCU pins are 0..${GPIO_PINS - 1}, not ${pin}`);
 }

@@ -72,7 +72,9 @@ export class Console {
     this.held.push(b);
     // A count arrives as digits; anything else is an end character ("\n" is not the number 0).
     // Either way the buffer is handed over when full (input.c:183-188).
-    const full = this.held.length >= MAXINPUT || (/^\d+$/.test(cap.count) ? this.held.length >= Math.max(1, Number(cap.count)) : b === cap.count.charCodeAt(0));
+    const full =
+      this.held.length >= MAXINPUT ||
+      (/^\d+$/.test(cap.count) ? this.held.length >= Math.max(1, Number(cap.count)) : b === cap.count.charCodeAt(0));
     if (full) {
       this.deliver(Buffer.from(this.held));
       this.held = [];

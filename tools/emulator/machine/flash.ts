@@ -4,7 +4,20 @@
 // over), not paths. In NodeMCU's SPIFFS "/" and ".." are plain characters: "../x" is one object
 // named "../x". Each object is one host file inside the folder, under a reversible encoding
 // (hostName), so no board name can reach a file outside the folder.
-import { chmodSync, closeSync, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { FlashWear, PAGE, type WearOptions } from "./flash-timing.ts";
 
@@ -46,7 +59,10 @@ function objectName(path: string): string | null {
  * escaped. Plain names such as init.lua stay as they are, so folders from earlier versions work.
  */
 function hostName(name: string): string {
-  const out = name.replace(/[^A-Za-z0-9._-]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
+  const out = name.replace(
+    /[^A-Za-z0-9._-]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"),
+  );
   return out === "." || out === ".." ? out.replaceAll(".", "%2E") : out;
 }
 
@@ -114,7 +130,12 @@ export class Flash {
     // 0600: the board's files include config.lua, with its passwords and OTA key (the build writes it so too).
     const fd = openSync(p, flags, 0o600);
     const id = this.next++;
-    this.handles.set(id, { fd, pos: flags.startsWith("a") ? fstatSync(fd).size : 0, append: flags.startsWith("a"), cached: 0 });
+    this.handles.set(id, {
+      fd,
+      pos: flags.startsWith("a") ? fstatSync(fd).size : 0,
+      append: flags.startsWith("a"),
+      cached: 0,
+    });
     return id;
   }
 

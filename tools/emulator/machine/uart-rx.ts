@@ -144,7 +144,8 @@ export class UartRx {
   private schedule(now: number): void {
     if (this.waiting) return;
     let at = this.wire.length > 0 ? this.nextAt : Number.POSITIVE_INFINITY;
-    if (this.fifo.length > 0 || this.ring.length > 0) at = Math.min(at, Math.max(this.clock.flashBusyUntil(now) ?? now, this.clock.free));
+    if (this.fifo.length > 0 || this.ring.length > 0)
+      at = Math.min(at, Math.max(this.clock.flashBusyUntil(now) ?? now, this.clock.free));
     if (at === Number.POSITIVE_INFINITY) return;
     // Bytes are handled a few at a time: timers are not finer than a millisecond anyway.
     this.timer = setTimeout(() => this.pump(), Math.max(1, at - now));

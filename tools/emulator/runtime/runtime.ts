@@ -87,4 +87,6 @@ export interface LuaChunk {
 }
 
 /** The Lua runtime each board runs, in order, before the firmware. */
-export const RUNTIME: readonly LuaChunk[] = PARTS.flatMap((p) => (p.lua ? [{ name: `=emulator/${p.name}.lua`, source: luaFile(p.lua) }] : []));
+export const RUNTIME: readonly LuaChunk[] = PARTS.flatMap((p) =>
+  p.lua ? [{ name: `=emulator/${p.name}.lua`, source: luaFile(p.lua) }] : [],
+);

@@ -59,6 +59,13 @@ tmr.create().alarm(READ_EVERY_MS, tmr.ALARM_AUTO, () => {
     }
     const raw = string.byte(pad, 1)[0] + string.byte(pad, 2)[0] * 256;
     // Protected: publish raises while the session is down, and a reading taken then is not sent.
-    pcall(client.publish as unknown as Publish, client, out, '{"t":' + (raw >= 0x8000 ? raw - 0x10000 : raw) / 16 + "}", MESSAGE_QOS, 0);
+    pcall(
+      client.publish as unknown as Publish,
+      client,
+      out,
+      '{"t":' + (raw >= 0x8000 ? raw - 0x10000 : raw) / 16 + "}",
+      MESSAGE_QOS,
+      0,
+    );
   });
 });

@@ -44,7 +44,11 @@ declare namespace bme280 {
      * Starts a forced-mode readout and calls back with read()'s values after delay ms (default 113).
      * The docs show (delay, callback); lua_modules/bme280/bme280.lua takes the callback first, as here.
      */
-    startreadout(callback: (this: void, T?: number, P?: number, H?: number, QNH?: number) => void, delay?: number, altitude?: number): void;
+    startreadout(
+      callback: (this: void, T?: number, P?: number, H?: number, QNH?: number) => void,
+      delay?: number,
+      altitude?: number,
+    ): void;
     /** Altitude in metres for pressure P and sea-level pressure QNH (hPa). */
     altitude(P: number, QNH: number): number;
     /** Dew point in °C for humidity H (%) and temperature T (°C). */

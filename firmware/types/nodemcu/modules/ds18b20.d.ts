@@ -10,7 +10,13 @@ declare namespace ds18b20 {
      * back with temperatures by 8-byte address. pin defaults to 3 (GPIO0); unit to the last one used;
      * save_search non-nil saves the found addresses to ds18b20_save.lc.
      */
-    read_temp(callback: (this: void, temps: LuaTable<string, number>) => void, pin?: number, unit?: Unit, force_search?: unknown, save_search?: unknown): void;
+    read_temp(
+      callback: (this: void, temps: LuaTable<string, number>) => void,
+      pin?: number,
+      unit?: Unit,
+      force_search?: unknown,
+      save_search?: unknown,
+    ): void;
     /** Turns on the module's debug output. */
     enable_debug(this: void): void;
     /** Sensors found: 8 address bytes, then a 9th byte 1 for parasite power. */

@@ -51,7 +51,10 @@ declare namespace file {
   /** Mounts an SD card drive ("/SD0"…) with its chip-select pin (default 8), in firmware built with FatFS. */
   function mount(ldrv: string, pin?: number): { umount(): boolean } | undefined;
   /** Sets (or with no fn clears) the callback that gives the file system the current date and time. */
-  function on(event: "rtc", fn?: (this: void) => { year: number; mon: number; day: number; hour: number; min: number; sec: number }): void;
+  function on(
+    event: "rtc",
+    fn?: (this: void) => { year: number; mon: number; day: number; hour: number; min: number; sec: number },
+  ): void;
   /** Flash address and size of the file system. */
   function fscfg(): LuaMultiReturn<[number, number]>;
 

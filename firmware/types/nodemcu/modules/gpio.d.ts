@@ -14,7 +14,13 @@ declare namespace gpio {
     fn?: (this: void, level: number, when: number, count: number) => void,
   ): void;
   /** Toggles a pin after each delay in delay_times (µs), cycle_num times; with a callback it runs from a timer and calls back at the end. */
-  function serout(pin: number, start_level: 0 | 1, delay_times: number[], cycle_num?: number, callback?: ((this: void) => void) | number): void;
+  function serout(
+    pin: number,
+    start_level: 0 | 1,
+    delay_times: number[],
+    cycle_num?: number,
+    callback?: ((this: void) => void) | number,
+  ): void;
   /** Output mode. */
   const OUTPUT: 1;
   /** Input mode. */

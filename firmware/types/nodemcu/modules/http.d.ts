@@ -2,7 +2,12 @@
 /** @noSelf */
 declare namespace http {
   /** The response (status code, body, headers with lower-case names) or, on error, a negative code and no body. */
-  type Callback = (this: void, status_code: number, body: string | undefined, headers: LuaTable<string, string> | undefined) => void;
+  type Callback = (
+    this: void,
+    status_code: number,
+    body: string | undefined,
+    headers: LuaTable<string, string> | undefined,
+  ) => void;
   /**
    * DELETE url; headers are raw lines each ending "\r\n", or nil. `delete` is a reserved word in
    * TypeScript, so call `http.delete_`; it compiles to `http.delete`.

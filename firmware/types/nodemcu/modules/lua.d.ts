@@ -13,11 +13,19 @@ declare function error(message: unknown, level?: number): never;
 /** Raises an error when v is false or nil, else returns v. */
 declare function assert<T>(v: T, message?: string): Exclude<T, undefined | null | false>;
 /** Calls f in protected mode: true and its results, or false and the error. */
-declare function pcall<A extends unknown[], R>(f: (this: void, ...args: A) => R, ...args: A): LuaMultiReturn<[true, R] | [false, string]>;
+declare function pcall<A extends unknown[], R>(
+  f: (this: void, ...args: A) => R,
+  ...args: A
+): LuaMultiReturn<[true, R] | [false, string]>;
 /** Like pcall with a message handler. */
-declare function xpcall<R>(f: (this: void) => R, handler: (this: void, err: unknown) => unknown): LuaMultiReturn<[true, R] | [false, unknown]>;
+declare function xpcall<R>(
+  f: (this: void) => R,
+  handler: (this: void, err: unknown) => unknown,
+): LuaMultiReturn<[true, R] | [false, unknown]>;
 /** The type name of a value. */
-declare function type(v: unknown): "nil" | "number" | "string" | "boolean" | "table" | "function" | "thread" | "userdata";
+declare function type(
+  v: unknown,
+): "nil" | "number" | "string" | "boolean" | "table" | "function" | "thread" | "userdata";
 /** A value as a string, using __tostring when present. */
 declare function tostring(v: unknown): string;
 /** A string or number as a number in the given base, or nil. */
@@ -50,7 +58,10 @@ declare function collectgarbage(opt: "count"): number;
 /** KB of memory in use (5.1 compatibility). */
 declare function gcinfo(): number;
 /** Compiles a string of Lua into a function, or returns nil and the error. */
-declare function loadstring(code: string, chunkname?: string): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
+declare function loadstring(
+  code: string,
+  chunkname?: string,
+): LuaMultiReturn<[(this: void, ...args: any[]) => any] | [undefined, string]>;
 /** Compiles chunks returned by a reader function. */
 declare function load(
   reader: (this: void) => string | undefined,

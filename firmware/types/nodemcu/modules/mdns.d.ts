@@ -4,7 +4,12 @@ declare namespace mdns {
   /** Announces hostname.local; port (80), service ("http") and description, plus up to 10 service attributes. */
   function register(
     hostname: string,
-    attributes?: { port?: number; service?: string; description?: string; [attribute: string]: string | number | undefined },
+    attributes?: {
+      port?: number;
+      service?: string;
+      description?: string;
+      [attribute: string]: string | number | undefined;
+    },
   ): void;
   /** Stops announcing. */
   function close(): void;

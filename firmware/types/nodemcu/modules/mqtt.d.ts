@@ -2,7 +2,14 @@
 /** @noSelf */
 declare namespace mqtt {
   /** A client; username and password must be strings (use "") for later arguments to be read. */
-  function Client(clientid: string, keepalive?: number, username?: string, password?: string, cleansession?: 0 | 1, maxMessageLength?: number): mqtt.Client;
+  function Client(
+    clientid: string,
+    keepalive?: number,
+    username?: string,
+    password?: string,
+    cleansession?: 0 | 1,
+    maxMessageLength?: number,
+  ): mqtt.Client;
   /** No broker listening at the address. */
   const CONN_FAIL_SERVER_NOT_FOUND: -5;
   /** The broker's first reply was not a CONNACK. */
@@ -36,7 +43,12 @@ declare namespace mqtt {
       conn?: (this: void, client: Client) => void,
       fail?: (this: void, client: Client, reason: number) => void,
     ): void;
-    connect(host: string, port: number, conn: (this: void, client: Client) => void, fail?: (this: void, client: Client, reason: number) => void): void;
+    connect(
+      host: string,
+      port: number,
+      conn: (this: void, client: Client) => void,
+      fail?: (this: void, client: Client, reason: number) => void,
+    ): void;
     /** Sends DISCONNECT and closes; reusable after "offline". */
     close(): void;
     /** Sets the last will; call before connect. */
@@ -48,11 +60,23 @@ declare namespace mqtt {
     /** Connected, went offline, or an ack arrived. */
     on(event: "connect" | "offline" | "puback" | "suback" | "unsuback", fn: (this: void, client: Client) => void): void;
     /** Queues a message; raises "not connected" when offline; false if it cannot be sent. */
-    publish(topic: string, payload: string, qos: 0 | 1 | 2, retain: 0 | 1, cb?: (this: void, client: Client) => void): boolean;
+    publish(
+      topic: string,
+      payload: string,
+      qos: 0 | 1 | 2,
+      retain: 0 | 1,
+      cb?: (this: void, client: Client) => void,
+    ): boolean;
     /** Subscribes to one filter or a {filter = qos} table. */
     subscribe(topic: string, qos: 0 | 1 | 2, cb?: (this: void, client: Client) => void): boolean;
-    subscribe(topics: LuaTable<string, 0 | 1 | 2> | Record<string, 0 | 1 | 2>, cb?: (this: void, client: Client) => void): boolean;
+    subscribe(
+      topics: LuaTable<string, 0 | 1 | 2> | Record<string, 0 | 1 | 2>,
+      cb?: (this: void, client: Client) => void,
+    ): boolean;
     /** Unsubscribes from one filter or a table of filters. */
-    unsubscribe(topic: string | LuaTable<string, unknown> | Record<string, unknown>, cb?: (this: void, client: Client) => void): boolean;
+    unsubscribe(
+      topic: string | LuaTable<string, unknown> | Record<string, unknown>,
+      cb?: (this: void, client: Client) => void,
+    ): boolean;
   }
 }

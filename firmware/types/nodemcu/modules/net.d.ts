@@ -8,9 +8,14 @@ declare namespace net {
   /** A UDP socket. */
   function createUDPSocket(): net.UdpSocket;
   /** Interface 0 (station) or 1 (access point): addresses and DHCP details, or nil if there is no such interface. */
-  function ifinfo(
-    if_index: 0 | 1,
-  ): { ip?: string; netmask?: string; gateway?: string; dhcp?: { server_ip: string; client_ip: string; ntp_server: string } } | undefined;
+  function ifinfo(if_index: 0 | 1):
+    | {
+        ip?: string;
+        netmask?: string;
+        gateway?: string;
+        dhcp?: { server_ip: string; client_ip: string; ntp_server: string };
+      }
+    | undefined;
   /** Joins a multicast group on an interface IP ("any" or "" for all). */
   function multicastJoin(if_ip: string, multicast_ip: string): void;
   /** Leaves a multicast group. */
@@ -20,12 +25,26 @@ declare namespace net {
     domain: string,
     count: number,
     received: (this: void, bytes: number, ipaddr: string, seqno: number, rtt: number) => void,
-    sent?: (this: void, ipaddr: string, total_count: number, timeout_count: number, total_bytes: number, total_time: number) => void,
+    sent?: (
+      this: void,
+      ipaddr: string,
+      total_count: number,
+      timeout_count: number,
+      total_bytes: number,
+      total_time: number,
+    ) => void,
   ): void;
   function ping(
     domain: string,
     received: (this: void, bytes: number, ipaddr: string, seqno: number, rtt: number) => void,
-    sent?: (this: void, ipaddr: string, total_count: number, timeout_count: number, total_bytes: number, total_time: number) => void,
+    sent?: (
+      this: void,
+      ipaddr: string,
+      total_count: number,
+      timeout_count: number,
+      total_bytes: number,
+      total_time: number,
+    ) => void,
   ): void;
   /** TCP. */
   const TCP: number;
@@ -77,7 +96,10 @@ declare namespace net {
     /** Sends a datagram. */
     send(port: number, ip: string, data: string): void;
     /** A datagram arrived: data, then the sender's port and IP. */
-    on(event: "receive", fn: ((this: void, s: UdpSocket, data: string, port: number, ip: string) => void) | undefined): void;
+    on(
+      event: "receive",
+      fn: ((this: void, s: UdpSocket, data: string, port: number, ip: string) => void) | undefined,
+    ): void;
     /** A datagram went out. */
     on(event: "sent", fn: ((this: void, s: UdpSocket) => void) | undefined): void;
     /** A name was resolved. */

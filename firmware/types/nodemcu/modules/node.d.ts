@@ -43,7 +43,13 @@ declare namespace node {
     command?: string;
   };
   /** Build and chip facts by group. */
-  function info(group: "hw"): { chip_id: number; flash_id: number; flash_size: number; flash_mode: number; flash_speed: number };
+  function info(group: "hw"): {
+    chip_id: number;
+    flash_id: number;
+    flash_size: number;
+    flash_mode: number;
+    flash_speed: number;
+  };
   function info(group: "sw_version"): {
     git_branch: string;
     git_commit_id: string;
@@ -53,7 +59,12 @@ declare namespace node {
     node_version_minor: number;
     node_version_revision: number;
   };
-  function info(group: "build_config"): { ssl: boolean; lfs_size: number; modules: string; number_type: "float" | "integer" | "double" };
+  function info(group: "build_config"): {
+    ssl: boolean;
+    lfs_size: number;
+    modules: string;
+    number_type: "float" | "integer" | "double";
+  };
   function info(group: "lfs"): { lfs_base: number; lfs_mapped: number; lfs_size: number; lfs_used: number };
   /** A module in LFS, or nil (the 2.x name of node.LFS.get). */
   function flashindex(name: string): ((this: void) => unknown) | undefined;
@@ -62,11 +73,21 @@ declare namespace node {
   /** The flash layout: LFS and SPIFFS base addresses and sizes in bytes. */
   function getpartitiontable(): { lfs_addr: number; lfs_size: number; spiffs_addr: number; spiffs_size: number };
   /** Changes the flash layout (addresses and sizes in bytes); restarts the chip when it changed. */
-  function setpartitiontable(info: { lfs_addr?: number; lfs_size?: number; spiffs_addr?: number; spiffs_size?: number }): void;
+  function setpartitiontable(info: {
+    lfs_addr?: number;
+    lfs_size?: number;
+    spiffs_addr?: number;
+    spiffs_size?: number;
+  }): void;
   /** Turns the SDK's debug output on or off (firmware built with DEVELOPMENT_TOOLS). */
   function osprint(enabled: boolean): void;
   /** Light sleep until an interrupt on wake_pin (1–12); firmware built with PMSLEEP_ENABLE. */
-  function sleep(cfg: { wake_pin: number; int_type?: number; resume_cb?: (this: void) => void; preserve_mode?: boolean }): void;
+  function sleep(cfg: {
+    wake_pin: number;
+    int_type?: number;
+    resume_cb?: (this: void) => void;
+    preserve_mode?: boolean;
+  }): void;
   /** Replaces init.lua at boot: "@file" runs a file, "=chunk" runs code; false if it could not be saved. Deprecated: node.startup({command}). */
   function startupcommand(command: string): boolean;
   /** CPU cycles at each step of boot, after adding a marker if given (firmware built with PLATFORM_STARTUP_COUNT). */

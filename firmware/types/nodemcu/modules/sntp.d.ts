@@ -22,7 +22,12 @@ declare namespace sntp {
   /** Failure: 1 DNS lookup failed (with the name), 2 out of memory, 3 UDP send failed, 4 timeout. */
   type ErrorCallback = (this: void, code: 1 | 2 | 3 | 4, detail?: string) => void;
   /** Syncs once, or every 1000 s when autorepeat is non-nil; server nil reuses the last one (or the pool). */
-  function sync(server?: string | string[] | LuaTable<number, string>, callback?: SyncCallback, errcallback?: ErrorCallback, autorepeat?: unknown): void;
+  function sync(
+    server?: string | string[] | LuaTable<number, string>,
+    callback?: SyncCallback,
+    errcallback?: ErrorCallback,
+    autorepeat?: unknown,
+  ): void;
   /** Sets the NTP-to-RTC offset in seconds (default 0) and turns offset tracking on. */
   function setoffset(offset?: number): void;
   /** The NTP-to-RTC offset in seconds. */

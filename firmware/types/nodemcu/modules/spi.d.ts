@@ -4,9 +4,20 @@ declare namespace spi {
   /** Reads size items, sending default_data (all ones if omitted) on MOSI. */
   function recv(id: 0 | 1, size: number, default_data?: number): string;
   /** Sends items; the bytes written, then in full duplex what came back for each item. */
-  function send(id: 0 | 1, ...data: (string | number | number[])[]): LuaMultiReturn<[number, ...(string | number | number[])[]]>;
+  function send(
+    id: 0 | 1,
+    ...data: (string | number | number[])[]
+  ): LuaMultiReturn<[number, ...(string | number | number[])[]]>;
   /** Sets up a bus; returns 1. */
-  function setup(id: 0 | 1, mode: number, cpol: number, cpha: number, databits: number, clock_div: number, duplex_mode?: number): number;
+  function setup(
+    id: 0 | 1,
+    mode: number,
+    cpol: number,
+    cpha: number,
+    databits: number,
+    clock_div: number,
+    duplex_mode?: number,
+  ): number;
   /** Changes the clock divider (80 MHz / div); the old divider. */
   function set_clock_div(id: 0 | 1, clock_div: number): number;
   /** num items of bitlen bits from the MISO buffer at offset, or the whole buffer as a string. */

@@ -8,7 +8,12 @@ declare namespace string {
   /** A function's binary chunk (what node.compile stores). */
   function dump(f: Function): string;
   /** Start and end of the first match of pattern in s, and its captures. */
-  function find(s: string, pattern: string, init?: number, plain?: boolean): LuaMultiReturn<[number, number, ...string[]] | []>;
+  function find(
+    s: string,
+    pattern: string,
+    init?: number,
+    plain?: boolean,
+  ): LuaMultiReturn<[number, number, ...string[]] | []>;
   /** Formats values like C's sprintf (%d %s %q %x %f %g …). */
   function format(fmt: string, ...args: unknown[]): string;
   /** Iterates over the matches of a pattern. */

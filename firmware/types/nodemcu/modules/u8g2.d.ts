@@ -14,7 +14,13 @@ declare namespace u8g2 {
   function ssd1306_i2c_128x64_noname(id: number, address: number, cb?: FramebufferCallback): u8g2.Display;
   function ssd1306_i2c_128x64_noname(cb: FramebufferCallback): u8g2.Display;
   /** An SSD1306 128×64 on hardware SPI bus with chip-select, data/command and optional reset pins. */
-  function ssd1306_128x64_noname(bus: number, cs: number, dc: number, res?: number, cb?: FramebufferCallback): u8g2.Display;
+  function ssd1306_128x64_noname(
+    bus: number,
+    cs: number,
+    dc: number,
+    res?: number,
+    cb?: FramebufferCallback,
+  ): u8g2.Display;
   function ssd1306_128x64_noname(cb: FramebufferCallback): u8g2.Display;
 
   /** A 6×10 font. */

@@ -22,7 +22,12 @@ declare namespace wifi {
   /** Turns automatic sleep in NULLMODE on or off; returns the setting. */
   function nullmodesleep(enable?: boolean): boolean;
   /** Suspends Wi-Fi for duration µs (0: until resume) and returns nothing; with no argument, the state (0 awake, 1 pending, 2 suspended). */
-  function suspend(cfg: { duration: number; suspend_cb?: (this: void) => void; resume_cb?: (this: void) => void; preserve_mode?: boolean }): void;
+  function suspend(cfg: {
+    duration: number;
+    suspend_cb?: (this: void) => void;
+    resume_cb?: (this: void) => void;
+    preserve_mode?: boolean;
+  }): void;
   function suspend(): 0 | 1 | 2;
   /** Wakes Wi-Fi from suspension. */
   function resume(resume_cb?: (this: void) => void): void;
@@ -133,7 +138,10 @@ declare namespace wifi {
     /** Sets a static IP. */
     function setip(cfg: { ip: string; netmask: string; gateway: string }): boolean;
     /** The settings in use (or stored in flash with true). */
-    function getconfig(asTable: true, fromFlash?: boolean): { ssid: string; pwd: string; bssid_set: number; bssid: string };
+    function getconfig(
+      asTable: true,
+      fromFlash?: boolean,
+    ): { ssid: string; pwd: string; bssid_set: number; bssid: string };
     /** The settings in use as ssid, password, bssid_set, bssid. */
     function getconfig(asTable?: false): LuaMultiReturn<[string, string, number, string]>;
     /** The settings stored in flash. */
@@ -199,10 +207,26 @@ declare namespace wifi {
     /** Connected clients, MAC to IP. */
     function getclient(): LuaTable<string, string>;
     /** The settings in use. */
-    function getconfig(asTable: true): { ssid: string; pwd?: string; auth: number; channel: number; hidden: boolean; max: number; beacon: number };
+    function getconfig(asTable: true): {
+      ssid: string;
+      pwd?: string;
+      auth: number;
+      channel: number;
+      hidden: boolean;
+      max: number;
+      beacon: number;
+    };
     function getconfig(asTable?: false): LuaMultiReturn<[string, string]>;
     /** The settings stored in flash. */
-    function getdefaultconfig(asTable: true): { ssid: string; pwd?: string; auth: number; channel: number; hidden: boolean; max: number; beacon: number };
+    function getdefaultconfig(asTable: true): {
+      ssid: string;
+      pwd?: string;
+      auth: number;
+      channel: number;
+      hidden: boolean;
+      max: number;
+      beacon: number;
+    };
     function getdefaultconfig(asTable?: false): LuaMultiReturn<[string, string]>;
     /** IP, netmask and gateway, or nil without an address. */
     function getip(): LuaMultiReturn<[string, string, string] | [undefined]>;
@@ -232,9 +256,18 @@ declare namespace wifi {
     function register(event: typeof STA_AUTHMODE_CHANGE, fn?: (this: void, T: AuthModeChange) => void): void;
     function register(event: typeof STA_GOT_IP, fn?: (this: void, T: GotIp) => void): void;
     function register(event: typeof STA_DHCP_TIMEOUT, fn?: (this: void, T: {}) => void): void;
-    function register(event: typeof AP_STACONNECTED | typeof AP_STADISCONNECTED, fn?: (this: void, T: { MAC: string; AID: number }) => void): void;
-    function register(event: typeof AP_PROBEREQRECVED, fn?: (this: void, T: { MAC: string; RSSI: number }) => void): void;
-    function register(event: typeof WIFI_MODE_CHANGED, fn?: (this: void, T: { old_mode: number; new_mode: number }) => void): void;
+    function register(
+      event: typeof AP_STACONNECTED | typeof AP_STADISCONNECTED,
+      fn?: (this: void, T: { MAC: string; AID: number }) => void,
+    ): void;
+    function register(
+      event: typeof AP_PROBEREQRECVED,
+      fn?: (this: void, T: { MAC: string; RSSI: number }) => void,
+    ): void;
+    function register(
+      event: typeof WIFI_MODE_CHANGED,
+      fn?: (this: void, T: { old_mode: number; new_mode: number }) => void,
+    ): void;
     /** Stops calling back for an event. */
     function unregister(event: number): void;
     /** Joined an access point. */

@@ -50,7 +50,10 @@ const page = (path) => execFileSync("git", ["-C", REPO, "show", `${COMMIT}:${pat
 function headingNames(mod, heading) {
   const names = [];
   for (const part of heading.split(/,\s*/)) {
-    const m = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::([A-Za-z_]\w*))?\s*(?:\(\))?(?:\s+function)?(?:\s+--\w+)?\s*$/.exec(part.trim());
+    const m =
+      /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?::([A-Za-z_]\w*))?\s*(?:\(\))?(?:\s+function)?(?:\s+--\w+)?\s*$/.exec(
+        part.trim(),
+      );
     if (!m) continue;
     const [, path, method] = m;
     if (method) names.push(`:${method}`);

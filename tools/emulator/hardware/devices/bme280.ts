@@ -20,7 +20,18 @@ export const BME280_ADDRESS = 0x76;
 const CHIP_ID = 0x60;
 
 /** Calibration of one real part (each chip's differ), as the datasheet names them. */
-const CAL = { T1: 28485, T2: 26735, T3: 50, P: [37245, -10587, 3024, 8329, -140, -7, 9900, -10230, 4285], H1: 75, H2: 352, H3: 0, H4: 339, H5: 0, H6: 30 };
+const CAL = {
+  T1: 28485,
+  T2: 26735,
+  T3: 50,
+  P: [37245, -10587, 3024, 8329, -140, -7, 9900, -10230, 4285],
+  H1: 75,
+  H2: 352,
+  H3: 0,
+  H4: 339,
+  H5: 0,
+  H6: 30,
+};
 
 /** Arithmetic right shift of a 32-bit signed value, as the formulas' >> on BME280_S32_t. */
 const sr = (v: number, n: number) => Math.floor(v / 2 ** n);
@@ -36,7 +47,17 @@ function compensateT(adc: number): [number, number] {
 
 /** Pressure in Pa·256 (Q24.8), with the datasheet's 64-bit formula. */
 function compensateP(adc: number, tFine: number): bigint {
-  const [P1, P2, P3, P4, P5, P6, P7, P8, P9] = CAL.P.map(BigInt) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  const [P1, P2, P3, P4, P5, P6, P7, P8, P9] = CAL.P.map(BigInt) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ];
   let var1 = BigInt(tFine) - 128000n;
   let var2 = var1 * var1 * P6 + ((var1 * P5) << 17n) + (P4 << 35n);
   var1 = ((var1 * var1 * P3) >> 8n) + ((var1 * P2) << 12n);

@@ -89,7 +89,8 @@ export class Ds18b20 implements OneWireDevice {
 
   private command(value: number, rom: boolean): void {
     if (rom) {
-      if (value === SEARCH || (value === ALARM_SEARCH && this.alarm())) this.state = { kind: "search", bit: 0, phase: 0 };
+      if (value === SEARCH || (value === ALARM_SEARCH && this.alarm()))
+        this.state = { kind: "search", bit: 0, phase: 0 };
       else if (value === READ_ROM) this.state = { kind: "send", bits: bitsOf([...this.rom]) };
       else if (value === MATCH_ROM) this.state = { kind: "match", bits: 0 };
       else if (value === SKIP_ROM) this.state = { kind: "command", bits: 0, value: 0, rom: false };

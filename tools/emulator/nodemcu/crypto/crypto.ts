@@ -5,7 +5,13 @@ import type { Flash } from "../../machine/flash.ts";
 import type { HostFactory, HostModule } from "../../runtime/host-half.ts";
 
 /** The mechanisms app/crypto/digests.c:57-65 lists (SHA2_ENABLE is on), by NodeMCU's name. */
-const MECHS: Record<string, string> = { MD5: "md5", SHA1: "sha1", SHA256: "sha256", SHA384: "sha384", SHA512: "sha512" };
+const MECHS: Record<string, string> = {
+  MD5: "md5",
+  SHA1: "sha1",
+  SHA256: "sha256",
+  SHA384: "sha384",
+  SHA512: "sha512",
+};
 
 /** crypto_digest_mech: the name compared without case (app/crypto/digests.c:79). */
 const mech = (name: string): string | undefined => MECHS[name.toUpperCase()];

@@ -72,9 +72,16 @@ export class DhtHost {
       const pin = a.number(0);
       this.input(pin);
       const s = this.sensors.get(pin);
-      const [status, t, h] = !s || s.fault === "timeout" ? [ERROR_TIMEOUT, INVALID, INVALID] : decode(frame(s), a.number(1));
+      const [status, t, h] =
+        !s || s.fault === "timeout" ? [ERROR_TIMEOUT, INVALID, INVALID] : decode(frame(s), a.number(1));
       const [temperature, humidity] = status === ERROR_TIMEOUT ? [INVALID, INVALID] : [t, h];
-      return [status, temperature, humidity, Math.trunc((temperature - Math.trunc(temperature)) * 1000), Math.trunc((humidity - Math.trunc(humidity)) * 1000)];
+      return [
+        status,
+        temperature,
+        humidity,
+        Math.trunc((temperature - Math.trunc(temperature)) * 1000),
+        Math.trunc((humidity - Math.trunc(humidity)) * 1000),
+      ];
     },
   };
 }

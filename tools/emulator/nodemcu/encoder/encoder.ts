@@ -7,7 +7,9 @@ const calls: HostModule = {
   toHex: (a) => [Buffer.from(a.bytes(0).toString("hex")), null],
   fromBase64: (a) => {
     const text = a.text(0);
-    return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? [Buffer.from(text, "base64"), null] : [null, "Invalid base64 string"];
+    return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0
+      ? [Buffer.from(text, "base64"), null]
+      : [null, "Invalid base64 string"];
   },
   fromHex: (a) => {
     const text = a.text(0);

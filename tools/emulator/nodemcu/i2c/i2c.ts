@@ -51,7 +51,10 @@ export class I2cHost {
       return n;
     },
     // With no device driving SDA, the pull-up reads as 1s.
-    read: (a) => Buffer.from(Array.from({ length: a.number(0) }, () => (this.current && this.reading ? this.current.read() : 0xff))),
+    read: (a) =>
+      Buffer.from(
+        Array.from({ length: a.number(0) }, () => (this.current && this.reading ? this.current.read() : 0xff)),
+      ),
   };
 
   boot(): void {

@@ -100,7 +100,9 @@ export function connectPacket(i: ConnectInfo): Buffer | undefined {
   if (will.length > 0) flags |= 0x04 | (i.willRetain ? 0x20 : 0) | ((i.willQos & 3) << 3);
   if (user.length > 0) flags |= 0x80;
   if (pass.length > 0) flags |= 0x40;
-  const b = new Builder().bytes(Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, flags, i.keepalive >> 8, i.keepalive & 0xff])).string(id);
+  const b = new Builder()
+    .bytes(Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, flags, i.keepalive >> 8, i.keepalive & 0xff]))
+    .string(id);
   if (will.length > 0) b.string(will).string(cstr(i.willMessage));
   if (user.length > 0) b.string(user);
   if (pass.length > 0) b.string(pass);
@@ -108,7 +110,13 @@ export function connectPacket(i: ConnectInfo): Buffer | undefined {
 }
 
 /** mqtt_msg_publish, mqtt_msg.c:347-369: no topic, or a packet over MQTT_BUF_SIZE, fails. */
-export function publishPacket(topic: Buffer, payload: Buffer, qos: number, retain: number, id: number): Buffer | undefined {
+export function publishPacket(
+  topic: Buffer,
+  payload: Buffer,
+  qos: number,
+  retain: number,
+  id: number,
+): Buffer | undefined {
   const t = cstr(topic);
   if (t.length === 0) return undefined;
   const b = new Builder().string(t);

@@ -7,7 +7,19 @@
 import { type Socket, connect as tcpConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { luaLiteral } from "../../../lua/vm.ts";
-import { ackPacket, type ConnectInfo, connackCode, connectPacket, emptyPacket, packetId, publishParts, qosOf, T, totalLength, typeOf } from "./mqtt-packets.ts";
+import {
+  ackPacket,
+  type ConnectInfo,
+  connackCode,
+  connectPacket,
+  emptyPacket,
+  packetId,
+  publishParts,
+  qosOf,
+  T,
+  totalLength,
+  typeOf,
+} from "./mqtt-packets.ts";
 
 /** What a session needs from its board. */
 export interface BoardHooks {
@@ -37,7 +49,10 @@ interface Entry {
 }
 
 type ConnState = "init" | "connectSending" | "connectSent" | "data";
-type RxState = { kind: "normal" } | { kind: "short" | "buffering"; buf: Buffer; have: number } | { kind: "skipping"; skip: number };
+type RxState =
+  | { kind: "normal" }
+  | { kind: "short" | "buffering"; buf: Buffer; have: number }
+  | { kind: "skipping"; skip: number };
 
 export interface SessionConfig extends ConnectInfo {
   maxlen: number;
@@ -106,7 +121,8 @@ export class Session {
       if (sk !== this.socket || this.closing) return;
       if (!failure) return this.board.run(() => sk === this.socket && this.disconnected());
       // DNS failure: connfail(-3) (mqtt.c:1009-1016); any other socket error: the reconnect callback (mqtt.c:189-201).
-      if (failure.code === "ENOTFOUND" || failure.code === "EAI_AGAIN") this.board.run(() => sk === this.socket && this.dnsFailed());
+      if (failure.code === "ENOTFOUND" || failure.code === "EAI_AGAIN")
+        this.board.run(() => sk === this.socket && this.dnsFailed());
       else this.board.run(() => sk === this.socket && this.reconnected());
     });
   }
@@ -394,7 +410,9 @@ export class Session {
     if (!this.registered) return true;
     const { topic, data } = publishParts(p, length);
     if (!topic || topic.length === 0) return true;
-    return data && data.length > 0 ? this.callback(event, luaLiteral(topic), luaLiteral(data)) : this.callback(event, luaLiteral(topic));
+    return data && data.length > 0
+      ? this.callback(event, luaLiteral(topic), luaLiteral(data))
+      : this.callback(event, luaLiteral(topic));
   }
 
   /** mqtt_connack_fail (mqtt.c:241-258). */

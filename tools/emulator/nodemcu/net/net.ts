@@ -111,7 +111,8 @@ export class NetHost {
 
   /** Binds a board port; answers lwIP's "address in use" (net.c:89) when this board has it already. */
   private listen(id: number, kind: "tcp" | "udp", port: number, ip: string): string | null {
-    if (port !== 0 && [...this.listeners.values()].some((l) => l.kind === kind && l.boardPort === port)) return "address in use";
+    if (port !== 0 && [...this.listeners.values()].some((l) => l.kind === kind && l.boardPort === port))
+      return "address in use";
     const l: Listener = { kind, boardPort: port, ip };
     if (kind === "tcp") {
       l.server = createServer((sk) => this.accept(id, sk));
@@ -120,7 +121,9 @@ export class NetHost {
     } else {
       l.udp = createSocket("udp4");
       l.udp.on("error", () => {});
-      l.udp.on("message", (msg, rinfo) => this.event(id, "receive", luaLiteral(msg), String(rinfo.port), luaLiteral(rinfo.address)));
+      l.udp.on("message", (msg, rinfo) =>
+        this.event(id, "receive", luaLiteral(msg), String(rinfo.port), luaLiteral(rinfo.address)),
+      );
       l.udp.bind(0, "127.0.0.1", () => {
         if (l.boardPort === 0) l.boardPort = l.udp!.address().port;
       });

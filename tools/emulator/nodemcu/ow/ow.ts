@@ -36,7 +36,12 @@ export class OwHost {
     },
     reset_search: (a) => void this.searches.set(a.number(0), newSearch()),
     // onewire.c:278-289: the next search starts at that family code.
-    target_search: (a) => void this.searches.set(a.number(0), { ...newSearch(), rom: [a.number(1), 0, 0, 0, 0, 0, 0, 0], lastDiscrepancy: 64 }),
+    target_search: (a) =>
+      void this.searches.set(a.number(0), {
+        ...newSearch(),
+        rom: [a.number(1), 0, 0, 0, 0, 0, 0, 0],
+        lastDiscrepancy: 64,
+      }),
     search: (a) => this.search(a.number(0), a.number(1) !== 0),
     crc8: (a) => crc8(a.bytes(0)),
     crc16: (a) => crc16(a.bytes(0), a.number(1)),

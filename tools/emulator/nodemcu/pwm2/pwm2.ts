@@ -55,7 +55,9 @@ export class Pwm2Host {
     timer: () => [this.started, this.timerCpuTicks, Math.floor(this.timerCpuTicks / TIMER_DIVISOR)],
     pin: (a) => {
       const p = this.pins.get(a.number(0));
-      return p ? [p.resolution > 0 ? 1 : 0, p.duty, p.resolution, p.divisable, p.divisor, p.cpuTicks, p.multiplier] : [0, 0, 0, 0, 0, 0, 0];
+      return p
+        ? [p.resolution > 0 ? 1 : 0, p.duty, p.resolution, p.divisable, p.divisor, p.cpuTicks, p.multiplier]
+        : [0, 0, 0, 0, 0, 0, 0];
     },
   };
 

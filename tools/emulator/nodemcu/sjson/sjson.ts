@@ -14,7 +14,10 @@ function decode(text: string): [string | null, string | null] {
     value = JSON.parse(text);
   } catch (err) {
     const incomplete = /end of JSON input/.test((err as Error).message);
-    return [null, incomplete ? "Incomplete JSON object passed to sjson.decode" : `JSON parse error: ${(err as Error).message}`];
+    return [
+      null,
+      incomplete ? "Incomplete JSON object passed to sjson.decode" : `JSON parse error: ${(err as Error).message}`,
+    ];
   }
   const lua = (v: unknown): string => {
     if (v === null) return "N";

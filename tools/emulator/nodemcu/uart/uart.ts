@@ -27,4 +27,6 @@ function calls(serial: Console, rx: UartRx, output: (bytes: Buffer) => void): Ho
   };
 }
 
-export const uartHost: HostFactory = (board) => ({ calls: calls(board.console, board.rx, (bytes) => board.output(bytes)) });
+export const uartHost: HostFactory = (board) => ({
+  calls: calls(board.console, board.rx, (bytes) => board.output(bytes)),
+});

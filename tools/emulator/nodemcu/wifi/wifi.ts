@@ -124,7 +124,9 @@ export class WifiHost {
     const t = setTimeout(() => {
       this.scans.delete(t);
       const auth = this.ap.psk === "" ? AUTH_OPEN : AUTH_WPA2_PSK;
-      const found = this.radioUp ? `, ${luaLiteral(this.ap.ssid)}, ${luaLiteral(AP_BSSID)}, ${AP_CHANNEL}, ${AP_RSSI}, ${auth}` : "";
+      const found = this.radioUp
+        ? `, ${luaLiteral(this.ap.ssid)}, ${luaLiteral(AP_BSSID)}, ${AP_CHANNEL}, ${AP_RSSI}, ${auth}`
+        : "";
       this.call(`__E.scanned(${id}${found})`);
     }, SCAN_MS);
     this.scans.add(t);
@@ -134,7 +136,12 @@ export class WifiHost {
     clearTimeout(this.timer);
     this.associated = false;
     const hadLink = this.status === STATUS.gotIp;
-    this.status = reason === REASON_WRONG_PASSWORD ? STATUS.wrongPassword : reason === REASON_NO_AP_FOUND ? STATUS.noAp : STATUS.connecting;
+    this.status =
+      reason === REASON_WRONG_PASSWORD
+        ? STATUS.wrongPassword
+        : reason === REASON_NO_AP_FOUND
+          ? STATUS.noAp
+          : STATUS.connecting;
     if (hadLink) this.linkLost();
     this.event(STA_DISCONNECTED, { SSID: ssid, BSSID: "00:00:00:00:00:00", reason });
   }
