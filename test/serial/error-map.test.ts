@@ -2,7 +2,7 @@
 // `mcu monitor` map them with the build folder's error maps (host/errmap), which never reach the
 // board; `mcu monitor --raw` shows the board's own words.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { MqttClient } from "../../host/mqtt/index.ts";
@@ -182,6 +182,40 @@ test("mcu monitor --raw shows the board's own Lua locations", async () => {
     assert.match(r.stdout, /\n(?:> )?app\.lua:\d+: attempt to index field 'led' \(a nil value\)\n/);
     assert.doesNotMatch(r.stdout, /src\/app\.ts/);
   } finally {
+    pb.close();
+    app.remove();
+  }
+});
+
+test("./flash.sh --watch maps errors with each new build's maps: an edit that moves the line moves the report", async () => {
+  mcuBin();
+  const app = bugApp(TIMERS);
+  const pb = ptyBoard();
+  let out = "";
+  let kill = () => {};
+  const done = flashSh(["--app", app.dir, "--port", pb.link, "--watch"], {
+    cwd: app.dir,
+    onSpawn: (k) => (kill = k),
+    onStdout: (s) => (out = s.replace(/\r\n/g, "\n")),
+  });
+  try {
+    const line = lineOf(TIMERS, "BUG-timer-inlined");
+    const at = (n: number) => new RegExp(`\\nsrc/app\\.ts:${n}:\\d+: attempt to index field 'x'`);
+    assert.ok(
+      await waitFor(() => at(line).test(out), 60000),
+      `the first build's error never showed:\n${out.slice(-2000)}`,
+    );
+    // One line more above the bug: the rebuilt maps must put it one line further down.
+    const source = join(app.dir, "src", "app.ts");
+    writeFileSync(source, `// moved down a line\n${readFileSync(source, "utf8")}`);
+    const since = out.length;
+    assert.ok(
+      await waitFor(() => at(line + 1).test(out.slice(since)), 60000),
+      `after the edit the error never showed at line ${line + 1}:\n${out.slice(since).slice(-2000)}`,
+    );
+  } finally {
+    kill();
+    await done;
     pb.close();
     app.remove();
   }
