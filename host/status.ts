@@ -24,11 +24,13 @@ export function jsonObject(payload: Buffer): Record<string, unknown> | undefined
   }
 }
 
+/** A payload member that is a string, else undefined. */
+export const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
 /** A status from its payload, or undefined for anything that is not a JSON object with a string `state`. */
 export function parseStatus(payload: Buffer): DeviceStatus | undefined {
   const o = jsonObject(payload);
   if (typeof o?.state !== "string") return undefined;
-  const text = (x: unknown) => (typeof x === "string" ? x : undefined);
   return {
     state: o.state,
     version: text(o.version),

@@ -21,7 +21,7 @@ import {
 } from "../../firmware/src/otacontract.ts";
 import type { Message, MqttClient } from "../../host/mqtt/index.ts";
 import { boardPayloadLimit } from "../../host/payload-limits.ts";
-import { jsonObject, parseStatus } from "../../host/status.ts";
+import { jsonObject, parseStatus, text } from "../../host/status.ts";
 import type { FirmwareFiles } from "../compiler/manifest.ts";
 import { adler32 } from "../serial/adler32.ts";
 
@@ -108,7 +108,6 @@ export interface Answer {
   by: string;
 }
 
-const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const whole = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
 
